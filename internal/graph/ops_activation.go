@@ -1,0 +1,266 @@
+package graph
+
+import (
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// elementwise is y = φ(x) applied to each entry. Its derivatives are given
+// in terms of both x and y, whichever is stabler: d1 = φ′, d2 = φ″.
+//
+// Backward: x̄ += ȳ ⊙ φ′(x). Tangents: ẏ = φ′(x) ⊙ ẋ and
+// R{x̄} += R{ȳ} ⊙ φ′(x) + ȳ ⊙ φ″(x) ⊙ ẋ.
+type elementwise struct {
+	f      func(x float64) float64
+	d1, d2 func(x, y float64) float64
+	// side, for ops with a kink (ReLU, threshold), tells on which side of
+	// it x lies; gradient checks skip entries whose difference quotient
+	// straddles it. nil for smooth ops.
+	side func(x float64) bool
+}
+
+func (o *elementwise) forward(out *mat.Dense, in []*mat.Dense) {
+	y, x := raw(out), raw(in[0])
+	for i, v := range x {
+		y[i] = o.f(v)
+	}
+}
+
+func (o *elementwise) backward(inBar []*mat.Dense, outBar, out *mat.Dense, in []*mat.Dense) {
+	if inBar[0] == nil {
+		return
+	}
+	xb, yb, y, x := raw(inBar[0]), raw(outBar), raw(out), raw(in[0])
+	for i := range xb {
+		xb[i] += yb[i] * o.d1(x[i], y[i])
+	}
+}
+
+func (o *elementwise) forwardDot(outDot, out *mat.Dense, in, inDot []*mat.Dense) {
+	yd, y, x, xd := raw(outDot), raw(out), raw(in[0]), raw(inDot[0])
+	for i := range yd {
+		yd[i] = o.d1(x[i], y[i]) * xd[i]
+	}
+}
+
+func (o *elementwise) backwardDot(inBarDot []*mat.Dense, outBar, outBarDot, out, _ *mat.Dense, in, inDot []*mat.Dense) {
+	if inBarDot[0] == nil {
+		return
+	}
+	xbd, yb, ybd, y, x, xd := raw(inBarDot[0]), raw(outBar), raw(outBarDot), raw(out), raw(in[0]), raw(inDot[0])
+	for i := range xbd {
+		xbd[i] += ybd[i]*o.d1(x[i], y[i]) + yb[i]*o.d2(x[i], y[i])*xd[i]
+	}
+}
+
+func unary(name string, o *elementwise, x *Node) *Node {
+	r, c := x.Dims()
+	return newOp(name, o, r, c, x)
+}
+
+func zero(_, _ float64) float64 { return 0 }
+func one(_, _ float64) float64  { return 1 }
+
+// Logistic is σ(z) = 1/(1+e^−z), computed without overflow at any z.
+func logistic(z float64) float64 {
+	if z >= 0 {
+		return 1 / (1 + math.Exp(-z))
+	}
+	e := math.Exp(z)
+	return e / (1 + e)
+}
+
+// softplus is log(1+e^z), computed without overflow at any z.
+func softplus(z float64) float64 {
+	return math.Max(z, 0) + math.Log1p(math.Exp(-math.Abs(z)))
+}
+
+var (
+	identityOp = &elementwise{f: func(x float64) float64 { return x }, d1: one, d2: zero}
+	// The hard threshold is 1 for z ≥ 0, else 0. Its derivative is 0
+	// everywhere it exists (and taken as 0 at z = 0), so no error signal
+	// passes through it: a network of thresholds cannot be trained by
+	// gradient descent, only built by hand.
+	thresholdOp = &elementwise{
+		f: func(x float64) float64 {
+			if x >= 0 {
+				return 1
+			}
+			return 0
+		},
+		d1: zero, d2: zero,
+		side: func(x float64) bool { return x >= 0 },
+	}
+	logisticOp = &elementwise{
+		f:  logistic,
+		d1: func(_, y float64) float64 { return y * (1 - y) },
+		d2: func(_, y float64) float64 { return y * (1 - y) * (1 - 2*y) },
+	}
+	tanhOp = &elementwise{
+		f:  math.Tanh,
+		d1: func(_, y float64) float64 { return 1 - y*y },
+		d2: func(_, y float64) float64 { return -2 * y * (1 - y*y) },
+	}
+	// ReLU's derivative is taken as 0 at z = 0.
+	reluOp = &elementwise{
+		f: func(x float64) float64 { return math.Max(x, 0) },
+		d1: func(x, _ float64) float64 {
+			if x > 0 {
+				return 1
+			}
+			return 0
+		},
+		d2:   zero,
+		side: func(x float64) bool { return x > 0 },
+	}
+	softplusOp = &elementwise{
+		f:  softplus,
+		d1: func(x, _ float64) float64 { return logistic(x) },
+		d2: func(x, _ float64) float64 { s := logistic(x); return s * (1 - s) },
+	}
+	expOp = &elementwise{
+		f:  math.Exp,
+		d1: func(_, y float64) float64 { return y },
+		d2: func(_, y float64) float64 { return y },
+	}
+	sinOp = &elementwise{
+		f:  math.Sin,
+		d1: func(x, _ float64) float64 { return math.Cos(x) },
+		d2: func(_, y float64) float64 { return -y },
+	}
+	cosOp = &elementwise{
+		f:  math.Cos,
+		d1: func(x, _ float64) float64 { return -math.Sin(x) },
+		d2: func(_, y float64) float64 { return -y },
+	}
+	squareOp = &elementwise{
+		f:  func(x float64) float64 { return x * x },
+		d1: func(x, _ float64) float64 { return 2 * x },
+		d2: func(_, _ float64) float64 { return 2 },
+	}
+)
+
+// Identity returns y = x. Backward: x̄ += ȳ.
+func Identity(x *Node) *Node { return unary("identity", identityOp, x) }
+
+// Threshold returns the hard threshold y = 1 if x ≥ 0, else 0. Its
+// derivative is 0 wherever it exists and is taken as 0 at x = 0, so
+// Backward passes no signal: x̄ += 0.
+func Threshold(x *Node) *Node { return unary("threshold", thresholdOp, x) }
+
+// Logistic returns y = σ(x) = 1/(1+e^−x), stable at any x.
+// Backward: x̄ += ȳ ⊙ y(1−y).
+func Logistic(x *Node) *Node { return unary("logistic", logisticOp, x) }
+
+// Tanh returns y = tanh(x). Backward: x̄ += ȳ ⊙ (1 − y²).
+func Tanh(x *Node) *Node { return unary("tanh", tanhOp, x) }
+
+// ReLU returns y = max(x, 0). Backward: x̄ += ȳ ⊙ [x > 0] (0 at the kink).
+func ReLU(x *Node) *Node { return unary("relu", reluOp, x) }
+
+// Softplus returns the soft ReLU y = log(1 + eˣ), stable at any x.
+// Backward: x̄ += ȳ ⊙ σ(x).
+func Softplus(x *Node) *Node { return unary("softplus", softplusOp, x) }
+
+// Exp returns y = eˣ. Backward: x̄ += ȳ ⊙ y.
+func Exp(x *Node) *Node { return unary("exp", expOp, x) }
+
+// Sin returns y = sin x. Backward: x̄ += ȳ ⊙ cos x.
+func Sin(x *Node) *Node { return unary("sin", sinOp, x) }
+
+// Cos returns y = cos x. Backward: x̄ += −ȳ ⊙ sin x.
+func Cos(x *Node) *Node { return unary("cos", cosOp, x) }
+
+// Square returns y = x². Backward: x̄ += 2ȳ ⊙ x.
+func Square(x *Node) *Node { return unary("square", squareOp, x) }
+
+// softmax is the row-wise y_ij = e^{z_ij} / Σ_k e^{z_ik}.
+type softmax struct{}
+
+// softmaxRows sets y to the row-wise softmax of z (n×k), subtracting each
+// row's maximum first so that no exponential overflows. It stores each
+// row's log-sum-exp in lse if lse is not nil.
+func softmaxRows(y, z []float64, k int, lse []float64) {
+	for i := 0; i < len(z); i += k {
+		zr, yr := z[i:i+k], y[i:i+k]
+		m := zr[0]
+		for _, v := range zr[1:] {
+			m = math.Max(m, v)
+		}
+		var s float64
+		for j, v := range zr {
+			yr[j] = math.Exp(v - m)
+			s += yr[j]
+		}
+		for j := range yr {
+			yr[j] /= s
+		}
+		if lse != nil {
+			lse[i/k] = m + math.Log(s)
+		}
+	}
+}
+
+// softmaxVJP adds y ⊙ (g − (g·y)) row-wise into dst: the softmax VJP for
+// the signal g, and also its JVP for the tangent g.
+func softmaxVJP(dst, y, g []float64, k int) {
+	for i := 0; i < len(y); i += k {
+		yr, gr, dr := y[i:i+k], g[i:i+k], dst[i:i+k]
+		var s float64
+		for j := range yr {
+			s += gr[j] * yr[j]
+		}
+		for j := range yr {
+			dr[j] += yr[j] * (gr[j] - s)
+		}
+	}
+}
+
+func (softmax) forward(out *mat.Dense, in []*mat.Dense) {
+	_, k := out.Dims()
+	softmaxRows(raw(out), raw(in[0]), k, nil)
+}
+
+func (softmax) backward(inBar []*mat.Dense, outBar, out *mat.Dense, _ []*mat.Dense) {
+	if inBar[0] == nil {
+		return
+	}
+	_, k := out.Dims()
+	softmaxVJP(raw(inBar[0]), raw(out), raw(outBar), k)
+}
+
+func (softmax) forwardDot(outDot, out *mat.Dense, _, inDot []*mat.Dense) {
+	_, k := out.Dims()
+	outDot.Zero()
+	softmaxVJP(raw(outDot), raw(out), raw(inDot[0]), k)
+}
+
+// backwardDot differentiates z̄ = y ⊙ (ȳ − s), s = ȳ·y, along the tangent:
+// R{z̄} = ẏ ⊙ (ȳ − s) + y ⊙ (R{ȳ} − ṡ), ṡ = R{ȳ}·y + ȳ·ẏ.
+func (softmax) backwardDot(inBarDot []*mat.Dense, outBar, outBarDot, out, outDot *mat.Dense, _, _ []*mat.Dense) {
+	if inBarDot[0] == nil {
+		return
+	}
+	_, k := out.Dims()
+	d, y, yd, g, gd := raw(inBarDot[0]), raw(out), raw(outDot), raw(outBar), raw(outBarDot)
+	for i := 0; i < len(y); i += k {
+		yr, ydr, gr, gdr, dr := y[i:i+k], yd[i:i+k], g[i:i+k], gd[i:i+k], d[i:i+k]
+		var s, sd float64
+		for j := range yr {
+			s += gr[j] * yr[j]
+			sd += gdr[j]*yr[j] + gr[j]*ydr[j]
+		}
+		for j := range yr {
+			dr[j] += ydr[j]*(gr[j]-s) + yr[j]*(gdr[j]-sd)
+		}
+	}
+}
+
+// Softmax returns the row-wise softmax y_ij = e^{z_ij} / Σ_k e^{z_ik},
+// computed stably by subtracting each row's maximum.
+// Backward: z̄ = y ⊙ (ȳ − rowsum(ȳ ⊙ y)).
+func Softmax(z *Node) *Node {
+	r, c := z.Dims()
+	return newOp("softmax", softmax{}, r, c, z)
+}

@@ -1,0 +1,298 @@
+package graph
+
+import (
+	"fmt"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Every loss here is a 1×1 node averaged over the n rows (examples) of its
+// inputs, so learning rates do not depend on the batch size.
+
+// squaredError is L = 1/(2n) Σ_i ‖y_i − t_i‖².
+type squaredError struct{}
+
+func (squaredError) forward(out *mat.Dense, in []*mat.Dense) {
+	n, _ := in[0].Dims()
+	var s float64
+	t := raw(in[1])
+	for i, y := range raw(in[0]) {
+		d := y - t[i]
+		s += d * d
+	}
+	out.Set(0, 0, s/(2*float64(n)))
+}
+
+// addDiff adds c·(a − b) into dst.
+func addDiff(dst []float64, c float64, a, b []float64) {
+	for i := range dst {
+		dst[i] += c * (a[i] - b[i])
+	}
+}
+
+func (squaredError) backward(inBar []*mat.Dense, outBar, _ *mat.Dense, in []*mat.Dense) {
+	n, _ := in[0].Dims()
+	g := outBar.At(0, 0) / float64(n)
+	y, t := raw(in[0]), raw(in[1])
+	if inBar[0] != nil {
+		addDiff(raw(inBar[0]), g, y, t)
+	}
+	if inBar[1] != nil {
+		addDiff(raw(inBar[1]), -g, y, t)
+	}
+}
+
+func (squaredError) forwardDot(outDot, _ *mat.Dense, in, inDot []*mat.Dense) {
+	n, _ := in[0].Dims()
+	y, t, yd, td := raw(in[0]), raw(in[1]), raw(inDot[0]), raw(inDot[1])
+	var s float64
+	for i := range y {
+		s += (y[i] - t[i]) * (yd[i] - td[i])
+	}
+	outDot.Set(0, 0, s/float64(n))
+}
+
+func (squaredError) backwardDot(inBarDot []*mat.Dense, outBar, outBarDot, _, _ *mat.Dense, in, inDot []*mat.Dense) {
+	n, _ := in[0].Dims()
+	g, gd := outBar.At(0, 0)/float64(n), outBarDot.At(0, 0)/float64(n)
+	y, t, yd, td := raw(in[0]), raw(in[1]), raw(inDot[0]), raw(inDot[1])
+	for k, sign := range [2]float64{1, -1} {
+		if inBarDot[k] != nil {
+			d := raw(inBarDot[k])
+			addDiff(d, sign*gd, y, t)
+			addDiff(d, sign*g, yd, td)
+		}
+	}
+}
+
+// SquaredError returns L = 1/(2n) Σ_i ‖y_i − t_i‖², half the squared error
+// averaged over the n rows. Backward: ȳ += L̄ (y − t)/n, t̄ −= the same.
+// It panics if the shapes differ.
+func SquaredError(y, t *Node) *Node {
+	sameDims("squared_error", y, t)
+	return newOp("squared_error", squaredError{}, 1, 1, y, t)
+}
+
+// softmaxCE is L = 1/n Σ_i (S_i·lse(z_i) − t_i·z_i) with S_i = Σ_j t_ij: the
+// cross-entropy −Σ_j t_ij log softmax(z_i)_j, taken from the logits through
+// the log-sum-exp. It keeps p = softmax(z) and lse for its backward pass.
+type softmaxCE struct {
+	p   []float64 // n×k
+	lse []float64 // n
+	k   int
+}
+
+func (o *softmaxCE) forward(out *mat.Dense, in []*mat.Dense) {
+	n, _ := in[0].Dims()
+	z, t := raw(in[0]), raw(in[1])
+	softmaxRows(o.p, z, o.k, o.lse)
+	var s float64
+	for i := range z {
+		s += t[i] * (o.lse[i/o.k] - z[i])
+	}
+	out.Set(0, 0, s/float64(n))
+}
+
+// rowSum returns Σ_j x_ij for row i.
+func rowSum(x []float64, i, k int) float64 {
+	var s float64
+	for _, v := range x[i*k : i*k+k] {
+		s += v
+	}
+	return s
+}
+
+func (o *softmaxCE) backward(inBar []*mat.Dense, outBar, _ *mat.Dense, in []*mat.Dense) {
+	n, _ := in[0].Dims()
+	g := outBar.At(0, 0) / float64(n)
+	z, t := raw(in[0]), raw(in[1])
+	if inBar[0] != nil {
+		zb := raw(inBar[0])
+		for i := 0; i < n; i++ {
+			s := rowSum(t, i, o.k)
+			for j := i * o.k; j < (i+1)*o.k; j++ {
+				zb[j] += g * (o.p[j]*s - t[j])
+			}
+		}
+	}
+	if inBar[1] != nil {
+		tb := raw(inBar[1])
+		for j := range tb {
+			tb[j] += g * (o.lse[j/o.k] - z[j])
+		}
+	}
+}
+
+func (o *softmaxCE) forwardDot(outDot, _ *mat.Dense, in, inDot []*mat.Dense) {
+	n, _ := in[0].Dims()
+	z, t, zd, td := raw(in[0]), raw(in[1]), raw(inDot[0]), raw(inDot[1])
+	var s float64
+	for i := 0; i < n; i++ {
+		si := rowSum(t, i, o.k)
+		for j := i * o.k; j < (i+1)*o.k; j++ {
+			s += (o.p[j]*si-t[j])*zd[j] + (o.lse[i]-z[j])*td[j]
+		}
+	}
+	outDot.Set(0, 0, s/float64(n))
+}
+
+func (o *softmaxCE) backwardDot(inBarDot []*mat.Dense, outBar, outBarDot, _, _ *mat.Dense, in, inDot []*mat.Dense) {
+	n, _ := in[0].Dims()
+	g, gd := outBar.At(0, 0)/float64(n), outBarDot.At(0, 0)/float64(n)
+	z, t, zd, td := raw(in[0]), raw(in[1]), raw(inDot[0]), raw(inDot[1])
+	for i := 0; i < n; i++ {
+		lo, hi := i*o.k, (i+1)*o.k
+		s, sd := rowSum(t, i, o.k), rowSum(td, i, o.k)
+		var pz float64 // p·ż, the tangent of lse
+		for j := lo; j < hi; j++ {
+			pz += o.p[j] * zd[j]
+		}
+		if inBarDot[0] != nil {
+			d := raw(inBarDot[0])
+			for j := lo; j < hi; j++ {
+				pd := o.p[j] * (zd[j] - pz) // ṗ
+				d[j] += gd*(o.p[j]*s-t[j]) + g*(pd*s+o.p[j]*sd-td[j])
+			}
+		}
+		if inBarDot[1] != nil {
+			d := raw(inBarDot[1])
+			for j := lo; j < hi; j++ {
+				d[j] += gd*(o.lse[i]-z[j]) + g*(pz-zd[j])
+			}
+		}
+	}
+}
+
+// SoftmaxCrossEntropy returns the cross-entropy between softmax(z) and the
+// target rows t, averaged over the n rows, computed from the logits z
+// through the log-sum-exp so that it is finite at any z:
+// L = 1/n Σ_i (lse(z_i)·Σ_j t_ij − t_i·z_i). For one-hot or probability rows
+// t this is −1/n Σ_ij t_ij log softmax(z)_ij. Backward: z̄ += L̄ (p − t)/n
+// for rows of t summing to 1, p = softmax(z). It panics if the shapes differ.
+func SoftmaxCrossEntropy(z, t *Node) *Node {
+	n, k := sameDims("softmax_cross_entropy", z, t)
+	return newOp("softmax_cross_entropy", &softmaxCE{p: make([]float64, n*k), lse: make([]float64, n), k: k}, 1, 1, z, t)
+}
+
+// binaryCE is L = 1/n Σ_ij (softplus(z_ij) − t_ij z_ij).
+type binaryCE struct{}
+
+func (binaryCE) forward(out *mat.Dense, in []*mat.Dense) {
+	n, _ := in[0].Dims()
+	z, t := raw(in[0]), raw(in[1])
+	var s float64
+	for i := range z {
+		s += softplus(z[i]) - t[i]*z[i]
+	}
+	out.Set(0, 0, s/float64(n))
+}
+
+func (binaryCE) backward(inBar []*mat.Dense, outBar, _ *mat.Dense, in []*mat.Dense) {
+	n, _ := in[0].Dims()
+	g := outBar.At(0, 0) / float64(n)
+	z, t := raw(in[0]), raw(in[1])
+	if inBar[0] != nil {
+		d := raw(inBar[0])
+		for i := range d {
+			d[i] += g * (logistic(z[i]) - t[i])
+		}
+	}
+	if inBar[1] != nil {
+		d := raw(inBar[1])
+		for i := range d {
+			d[i] -= g * z[i]
+		}
+	}
+}
+
+func (binaryCE) forwardDot(outDot, _ *mat.Dense, in, inDot []*mat.Dense) {
+	n, _ := in[0].Dims()
+	z, t, zd, td := raw(in[0]), raw(in[1]), raw(inDot[0]), raw(inDot[1])
+	var s float64
+	for i := range z {
+		s += (logistic(z[i])-t[i])*zd[i] - z[i]*td[i]
+	}
+	outDot.Set(0, 0, s/float64(n))
+}
+
+func (binaryCE) backwardDot(inBarDot []*mat.Dense, outBar, outBarDot, _, _ *mat.Dense, in, inDot []*mat.Dense) {
+	n, _ := in[0].Dims()
+	g, gd := outBar.At(0, 0)/float64(n), outBarDot.At(0, 0)/float64(n)
+	z, t, zd, td := raw(in[0]), raw(in[1]), raw(inDot[0]), raw(inDot[1])
+	if inBarDot[0] != nil {
+		d := raw(inBarDot[0])
+		for i := range d {
+			s := logistic(z[i])
+			d[i] += gd*(s-t[i]) + g*(s*(1-s)*zd[i]-td[i])
+		}
+	}
+	if inBarDot[1] != nil {
+		d := raw(inBarDot[1])
+		for i := range d {
+			d[i] -= gd*z[i] + g*zd[i]
+		}
+	}
+}
+
+// BinaryCrossEntropy returns the logistic cross-entropy between σ(z) and
+// the 0/1 targets t, averaged over the n rows and computed from the logits
+// z so that it is finite at any z: L = 1/n Σ_ij (softplus(z_ij) − t_ij z_ij)
+// = −1/n Σ_ij (t log σ(z) + (1−t) log(1−σ(z))). Backward: z̄ += L̄ (σ(z) − t)/n.
+// It panics if the shapes differ.
+func BinaryCrossEntropy(z, t *Node) *Node {
+	sameDims("binary_cross_entropy", z, t)
+	return newOp("binary_cross_entropy", binaryCE{}, 1, 1, z, t)
+}
+
+// l2 is L = λ/2 Σ_p ‖W_p‖² over its inputs.
+type l2 struct{ lambda float64 }
+
+func (o l2) forward(out *mat.Dense, in []*mat.Dense) {
+	var s float64
+	for _, w := range in {
+		for _, v := range raw(w) {
+			s += v * v
+		}
+	}
+	out.Set(0, 0, o.lambda/2*s)
+}
+
+func (o l2) backward(inBar []*mat.Dense, outBar, _ *mat.Dense, in []*mat.Dense) {
+	g := o.lambda * outBar.At(0, 0)
+	for i, b := range inBar {
+		if b != nil {
+			addInto(b, in[i], g)
+		}
+	}
+}
+
+func (o l2) forwardDot(outDot, _ *mat.Dense, in, inDot []*mat.Dense) {
+	var s float64
+	for i, w := range in {
+		wd := raw(inDot[i])
+		for j, v := range raw(w) {
+			s += v * wd[j]
+		}
+	}
+	outDot.Set(0, 0, o.lambda*s)
+}
+
+func (o l2) backwardDot(inBarDot []*mat.Dense, outBar, outBarDot, _, _ *mat.Dense, in, inDot []*mat.Dense) {
+	g, gd := o.lambda*outBar.At(0, 0), o.lambda*outBarDot.At(0, 0)
+	for i, b := range inBarDot {
+		if b != nil {
+			addInto(b, in[i], gd)
+			addInto(b, inDot[i], g)
+		}
+	}
+}
+
+// L2 returns the penalty L = λ/2 Σ_p ‖W_p‖² (squared Frobenius norms) on
+// the given nodes, usually weight matrices. Backward: W̄_p += L̄ λ W_p.
+// It panics if no node is given or λ is negative.
+func L2(lambda float64, ws ...*Node) *Node {
+	if len(ws) == 0 || lambda < 0 {
+		panic(fmt.Sprintf("graph: L2 with λ=%g on %d nodes", lambda, len(ws)))
+	}
+	return newOp(fmt.Sprintf("l2(%g)", lambda), l2{lambda}, 1, 1, ws...)
+}

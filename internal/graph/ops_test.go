@@ -1,0 +1,205 @@
+package graph
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+func unaryCase(op string, f func(*Node) *Node, g gen) opCase {
+	return opCase{name: op, op: op, in: []gen{g}, build: func(in []*Node) *Node { return f(in[0]) }}
+}
+
+// opCases covers every exported op, some several times, and the fan-out
+// of an input used twice by one op.
+var opCases = []opCase{
+	{name: "MatMul", op: "MatMul", in: []gen{normal(3, 4), normal(4, 2)},
+		build: func(in []*Node) *Node { return MatMul(in[0], in[1]) }},
+	{name: "MatMul/row", op: "MatMul", in: []gen{normal(1, 4), normal(4, 5)},
+		build: func(in []*Node) *Node { return MatMul(in[0], in[1]) }},
+	{name: "MatMulT", op: "MatMulT", in: []gen{normal(3, 4), normal(2, 4)},
+		build: func(in []*Node) *Node { return MatMulT(in[0], in[1]) }},
+	{name: "TMatMul", op: "TMatMul", in: []gen{normal(4, 3), normal(4, 2)},
+		build: func(in []*Node) *Node { return TMatMul(in[0], in[1]) }},
+	{name: "Add", op: "Add", in: []gen{normal(3, 4), normal(3, 4)},
+		build: func(in []*Node) *Node { return Add(in[0], in[1]) }},
+	{name: "Sub", op: "Sub", in: []gen{normal(3, 4), normal(3, 4)},
+		build: func(in []*Node) *Node { return Sub(in[0], in[1]) }},
+	{name: "Mul", op: "Mul", in: []gen{normal(3, 4), normal(3, 4)},
+		build: func(in []*Node) *Node { return Mul(in[0], in[1]) }},
+	{name: "Scale", op: "Scale", in: []gen{normal(3, 4)},
+		build: func(in []*Node) *Node { return Scale(-1.7, in[0]) }},
+	{name: "AddBias", op: "AddBias", in: []gen{normal(3, 4), normal(1, 4)},
+		build: func(in []*Node) *Node { return AddBias(in[0], in[1]) }},
+	unaryCase("Sum", Sum, normal(3, 4)),
+	unaryCase("Mean", Mean, normal(3, 4)),
+	unaryCase("Identity", Identity, normal(3, 4)),
+	unaryCase("Threshold", Threshold, awayFromKink(3, 4)),
+	unaryCase("Logistic", Logistic, normal(3, 4)),
+	unaryCase("Tanh", Tanh, normal(3, 4)),
+	unaryCase("ReLU", ReLU, awayFromKink(3, 4)),
+	unaryCase("Softplus", Softplus, normal(3, 4)),
+	unaryCase("Exp", Exp, normal(3, 4)),
+	unaryCase("Sin", Sin, normal(3, 4)),
+	unaryCase("Cos", Cos, normal(3, 4)),
+	unaryCase("Square", Square, normal(3, 4)),
+	unaryCase("Softmax", Softmax, normal(3, 4)),
+	{name: "Softmax/one column", op: "Softmax", in: []gen{normal(3, 1)},
+		build: func(in []*Node) *Node { return Softmax(in[0]) }},
+	{name: "SquaredError", op: "SquaredError", in: []gen{normal(3, 4), normal(3, 4)},
+		build: func(in []*Node) *Node { return SquaredError(in[0], in[1]) }},
+	{name: "SoftmaxCrossEntropy/one-hot", op: "SoftmaxCrossEntropy", in: []gen{normal(3, 4), oneHot(3, 4)},
+		build: func(in []*Node) *Node { return SoftmaxCrossEntropy(in[0], in[1]) }},
+	{name: "SoftmaxCrossEntropy/positive", op: "SoftmaxCrossEntropy", in: []gen{normal(3, 4), uniform(3, 4, 0.1, 2)},
+		build: func(in []*Node) *Node { return SoftmaxCrossEntropy(in[0], in[1]) }},
+	{name: "BinaryCrossEntropy/bits", op: "BinaryCrossEntropy", in: []gen{normal(3, 4), bits(3, 4)},
+		build: func(in []*Node) *Node { return BinaryCrossEntropy(in[0], in[1]) }},
+	{name: "BinaryCrossEntropy/soft", op: "BinaryCrossEntropy", in: []gen{normal(3, 4), uniform(3, 4, 0, 1)},
+		build: func(in []*Node) *Node { return BinaryCrossEntropy(in[0], in[1]) }},
+	{name: "L2/one", op: "L2", in: []gen{normal(3, 4)},
+		build: func(in []*Node) *Node { return L2(0.3, in[0]) }},
+	{name: "L2/three", op: "L2", in: []gen{normal(3, 4), normal(1, 4), normal(4, 2)},
+		build: func(in []*Node) *Node { return L2(0.3, in...) }},
+
+	// Fan-out: one input used twice by one op gets the summed gradient.
+	{name: "fan-out/Mul(x,x)", op: "Mul", in: []gen{normal(3, 4)},
+		build: func(in []*Node) *Node { return Mul(in[0], in[0]) }},
+	{name: "fan-out/Add(x,x)", op: "Add", in: []gen{normal(3, 4)},
+		build: func(in []*Node) *Node { return Add(in[0], in[0]) }},
+	{name: "fan-out/Sub(x,x)", op: "Sub", in: []gen{normal(3, 4)},
+		build: func(in []*Node) *Node { return Sub(in[0], in[0]) }},
+	{name: "fan-out/MatMul(x,x)", op: "MatMul", in: []gen{normal(3, 3)},
+		build: func(in []*Node) *Node { return MatMul(in[0], in[0]) }},
+	{name: "fan-out/MatMulT(x,x)", op: "MatMulT", in: []gen{normal(3, 4)},
+		build: func(in []*Node) *Node { return MatMulT(in[0], in[0]) }},
+	{name: "fan-out/TMatMul(x,x)", op: "TMatMul", in: []gen{normal(4, 3)},
+		build: func(in []*Node) *Node { return TMatMul(in[0], in[0]) }},
+	{name: "fan-out/L2(x,x)", op: "L2", in: []gen{normal(3, 4)},
+		build: func(in []*Node) *Node { return L2(0.3, in[0], in[0]) }},
+	{name: "fan-out/SquaredError(x,x)", op: "SquaredError", in: []gen{normal(3, 4)},
+		build: func(in []*Node) *Node { return SquaredError(in[0], in[0]) }},
+	{name: "fan-out/diamond", op: "Add", in: []gen{normal(3, 4)},
+		build: func(in []*Node) *Node {
+			h := Logistic(in[0])
+			return Add(Square(h), Sin(h))
+		}},
+}
+
+func TestOps(t *testing.T) {
+	t.Parallel()
+	for i, tc := range opCases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			testOp(t, uint64(i), tc)
+		})
+	}
+}
+
+// TestOpsCoverEveryExported parses the package and fails if an exported
+// function returning *Node has no row in opCases.
+func TestOpsCoverEveryExported(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var exported []string
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			fn, ok := d.(*ast.FuncDecl)
+			if !ok || fn.Recv != nil || !fn.Name.IsExported() || fn.Type.Results == nil {
+				continue
+			}
+			if res := fn.Type.Results.List; len(res) == 1 {
+				if star, ok := res[0].Type.(*ast.StarExpr); ok {
+					if id, ok := star.X.(*ast.Ident); ok && id.Name == "Node" {
+						exported = append(exported, fn.Name.Name)
+					}
+				}
+			}
+		}
+	}
+	if len(exported) == 0 {
+		t.Fatal("found no exported ops")
+	}
+	for _, op := range exported {
+		if !slices.ContainsFunc(opCases, func(tc opCase) bool { return tc.op == op }) {
+			t.Errorf("exported op %s has no row in opCases", op)
+		}
+	}
+}
+
+// TestShapePanics checks that building an op from operands of the wrong
+// shape, or misusing a graph, panics with a message starting "graph:".
+func TestShapePanics(t *testing.T) {
+	t.Parallel()
+	g := New()
+	a := g.Param("a", mat.NewDense(3, 4, nil))
+	b := g.Param("b", mat.NewDense(3, 2, nil))
+	row := g.Param("row", mat.NewDense(1, 3, nil))
+	other := New().Param("other", mat.NewDense(3, 4, nil))
+	loss := Sum(a)
+	dense := mat.NewDense(6, 6, nil)
+	strided := dense.Slice(0, 3, 0, 4).(*mat.Dense)
+	for _, tc := range []struct {
+		name string
+		f    func()
+	}{
+		{"MatMul", func() { MatMul(a, b) }},
+		{"MatMulT", func() { MatMulT(a, b) }},
+		{"TMatMul", func() { TMatMul(a, row) }},
+		{"Add", func() { Add(a, b) }},
+		{"Sub", func() { Sub(a, b) }},
+		{"Mul", func() { Mul(a, b) }},
+		{"AddBias/wide", func() { AddBias(a, row) }},
+		{"AddBias/tall", func() { AddBias(b, g.Param("col", mat.NewDense(3, 1, nil))) }},
+		{"SquaredError", func() { SquaredError(a, b) }},
+		{"SoftmaxCrossEntropy", func() { SoftmaxCrossEntropy(a, b) }},
+		{"BinaryCrossEntropy", func() { BinaryCrossEntropy(a, b) }},
+		{"L2/none", func() { L2(1) }},
+		{"L2/negative", func() { L2(-1, a) }},
+		{"two graphs", func() { Add(a, other) }},
+		{"Param strided", func() { g.Param("s", strided) }},
+		{"Const strided", func() { g.Const("s", strided) }},
+		{"Scalar", func() { _ = a.Scalar() }},
+		{"Backward not 1×1", func() { g.Backward(a) }},
+		{"Backward other graph", func() { g.Backward(Sum(other)) }},
+		{"HVP direction", func() {
+			g.HVP([]*mat.Dense{mat.NewDense(3, 4, nil)}, loss, []*Node{a}, []*mat.Dense{mat.NewDense(4, 3, nil)})
+		}},
+		{"HVP destination", func() {
+			g.HVP([]*mat.Dense{mat.NewDense(1, 1, nil)}, loss, []*Node{a}, []*mat.Dense{mat.NewDense(3, 4, nil)})
+		}},
+		{"HVP count", func() { g.HVP(nil, loss, []*Node{a}, nil) }},
+		{"HVP not a param", func() {
+			g.HVP([]*mat.Dense{mat.NewDense(1, 1, nil)}, loss, []*Node{loss}, []*mat.Dense{mat.NewDense(1, 1, nil)})
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			defer func() {
+				r := recover()
+				if r == nil {
+					t.Fatalf("%s did not panic", tc.name)
+				}
+				if s, ok := r.(string); !ok || !strings.HasPrefix(s, "graph: ") {
+					t.Errorf("%s panicked with %#v, want a string starting \"graph: \"", tc.name, r)
+				}
+			}()
+			tc.f()
+		})
+	}
+}

@@ -1,0 +1,234 @@
+package layers
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/mlptrain/mlptrain/internal/graph"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Activations names every activation a layer may have, canonical names
+// first; aliases map to them in Canonical.
+var Activations = []string{"identity", "threshold", "logistic", "tanh", "relu", "softplus", "softmax"}
+
+// Losses names every loss.
+var Losses = []string{"squared_error", "cross_entropy", "binary_cross_entropy"}
+
+// Inits names every initialization.
+var Inits = []string{"xavier", "he", "normal", "uniform", "zeros"}
+
+// Canonical maps an activation alias (sigmoid, soft_relu) to its canonical
+// name and reports whether the name is known.
+func Canonical(activation string) (string, bool) {
+	switch activation {
+	case "sigmoid":
+		return "logistic", true
+	case "soft_relu":
+		return "softplus", true
+	}
+	for _, a := range Activations {
+		if a == activation {
+			return a, true
+		}
+	}
+	return "", false
+}
+
+// Layer is one fully connected layer y = φ(xW + b).
+type Layer struct {
+	Activation string
+	W          *mat.Dense // d×k
+	B          *mat.Dense // 1×k
+}
+
+// Units returns the layer's number of outputs k.
+func (l Layer) Units() int { _, k := l.W.Dims(); return k }
+
+// Spec describes a model's architecture.
+type Spec struct {
+	Inputs int
+	Units  []int    // per layer
+	Acts   []string // per layer
+	Loss   string
+}
+
+// Model is a multilayer perceptron: its layers in order, the last one the
+// output layer, and its loss.
+type Model struct {
+	Inputs int
+	Layers []Layer
+	Loss   string
+}
+
+// maxParams bounds the size of a model, so that a hostile config or model
+// file cannot make the program allocate without limit.
+const maxParams = 1 << 30
+
+// New validates spec and returns a model with zero weights. The errors say
+// which layer is wrong and what would fit.
+func New(spec Spec) (*Model, error) {
+	if spec.Inputs < 1 {
+		return nil, fmt.Errorf("model has %d inputs, need at least 1", spec.Inputs)
+	}
+	if len(spec.Units) == 0 || len(spec.Units) != len(spec.Acts) {
+		return nil, fmt.Errorf("model needs at least one layer")
+	}
+	m := &Model{Inputs: spec.Inputs, Loss: spec.Loss}
+	d, total := spec.Inputs, 0
+	last := len(spec.Units) - 1
+	for i, k := range spec.Units {
+		act, ok := Canonical(spec.Acts[i])
+		switch {
+		case !ok:
+			return nil, fmt.Errorf("layer %d: unknown activation %q (want one of %v)", i+1, spec.Acts[i], Activations)
+		case k < 1:
+			return nil, fmt.Errorf("layer %d: %d units, need at least 1", i+1, k)
+		case act == "softmax" && i != last:
+			return nil, fmt.Errorf("layer %d: softmax is only for the output layer", i+1)
+		}
+		if k > maxParams/(d+1) || total+(d+1)*k > maxParams {
+			return nil, fmt.Errorf("layer %d: the model would have more than %d parameters", i+1, maxParams)
+		}
+		total += (d + 1) * k
+		m.Layers = append(m.Layers, Layer{Activation: act, W: mat.NewDense(d, k, nil), B: mat.NewDense(1, k, nil)})
+		d = k
+	}
+	out := m.Layers[last]
+	switch spec.Loss {
+	case "squared_error":
+	case "cross_entropy":
+		if out.Activation != "softmax" {
+			return nil, fmt.Errorf("loss cross_entropy needs a softmax output layer, not %s (use activation: softmax on the last layer, or loss: squared_error)", out.Activation)
+		}
+		if out.Units() < 2 {
+			return nil, fmt.Errorf("loss cross_entropy needs at least 2 output units, got %d", out.Units())
+		}
+	case "binary_cross_entropy":
+		if out.Activation != "logistic" || out.Units() != 1 {
+			return nil, fmt.Errorf("loss binary_cross_entropy needs one logistic output unit, not %d %s (use {units: 1, activation: logistic}, or loss: cross_entropy with a softmax output)", out.Units(), out.Activation)
+		}
+	default:
+		return nil, fmt.Errorf("unknown loss %q (want one of %v)", spec.Loss, Losses)
+	}
+	return m, nil
+}
+
+// Outputs returns the number of output units.
+func (m *Model) Outputs() int { return m.Layers[len(m.Layers)-1].Units() }
+
+// NumParams returns the number of weights and biases.
+func (m *Model) NumParams() int {
+	n := 0
+	for _, l := range m.Layers {
+		n += l.W.RawMatrix().Rows*l.W.RawMatrix().Cols + l.Units()
+	}
+	return n
+}
+
+// Init sets the weights by the named method from rng and zeroes the
+// biases. It returns an error for an unknown method.
+func (m *Model) Init(method string, rng *rand.Rand) error {
+	for _, l := range m.Layers {
+		d, k := l.W.Dims()
+		var draw func() float64
+		switch method {
+		case "xavier":
+			a := math.Sqrt(6 / float64(d+k))
+			draw = func() float64 { return a * (2*rng.Float64() - 1) }
+		case "he":
+			s := math.Sqrt(2 / float64(d))
+			draw = func() float64 { return s * rng.NormFloat64() }
+		case "normal":
+			draw = func() float64 { return 0.01 * rng.NormFloat64() }
+		case "uniform":
+			draw = func() float64 { return 0.05 * (2*rng.Float64() - 1) }
+		case "zeros":
+			draw = func() float64 { return 0 }
+		default:
+			return fmt.Errorf("unknown init %q (want one of %v)", method, Inits)
+		}
+		w := l.W.RawMatrix().Data
+		for i := range w {
+			w[i] = draw()
+		}
+		l.B.Zero()
+	}
+	return nil
+}
+
+// Net is a model's graph for one batch size. Its parameter nodes share the
+// model's weight matrices, so training through any Net updates the Model.
+type Net struct {
+	G        *graph.Graph
+	X        *graph.Node   // n×d input, to be filled before Forward
+	T        *graph.Node   // n×k targets, to be filled before Forward
+	Z        *graph.Node   // n×k output pre-activations (logits)
+	Y        *graph.Node   // n×k predictions: output activations
+	DataLoss *graph.Node   // the loss on the batch, without penalty
+	Loss     *graph.Node   // DataLoss plus the L2 penalty, if any
+	Params   []*graph.Node // W1, b1, W2, b2, ... in layer order
+	Weights  []*graph.Node // W1, W2, ...
+}
+
+// activate applies the named (canonical) activation.
+func activate(act string, z *graph.Node) *graph.Node {
+	switch act {
+	case "identity":
+		return graph.Identity(z)
+	case "threshold":
+		return graph.Threshold(z)
+	case "logistic":
+		return graph.Logistic(z)
+	case "tanh":
+		return graph.Tanh(z)
+	case "relu":
+		return graph.ReLU(z)
+	case "softplus":
+		return graph.Softplus(z)
+	case "softmax":
+		return graph.Softmax(z)
+	}
+	panic(fmt.Sprintf("layers: unknown activation %q", act))
+}
+
+// Build returns the model's graph for batches of n rows, with an L2
+// penalty of strength l2 on the weights when l2 > 0. It panics if n < 1 or
+// l2 < 0; New has validated everything else.
+func (m *Model) Build(n int, l2 float64) *Net {
+	if n < 1 || l2 < 0 {
+		panic(fmt.Sprintf("layers: Build(n=%d, l2=%g)", n, l2))
+	}
+	g := graph.New()
+	net := &Net{G: g}
+	net.X = g.Input("x", n, m.Inputs)
+	h := net.X
+	for i, l := range m.Layers {
+		w := g.Param(fmt.Sprintf("W%d", i+1), l.W)
+		b := g.Param(fmt.Sprintf("b%d", i+1), l.B)
+		net.Params = append(net.Params, w, b)
+		net.Weights = append(net.Weights, w)
+		z := graph.AddBias(graph.MatMul(h, w), b).Named(fmt.Sprintf("z%d", i+1))
+		h = activate(l.Activation, z).Named(fmt.Sprintf("h%d", i+1))
+		net.Z = z
+	}
+	net.Y = h.Named("y")
+	net.T = g.Input("t", n, m.Outputs())
+	switch m.Loss {
+	case "cross_entropy":
+		net.DataLoss = graph.SoftmaxCrossEntropy(net.Z, net.T)
+	case "binary_cross_entropy":
+		net.DataLoss = graph.BinaryCrossEntropy(net.Z, net.T)
+	default:
+		net.DataLoss = graph.SquaredError(net.Y, net.T)
+	}
+	net.DataLoss.Named("loss_data")
+	net.Loss = net.DataLoss
+	if l2 > 0 {
+		net.Loss = graph.Add(net.DataLoss, graph.L2(l2, net.Weights...).Named("l2")).Named("loss")
+	} else {
+		net.DataLoss.Named("loss")
+	}
+	return net
+}

@@ -1,0 +1,209 @@
+package layers
+
+import (
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/mlptrain/mlptrain/internal/gradcheck"
+	"gonum.org/v1/gonum/mat"
+)
+
+func TestNewRejectsBadSpecs(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		spec Spec
+		want string
+	}{
+		{"no inputs", Spec{Inputs: 0, Units: []int{1}, Acts: []string{"identity"}, Loss: "squared_error"}, "0 inputs"},
+		{"no layers", Spec{Inputs: 2, Loss: "squared_error"}, "at least one layer"},
+		{"zero units", Spec{Inputs: 2, Units: []int{0, 1}, Acts: []string{"tanh", "identity"}, Loss: "squared_error"}, "layer 1: 0 units"},
+		{"unknown activation", Spec{Inputs: 2, Units: []int{1}, Acts: []string{"swish"}, Loss: "squared_error"}, `unknown activation "swish"`},
+		{"hidden softmax", Spec{Inputs: 2, Units: []int{3, 2}, Acts: []string{"softmax", "softmax"}, Loss: "cross_entropy"}, "only for the output layer"},
+		{"ce without softmax", Spec{Inputs: 2, Units: []int{3}, Acts: []string{"logistic"}, Loss: "cross_entropy"}, "needs a softmax output"},
+		{"ce one unit", Spec{Inputs: 2, Units: []int{1}, Acts: []string{"softmax"}, Loss: "cross_entropy"}, "at least 2 output units"},
+		{"bce two units", Spec{Inputs: 2, Units: []int{2}, Acts: []string{"logistic"}, Loss: "binary_cross_entropy"}, "one logistic output unit"},
+		{"bce tanh", Spec{Inputs: 2, Units: []int{1}, Acts: []string{"tanh"}, Loss: "binary_cross_entropy"}, "one logistic output unit"},
+		{"unknown loss", Spec{Inputs: 2, Units: []int{1}, Acts: []string{"identity"}, Loss: "hinge"}, `unknown loss "hinge"`},
+		{"too large", Spec{Inputs: 1 << 20, Units: []int{1 << 20}, Acts: []string{"identity"}, Loss: "squared_error"}, "more than"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := New(tc.spec)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("New(%+v) error %v, want one containing %q", tc.spec, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestAliases(t *testing.T) {
+	t.Parallel()
+	m, err := New(Spec{Inputs: 2, Units: []int{3, 1}, Acts: []string{"soft_relu", "sigmoid"}, Loss: "binary_cross_entropy"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Layers[0].Activation != "softplus" || m.Layers[1].Activation != "logistic" {
+		t.Errorf("activations %s, %s; want softplus, logistic", m.Layers[0].Activation, m.Layers[1].Activation)
+	}
+	if m.NumParams() != 2*3+3+3*1+1 {
+		t.Errorf("NumParams = %d, want 13", m.NumParams())
+	}
+}
+
+func TestInit(t *testing.T) {
+	t.Parallel()
+	spec := Spec{Inputs: 50, Units: []int{30, 3}, Acts: []string{"relu", "softmax"}, Loss: "cross_entropy"}
+	for _, tc := range []struct {
+		method string
+		check  func(w []float64, d, k int) string
+	}{
+		{"xavier", func(w []float64, d, k int) string {
+			a := math.Sqrt(6 / float64(d+k))
+			for _, v := range w {
+				if math.Abs(v) > a {
+					return "entry outside ±√(6/(d+k))"
+				}
+			}
+			return ""
+		}},
+		{"he", func(w []float64, d, _ int) string {
+			if s := std(w); math.Abs(s-math.Sqrt(2/float64(d))) > 0.25*math.Sqrt(2/float64(d)) {
+				return "std far from √(2/d)"
+			}
+			return ""
+		}},
+		{"normal", func(w []float64, _, _ int) string {
+			if s := std(w); math.Abs(s-0.01) > 0.003 {
+				return "std far from 0.01"
+			}
+			return ""
+		}},
+		{"uniform", func(w []float64, _, _ int) string {
+			for _, v := range w {
+				if math.Abs(v) > 0.05 {
+					return "entry outside ±0.05"
+				}
+			}
+			return ""
+		}},
+		{"zeros", func(w []float64, _, _ int) string {
+			for _, v := range w {
+				if v != 0 {
+					return "nonzero entry"
+				}
+			}
+			return ""
+		}},
+	} {
+		t.Run(tc.method, func(t *testing.T) {
+			a, _ := New(spec)
+			b, _ := New(spec)
+			if err := a.Init(tc.method, rand.New(rand.NewPCG(1, 1))); err != nil {
+				t.Fatal(err)
+			}
+			b.Init(tc.method, rand.New(rand.NewPCG(1, 1)))
+			for i, l := range a.Layers {
+				d, k := l.W.Dims()
+				if msg := tc.check(l.W.RawMatrix().Data, d, k); msg != "" {
+					t.Errorf("layer %d: %s", i+1, msg)
+				}
+				if !mat.Equal(l.W, b.Layers[i].W) {
+					t.Errorf("layer %d: same seed, different weights", i+1)
+				}
+				if mat.Sum(l.B) != 0 {
+					t.Errorf("layer %d: biases not zero", i+1)
+				}
+			}
+		})
+	}
+	m, _ := New(spec)
+	if err := m.Init("glorot", rand.New(rand.NewPCG(1, 1))); err == nil {
+		t.Error("Init(glorot) succeeded, want an error")
+	}
+}
+
+func std(w []float64) float64 {
+	var s, s2 float64
+	for _, v := range w {
+		s += v
+		s2 += v * v
+	}
+	n := float64(len(w))
+	return math.Sqrt(s2/n - (s/n)*(s/n))
+}
+
+// TestNetGradients checks every activation under every loss it fits.
+func TestNetGradients(t *testing.T) {
+	t.Parallel()
+	outputs := []struct {
+		act, loss string
+		k         int
+	}{
+		{"softmax", "cross_entropy", 3},
+		{"logistic", "binary_cross_entropy", 1},
+		{"identity", "squared_error", 2},
+		{"tanh", "squared_error", 2},
+		{"softmax", "squared_error", 3},
+	}
+	for _, hidden := range []string{"identity", "threshold", "logistic", "tanh", "relu", "softplus"} {
+		for _, out := range outputs {
+			t.Run(hidden+"/"+out.act+"/"+out.loss, func(t *testing.T) {
+				rng := rand.New(rand.NewPCG(2, 2))
+				m, err := New(Spec{Inputs: 3, Units: []int{4, out.k}, Acts: []string{hidden, out.act}, Loss: out.loss})
+				if err != nil {
+					t.Fatal(err)
+				}
+				m.Init("xavier", rng)
+				for _, l := range m.Layers {
+					for i := range l.B.RawMatrix().Data {
+						l.B.RawMatrix().Data[i] = rng.Float64() - 0.5
+					}
+				}
+				net := m.Build(5, 0.01)
+				for i := range net.X.Value().RawMatrix().Data {
+					net.X.Value().RawMatrix().Data[i] = rng.NormFloat64()
+				}
+				tv := net.T.Value()
+				for i := 0; i < 5; i++ {
+					switch out.loss {
+					case "cross_entropy":
+						tv.Set(i, rng.IntN(out.k), 1)
+					case "binary_cross_entropy":
+						tv.Set(i, 0, float64(rng.IntN(2)))
+					default:
+						for j := 0; j < out.k; j++ {
+							tv.Set(i, j, rng.NormFloat64())
+						}
+					}
+				}
+				res := gradcheck.Check(net.G, net.Loss, net.Params, gradcheck.Options{Entries: -1, HVP: true})
+				if !res.Pass {
+					t.Errorf("gradient check failed: %+v %+v", res.Params, res.HVP)
+				}
+				// The prediction is the output activation of the logits.
+				net.G.Forward()
+				if r, c := net.Y.Dims(); r != 5 || c != out.k {
+					t.Errorf("Y is %d×%d, want 5×%d", r, c, out.k)
+				}
+			})
+		}
+	}
+}
+
+func TestBuildSharesWeights(t *testing.T) {
+	t.Parallel()
+	m, _ := New(Spec{Inputs: 2, Units: []int{2, 1}, Acts: []string{"tanh", "identity"}, Loss: "squared_error"})
+	a, b := m.Build(4, 0), m.Build(1, 0)
+	m.Layers[0].W.Set(0, 0, 7)
+	if a.Params[0].Value().At(0, 0) != 7 || b.Params[0].Value().At(0, 0) != 7 {
+		t.Error("nets do not share the model's weights")
+	}
+	if a.Loss != a.DataLoss {
+		t.Error("without l2 the loss is the data loss")
+	}
+	if c := m.Build(4, 0.1); c.Loss == c.DataLoss {
+		t.Error("with l2 the loss adds the penalty")
+	}
+}

@@ -30,12 +30,12 @@
 package gradcheck
 
 import (
-	"encoding/json"
 	"math"
 	"math/rand/v2"
 	"slices"
 
 	"github.com/mlptrain/mlptrain/internal/graph"
+	"github.com/mlptrain/mlptrain/internal/jsonnum"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -93,17 +93,8 @@ type Result struct {
 	HVP    *HVPResult    `json:"hvp"`
 }
 
-// Float is a float64 that encodes as JSON null when it is NaN or ±Inf,
-// which JSON cannot hold (a NaN loss or gradient makes a check fail).
-type Float float64
-
-// MarshalJSON encodes f as a number, or null when it is not finite.
-func (f Float) MarshalJSON() ([]byte, error) {
-	if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
-		return []byte("null"), nil
-	}
-	return json.Marshal(float64(f))
-}
+// Float is a float64 that encodes as JSON null when it is not finite.
+type Float = jsonnum.Float
 
 func errMeasure(a, m float64) float64 {
 	return math.Abs(a-m) / max(1, math.Abs(a), math.Abs(m))

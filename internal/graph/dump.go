@@ -56,15 +56,15 @@ func (g *Graph) Dump(w io.Writer, opts DumpOptions) error {
 			rows = 6
 		}
 		for _, n := range g.nodes {
-			ew.printf("\n[%d] %s = %s  (%s)\n", n.id, n.name, n.Op(), dims(n))
+			ew.printf("\n[%d] %s: %s (%s)\n", n.id, n.name, n.Op(), dims(n))
 			if opts.Values {
 				ew.printf("  value:\n%s", formatMatrix(n.value, rows))
 			}
 			if opts.Signals {
 				if n.bar == nil {
-					ew.printf("  signal: none (no parameter upstream)\n")
+					ew.printf("  error signal: none (no parameter upstream)\n")
 				} else {
-					ew.printf("  signal %s̄:\n%s", n.name, formatMatrix(n.bar, rows))
+					ew.printf("  error signal ∂L/∂%s:\n%s", n.name, formatMatrix(n.bar, rows))
 				}
 			}
 		}

@@ -209,7 +209,8 @@ func (m *Model) Build(n int, l2 float64) *Net {
 		b := g.Param(fmt.Sprintf("b%d", i+1), l.B)
 		net.Params = append(net.Params, w, b)
 		net.Weights = append(net.Weights, w)
-		z := graph.AddBias(graph.MatMul(h, w), b).Named(fmt.Sprintf("z%d", i+1))
+		xw := graph.MatMul(h, w).Named(h.Name() + w.Name())
+		z := graph.AddBias(xw, b).Named(fmt.Sprintf("z%d", i+1))
 		h = activate(l.Activation, z).Named(fmt.Sprintf("h%d", i+1))
 		net.Z = z
 	}

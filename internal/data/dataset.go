@@ -1,0 +1,105 @@
+package data
+
+import (
+	"fmt"
+	"slices"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Dataset is a table read from a CSV file: the features as a matrix, and the
+// targets as a matrix (regression) or as class indices (classification).
+type Dataset struct {
+	// File is the name the data was read from, for messages.
+	File string
+	// FeatureNames names X's columns.
+	FeatureNames []string
+	// TargetNames names the target columns present: Y's columns for
+	// regression, the single label column for classification; nil if the
+	// file has no target.
+	TargetNames []string
+	// X holds the n×d features; nil if the Dataset has no rows.
+	X *mat.Dense
+	// Y holds the n×k regression targets; nil for classification, for no
+	// target, or if the Dataset has no rows.
+	Y *mat.Dense
+	// Labels holds each row's class as an index into Classes
+	// (classification only).
+	Labels []int
+	// Classes names the classes (classification only). When read with
+	// Options.Classes nil, they are sorted as the package documentation says.
+	Classes []string
+	// Lines holds the 1-based source line of each row, for messages.
+	Lines []int
+}
+
+// Len returns the number of rows.
+func (d *Dataset) Len() int { return len(d.Lines) }
+
+// HasTarget reports whether the Dataset holds targets: Y or Labels.
+func (d *Dataset) HasTarget() bool { return d.Y != nil || d.Labels != nil }
+
+// Subset returns a new Dataset holding copies of the given rows, in the given
+// order (a row may repeat). The names and Classes are shared with d, not
+// copied. With no rows, X and Y are nil (gonum has no empty matrices). Subset
+// panics if a row is out of range.
+func (d *Dataset) Subset(rows []int) *Dataset {
+	s := &Dataset{
+		File:         d.File,
+		FeatureNames: d.FeatureNames,
+		TargetNames:  d.TargetNames,
+		Classes:      d.Classes,
+		Lines:        make([]int, len(rows)),
+	}
+	n := d.Len()
+	for _, r := range rows {
+		if r < 0 || r >= n {
+			panic(fmt.Sprintf("data: Subset row %d out of range [0,%d)", r, n))
+		}
+	}
+	for i, r := range rows {
+		s.Lines[i] = d.Lines[r]
+	}
+	if d.Labels != nil {
+		s.Labels = make([]int, len(rows))
+		for i, r := range rows {
+			s.Labels[i] = d.Labels[r]
+		}
+	}
+	if len(rows) == 0 {
+		return s
+	}
+	s.X = copyRows(d.X, rows)
+	s.Y = copyRows(d.Y, rows)
+	return s
+}
+
+// copyRows returns a new matrix of the given rows of m, or nil if m is nil.
+func copyRows(m *mat.Dense, rows []int) *mat.Dense {
+	if m == nil {
+		return nil
+	}
+	_, c := m.Dims()
+	out := mat.NewDense(len(rows), c, nil)
+	for i, r := range rows {
+		out.SetRow(i, m.RawRowView(r))
+	}
+	return out
+}
+
+// OneHot writes the one-hot encoding of labels into dst: row i is all zeros
+// but for a 1 in column labels[i]. OneHot panics if dst is not len(labels)×k
+// or a label is outside [0, k).
+func OneHot(dst *mat.Dense, labels []int, k int) {
+	r, c := dst.Dims()
+	if r != len(labels) || c != k {
+		panic(fmt.Sprintf("data: OneHot into %d×%d, want %d×%d", r, c, len(labels), k))
+	}
+	if i := slices.IndexFunc(labels, func(l int) bool { return l < 0 || l >= k }); i >= 0 {
+		panic(fmt.Sprintf("data: OneHot label %d at row %d outside [0,%d)", labels[i], i, k))
+	}
+	dst.Zero()
+	for i, l := range labels {
+		dst.Set(i, l, 1)
+	}
+}

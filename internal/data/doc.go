@@ -1,0 +1,71 @@
+// Package data reads tables from CSV files and prepares them for training:
+// it splits rows into training and validation parts, normalizes features and
+// maps them into polynomial features. It knows only files and tables, not
+// models or configs.
+//
+// # Reading CSV
+//
+// ReadFile and Read parse a CSV file (RFC 4180, as encoding/csv reads it,
+// with strict quoting) into a Dataset. Gzip-compressed input (.csv.gz) is
+// recognized by its magic bytes and decompressed on the fly. The rules:
+//
+//   - The first line that is not blank is the header. It names every column;
+//     names must be unique and non-empty.
+//   - A UTF-8 byte order mark at the start is skipped. Lines may end in LF or
+//     CRLF.
+//   - Blank lines (no characters at all before the line end) are skipped
+//     anywhere, as encoding/csv does. A line of only spaces is not blank: it
+//     is a row with one field. There are no comment lines.
+//   - Every row has exactly as many fields as the header.
+//   - ASCII spaces and tabs around a header name or a cell are trimmed, so
+//     "a, b" names columns "a" and "b", and " 1.5 " is 1.5. Spaces inside
+//     quotes are trimmed too.
+//   - Feature cells, and regression target cells, are numbers as
+//     strconv.ParseFloat reads them; NaN and ±Inf are refused, as is an empty
+//     cell (a missing value).
+//   - Numbers go straight into the float64 matrix as rows are read; no
+//     copy of the table is kept as strings.
+//
+// # Classes
+//
+// A classification target holds labels, strings or integers, compared as
+// trimmed strings: "1" and "1.0" are different classes. The classes found in
+// a file are sorted numerically if every label is a finite number (so "2"
+// comes before "10"), else by bytes ("Setosa" before "setosa"). Labels is
+// the index of each row's class in Classes. When Options.Classes is given (a
+// saved model's classes), Classes is exactly that list, in its order, and a
+// label not in it is an error. Training needs at least two classes.
+//
+// # Errors
+//
+// Every error about the input is an *inputerr.Error naming the file, the
+// 1-based line and, where known, the column, and saying how to fix it:
+//
+//	iris.csv:14:3: column "sepal_width": not a number: "abc" (hint: ...)
+//
+// The column is the 1-based field index in the row, except for CSV syntax
+// errors (quotes), where it is encoding/csv's 1-based byte column in the
+// line. Read never panics on bad input; the functions here panic only on a
+// programmer's error, such as a matrix of the wrong shape, with a "data: "
+// prefix.
+//
+// # Notation
+//
+//	n       rows (examples)
+//	d       features, the columns of X
+//	k       regression targets (columns of Y) or classes
+//	ψ(x)    the polynomial feature map, applied before normalization
+//	x'      (x − offset)/scale, the normalized features
+//
+// # Normalization and feature maps
+//
+// FitScaler computes per-column offsets and scales from the training rows
+// only; Scaler.Apply then normalizes any rows the same way. A constant
+// column gets scale 1, as in scikit-learn, and a warning. Polynomial maps d
+// inputs to every monomial of degree 1 to D, in scikit-learn's order.
+//
+// # Splits
+//
+// Split draws a validation part from a seeded *rand.Rand, stratified by
+// class for classification, and returns sorted row indices.
+package data

@@ -1,0 +1,110 @@
+package data
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"math"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/mlptrain/mlptrain/internal/inputerr"
+)
+
+// fuzzOptions are the ways FuzzReadCSV reads its input, chosen by a byte.
+var fuzzOptions = []Options{
+	{},
+	{Targets: []string{"y"}, Classify: true},
+	{Targets: []string{"y"}},
+	{Targets: []string{"y"}, Classify: true, Classes: []string{"0", "1"}, TargetOptional: true, WantFeatures: []string{"a", "b"}},
+	{Delimiter: ';', Targets: []string{"y", "z"}},
+	{Targets: []string{"y"}, Features: []string{"b"}, Classify: true},
+	{Delimiter: '\t', TargetOptional: true, Targets: []string{"y"}},
+}
+
+func gzipBytes(s string) []byte {
+	var b bytes.Buffer
+	w := gzip.NewWriter(&b)
+	w.Write([]byte(s))
+	w.Close()
+	return b.Bytes()
+}
+
+// FuzzReadCSV checks that Read never panics, that every error is a
+// positioned *inputerr.Error with a proper message, and that every Dataset
+// is consistent.
+func FuzzReadCSV(f *testing.F) {
+	for _, s := range []string{
+		"",
+		"a,b,y\n1,2,0\n3,4,1\n",
+		"\uFEFFa,b,y\r\n1,2,0\r\n3,4,1\r\n",
+		"a,b,y\n1,2,x\n\n3,\"4\",y\n",
+		"a;b;y;z\n1;2;3;4\n",
+		"a\tb\n1\t2\n",
+		"a,y\n1,\"x\ny\"\n2,\"q\"\"r\"\n",
+		"a,a\n1,2\n",
+		"b,a,y\n1,NaN,0\n",
+		"a,b,y\n1,2\n",
+		"a,b,y\n1,\"2\n",
+		"a,b,y\n1, 2 ,1e400\n",
+		"a,b,y\n,,\n",
+		string(gzipBytes("a,b,y\n1,2,0\n3,4,1\n")),
+	} {
+		for m := range fuzzOptions {
+			f.Add([]byte(s), uint8(m))
+		}
+	}
+	f.Fuzz(func(t *testing.T, in []byte, mode uint8) {
+		opt := fuzzOptions[int(mode)%len(fuzzOptions)]
+		ds, err := Read(bytes.NewReader(in), "fuzz.csv", opt)
+		if err != nil {
+			var e *inputerr.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("error %v (%T) is not an *inputerr.Error", err, err)
+			}
+			msg := e.Err.Error()
+			if e.File != "fuzz.csv" || e.Line < 0 || e.Column < 0 || e.Hint == "" || msg == "" {
+				t.Fatalf("badly formed error %#v: %v", e, err)
+			}
+			if r, _ := utf8.DecodeRuneInString(msg); unicode.IsUpper(r) || strings.HasSuffix(msg, ".") {
+				t.Fatalf("message %q must start lowercase and not end in a period", msg)
+			}
+			return
+		}
+		n := ds.Len()
+		d := len(ds.FeatureNames)
+		if n == 0 || d == 0 {
+			t.Fatalf("Dataset with %d rows and %d features", n, d)
+		}
+		if r, c := ds.X.Dims(); r != n || c != d {
+			t.Fatalf("X is %d×%d, want %d×%d", r, c, n, d)
+		}
+		for i := 1; i < n; i++ {
+			if ds.Lines[i] <= ds.Lines[i-1] || ds.Lines[0] < 2 {
+				t.Fatalf("lines not increasing: %v", ds.Lines)
+			}
+		}
+		for _, v := range ds.X.RawMatrix().Data {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				t.Fatalf("non-finite feature %v", v)
+			}
+		}
+		if ds.Y != nil {
+			if r, c := ds.Y.Dims(); r != n || c != len(ds.TargetNames) {
+				t.Fatalf("Y is %d×%d, want %d×%d", r, c, n, len(ds.TargetNames))
+			}
+		}
+		if ds.Labels != nil {
+			if len(ds.Labels) != n || (opt.Classes == nil && len(ds.Classes) < 2) {
+				t.Fatalf("%d labels, classes %q", len(ds.Labels), ds.Classes)
+			}
+			for _, l := range ds.Labels {
+				if l < 0 || l >= len(ds.Classes) {
+					t.Fatalf("label %d outside %q", l, ds.Classes)
+				}
+			}
+		}
+	})
+}

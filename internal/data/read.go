@@ -1,0 +1,616 @@
+package data
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/mlptrain/mlptrain/internal/inputerr"
+)
+
+// Options says which columns of a CSV file to read, and how.
+// The zero value reads every column as a numeric feature, with no target.
+type Options struct {
+	// Delimiter separates the fields; 0 means ','.
+	Delimiter rune
+	// Targets names the target columns: one for classification, one or
+	// more for regression. Empty means no target (prediction).
+	Targets []string
+	// TargetOptional lets the targets be absent from the header (prediction).
+	// The Dataset then has no Y or Labels. If some targets are present, all
+	// must be.
+	TargetOptional bool
+	// Features names the feature columns, in the order wanted. Empty means
+	// every column that is not named in Targets, in file order.
+	Features []string
+	// Classify says that the single target holds class labels (strings or
+	// integers) rather than numbers to regress on.
+	Classify bool
+	// Classes, if non-nil, are the known classes (from a saved model), in
+	// index order. A label not among them is an error. If nil, the classes
+	// are those in the file, sorted (see the package documentation).
+	Classes []string
+	// WantFeatures, if non-nil, are the feature columns a model was trained
+	// on. The selected feature columns must be exactly these, as a set, and
+	// X's columns come in WantFeatures' order whatever the file's order.
+	WantFeatures []string
+}
+
+// ReadFile reads the CSV file at path as Read does; a file whose content
+// starts with the gzip magic bytes (usually named .csv.gz) is decompressed
+// transparently. Every error is an *inputerr.Error naming path.
+func ReadFile(path string, opt Options) (*Dataset, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		hint := "check the path and that the file exists"
+		if errors.Is(err, fs.ErrPermission) {
+			hint = "check the file's permissions"
+		}
+		return nil, &inputerr.Error{File: path, Err: fmt.Errorf("cannot open file: %w", pathErr(err)), Hint: hint}
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		return nil, &inputerr.Error{File: path, Err: errors.New("is a directory, not a CSV file"), Hint: "give the path of a .csv or .csv.gz file"}
+	}
+	return Read(f, path, opt)
+}
+
+// pathErr strips the operation and path from an *fs.PathError, since the
+// path is printed already.
+func pathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// Read reads a CSV table from r; name is the file name used in errors. The
+// first non-blank line is the header. Gzip-compressed input is detected by
+// its magic bytes and decompressed. Every error is an *inputerr.Error; Read
+// never panics on bad input.
+func Read(r io.Reader, name string, opt Options) (*Dataset, error) {
+	p := &reader{name: name, opt: opt}
+	return p.read(r)
+}
+
+const (
+	bufSize   = 64 << 10
+	gzipMagic = "\x1f\x8b"
+	bom       = "\uFEFF"
+)
+
+// Roles of a used column.
+const (
+	roleFeature = iota
+	roleTarget
+	roleLabel
+)
+
+// use says where a used CSV column goes: column col of the file into
+// column dst of X (roleFeature), of Y (roleTarget), or into Labels.
+type use struct {
+	col, dst int
+	role     int
+}
+
+type reader struct {
+	name string
+	opt  Options
+
+	gz       bool
+	cr       *csv.Reader
+	header   []string
+	index    map[string]int // header name → 0-based column
+	hline    int            // line of the header
+	lastLine int            // line of the last record read, for I/O errors
+}
+
+func (p *reader) errAt(line, col int, key, hint string, err error) *inputerr.Error {
+	return &inputerr.Error{File: p.name, Line: line, Column: col, Key: key, Err: err, Hint: hint}
+}
+
+// colKey is the Key of an error about a column.
+func colKey(name string) string { return fmt.Sprintf("column %q", name) }
+
+func (p *reader) read(r io.Reader) (*Dataset, error) {
+	if d := p.opt.Delimiter; d != 0 && !validDelim(d) {
+		return nil, &inputerr.Error{File: p.name, Key: "delimiter", Err: fmt.Errorf("invalid delimiter %q", d),
+			Hint: "use a character such as ',', ';' or tab; not a quote, a line break or U+FFFD"}
+	}
+	br := bufio.NewReaderSize(r, bufSize)
+	if b, err := br.Peek(len(gzipMagic)); string(b) == gzipMagic {
+		p.gz = true
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, p.ioErr(err)
+		}
+		defer zr.Close()
+		br = bufio.NewReaderSize(zr, bufSize)
+	} else if err != nil && err != io.EOF {
+		return nil, p.ioErr(err)
+	}
+	if b, err := br.Peek(len(bom)); string(b) == bom {
+		br.Discard(len(bom))
+	} else if err != nil && err != io.EOF {
+		return nil, p.ioErr(err)
+	}
+
+	p.cr = csv.NewReader(br)
+	p.cr.Comma = ','
+	if p.opt.Delimiter != 0 {
+		p.cr.Comma = p.opt.Delimiter
+	}
+	p.cr.FieldsPerRecord = -1
+	p.cr.ReuseRecord = true
+	p.cr.LazyQuotes = false
+
+	if err := p.readHeader(); err != nil {
+		return nil, err
+	}
+	uses, ds, err := p.resolve()
+	if err != nil {
+		return nil, err
+	}
+	return p.readRows(uses, ds)
+}
+
+// validDelim matches encoding/csv's rule for a valid delimiter.
+func validDelim(r rune) bool {
+	return r != 0 && r != '"' && r != '\r' && r != '\n' && utf8.ValidRune(r) && r != utf8.RuneError
+}
+
+// next reads one record, wrapping every error but io.EOF.
+func (p *reader) next() ([]string, error) {
+	rec, err := p.cr.Read()
+	if err == io.EOF {
+		return nil, err
+	}
+	if err != nil {
+		return nil, p.csvErr(err)
+	}
+	if len(rec) > 0 {
+		p.lastLine, _ = p.cr.FieldPos(len(rec) - 1)
+	}
+	return rec, nil
+}
+
+func (p *reader) csvErr(err error) error {
+	var pe *csv.ParseError
+	if !errors.As(err, &pe) {
+		return p.ioErr(err)
+	}
+	e := pe.Err
+	hint := "fix the CSV syntax"
+	switch {
+	case errors.Is(pe.Err, csv.ErrBareQuote):
+		hint = `a field containing a quote must be quoted as a whole, with each inner quote doubled: "6"" wide"`
+	case errors.Is(pe.Err, csv.ErrQuote):
+		hint = "close the quoted field with a quote, and double any quote inside it"
+		if pe.StartLine != pe.Line {
+			e = fmt.Errorf("%w (the record starts on line %d)", pe.Err, pe.StartLine)
+		}
+	}
+	return p.errAt(pe.Line, pe.Column, "", hint, e)
+}
+
+// ioErr wraps an error from reading (not parsing) the input.
+func (p *reader) ioErr(err error) error {
+	line := 0
+	if p.lastLine > 0 {
+		line = p.lastLine + 1
+	}
+	if p.gz || errors.Is(err, gzip.ErrHeader) || errors.Is(err, gzip.ErrChecksum) {
+		if err == io.ErrUnexpectedEOF {
+			err = errors.New("unexpected end of data")
+		}
+		return p.errAt(line, 0, "", "the compressed file is truncated or damaged; compress it again",
+			fmt.Errorf("corrupt gzip data: %w", err))
+	}
+	return p.errAt(line, 0, "", "check that the file is readable", fmt.Errorf("read error: %w", pathErr(err)))
+}
+
+func (p *reader) readHeader() error {
+	rec, err := p.next()
+	if err == io.EOF {
+		return p.errAt(0, 0, "", "the first line must be a header row naming the columns", errors.New("empty file"))
+	}
+	if err != nil {
+		return err
+	}
+	p.hline, _ = p.cr.FieldPos(0)
+	p.header = make([]string, len(rec))
+	p.index = make(map[string]int, len(rec))
+	for i, s := range rec {
+		s = trim(s)
+		switch {
+		case s == "":
+			hint := "name every column in the header"
+			if i == 0 {
+				hint += "; an unnamed first column is often a pandas index (write it with index=False)"
+			} else if i == len(rec)-1 {
+				hint += "; a delimiter at the end of the header line makes an unnamed last column"
+			}
+			return p.errAt(p.hline, i+1, "", hint, errors.New("empty column name"))
+		case !utf8.ValidString(s):
+			return p.errAt(p.hline, i+1, "", "save the file as UTF-8", fmt.Errorf("column name %s is not valid UTF-8", quote(s)))
+		}
+		if j, dup := p.index[s]; dup {
+			return p.errAt(p.hline, i+1, colKey(s), "rename one of the two columns; names must be unique",
+				fmt.Errorf("duplicate column name (columns %d and %d)", j+1, i+1))
+		}
+		p.index[s] = i
+		p.header[i] = s
+	}
+	return nil
+}
+
+// missingCol is the error for a column named in the options but not in the
+// header.
+func (p *reader) missingCol(name, what string) error {
+	hint := fmt.Sprintf("the header has %s", listQuoted(p.header, 8))
+	if s, ok := nearest(name, p.header); ok {
+		hint = fmt.Sprintf("did you mean %q?", s)
+	}
+	return p.errAt(p.hline, 0, colKey(name), hint, fmt.Errorf("%s column not found in the header", what))
+}
+
+// resolve works out which columns are used and where they go.
+func (p *reader) resolve() ([]use, *Dataset, error) {
+	o := p.opt
+	ds := &Dataset{File: p.name}
+	if o.Classify && len(o.Targets) > 1 {
+		return nil, nil, p.errAt(0, 0, colKey(o.Targets[1]), "a classifier has one target column; use a regression loss for several targets",
+			fmt.Errorf("classification needs exactly one target column, got %d", len(o.Targets)))
+	}
+
+	var uses []use
+	isTarget := make(map[string]bool, len(o.Targets))
+	present := 0
+	for _, t := range o.Targets {
+		if isTarget[t] {
+			return nil, nil, p.errAt(0, 0, colKey(t), "name each target column once", errors.New("target column named twice"))
+		}
+		isTarget[t] = true
+		if _, ok := p.index[t]; ok {
+			present++
+		}
+	}
+	if present > 0 || !o.TargetOptional {
+		for k, t := range o.Targets {
+			c, ok := p.index[t]
+			if !ok {
+				return nil, nil, p.missingCol(t, "target")
+			}
+			role := roleTarget
+			if o.Classify {
+				role = roleLabel
+			}
+			uses = append(uses, use{col: c, dst: k, role: role})
+			ds.TargetNames = append(ds.TargetNames, t)
+		}
+	}
+
+	// The selected feature columns, by name, in the chosen order.
+	var feats []string
+	if len(o.Features) > 0 {
+		seen := make(map[string]bool, len(o.Features))
+		for _, f := range o.Features {
+			if seen[f] {
+				return nil, nil, p.errAt(0, 0, colKey(f), "list each feature column once", errors.New("feature column listed twice"))
+			}
+			seen[f] = true
+			if isTarget[f] {
+				return nil, nil, p.errAt(0, 0, colKey(f), "remove it from the features or from the targets", errors.New("column is both a target and a feature"))
+			}
+			if _, ok := p.index[f]; !ok {
+				return nil, nil, p.missingCol(f, "feature")
+			}
+		}
+		feats = o.Features
+	} else {
+		for _, h := range p.header {
+			if !isTarget[h] {
+				feats = append(feats, h)
+			}
+		}
+	}
+
+	if o.WantFeatures != nil {
+		chosen := make(map[string]bool, len(feats))
+		for _, f := range feats {
+			chosen[f] = true
+		}
+		want := make(map[string]bool, len(o.WantFeatures))
+		var missing []string
+		for _, w := range o.WantFeatures {
+			want[w] = true
+			if !chosen[w] {
+				missing = append(missing, w)
+			}
+		}
+		if len(missing) > 0 {
+			hint := fmt.Sprintf("the model was trained on the feature columns %s", listQuoted(o.WantFeatures, 8))
+			if _, inHeader := p.index[missing[0]]; !inHeader {
+				if s, ok := nearest(missing[0], p.header); ok {
+					hint = fmt.Sprintf("did you mean %q? %s", s, hint)
+				}
+			}
+			return nil, nil, p.errAt(p.hline, 0, colKey(missing[0]), hint,
+				fmt.Errorf("feature column of the model is missing (missing: %s)", listQuoted(missing, 8)))
+		}
+		var extra []string
+		for _, f := range feats {
+			if !want[f] {
+				extra = append(extra, f)
+			}
+		}
+		if len(extra) > 0 {
+			return nil, nil, p.errAt(p.hline, p.index[extra[0]]+1, colKey(extra[0]),
+				"remove the extra columns, or select the model's features with data.features",
+				fmt.Errorf("not a feature column of the model (extra: %s)", listQuoted(extra, 8)))
+		}
+		feats = o.WantFeatures
+	}
+	if len(feats) == 0 {
+		return nil, nil, p.errAt(p.hline, 0, "", "the file needs at least one column besides the target",
+			errors.New("no feature columns"))
+	}
+	for j, f := range feats {
+		uses = append(uses, use{col: p.index[f], dst: j, role: roleFeature})
+	}
+	ds.FeatureNames = slices.Clone(feats)
+	// Visit the cells left to right, so the first error is the leftmost.
+	slices.SortFunc(uses, func(a, b use) int { return a.col - b.col })
+	return uses, ds, nil
+}
+
+func (p *reader) readRows(uses []use, ds *Dataset) (*Dataset, error) {
+	o := p.opt
+	d := len(ds.FeatureNames)
+	k := 0
+	labelCol := -1
+	for _, u := range uses {
+		switch u.role {
+		case roleTarget:
+			k++
+		case roleLabel:
+			labelCol = u.col
+		}
+	}
+
+	// Class lookup: the given classes, or those seen so far in order of
+	// first appearance (sorted and renumbered at the end).
+	var classIdx map[string]int
+	var seen []string
+	if labelCol >= 0 {
+		classIdx = make(map[string]int)
+		for i, c := range o.Classes {
+			classIdx[c] = i
+		}
+	}
+
+	xs, ys := newRows(d), newRows(k)
+	var labels, lines []int
+	ncol := len(p.header)
+	for {
+		rec, err := p.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		line, _ := p.cr.FieldPos(0)
+		if len(rec) != ncol {
+			col, key := ncol+1, ""
+			if len(rec) < ncol {
+				col, key = len(rec)+1, colKey(p.header[len(rec)])
+			}
+			return nil, p.errAt(line, col, key,
+				"every row needs one field per header column; check for a missing or extra delimiter, or quote fields that contain one",
+				fmt.Errorf("expected %d fields, got %d", ncol, len(rec)))
+		}
+		x, y := xs.next(), ys.next()
+		for _, u := range uses {
+			cell := trim(rec[u.col])
+			if u.role == roleLabel {
+				c, err := p.label(cell, u.col, classIdx, &seen)
+				if err != nil {
+					return nil, err
+				}
+				labels = append(labels, c)
+				continue
+			}
+			v, err := p.number(cell, u)
+			if err != nil {
+				return nil, err
+			}
+			if u.role == roleFeature {
+				x[u.dst] = v
+			} else {
+				y[u.dst] = v
+			}
+		}
+		lines = append(lines, line)
+	}
+	n := len(lines)
+	if n == 0 {
+		return nil, p.errAt(p.hline, 0, "", "add data rows below the header line", errors.New("no data rows after the header"))
+	}
+
+	ds.X = mat.NewDense(n, d, xs.data())
+	ds.Lines = lines
+	if k > 0 {
+		ds.Y = mat.NewDense(n, k, ys.data())
+	}
+	if labelCol < 0 {
+		if o.Classify && o.Classes != nil {
+			ds.Classes = slices.Clone(o.Classes)
+		}
+		return ds, nil
+	}
+	if o.Classes != nil {
+		ds.Classes = slices.Clone(o.Classes)
+		ds.Labels = labels
+		return ds, nil
+	}
+	if len(seen) < 2 {
+		return nil, p.errAt(lines[0], labelCol+1, colKey(p.header[labelCol]),
+			"a classifier needs rows of at least two classes; check that the target is the class column",
+			fmt.Errorf("only one class (%s) in the target; need at least two", quote(seen[0])))
+	}
+	ds.Classes = sortClasses(seen)
+	renum := make([]int, len(seen))
+	for i, c := range ds.Classes {
+		renum[classIdx[c]] = i
+	}
+	for i, c := range labels {
+		labels[i] = renum[c]
+	}
+	ds.Labels = labels
+	return ds, nil
+}
+
+// rows collects rows of d numbers in blocks of about blockSize, so that a
+// large table is held at most twice (blocks, then the matrix) and with no
+// spare capacity, unlike a slice grown by append.
+type rows struct {
+	d      int
+	blocks [][]float64
+	n      int
+}
+
+const blockSize = 1 << 16
+
+func newRows(d int) *rows { return &rows{d: d} }
+
+// next returns the slice for a new row.
+func (r *rows) next() []float64 {
+	if r.d == 0 {
+		return nil
+	}
+	last := len(r.blocks) - 1
+	if last < 0 || len(r.blocks[last])+r.d > cap(r.blocks[last]) {
+		r.blocks = append(r.blocks, make([]float64, 0, max(1, blockSize/r.d)*r.d))
+		last++
+	}
+	b := r.blocks[last]
+	r.blocks[last] = b[:len(b)+r.d]
+	r.n++
+	return b[len(b) : len(b)+r.d]
+}
+
+// data returns all the rows, row-major, in one slice, and frees the blocks.
+func (r *rows) data() []float64 {
+	out := make([]float64, 0, r.n*r.d)
+	for i, b := range r.blocks {
+		out = append(out, b...)
+		r.blocks[i] = nil
+	}
+	r.blocks = nil
+	return out
+}
+
+// label returns the class index of a label cell.
+func (p *reader) label(cell string, col int, classIdx map[string]int, seen *[]string) (int, error) {
+	line, _ := p.cr.FieldPos(col)
+	key := colKey(p.header[col])
+	if cell == "" {
+		return 0, p.errAt(line, col+1, key, "every row needs a class label; fill in the cell or remove the row", errors.New("missing value"))
+	}
+	if c, ok := classIdx[cell]; ok {
+		return c, nil
+	}
+	if !utf8.ValidString(cell) {
+		return 0, p.errAt(line, col+1, key, "save the file as UTF-8", fmt.Errorf("class label %s is not valid UTF-8", quote(cell)))
+	}
+	if p.opt.Classes != nil {
+		return 0, p.errAt(line, col+1, key, fmt.Sprintf("the model knows the classes %s", listQuoted(p.opt.Classes, 20)),
+			fmt.Errorf("unknown class %s", quote(cell)))
+	}
+	// Clone: with ReuseRecord the cell shares memory with the whole record.
+	cell = strings.Clone(cell)
+	c := len(*seen)
+	classIdx[cell] = c
+	*seen = append(*seen, cell)
+	return c, nil
+}
+
+// number parses a numeric cell.
+func (p *reader) number(cell string, u use) (float64, error) {
+	v, err := strconv.ParseFloat(cell, 64)
+	if err == nil && !math.IsNaN(v) && !math.IsInf(v, 0) {
+		return v, nil
+	}
+	line, _ := p.cr.FieldPos(u.col)
+	key := colKey(p.header[u.col])
+	what := "a feature"
+	if u.role == roleTarget {
+		what = "a regression target"
+	}
+	switch {
+	case cell == "":
+		return 0, p.errAt(line, u.col+1, key, "fill in the cell or remove the row", errors.New("missing value"))
+	case err == nil:
+		return 0, p.errAt(line, u.col+1, key, "remove or fix the row; NaN and infinities are not allowed",
+			fmt.Errorf("not a finite number: %s", quote(cell)))
+	case errors.Is(err, strconv.ErrRange):
+		return 0, p.errAt(line, u.col+1, key, "values must lie within ±1.8e308; rescale the column",
+			fmt.Errorf("number out of range: %s", quote(cell)))
+	}
+	hint := what + " must be a number; remove the column from the features or encode it as numbers"
+	if u.role == roleTarget {
+		hint = "a regression target must be a number; for class labels, train a classifier"
+	}
+	return 0, p.errAt(line, u.col+1, key, hint, fmt.Errorf("not a number: %s", quote(cell)))
+}
+
+// trim removes ASCII spaces and tabs around s.
+func trim(s string) string {
+	return strings.Trim(s, " \t")
+}
+
+// maxQuoted is the number of runes of a cell shown in a message.
+const maxQuoted = 40
+
+// quote quotes s for a message, truncated to maxQuoted runes and an
+// ellipsis (not "...", so a message never ends in a period).
+func quote(s string) string {
+	n := 0
+	for i := range s {
+		if n == maxQuoted {
+			return strconv.Quote(s[:i]) + "…"
+		}
+		n++
+	}
+	return strconv.Quote(s)
+}
+
+// listQuoted lists up to limit names, quoted, then how many more there are.
+func listQuoted(names []string, limit int) string {
+	var b strings.Builder
+	for i, s := range names {
+		if i == limit {
+			fmt.Fprintf(&b, " and %d more", len(names)-limit)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(quote(s))
+	}
+	return b.String()
+}

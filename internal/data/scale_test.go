@@ -1,0 +1,185 @@
+package data
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/mlptrain/mlptrain/internal/inputerr"
+)
+
+const scaleTol = 1e-12
+
+func TestFitScaler(t *testing.T) {
+	t.Parallel()
+	x := mat.NewDense(3, 3, []float64{
+		1, 5, 2,
+		3, 5, 4,
+		5, 5, 9,
+	})
+	names := []string{"a", "b", "c"}
+	constWarn := []string{`column "b" is constant (every value is 5); its scale is set to 1`}
+	for _, tc := range []struct {
+		method        string
+		offset, scale []float64
+		warn          []string
+		out           []float64 // x after Apply
+	}{
+		{Standardize, []float64{3, 5, 5}, []float64{math.Sqrt(8.0 / 3), 1, math.Sqrt(26.0 / 3)}, constWarn, []float64{
+			-2 / math.Sqrt(8.0/3), 0, -3 / math.Sqrt(26.0/3),
+			0, 0, -1 / math.Sqrt(26.0/3),
+			2 / math.Sqrt(8.0/3), 0, 4 / math.Sqrt(26.0/3),
+		}},
+		{MinMax, []float64{1, 5, 2}, []float64{4, 1, 7}, constWarn, []float64{
+			0, 0, 0,
+			0.5, 0, 2.0 / 7,
+			1, 0, 1,
+		}},
+		{NoScaling, []float64{0, 0, 0}, []float64{1, 1, 1}, nil, x.RawMatrix().Data},
+	} {
+		t.Run(tc.method, func(t *testing.T) {
+			orig := mat.DenseCopyOf(x)
+			s, warn, err := FitScaler(tc.method, x, names)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !mat.Equal(x, orig) {
+				t.Errorf("FitScaler modified x")
+			}
+			if s.Method != tc.method || !floats.EqualApprox(s.Offset, tc.offset, scaleTol) || !floats.EqualApprox(s.Scale, tc.scale, scaleTol) {
+				t.Errorf("FitScaler(%q) = %+v, want offset %v scale %v", tc.method, s, tc.offset, tc.scale)
+			}
+			if !slices.Equal(warn, tc.warn) {
+				t.Errorf("FitScaler(%q) warnings %q, want %q", tc.method, warn, tc.warn)
+			}
+			dst := mat.NewDense(3, 3, nil)
+			s.Apply(dst, x)
+			if !floats.EqualApprox(dst.RawMatrix().Data, tc.out, scaleTol) {
+				t.Errorf("Apply = %v, want %v", dst.RawMatrix().Data, tc.out)
+			}
+			inPlace := mat.DenseCopyOf(x)
+			s.Apply(inPlace, inPlace)
+			if !mat.Equal(inPlace, dst) {
+				t.Errorf("Apply in place = %v, want %v", mat.Formatted(inPlace), mat.Formatted(dst))
+			}
+			if err := s.Check(3); err != nil {
+				t.Errorf("Check: %v", err)
+			}
+		})
+	}
+}
+
+func TestFitScalerRandom(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(1, 1))
+	const n, d = 200, 4
+	x := mat.NewDense(n, d, nil)
+	for i := range n {
+		for j := range d {
+			x.Set(i, j, 100*rng.NormFloat64()+float64(j)*1e6)
+		}
+	}
+	for _, method := range []string{Standardize, MinMax} {
+		t.Run(method, func(t *testing.T) {
+			s, warn, err := FitScaler(method, x, []string{"a", "b", "c", "d"})
+			if err != nil || warn != nil {
+				t.Fatalf("FitScaler: %v %v", err, warn)
+			}
+			out := mat.NewDense(n, d, nil)
+			s.Apply(out, x)
+			col := make([]float64, n)
+			for j := range d {
+				mat.Col(col, j, out)
+				if method == MinMax {
+					if lo, hi := floats.Min(col), floats.Max(col); lo != 0 || math.Abs(hi-1) > scaleTol {
+						t.Errorf("column %d spans [%v, %v], want [0, 1]", j, lo, hi)
+					}
+					continue
+				}
+				mean, std := meanStd(col)
+				if math.Abs(mean) > 1e-9 || math.Abs(std-1) > 1e-9 {
+					t.Errorf("column %d has mean %v std %v, want 0 and 1", j, mean, std)
+				}
+			}
+		})
+	}
+}
+
+func TestFitScalerErrors(t *testing.T) {
+	t.Parallel()
+	x := mat.NewDense(2, 2, []float64{-1e308, 1, 1e308, 2})
+	for _, tc := range []struct {
+		method, key, msg, hint string
+	}{
+		{"min_max", "data.normalize", `unknown normalization "min_max"`, `did you mean "minmax"?`},
+		{"zscore", "data.normalize", `unknown normalization "zscore"`, `use "standardize", "minmax" or "none"`},
+		{MinMax, `column "a"`, "cannot minmax: values span too wide a range", "rescale"},
+		{Standardize, `column "a"`, "cannot standardize: values span too wide a range", "rescale"},
+	} {
+		t.Run(tc.method, func(t *testing.T) {
+			_, _, err := FitScaler(tc.method, x, []string{"a", "b"})
+			e := asInputErr(t, err)
+			if e.Key != tc.key || e.Err.Error() != tc.msg || !strings.Contains(e.Hint, tc.hint) {
+				t.Errorf("FitScaler(%q) = %v, want key %q message %q hint %q", tc.method, err, tc.key, tc.msg, tc.hint)
+			}
+			if !inputerr.Is(err) {
+				t.Errorf("inputerr.Is(%v) = false", err)
+			}
+		})
+	}
+}
+
+func TestScalerPanics(t *testing.T) {
+	t.Parallel()
+	s := &Scaler{Method: NoScaling, Offset: []float64{0, 0}, Scale: []float64{1, 1}}
+	for _, tc := range []struct {
+		name   string
+		dst, x *mat.Dense
+	}{
+		{"dst rows", mat.NewDense(3, 2, nil), mat.NewDense(2, 2, nil)},
+		{"dst cols", mat.NewDense(2, 3, nil), mat.NewDense(2, 2, nil)},
+		{"scaler width", mat.NewDense(2, 3, nil), mat.NewDense(2, 3, nil)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if !panics(func() { s.Apply(tc.dst, tc.x) }) {
+				t.Errorf("Apply did not panic")
+			}
+		})
+	}
+	if !panics(func() { FitScaler(MinMax, mat.NewDense(2, 2, nil), []string{"a"}) }) {
+		t.Errorf("FitScaler with too few names did not panic")
+	}
+}
+
+func TestScalerCheck(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		s    Scaler
+		d    int
+		msg  string
+	}{
+		{"ok", Scaler{MinMax, []float64{1}, []float64{2}}, 1, ""},
+		{"method", Scaler{"max", []float64{1}, []float64{2}}, 1, `unknown normalization "max"`},
+		{"length", Scaler{MinMax, []float64{1}, []float64{2}}, 2, "normalization has 1 offsets and 1 scales for 2 features"},
+		{"zero", Scaler{MinMax, []float64{1, 1}, []float64{2, 0}}, 2, "normalization scale of feature 2 is zero"},
+		{"NaN", Scaler{MinMax, []float64{math.NaN()}, []float64{2}}, 1, "normalization of feature 1 is not finite"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.s.Check(tc.d)
+			if got := ""; err != nil {
+				got = err.Error()
+				if got != tc.msg {
+					t.Errorf("Check = %q, want %q", got, tc.msg)
+				}
+			} else if tc.msg != "" {
+				t.Errorf("Check = nil, want %q", tc.msg)
+			}
+		})
+	}
+}

@@ -66,6 +66,8 @@ var opCases = []opCase{
 		build: func(in []*Node) *Node { return L2(0.3, in[0]) }},
 	{name: "L2/three", op: "L2", in: []gen{normal(3, 4), normal(1, 4), normal(4, 2)},
 		build: func(in []*Node) *Node { return L2(0.3, in...) }},
+	{name: "Custom", op: "Custom", in: []gen{normal(3, 4), normal(3, 4)}, noHVP: true,
+		build: func(in []*Node) *Node { return Custom("cubeMul", cubeMul, 3, 4, in...) }},
 
 	// Fan-out: one input used twice by one op gets the summed gradient.
 	{name: "fan-out/Mul(x,x)", op: "Mul", in: []gen{normal(3, 4)},
@@ -89,6 +91,30 @@ var opCases = []opCase{
 			h := Logistic(in[0])
 			return Add(Square(h), Sin(h))
 		}},
+}
+
+// cubeMul is a custom op y = a³ ⊙ b with its VJPs ā += 3a² ⊙ b ⊙ ȳ and
+// b̄ += a³ ⊙ ȳ.
+var cubeMul = CustomOp{
+	Forward: func(out *mat.Dense, in []*mat.Dense) {
+		y, a, b := raw(out), raw(in[0]), raw(in[1])
+		for i := range y {
+			y[i] = a[i] * a[i] * a[i] * b[i]
+		}
+	},
+	Backward: func(inBar []*mat.Dense, outBar, _ *mat.Dense, in []*mat.Dense) {
+		yb, a, b := raw(outBar), raw(in[0]), raw(in[1])
+		if inBar[0] != nil {
+			for i, ab := range raw(inBar[0]) {
+				raw(inBar[0])[i] = ab + 3*a[i]*a[i]*b[i]*yb[i]
+			}
+		}
+		if inBar[1] != nil {
+			for i, bb := range raw(inBar[1]) {
+				raw(inBar[1])[i] = bb + a[i]*a[i]*a[i]*yb[i]
+			}
+		}
+	},
 }
 
 func TestOps(t *testing.T) {
@@ -173,6 +199,8 @@ func TestShapePanics(t *testing.T) {
 		{"L2/none", func() { L2(1) }},
 		{"L2/negative", func() { L2(-1, a) }},
 		{"two graphs", func() { Add(a, other) }},
+		{"Custom/no inputs", func() { Custom("c", cubeMul, 1, 1) }},
+		{"Custom/no Backward", func() { Custom("c", CustomOp{Forward: cubeMul.Forward}, 3, 4, a, a) }},
 		{"Param strided", func() { g.Param("s", strided) }},
 		{"Const strided", func() { g.Const("s", strided) }},
 		{"Scalar", func() { _ = a.Scalar() }},
@@ -190,16 +218,13 @@ func TestShapePanics(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			defer func() {
-				r := recover()
-				if r == nil {
-					t.Fatalf("%s did not panic", tc.name)
-				}
-				if s, ok := r.(string); !ok || !strings.HasPrefix(s, "graph: ") {
-					t.Errorf("%s panicked with %#v, want a string starting \"graph: \"", tc.name, r)
-				}
-			}()
-			tc.f()
+			r := panicValue(tc.f)
+			if r == nil {
+				t.Fatalf("%s did not panic", tc.name)
+			}
+			if s, ok := r.(string); !ok || !strings.HasPrefix(s, "graph: ") {
+				t.Errorf("%s panicked with %#v, want a string starting \"graph: \"", tc.name, r)
+			}
 		})
 	}
 }

@@ -1,0 +1,132 @@
+// Package graph is a small computation graph over dense float64 matrices
+// (*mat.Dense) with reverse-mode differentiation and exact Hessian-vector
+// products. It is the numeric core of mlptrain: internal/layers builds
+// networks out of its nodes, and internal/train runs them.
+//
+// A graph is built once per network and batch size, then run many times.
+// Every buffer — node values, error signals, the saved context of each op —
+// is allocated while building, so a Forward and Backward step allocates
+// nothing in this package's code. (gonum's Dgemm may still start goroutines
+// for large products; see Faster BLAS below.)
+//
+// # Notation
+//
+// Names follow the lecture notes, one row per example:
+//
+//	symbol   meaning
+//	x        an input to an op, or the n×d data matrix X
+//	y        an op's output, or the network's n×k prediction
+//	t        the targets, n×k (one-hot rows for classification)
+//	z        a pre-activation, z = xW + b
+//	w, W     weights, d×k
+//	b        a bias row, 1×k, added to every row
+//	n        the batch size (rows)
+//	d        the input width (columns of x)
+//	k        the output width (columns of y)
+//	L        the scalar (1×1) loss
+//	x̄        the error signal ∂L/∂x, same shape as x (xBar in code)
+//	ẋ        a tangent: the directional derivative of x along a direction v
+//	R{x̄}     Pearlmutter's R-operator applied to x̄: the tangent of x̄
+//
+// # Nodes and order
+//
+// A Graph holds variables — Input (data, filled before each Forward),
+// Param (trainable weights, sharing the caller's matrix) and Const — and
+// operations built from them by the package functions MatMul, Add,
+// Logistic, SoftmaxCrossEntropy and so on. Nodes are kept in creation
+// order. An op can only be created after its operands, so creation order
+// is a topological order and no sort is ever needed: Forward walks the
+// nodes 0 → n−1 and Backward walks them n−1 → 0. Node.ID gives a node's
+// position.
+//
+// A shape mismatch while building is a programmer error and panics with a
+// message starting "graph:", as does a loss that is not 1×1 or an HVP
+// direction of the wrong shape. Nothing in the package returns an error
+// except the writers of Dump and WriteDOT.
+//
+// # Forward and Backward
+//
+// Forward recomputes every op's value from its inputs' current values.
+// Backward(loss) then computes the error signal x̄ = ∂loss/∂x of every node
+// that some parameter flows into, leaving it in Node.Grad; for a Param that
+// is the gradient to step along. The loss must be 1×1, and all the losses
+// here (SquaredError, SoftmaxCrossEntropy, BinaryCrossEntropy) are averaged
+// over the n rows so that learning rates do not depend on the batch size.
+//
+// Each op documents its forward pass and its vector-Jacobian product, for
+// example
+//
+//	Tanh:   y = tanh(x)   Backward: x̄ += ȳ ⊙ (1 − y²)
+//	MatMul: c = a·b       Backward: ā += c̄·bᵀ, b̄ += aᵀ·c̄
+//
+// # Error signals and fan-out
+//
+// A node used by several ops receives an error signal from each of them,
+// and by the multivariate chain rule its x̄ is their sum. Every op therefore
+// ADDS its inputs' vector-Jacobian products into their signals and never
+// assigns them, so Mul(x, x), Add(x, x) or a hidden layer feeding two heads
+// all get the summed gradient. Because signals accumulate, Backward zeroes
+// them itself before each pass: calling it twice gives the same gradients,
+// not twice them, and the caller has nothing to reset.
+//
+// Inputs and constants carry no error signal, and neither does an op that
+// no parameter flows into: their Grad is nil, and Backward skips their
+// work. Backward also skips the ops the loss does not depend on, such as a
+// Softmax prediction head beside a SoftmaxCrossEntropy loss; their signals,
+// and those of parameters the loss does not use, are left zero.
+//
+// # Hessian-vector products
+//
+// HVP computes H·v, the product of the loss's Hessian with respect to the
+// parameters and a direction v, exactly (to rounding) and without forming
+// H. It runs Pearlmutter's R-operator: the forward pass together with its
+// tangents ẏ = J·ẋ along v, then the backward pass together with the
+// tangents R{x̄} of the error signals (forward-over-reverse
+// differentiation). For a Param, R{θ̄} is (H·v)_θ. The cost is about twice
+// that of a Forward and Backward; a central difference of gradients,
+// (∇L(θ+hv) − ∇L(θ−hv))/2h, costs the same but is only accurate to about
+// 1e-8 to 1e-10.
+//
+// Hessian-vector products give curvature along a direction (vᵀHv), power
+// iteration for the largest eigenvalue, and Newton-CG steps. Every op of
+// the package has tangents; an op made with Custom has none, and HVP on a
+// graph holding one panics.
+//
+// # Kinks
+//
+// ReLU and the hard threshold are not differentiable at 0. Their derivative
+// there is taken as 0, and the threshold's derivative is 0 everywhere, so
+// it passes no signal at all. A difference quotient whose two points lie on
+// opposite sides of a kink is meaningless; Graph.KinkPattern reports on
+// which side every such input lies, so a gradient check can tell whether
+// it straddled one.
+//
+// # Printing
+//
+// Graph.Dump writes the nodes as a table in topological order, with the
+// order of the two passes and, optionally, every value and error signal:
+// the lecture's worked examples can be read off it. Graph.WriteDOT writes
+// the graph for Graphviz, forward edges solid and the backward pass's
+// error signals dashed and red.
+//
+// # Faster BLAS
+//
+// The matrix products go through gonum's blas64 package, which by default
+// uses gonum's pure-Go BLAS. For large layers a native BLAS is faster:
+// register one once, at program start and before any graph runs, with
+// blas64.Use, for example with the cgo wrapper of OpenBLAS:
+//
+//	import (
+//		"gonum.org/v1/gonum/blas/blas64"
+//		"gonum.org/v1/netlib/blas/netlib"
+//	)
+//
+//	func main() {
+//		blas64.Use(netlib.Implementation{})
+//		…
+//	}
+//
+// The graph needs no other change. gonum's own Dgemm splits a product into
+// 64×64 blocks and computes them in goroutines once there are at least four
+// blocks; those goroutines are its only allocations in a step.
+package graph

@@ -1,0 +1,214 @@
+package graph
+
+import (
+	"math"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// TestFanOut checks against closed forms that a node used twice gets the
+// sum of both uses' signals, with loss = Σ R ⊙ y.
+func TestFanOut(t *testing.T) {
+	t.Parallel()
+	for i, tc := range []struct {
+		name  string
+		n     int // x is n×n
+		build func(x *Node) *Node
+		// want returns x̄ for x and R.
+		want func(x, r *mat.Dense) *mat.Dense
+	}{
+		{"Mul(x,x)", 3, func(x *Node) *Node { return Mul(x, x) }, func(x, r *mat.Dense) *mat.Dense {
+			var w mat.Dense
+			w.MulElem(r, x)
+			w.Scale(2, &w) // x̄ = 2 R ⊙ x
+			return &w
+		}},
+		{"Add(x,x)", 3, func(x *Node) *Node { return Add(x, x) }, func(_, r *mat.Dense) *mat.Dense {
+			var w mat.Dense
+			w.Scale(2, r) // x̄ = 2R
+			return &w
+		}},
+		{"MatMul(x,x)", 4, func(x *Node) *Node { return MatMul(x, x) }, func(x, r *mat.Dense) *mat.Dense {
+			var a, b mat.Dense
+			a.Mul(r, x.T()) // from the left operand: R·xᵀ
+			b.Mul(x.T(), r) // from the right operand: xᵀ·R
+			a.Add(&a, &b)
+			return &a
+		}},
+		{"diamond", 3, func(x *Node) *Node {
+			h := Logistic(x).Named("h")
+			return Add(Square(h), Sin(h)) // h feeds two branches, summed
+		}, func(x, r *mat.Dense) *mat.Dense {
+			var w mat.Dense
+			w.Apply(func(i, j int, v float64) float64 {
+				h := 1 / (1 + math.Exp(-v))
+				hBar := r.At(i, j) * (2*h + math.Cos(h)) // Σ of both branches
+				return hBar * h * (1 - h)
+			}, x)
+			return &w
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rng := newRand(2, uint64(i))
+			g := New()
+			x := g.Param("x", normal(tc.n, tc.n)(rng))
+			r := normal(tc.n, tc.n)(rng)
+			loss := Sum(Mul(tc.build(x), g.Const("R", r)))
+			g.Forward()
+			g.Backward(loss)
+			want := tc.want(x.Value(), r)
+			if e := relErr(flat(x.Grad()), flat(want)); e > exactTol {
+				t.Errorf("x̄ = %v, want %v (error %.3g)", mat.Formatted(x.Grad()), mat.Formatted(want), e)
+			}
+		})
+	}
+}
+
+// TestDiamondSignal checks the signal of the node that fans out, not just
+// the parameter's.
+func TestDiamondSignal(t *testing.T) {
+	t.Parallel()
+	g := New()
+	x := g.Param("x", mat.NewDense(1, 2, []float64{0.5, -1.5}))
+	h := Tanh(x).Named("h")
+	loss := Sum(Add(Scale(3, h), Square(h)))
+	g.Forward()
+	g.Backward(loss)
+	for j := range 2 {
+		hv := math.Tanh(x.Value().At(0, j))
+		want := 3 + 2*hv // h̄ = 3 + 2h from the two branches
+		if got := h.Grad().At(0, j); relErrScalar(got, want) > exactTol {
+			t.Errorf("h̄[%d] = %v, want %v", j, got, want)
+		}
+		if got, want := x.Grad().At(0, j), want*(1-hv*hv); relErrScalar(got, want) > exactTol {
+			t.Errorf("x̄[%d] = %v, want %v", j, got, want)
+		}
+	}
+}
+
+// TestBackwardTwice checks that Backward zeroes the signals itself: two
+// calls in a row, or with a Forward between, give the same gradients,
+// not twice them.
+func TestBackwardTwice(t *testing.T) {
+	t.Parallel()
+	loss, params := mlp{n: 5, d: 3, m: 4, k: 2, act: Tanh, head: SquaredError, targets: normal}.build(newRand(3, 0))
+	g := loss.g
+	g.Forward()
+	g.Backward(loss)
+	once := flat(grads(params)...)
+	var all [][]float64
+	for _, n := range g.Nodes() {
+		if n.Grad() != nil {
+			all = append(all, flat(n.Grad()))
+		}
+	}
+	g.Backward(loss)
+	if twice := flat(grads(params)...); !equalBits(twice, once) {
+		t.Errorf("Backward twice gave %v, once %v", twice, once)
+	}
+	i := 0
+	for _, n := range g.Nodes() {
+		if n.Grad() != nil {
+			if !equalBits(flat(n.Grad()), all[i]) {
+				t.Errorf("signal of %s changed on the second Backward", n.Name())
+			}
+			i++
+		}
+	}
+	g.Forward()
+	g.Backward(loss)
+	if again := flat(grads(params)...); !equalBits(again, once) {
+		t.Errorf("Forward and Backward again gave %v, first %v", again, once)
+	}
+}
+
+// TestNoSignal checks that inputs, constants and ops no parameter flows
+// into carry no signal, and that Backward of such a loss does nothing.
+func TestNoSignal(t *testing.T) {
+	t.Parallel()
+	g := New()
+	x := g.Input("x", 2, 2)
+	c := g.Const("c", mat.NewDense(2, 2, []float64{1, 2, 3, 4}))
+	w := g.Param("w", mat.NewDense(2, 2, []float64{1, 0, 0, 1}))
+	xc := Mul(x, c)
+	dataOnly := Sum(xc)
+	loss := Sum(MatMul(xc, w))
+	for _, n := range []*Node{x, c, xc, dataOnly} {
+		if n.Grad() != nil {
+			t.Errorf("%s has a signal, want none", n.Name())
+		}
+	}
+	x.Value().Copy(mat.NewDense(2, 2, []float64{1, 1, 1, 1}))
+	g.Forward()
+	g.Backward(dataOnly) // no parameter reaches it: a no-op
+	g.Backward(loss)
+	// L = Σ_ij (xc·w)_ij, so w̄ = xcᵀ·1.
+	want := []float64{4, 4, 6, 6}
+	if got := flat(w.Grad()); relErr(got, want) > exactTol {
+		t.Errorf("w̄ = %v, want %v", got, want)
+	}
+}
+
+// TestGrowAfterHVP checks that nodes added after an HVP get tangents: a
+// graph is usually built once, but nothing stops adding a penalty later.
+func TestGrowAfterHVP(t *testing.T) {
+	t.Parallel()
+	g := New()
+	x := g.Param("x", mat.NewDense(1, 2, []float64{1, 2}))
+	loss := Sum(Square(x))
+	dst := []*mat.Dense{mat.NewDense(1, 2, nil)}
+	v := []*mat.Dense{mat.NewDense(1, 2, []float64{1, 1})}
+	g.HVP(dst, loss, []*Node{x}, v)
+	loss2 := Add(loss, L2(2, x)) // H = 2I + 2I
+	g.HVP(dst, loss2, []*Node{x}, v)
+	if got, want := flat(dst[0]), []float64{4, 4}; relErr(got, want) > exactTol {
+		t.Errorf("HVP after growing the graph = %v, want %v", got, want)
+	}
+}
+
+// TestLaterParamGrad checks that Backward leaves no stale gradient in a
+// parameter the loss does not depend on because it was made after the
+// loss, as when one graph holds two losses.
+func TestLaterParamGrad(t *testing.T) {
+	t.Parallel()
+	g := New()
+	x := g.Param("x", mat.NewDense(1, 1, []float64{3}))
+	loss1 := Sum(Square(x))
+	u := g.Param("u", mat.NewDense(1, 1, []float64{5}))
+	loss2 := Sum(Mul(x, u))
+	g.Forward()
+	g.Backward(loss2)
+	g.Backward(loss1)
+	if got := u.Grad().At(0, 0); got != 0 {
+		t.Errorf("ū = %v after Backward(loss1), want 0: loss1 does not depend on u", got)
+	}
+	dst := []*mat.Dense{mat.NewDense(1, 1, nil), mat.NewDense(1, 1, nil)}
+	v := []*mat.Dense{mat.NewDense(1, 1, []float64{1}), mat.NewDense(1, 1, []float64{1})}
+	g.HVP(dst, loss2, []*Node{x, u}, v)
+	g.HVP(dst, loss1, []*Node{x, u}, v)
+	if got := flat(dst...); got[0] != 2 || got[1] != 0 {
+		t.Errorf("H·v of loss1 = %v, want [2 0]", got)
+	}
+}
+
+// TestOffPathOverflow checks that an op the loss does not depend on cannot
+// spoil the gradient: here a prediction head Exp(x) overflows to +Inf, and
+// 0·∞ would be NaN if Backward ran its VJP with a zero signal.
+func TestOffPathOverflow(t *testing.T) {
+	t.Parallel()
+	g := New()
+	x := g.Param("x", mat.NewDense(1, 2, []float64{1000, 1}))
+	Exp(x) // a side output, made before the loss
+	loss := Sum(Square(x))
+	g.Forward()
+	g.Backward(loss)
+	if got, want := flat(x.Grad()), []float64{2000, 2}; relErr(got, want) > exactTol {
+		t.Errorf("x̄ = %v, want %v", got, want)
+	}
+	dst := []*mat.Dense{mat.NewDense(1, 2, nil)}
+	g.HVP(dst, loss, []*Node{x}, []*mat.Dense{mat.NewDense(1, 2, []float64{1, 1})})
+	if got, want := flat(dst[0]), []float64{2, 2}; relErr(got, want) > exactTol {
+		t.Errorf("H·v = %v, want %v", got, want)
+	}
+}

@@ -1,0 +1,121 @@
+package train
+
+import (
+	"math"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// step runs n optimizer steps on f(w) = ½ a w² (gradient a·w) from w0, or
+// on the linear f(w) = c·w when linear is set, and returns every iterate.
+func steps(t *testing.T, name string, lr, mu, a, w0 float64, n int, linear bool) []float64 {
+	t.Helper()
+	o, err := NewOptimizer(name, lr, mu)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := mat.NewDense(1, 1, []float64{w0})
+	g := mat.NewDense(1, 1, nil)
+	out := []float64{w0}
+	for i := 0; i < n; i++ {
+		if linear {
+			g.Set(0, 0, a)
+		} else {
+			g.Set(0, 0, a*w.At(0, 0))
+		}
+		o.Step([]*mat.Dense{w}, []*mat.Dense{g})
+		out = append(out, w.At(0, 0))
+	}
+	return out
+}
+
+const optimTol = 1e-12
+
+func TestGradientDescentClosedForm(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"gd", "sgd"} {
+		const lr, a, w0 = 0.1, 3.0, 2.0
+		got := steps(t, name, lr, 0, a, w0, 10, false)
+		for k, w := range got {
+			if want := w0 * math.Pow(1-lr*a, float64(k)); math.Abs(w-want) > optimTol {
+				t.Errorf("%s: w_%d = %v, want (1−αa)^k w0 = %v", name, k, w, want)
+			}
+		}
+	}
+}
+
+func TestMomentumClosedForm(t *testing.T) {
+	t.Parallel()
+	// p ← μp − α a w, w ← w + p gives w_{k+1} = (1+μ−αa) w_k − μ w_{k−1},
+	// w_1 = (1−αa) w0, solved by w_k = A r1^k + B r2^k with r1, r2 the
+	// roots of r² − (1+μ−αa) r + μ = 0 (real for these numbers).
+	const lr, mu, a, w0 = 0.1, 0.3, 1.0, 1.0
+	s := 1 + mu - lr*a
+	disc := math.Sqrt(s*s - 4*mu)
+	if math.IsNaN(disc) {
+		t.Fatal("complex roots: pick other constants")
+	}
+	r1, r2 := (s+disc)/2, (s-disc)/2
+	w1 := (1 - lr*a) * w0
+	// A + B = w0, A r1 + B r2 = w1.
+	bCoef := (w1 - r1*w0) / (r2 - r1)
+	aCoef := w0 - bCoef
+	got := steps(t, "momentum", lr, mu, a, w0, 12, false)
+	for k, w := range got {
+		want := aCoef*math.Pow(r1, float64(k)) + bCoef*math.Pow(r2, float64(k))
+		if math.Abs(w-want) > optimTol {
+			t.Errorf("w_%d = %v, want %v", k, w, want)
+		}
+	}
+}
+
+func TestAdamClosedForm(t *testing.T) {
+	t.Parallel()
+	// On a constant gradient c, the bias-corrected moments are exactly c
+	// and c², so every step moves by α·c/(|c|+ε).
+	const lr, c, w0 = 0.01, -4.0, 1.0
+	got := steps(t, "adam", lr, 0, c, w0, 8, true)
+	for k, w := range got {
+		want := w0 - float64(k)*lr*c/(math.Abs(c)+adamEps)
+		if math.Abs(w-want) > optimTol {
+			t.Errorf("w_%d = %v, want %v", k, w, want)
+		}
+	}
+	// On the quadratic the first step is α·sign(g) whatever the scale.
+	for _, a := range []float64{1e-3, 1, 1e3} {
+		got := steps(t, "adam", lr, 0, a, w0, 1, false)
+		if want := w0 - lr*(a*w0)/(a*w0+adamEps); math.Abs(got[1]-want) > optimTol {
+			t.Errorf("a=%g: first step to %v, want %v", a, got[1], want)
+		}
+	}
+}
+
+func TestOptimizerState(t *testing.T) {
+	t.Parallel()
+	// Splitting a run at a step and restoring the state continues exactly.
+	for _, name := range []string{"sgd", "momentum", "adam"} {
+		whole := steps(t, name, 0.05, 0.9, 2, 1, 6, false)
+		o, _ := NewOptimizer(name, 0.05, 0.9)
+		w := mat.NewDense(1, 1, []float64{1})
+		g := mat.NewDense(1, 1, nil)
+		for i := 0; i < 3; i++ {
+			g.Set(0, 0, 2*w.At(0, 0))
+			o.Step([]*mat.Dense{w}, []*mat.Dense{g})
+		}
+		o2, _ := NewOptimizer(name, 0.05, 0.9)
+		if err := o2.SetState(o.State()); err != nil {
+			t.Fatal(err)
+		}
+		for i := 3; i < 6; i++ {
+			g.Set(0, 0, 2*w.At(0, 0))
+			o2.Step([]*mat.Dense{w}, []*mat.Dense{g})
+		}
+		if w.At(0, 0) != whole[6] {
+			t.Errorf("%s: resumed run ends at %v, whole run at %v", name, w.At(0, 0), whole[6])
+		}
+	}
+	if _, err := NewOptimizer("rmsprop", 0.1, 0); err == nil {
+		t.Error("NewOptimizer(rmsprop) succeeded")
+	}
+}

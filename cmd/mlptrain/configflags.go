@@ -1,0 +1,58 @@
+package main
+
+import (
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/mlptrain/mlptrain/internal/config"
+	"github.com/spf13/cobra"
+)
+
+// configFlags are the flags that override config keys: --set KEY=VALUE
+// and the shorthands, each mapped to its dotted key.
+type configFlags struct {
+	set        []string
+	shorthands map[string]string // flag name → config key
+}
+
+// addConfigFlags registers --set and the given shorthands (flag name →
+// config key, with its usage) on cmd.
+func addConfigFlags(cmd *cobra.Command, shorthands map[string][2]string) *configFlags {
+	cf := &configFlags{shorthands: map[string]string{}}
+	cmd.Flags().StringArrayVar(&cf.set, "set", nil, "override a config key, e.g. --set train.learning_rate=0.1 (repeatable)")
+	for name, ku := range shorthands {
+		cf.shorthands[name] = ku[0]
+		cmd.Flags().String(name, "", ku[1])
+	}
+	return cf
+}
+
+// overrides returns the changed flags as config overrides, shorthands
+// first. A malformed --set is a usage error.
+func (cf *configFlags) overrides(cmd *cobra.Command) ([]config.Override, error) {
+	var out []config.Override
+	for _, name := range slices.Sorted(maps.Keys(cf.shorthands)) {
+		key := cf.shorthands[name]
+		if f := cmd.Flags().Lookup(name); f != nil && f.Changed {
+			out = append(out, config.Override{Key: key, Value: f.Value.String(), Source: "--" + name})
+		}
+	}
+	for _, s := range cf.set {
+		k, v, ok := strings.Cut(s, "=")
+		if !ok || strings.TrimSpace(k) == "" {
+			return nil, usagef("--set %q: want KEY=VALUE, e.g. --set train.epochs=50", s)
+		}
+		out = append(out, config.Override{Key: strings.TrimSpace(k), Value: v, Source: "--set " + s})
+	}
+	return out, nil
+}
+
+// loadConfig loads the config file with the flags' overrides.
+func (cf *configFlags) loadConfig(cmd *cobra.Command, path string) (*config.Config, error) {
+	ov, err := cf.overrides(cmd)
+	if err != nil {
+		return nil, err
+	}
+	return config.Load(path, ov)
+}

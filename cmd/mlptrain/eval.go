@@ -1,0 +1,109 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/mlptrain/mlptrain/internal/train"
+	"github.com/spf13/cobra"
+)
+
+type evalOptions struct {
+	gates     gateFlags
+	json      bool
+	delimiter string
+}
+
+// delimiterRune checks a --delimiter flag.
+func delimiterRune(s string) (rune, error) {
+	r := []rune(s)
+	if len(r) != 1 || r[0] == '"' || r[0] == '\n' || r[0] == '\r' {
+		return 0, usagef("--delimiter %q: want one character, such as , or ; or a tab", s)
+	}
+	return r[0], nil
+}
+
+func newEvalCmd(stdout, _ io.Writer) *cobra.Command {
+	o := &evalOptions{}
+	cmd := &cobra.Command{
+		Use:   "eval MODEL DATA",
+		Short: "Score a saved model on a CSV file with the target column",
+		Long: `eval applies MODEL (a run folder's model.json) to DATA, a CSV file with the
+model's feature columns and its target column, and prints the loss and, for
+classification, the accuracy, the confusion matrix (rows: true class, columns:
+predicted) and each class's precision, recall and F1; for regression the MSE,
+MAE and R². Exit status 4 when a --fail-under/--fail-over gate is missed.`,
+		Example: `  mlptrain eval runs/iris/model.json datasets/iris.csv
+  mlptrain eval runs/iris/model.json datasets/iris.csv --json --fail-under accuracy=0.9`,
+		Args: exactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			gates, err := o.gates.parse()
+			if err != nil {
+				return err
+			}
+			delim, err := delimiterRune(o.delimiter)
+			if err != nil {
+				return err
+			}
+			s, err := train.LoadModel(args[0])
+			if err != nil {
+				return err
+			}
+			ds, err := s.Read(args[1], delim, true)
+			if err != nil {
+				return err
+			}
+			m, err := train.Score(s.Model, ds, s.Classes)
+			if err != nil {
+				return err
+			}
+			if o.json {
+				err = train.WriteJSON(stdout, struct {
+					Schema int    `json:"schema"`
+					Model  string `json:"model"`
+					Data   string `json:"data"`
+					train.Metrics
+				}{1, args[0], args[1], m})
+			} else {
+				err = printMetrics(stdout, args[0], args[1], &m)
+			}
+			if err != nil {
+				return err
+			}
+			return checkGates(gates, &m, "eval")
+		},
+	}
+	o.gates.add(cmd, "on DATA")
+	cmd.Flags().BoolVar(&o.json, "json", false, "print the metrics as JSON")
+	cmd.Flags().StringVar(&o.delimiter, "delimiter", ",", "CSV field separator")
+	return cmd
+}
+
+func printMetrics(w io.Writer, model, data string, m *train.Metrics) error {
+	fmt.Fprintf(w, "%s on %s: n=%d\nloss %.6g", model, data, m.N, float64(m.Loss))
+	if m.Accuracy == nil {
+		_, err := fmt.Fprintf(w, "  mse %.6g  mae %.6g  r2 %.6f\n", float64(*m.MSE), float64(*m.MAE), float64(*m.R2))
+		return err
+	}
+	fmt.Fprintf(w, "  accuracy %.4f\n\nconfusion matrix (rows: true class, columns: predicted)\n", float64(*m.Accuracy))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "\t")
+	for _, c := range m.Classes {
+		fmt.Fprintf(tw, "%s\t", c)
+	}
+	fmt.Fprintln(tw)
+	for i, row := range m.ConfusionMatrix {
+		fmt.Fprintf(tw, "%s\t", m.Classes[i])
+		for _, v := range row {
+			fmt.Fprintf(tw, "%d\t", v)
+		}
+		fmt.Fprintln(tw)
+	}
+	fmt.Fprintln(tw)
+	fmt.Fprintln(tw, "class\tprecision\trecall\tf1\tsupport\t")
+	for _, c := range m.PerClass {
+		fmt.Fprintf(tw, "%s\t%.4f\t%.4f\t%.4f\t%d\t\n", c.Class, float64(c.Precision), float64(c.Recall), float64(c.F1), c.Support)
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,208 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/mlptrain/mlptrain/internal/train"
+	"github.com/spf13/cobra"
+)
+
+// gateFlags are --fail-under and --fail-over.
+type gateFlags struct{ under, over []string }
+
+func (g *gateFlags) add(cmd *cobra.Command, on string) {
+	cmd.Flags().StringArrayVar(&g.under, "fail-under", nil, "exit 4 if METRIC=X ("+on+") is below X: accuracy, r2, macro_f1 (repeatable)")
+	cmd.Flags().StringArrayVar(&g.over, "fail-over", nil, "exit 4 if METRIC=X ("+on+") is above X: loss, mse, mae (repeatable)")
+}
+
+func (g *gateFlags) parse() ([]train.Gate, error) {
+	var gates []train.Gate
+	for _, list := range []struct {
+		vals  []string
+		under bool
+	}{{g.under, true}, {g.over, false}} {
+		for _, s := range list.vals {
+			gt, err := train.ParseGate(s, list.under)
+			if err != nil {
+				return nil, usageError{err}
+			}
+			gates = append(gates, gt)
+		}
+	}
+	return gates, nil
+}
+
+// check applies the gates to m, returning a gateError for the first miss.
+func checkGates(gates []train.Gate, m *train.Metrics, set string) error {
+	for _, g := range gates {
+		if err := g.Check(m, set); err != nil {
+			return gateError{err}
+		}
+	}
+	return nil
+}
+
+type fitOptions struct {
+	cf    *configFlags
+	gates gateFlags
+	json  bool
+	quiet bool
+	every int
+}
+
+func newFitCmd(stdout, stderr io.Writer) *cobra.Command {
+	o := &fitOptions{}
+	cmd := &cobra.Command{
+		Use:   "fit CONFIG",
+		Short: "Train the model a config describes and write its run folder",
+		Long: `fit reads CONFIG (YAML), trains its model on its CSV data by gradient descent,
+and writes the run folder (output.dir, or --out): model.json, metrics.csv,
+loss.png and loss.svg, config.yaml (the resolved config), report.json, and
+boundary.png (2 inputs, classification) or fit.png (1 input, regression).
+
+Progress goes to stderr (--quiet silences it), the summary or, with --json, the
+report to stdout. Exit status: 0 success, 2 bad config or data, 3 training
+diverged (the last finite weights are kept), 4 a quality gate missed.`,
+		Example: `  mlptrain fit configs/iris.yaml
+  mlptrain fit configs/iris.yaml --epochs 50 --lr 0.1 --out runs/try --json
+  mlptrain fit configs/iris.yaml --quiet --fail-under accuracy=0.9`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runFit(cmd, args[0], o, stdout, stderr)
+		},
+	}
+	o.cf = addConfigFlags(cmd, map[string][2]string{
+		"out":        {"output.dir", "run folder (output.dir)"},
+		"epochs":     {"train.epochs", "number of epochs (train.epochs)"},
+		"seed":       {"train.seed", "random seed (train.seed)"},
+		"lr":         {"train.learning_rate", "learning rate (train.learning_rate)"},
+		"batch-size": {"train.batch_size", "minibatch size, 0 for the full set (train.batch_size)"},
+	})
+	o.gates.add(cmd, "on validation, else train")
+	f := cmd.Flags()
+	f.BoolVar(&o.json, "json", false, "print the JSON report instead of the summary")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress on stderr")
+	f.IntVar(&o.every, "progress-every", 0, "print progress every N epochs when stderr is not a terminal (0: about 20 lines)")
+	return cmd
+}
+
+// isTerminal reports whether w is a character device, such as a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+func fmtMetric(v float64) string {
+	if math.IsNaN(v) {
+		return "-"
+	}
+	return fmt.Sprintf("%.4g", v)
+}
+
+// progress returns a reporter that prints a line every few epochs, or
+// redraws one status line on a terminal.
+func progress(w io.Writer, every int) func(train.EpochStats, int) {
+	tty := isTerminal(w)
+	start := time.Now()
+	return func(s train.EpochStats, epochs int) {
+		line := fmt.Sprintf("epoch %d/%d  train_loss %s  val_loss %s", s.Epoch, epochs, fmtMetric(s.TrainLoss), fmtMetric(s.ValLoss))
+		if !math.IsNaN(s.ValAcc) {
+			line += "  val_accuracy " + fmtMetric(s.ValAcc)
+		} else if !math.IsNaN(s.TrainAcc) {
+			line += "  train_accuracy " + fmtMetric(s.TrainAcc)
+		}
+		if tty {
+			done := float64(s.Epoch) / float64(epochs)
+			eta := time.Duration(float64(time.Since(start)) * (1 - done) / done).Round(time.Second)
+			const width = 20
+			bar := strings.Repeat("█", int(done*width)) + strings.Repeat("·", width-int(done*width))
+			fmt.Fprintf(w, "\r\033[K%s %s  ETA %s", bar, line, eta)
+			if s.Epoch == epochs {
+				fmt.Fprintln(w)
+			}
+			return
+		}
+		n := every
+		if n <= 0 {
+			n = max(1, epochs/20)
+		}
+		if s.Epoch%n == 0 || s.Epoch == 1 || s.Epoch == epochs {
+			fmt.Fprintln(w, line)
+		}
+	}
+}
+
+func runFit(cmd *cobra.Command, path string, o *fitOptions, stdout, stderr io.Writer) error {
+	gates, err := o.gates.parse()
+	if err != nil {
+		return err
+	}
+	cfg, err := o.cf.loadConfig(cmd, path)
+	if err != nil {
+		return err
+	}
+	fo := train.FitOptions{}
+	if !o.quiet {
+		fo.Progress = progress(stderr, o.every)
+	}
+	run, err := train.FitConfig(cmd.Context(), cfg, fo)
+	if run == nil {
+		return err
+	}
+	if !o.quiet {
+		for _, w := range run.Problem.Warnings {
+			fmt.Fprintf(stderr, "mlptrain: warning: %s\n", w)
+		}
+	}
+	rep := run.Report
+	if o.json {
+		if werr := train.WriteJSON(stdout, rep); werr != nil {
+			return werr
+		}
+	} else {
+		printFitSummary(stdout, rep)
+	}
+	if err != nil {
+		return err
+	}
+	if rep.Stopped == train.StopInterrupted {
+		return context.Cause(cmd.Context())
+	}
+	m, set := rep.Train, "train"
+	if rep.Validation != nil {
+		m, set = rep.Validation, "validation"
+	}
+	return checkGates(gates, m, set)
+}
+
+func printFitSummary(w io.Writer, rep *train.Report) {
+	fmt.Fprintf(w, "trained %d epochs (%s) in %.2fs; model.json holds the weights of epoch %d\n",
+		rep.EpochsRun, rep.Stopped, rep.Seconds, rep.BestEpoch)
+	for _, s := range []struct {
+		name string
+		m    *train.Metrics
+	}{{"train", rep.Train}, {"validation", rep.Validation}, {"test", rep.Test}} {
+		if s.m == nil {
+			continue
+		}
+		fmt.Fprintf(w, "%-10s n=%-5d loss %s", s.name, s.m.N, fmtMetric(float64(s.m.Loss)))
+		if s.m.Accuracy != nil {
+			fmt.Fprintf(w, "  accuracy %.4f", float64(*s.m.Accuracy))
+		}
+		if s.m.R2 != nil {
+			fmt.Fprintf(w, "  mse %.4g  mae %.4g  r2 %.4f", float64(*s.m.MSE), float64(*s.m.MAE), float64(*s.m.R2))
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "run folder: %s\n", rep.Dir)
+}

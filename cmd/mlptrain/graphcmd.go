@@ -1,0 +1,75 @@
+package main
+
+import (
+	"io"
+
+	"github.com/mlptrain/mlptrain/internal/graph"
+	"github.com/mlptrain/mlptrain/internal/train"
+	"github.com/spf13/cobra"
+)
+
+type graphOptions struct {
+	cf         *configFlags
+	dot        bool
+	values     bool
+	rows       int
+	randomData string
+}
+
+func newGraphCmd(stdout, _ io.Writer) *cobra.Command {
+	o := &graphOptions{}
+	cmd := &cobra.Command{
+		Use:   "graph CONFIG",
+		Short: "Print the model's computation graph, its forward values and error signals",
+		Long: `graph prints the computation graph that CONFIG's model builds: each node
+(variables and operations) in topological order with its operation, shape and
+inputs. The forward pass runs the nodes in this order, the backward pass in
+reverse, each operation adding its inputs' error signals x̄ = ∂L/∂x.
+
+With --values it runs one forward and one backward pass, at the random point
+and on the batch that gradcheck uses, and prints every node's value and error
+signal. With --dot it writes Graphviz DOT instead: forward edges solid, error
+signals dashed red (render with: dot -Tpng -o graph.png).`,
+		Example: `  mlptrain graph configs/iris.yaml
+  mlptrain graph configs/iris.yaml --values --rows 1
+  mlptrain graph configs/iris.yaml --dot | dot -Tpng -o graph.png`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			co := train.CheckOptions{Rows: o.rows}
+			if o.randomData != "" {
+				var err error
+				if co.RandomRows, co.RandomCols, err = parseShape(o.randomData); err != nil {
+					return err
+				}
+			}
+			if o.rows < 1 {
+				return usagef("--rows %d: want a positive number", o.rows)
+			}
+			cfg, err := o.cf.loadConfig(cmd, args[0])
+			if err != nil {
+				return err
+			}
+			net, _, err := train.Point(cfg, co)
+			if err != nil {
+				return err
+			}
+			if o.dot {
+				return net.G.WriteDOT(stdout)
+			}
+			if o.values {
+				net.G.Forward()
+				net.G.Backward(net.Loss)
+			}
+			return net.G.Dump(stdout, graph.DumpOptions{Values: o.values, Signals: o.values})
+		},
+	}
+	o.cf = addConfigFlags(cmd, map[string][2]string{
+		"seed": {"train.seed", "random seed for the point and the batch"},
+	})
+	f := cmd.Flags()
+	f.BoolVar(&o.dot, "dot", false, "write Graphviz DOT")
+	f.BoolVar(&o.values, "values", false, "run one forward and backward pass and print values and error signals")
+	f.IntVar(&o.rows, "rows", 2, "rows of training data in the batch")
+	f.StringVar(&o.randomData, "random-data", "", "use ROWSxCOLS random inputs instead of the config's CSV")
+	return cmd
+}

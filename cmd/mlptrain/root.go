@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"io"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+)
+
+// version returns the module version from the build info, or "devel".
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
+
+// run executes the command line args and returns the exit status. It is
+// the one place that decides exit statuses.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
+	defer recoverInternal(stderr, &code)
+	started := false // whether a command's RunE was reached
+	root := newRootCmd(stdout, stderr)
+	root.PersistentPreRun = func(*cobra.Command, []string) { started = true }
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err != nil && !started {
+		err = usageError{err} // unknown command or flag, wrong argument count
+	}
+	return exitCode(err, stderr)
+}
+
+func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "mlptrain",
+		Short: "Train multilayer perceptrons from a YAML config on CSV data",
+		Long: `mlptrain trains multilayer perceptrons with explicit forward and backward
+passes over a computation graph, and checks their gradients.
+
+Results go to stdout, progress and errors to stderr. Exit status: 0 success,
+1 internal error, 2 bad usage or input, 3 training diverged, 4 quality gate
+missed, 5 gradient check failed, 130/143 interrupted.`,
+		Version:       version(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(newFitCmd(stdout, stderr))
+	root.AddCommand(newEvalCmd(stdout, stderr))
+	root.AddCommand(newPredictCmd(stdout, stderr))
+	root.AddCommand(newGradcheckCmd(stdout, stderr))
+	root.AddCommand(newGraphCmd(stdout, stderr))
+	return root
+}
+
+// exactArgs is cobra.ExactArgs returning a usage error.
+func exactArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := cobra.ExactArgs(n)(cmd, args); err != nil {
+			return usageError{err}
+		}
+		return nil
+	}
+}

@@ -1,0 +1,286 @@
+package config
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Limits that Validate enforces.
+const (
+	// MaxUnits is the largest number of units a layer may have.
+	MaxUnits = 1_000_000
+	// MaxParams is the largest parameter count a model may have, estimated
+	// from the layer widths alone (the input width is unknown to the config).
+	MaxParams = 1_000_000_000
+	// MaxEpochs is the largest value of train.epochs.
+	MaxEpochs = 10_000_000
+	// MaxPolynomial is the largest degree of data.feature_map.polynomial.
+	MaxPolynomial = 10
+)
+
+// EnvPrefix starts the name of every environment variable that sets a key:
+// train.epochs is set by MLPTRAIN_TRAIN_EPOCHS.
+const EnvPrefix = "MLPTRAIN"
+
+// Config is a resolved mlptrain configuration: defaults, then the config
+// file, then MLPTRAIN_* environment variables, then flags. Its YAML tags
+// are the config file's keys, and the package's key table is derived from
+// them by reflection.
+type Config struct {
+	Data   Data   `yaml:"data"`
+	Model  Model  `yaml:"model"`
+	Train  Train  `yaml:"train"`
+	Output Output `yaml:"output"`
+
+	// Name is the config file's base name without its extension
+	// ("configs/iris.yaml" gives "iris"), for plot titles and the default
+	// output directory.
+	Name string `yaml:"-"`
+	// File is the config file's path as the user gave it, for messages.
+	File string `yaml:"-"`
+
+	// origin records where each key's value came from, so that Validate
+	// can point at the line, variable or flag at fault.
+	origin map[string]origin
+	// sections holds the key node of every mapping given in the file
+	// ("data", "model.layers[0]"), to place errors about missing keys.
+	sections map[string]*yaml.Node
+}
+
+// Data says where the examples come from and how they are prepared.
+// Relative paths are relative to the current directory, not to the config
+// file, and are kept exactly as written.
+type Data struct {
+	// Train is the training CSV, with a header row. Required.
+	Train string `yaml:"train"`
+	// Validation is either a fraction in [0, 1) of Train to hold out
+	// (seeded), or the path of a validation CSV. It is kept as the YAML
+	// scalar's text; see ValidationFraction. A path that looks like a
+	// number must be written with a directory, as in ./0.5.
+	Validation string `yaml:"validation"`
+	// Test is an optional test CSV.
+	Test string `yaml:"test"`
+	// Target names the target column, or several for multi-output
+	// regression. Required.
+	Target Targets `yaml:"target"`
+	// Features names the input columns; empty means every column but the
+	// targets.
+	Features []string `yaml:"features"`
+	// Delimiter is the CSV field separator, one character.
+	Delimiter string `yaml:"delimiter"`
+	// Normalize is standardize, minmax or none.
+	Normalize string `yaml:"normalize"`
+	// FeatureMap is applied to the inputs before normalization.
+	FeatureMap FeatureMap `yaml:"feature_map"`
+}
+
+// FeatureMap describes the map ψ(x) applied to the inputs.
+type FeatureMap struct {
+	// Polynomial is the degree D: all monomials of the inputs up to degree
+	// D. 1 means x itself.
+	Polynomial int `yaml:"polynomial"`
+}
+
+// Model describes the network and what it minimizes.
+type Model struct {
+	// Layers lists the layers in order; the last one is the output layer.
+	// Required: there is no default architecture.
+	Layers []Layer `yaml:"layers"`
+	// Loss is squared_error, cross_entropy or binary_cross_entropy.
+	Loss string `yaml:"loss"`
+	// Init is xavier, he, normal, uniform or zeros.
+	Init string `yaml:"init"`
+	// Weights is an optional file of explicit weights and biases.
+	Weights string `yaml:"weights"`
+}
+
+// Layer is one dense layer followed by its activation.
+type Layer struct {
+	// Units is the layer's width. 0 (or omitted) means "infer from the
+	// target", which only the output layer may do.
+	Units int `yaml:"units,omitempty"`
+	// Activation is identity, threshold, logistic, tanh, relu, softplus or
+	// softmax (output layer only). Validate replaces the aliases sigmoid and
+	// soft_relu with logistic and softplus.
+	Activation string `yaml:"activation"`
+}
+
+// Train holds the optimization settings.
+type Train struct {
+	// Optimizer is gd (full batch), sgd, momentum or adam.
+	Optimizer string `yaml:"optimizer"`
+	// LearningRate is the step size, finite and > 0.
+	LearningRate float64 `yaml:"learning_rate"`
+	// Momentum is in [0, 1).
+	Momentum float64 `yaml:"momentum"`
+	// BatchSize is the minibatch size; 0 means the whole training set.
+	BatchSize int `yaml:"batch_size"`
+	// Epochs is the number of passes over the training set.
+	Epochs int `yaml:"epochs"`
+	// L2 is the weight-decay coefficient, ≥ 0.
+	L2 float64 `yaml:"l2"`
+	// Seed seeds every random stream.
+	Seed uint64 `yaml:"seed"`
+	// EarlyStopping stops training when the validation loss stalls.
+	EarlyStopping EarlyStopping `yaml:"early_stopping"`
+	// Threads bounds the worker goroutines; 0 means every core.
+	Threads int `yaml:"threads"`
+	// CheckpointEvery writes checkpoint.json every this many epochs; 0
+	// writes it only when training stops early or is interrupted.
+	CheckpointEvery int `yaml:"checkpoint_every"`
+}
+
+// EarlyStopping configures stopping on a stalled validation loss.
+type EarlyStopping struct {
+	// Patience is the number of epochs without improvement before
+	// stopping; 0 turns early stopping off.
+	Patience int `yaml:"patience"`
+}
+
+// Output says where the run folder goes.
+type Output struct {
+	// Dir is the run folder. Parse and Load set it to runs/<Name> when it
+	// is empty.
+	Dir string `yaml:"dir"`
+}
+
+// Targets is one or more target column names. In YAML it is a string or a
+// list of strings; in an environment variable or --set it is a
+// comma-separated list.
+type Targets []string
+
+// UnmarshalYAML accepts a string or a list of strings. It returns an error
+// for any other node.
+func (t *Targets) UnmarshalYAML(n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		var s string
+		if err := n.Decode(&s); err != nil {
+			return err
+		}
+		*t = Targets{s}
+		return nil
+	case yaml.SequenceNode:
+		var l []string
+		if err := n.Decode(&l); err != nil {
+			return err
+		}
+		*t = l
+		return nil
+	}
+	return fmt.Errorf("line %d: expected a column name or a list of column names", n.Line)
+}
+
+// MarshalYAML writes a single target as a string and several as a list.
+func (t Targets) MarshalYAML() (any, error) {
+	if len(t) == 1 {
+		return t[0], nil
+	}
+	return []string(t), nil
+}
+
+// Default returns the defaults of INTERFACE.md. It sets no training file,
+// target or layers, which have no defaults, and leaves Output.Dir empty,
+// which Parse turns into runs/<config name>. Default itself does not pass
+// Validate.
+func Default() Config {
+	return Config{
+		Data: Data{
+			Validation: "0.2",
+			Delimiter:  ",",
+			Normalize:  "standardize",
+			FeatureMap: FeatureMap{Polynomial: 1},
+		},
+		Model: Model{
+			Loss: "cross_entropy",
+			Init: "xavier",
+		},
+		Train: Train{
+			Optimizer:       "sgd",
+			LearningRate:    0.05,
+			Momentum:        0.9,
+			BatchSize:       32,
+			Epochs:          200,
+			L2:              0,
+			Seed:            1,
+			EarlyStopping:   EarlyStopping{Patience: 0},
+			Threads:         0,
+			CheckpointEvery: 1,
+		},
+	}
+}
+
+// ValidationFraction returns the validation fraction and true when
+// Validation is a number, or 0 and false when it is a path. It does not
+// check the range; Validate does.
+func (d Data) ValidationFraction() (float64, bool) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(d.Validation), 64)
+	if err != nil {
+		return 0, false
+	}
+	return f, true
+}
+
+// ValidationPath returns the validation CSV's path, or "" when Validation
+// is a fraction.
+func (d Data) ValidationPath() string {
+	if _, ok := d.ValidationFraction(); ok {
+		return ""
+	}
+	return d.Validation
+}
+
+// Keys returns every key that an environment variable or --set can set, as
+// dotted names in the order of the config file ("data.train", ...,
+// "output.dir"). data.target and data.features are lists that these take as
+// comma-separated text; model.layers is not among them.
+func Keys() []string {
+	keys := make([]string, 0, len(settable))
+	for _, f := range settable {
+		keys = append(keys, f.key)
+	}
+	return keys
+}
+
+// EnvVar returns the environment variable that sets key: MLPTRAIN_ and the
+// key in upper case with dots replaced by underscores
+// (train.epochs gives MLPTRAIN_TRAIN_EPOCHS).
+func EnvVar(key string) string {
+	return EnvPrefix + "_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+}
+
+// YAML returns the configuration as a YAML document with 2-space
+// indentation, suitable for the run folder's config.yaml. Parsing it gives
+// back the same configuration. It returns an error only if encoding fails.
+func (c *Config) YAML() ([]byte, error) {
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(c); err != nil {
+		return nil, fmt.Errorf("config: encode yaml: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("config: encode yaml: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+// baseName returns the config name that path gives: its base name without
+// the extension, or "config" when that is empty.
+func baseName(path string) string {
+	base := filepath.Base(path)
+	name := strings.TrimSuffix(base, filepath.Ext(base))
+	if name == "" || name == "." || name == ".." || base == "." || base == string(filepath.Separator) {
+		return "config"
+	}
+	return name
+}
+
+// finite reports whether x is neither NaN nor infinite.
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }

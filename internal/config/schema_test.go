@@ -1,0 +1,95 @@
+package config
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestKeys(t *testing.T) {
+	t.Parallel()
+	want := []string{
+		"data.train", "data.validation", "data.test", "data.target", "data.features", "data.delimiter",
+		"data.normalize", "data.feature_map.polynomial",
+		"model.loss", "model.init", "model.weights",
+		"train.optimizer", "train.learning_rate", "train.momentum", "train.batch_size", "train.epochs",
+		"train.l2", "train.seed", "train.early_stopping.patience", "train.threads", "train.checkpoint_every",
+		"output.dir",
+	}
+	if got := Keys(); !slices.Equal(got, want) {
+		t.Errorf("Keys() = %q, want %q", got, want)
+	}
+	// keyHint relies on the last names being unique.
+	seen := map[string]string{}
+	for _, k := range Keys() {
+		if prev, dup := seen[lastName(k)]; dup {
+			t.Errorf("keys %s and %s share the last name %s", prev, k, lastName(k))
+		}
+		seen[lastName(k)] = k
+	}
+	for _, k := range []string{"model.layers", "model.layers[].units", "model.layers[].activation"} {
+		if byKey[k] == nil || byKey[k].settable() {
+			t.Errorf("schema key %s is missing or settable", k)
+		}
+	}
+}
+
+func TestEnvVar(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ key, name string }{
+		{"train.epochs", "MLPTRAIN_TRAIN_EPOCHS"},
+		{"data.feature_map.polynomial", "MLPTRAIN_DATA_FEATURE_MAP_POLYNOMIAL"},
+		{"train.early_stopping.patience", "MLPTRAIN_TRAIN_EARLY_STOPPING_PATIENCE"},
+	} {
+		if got := EnvVar(tc.key); got != tc.name {
+			t.Errorf("EnvVar(%q) = %q, want %q", tc.key, got, tc.name)
+		}
+	}
+}
+
+// TestSetText checks that every settable key reads back what it was set
+// to.
+func TestSetText(t *testing.T) {
+	t.Parallel()
+	values := map[kind]string{kindString: "x y", kindInt: "-7", kindUint: "7", kindFloat: "0.125", kindList: "a,b", kindTargets: "y"}
+	for _, f := range settable {
+		t.Run(f.key, func(t *testing.T) {
+			t.Parallel()
+			c := Default()
+			if hint, err := c.setText(f, values[f.kind]); err != nil {
+				t.Fatalf("setText(%s, %q): %v (%s)", f.key, values[f.kind], err, hint)
+			}
+			if got := c.text(f); got != values[f.kind] {
+				t.Errorf("text(%s) = %q after setting %q", f.key, got, values[f.kind])
+			}
+		})
+	}
+}
+
+func TestOverrideFlag(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		o    Override
+		want string
+	}{
+		{Override{Key: "train.epochs", Source: "--epochs"}, "--epochs"},
+		{Override{Key: "train.epochs", Source: "--epochs=5"}, "--epochs"},
+		{Override{Key: "train.epochs", Source: "--epochs 5"}, "--epochs"},
+		{Override{Key: "train.epochs", Source: "--set train.epochs=5"}, "--set train.epochs"},
+		{Override{Key: "train.epochs", Source: "--set=train.epochs=5"}, "--set train.epochs"},
+		{Override{Key: "train.epochs"}, "--set train.epochs"},
+	} {
+		if got := tc.o.flag(); got != tc.want {
+			t.Errorf("Override%+v.flag() = %q, want %q", tc.o, got, tc.want)
+		}
+	}
+}
+
+func TestDescribe(t *testing.T) {
+	t.Parallel()
+	for k := kindSection; k <= kindTargets; k++ {
+		if d := k.describe(); d == "a value" || strings.HasSuffix(d, ".") {
+			t.Errorf("kind %d describes itself as %q", k, d)
+		}
+	}
+}

@@ -1,0 +1,252 @@
+package config
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/mlptrain/mlptrain/internal/inputerr"
+)
+
+// The values the enumerated keys accept.
+var (
+	activations       = []string{"identity", "threshold", "logistic", "tanh", "relu", "softplus", "softmax"}
+	activationAliases = map[string]string{"sigmoid": "logistic", "soft_relu": "softplus"}
+	losses            = []string{"squared_error", "cross_entropy", "binary_cross_entropy"}
+	inits             = []string{"xavier", "he", "normal", "uniform", "zeros"}
+	optimizers        = []string{"gd", "sgd", "momentum", "adam"}
+	normalizations    = []string{"standardize", "minmax", "none"}
+)
+
+// Validate checks every key's value and the rules that join keys, and
+// replaces the activation aliases sigmoid and soft_relu with logistic and
+// softplus. It returns the first problem in file order as an
+// *inputerr.Error placed where the value came from: the file's line and
+// column, the environment variable, or the flag. For a value left at its
+// default it names the key, at the enclosing section of the file if there
+// is one. It never panics.
+func (c *Config) Validate() error {
+	for _, check := range []func() error{c.validateData, c.validateModel, c.validateTrain} {
+		if err := check(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fail returns an error about key, placed where its value came from.
+func (c *Config) fail(key, hint, format string, args ...any) error {
+	e := &inputerr.Error{File: c.File, Key: key, Hint: hint, Err: fmt.Errorf(format, args...)}
+	if o, ok := c.origin[key]; ok && o.kind == fromFile && c.sections[key] != nil {
+		// A list of layers as a whole: point at its key, not its first item.
+		n := c.sections[key]
+		e.Line, e.Column = n.Line, n.Column
+		return e
+	}
+	for k := key; k != ""; k = parentKey(k) {
+		if o, ok := c.origin[k]; ok {
+			if o.kind == fromFile {
+				e.Line, e.Column = o.node.Line, o.node.Column
+			} else {
+				e.File, e.Key = "", o.name
+			}
+			return e
+		}
+		if n := c.sections[k]; n != nil && k != key {
+			e.Line, e.Column = n.Line, n.Column
+			return e
+		}
+	}
+	return e
+}
+
+// enum checks that value, the value of key, is one of allowed.
+func (c *Config) enum(key, what, value string, allowed []string) error {
+	if slices.Contains(allowed, value) {
+		return nil
+	}
+	return c.fail(key, didYouMean(value, allowed, "use one of"), "unknown %s %s", what, strconv.Quote(value))
+}
+
+func (c *Config) validateData() error {
+	d := &c.Data
+	if d.Train == "" {
+		return c.fail("data.train", "name the training CSV, as in train: datasets/iris.csv", "required")
+	}
+	if err := c.validateValidation(); err != nil {
+		return err
+	}
+	if len(d.Target) == 0 {
+		return c.fail("data.target", "name the target column, as in target: species", "required")
+	}
+	if err := c.columns("data.target", d.Target); err != nil {
+		return err
+	}
+	if err := c.columns("data.features", d.Features); err != nil {
+		return err
+	}
+	for i, f := range d.Features {
+		if slices.Contains(d.Target, f) {
+			return c.fail(fmt.Sprintf("data.features[%d]", i), "remove it, or leave features empty to use every column but the target",
+				"%s is a target column", strconv.Quote(f))
+		}
+	}
+	if r, size := utf8.DecodeRuneInString(d.Delimiter); size == 0 || size != len(d.Delimiter) ||
+		r == utf8.RuneError || r == '"' || r == '\r' || r == '\n' {
+		return c.fail("data.delimiter", `use one character other than a quote or newline, such as "," or ";" or "\t"`,
+			"must be exactly one character, got %s", strconv.Quote(d.Delimiter))
+	}
+	if err := c.enum("data.normalize", "normalization", d.Normalize, normalizations); err != nil {
+		return err
+	}
+	if p := d.FeatureMap.Polynomial; p < 1 || p > MaxPolynomial {
+		return c.fail("data.feature_map.polynomial", "use 1 for the inputs themselves, 2 to add their squares and products",
+			"must be from 1 to %d, got %d", MaxPolynomial, p)
+	}
+	return nil
+}
+
+// validateValidation checks data.validation: a fraction or a path.
+func (c *Config) validateValidation() error {
+	const msg = "must be a fraction in [0, 1) or a CSV path, got %s"
+	v := c.Data.Validation
+	t := strings.TrimSpace(v)
+	if t == "" {
+		return c.fail("data.validation", "use 0 for no validation split", msg, strconv.Quote(v))
+	}
+	if f, ok := c.Data.ValidationFraction(); ok && !(f >= 0 && f < 1) {
+		return c.fail("data.validation", "0.2 holds out 20% of data.train; write a CSV whose name is a number with its folder, as ./1.5", msg, t)
+	}
+	if pct, ok := strings.CutSuffix(t, "%"); ok {
+		if _, err := strconv.ParseFloat(pct, 64); err == nil {
+			return c.fail("data.validation", "write 20% as 0.2", msg, strconv.Quote(v))
+		}
+	}
+	return nil
+}
+
+// columns checks a list of column names: none empty, none twice.
+func (c *Config) columns(key string, names []string) error {
+	for i, n := range names {
+		k := fmt.Sprintf("%s[%d]", key, i)
+		if strings.TrimSpace(n) == "" {
+			return c.fail(k, "remove the empty entry", "empty column name")
+		}
+		if slices.Index(names, n) < i {
+			return c.fail(k, "list each column once", "column %s is listed twice", strconv.Quote(n))
+		}
+	}
+	return nil
+}
+
+func (c *Config) validateModel() error {
+	m := &c.Model
+	if len(m.Layers) == 0 {
+		return c.fail("model.layers", "list the layers, as in layers: [{units: 16, activation: tanh}, {activation: softmax}]",
+			"required: at least the output layer")
+	}
+	last := len(m.Layers) - 1
+	params, prev := 0.0, 0.0
+	for i := range m.Layers {
+		l := &m.Layers[i]
+		key := fmt.Sprintf("model.layers[%d]", i)
+		switch {
+		case l.Units < 0:
+			return c.fail(key+".units", "use a width such as 16", "must be at least 1, got %d", l.Units)
+		case l.Units == 0 && i != last:
+			return c.fail(key+".units", "give hidden layers a width such as 16; only the output layer may omit units, to infer them from the target",
+				"required on a hidden layer")
+		case l.Units > MaxUnits:
+			return c.fail(key+".units", "use a narrower layer", "must be at most %d, got %d", MaxUnits, l.Units)
+		}
+		if a, ok := activationAliases[l.Activation]; ok {
+			l.Activation = a
+		}
+		if l.Activation == "" {
+			return c.fail(key+".activation", "use one of: "+strings.Join(activations, ", "), "required")
+		}
+		if err := c.enum(key+".activation", "activation", l.Activation, activations); err != nil {
+			return err
+		}
+		if l.Activation == "softmax" && i != last {
+			return c.fail(key+".activation", "use softmax on the output layer only; hidden layers often use tanh or relu",
+				"softmax is allowed only on the output layer")
+		}
+		u := float64(max(l.Units, 1))
+		params += prev*u + u
+		prev = u
+	}
+	if params > MaxParams {
+		return c.fail("model.layers", "use fewer or narrower layers",
+			"about %.2g parameters, more than the limit of %.0g", params, float64(MaxParams))
+	}
+	if err := c.enum("model.loss", "loss", m.Loss, losses); err != nil {
+		return err
+	}
+	if err := c.enum("model.init", "init", m.Init, inits); err != nil {
+		return err
+	}
+	out := m.Layers[last]
+	// Place a loss/output mismatch at the loss if the user chose it, else
+	// at the output layer's activation.
+	key, loss := "model.loss", m.Loss
+	if _, chosen := c.origin[key]; !chosen {
+		key, loss = fmt.Sprintf("model.layers[%d].activation", last), "the default loss, "+m.Loss+","
+	}
+	switch m.Loss {
+	case "cross_entropy":
+		if out.Activation != "softmax" {
+			return c.fail(key, "use {activation: softmax} or loss: squared_error",
+				"%s needs a softmax output layer, got %s", loss, out.Activation)
+		}
+	case "binary_cross_entropy":
+		if out.Activation != "logistic" || out.Units > 1 {
+			return c.fail(key, "use {units: 1, activation: logistic} as the output layer, or another loss",
+				"%s needs a logistic output layer with 1 unit, got %s", loss, out)
+		}
+	}
+	return nil
+}
+
+func (c *Config) validateTrain() error {
+	t := &c.Train
+	if err := c.enum("train.optimizer", "optimizer", t.Optimizer, optimizers); err != nil {
+		return err
+	}
+	if !(finite(t.LearningRate) && t.LearningRate > 0) {
+		return c.fail("train.learning_rate", "try 0.05, or 0.001 for adam", "must be a finite number greater than 0, got %v", t.LearningRate)
+	}
+	if !(t.Momentum >= 0 && t.Momentum < 1) {
+		return c.fail("train.momentum", "0.9 is usual; 0 turns momentum off", "must be in [0, 1), got %v", t.Momentum)
+	}
+	if t.BatchSize < 0 {
+		return c.fail("train.batch_size", "use 0 for the whole training set", "must be at least 0, got %d", t.BatchSize)
+	}
+	if t.Epochs < 0 || t.Epochs > MaxEpochs {
+		return c.fail("train.epochs", "use a number such as 200; 0 saves the initial or model.weights network untrained", "must be from 0 to %d, got %d", MaxEpochs, t.Epochs)
+	}
+	if !(finite(t.L2) && t.L2 >= 0) {
+		return c.fail("train.l2", "use 0 for no weight decay, or a small value such as 0.0001", "must be a finite number at least 0, got %v", t.L2)
+	}
+	if t.EarlyStopping.Patience < 0 {
+		return c.fail("train.early_stopping.patience", "use 0 to turn early stopping off", "must be at least 0, got %d", t.EarlyStopping.Patience)
+	}
+	if t.Threads < 0 {
+		return c.fail("train.threads", "use 0 for every core", "must be at least 0, got %d", t.Threads)
+	}
+	if t.CheckpointEvery < 0 {
+		return c.fail("train.checkpoint_every", "use 0 to checkpoint only when stopping early or interrupted", "must be at least 0, got %d", t.CheckpointEvery)
+	}
+	return nil
+}
+
+// String formats a layer as a YAML flow mapping, for messages:
+// {units: 16, activation: tanh}, leaving out units when they are inferred.
+func (l Layer) String() string {
+	if l.Units == 0 {
+		return "{activation: " + l.Activation + "}"
+	}
+	return fmt.Sprintf("{units: %d, activation: %s}", l.Units, l.Activation)
+}

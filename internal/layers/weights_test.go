@@ -1,0 +1,53 @@
+package layers
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/mlptrain/mlptrain/internal/inputerr"
+)
+
+func TestWeights(t *testing.T) {
+	t.Parallel()
+	spec := Spec{Inputs: 2, Units: []int{2, 1}, Acts: []string{"threshold", "threshold"}, Loss: "squared_error"}
+	const xor = "layers:\n  - W: [[1, 1], [1, 1]]\n    b: [-0.5, -1.5]\n  - W: [[1], [-1]]\n    b: [-0.5]\n"
+	for _, tc := range []struct {
+		name, file, want string
+	}{
+		{"xor", xor, ""},
+		{"json", `{"layers": [{"W": [[1, 1], [1, 1]], "b": [-0.5, -1.5]}, {"W": [[1], [-1]], "b": [-0.5]}]}`, ""},
+		{"too few layers", "layers:\n  - W: [[1, 1], [1, 1]]\n    b: [0, 0]\n", "1 layers of weights for a model of 2 layers"},
+		{"wrong rows", "layers:\n  - W: [[1, 1]]\n    b: [0, 0]\n  - W: [[1], [1]]\n    b: [0]\n", "w.yaml:2: layers[0]: W has 1 rows and b 2 entries, but layer 1 takes 2 inputs to 2 units"},
+		{"ragged", "layers:\n  - W: [[1, 1], [1]]\n    b: [0, 0]\n  - W: [[1], [1]]\n    b: [0]\n", "row 2 of W has 1 entries, want 2"},
+		{"unknown key", "layers:\n  - W: [[1, 1], [1, 1]]\n    bias: [0, 0]\n", "field bias not found"},
+		{"not yaml", "layers: [", "not valid YAML"},
+		{"empty", "", "no layers"},
+		{"nan", "layers:\n  - W: [[.nan, 1], [1, 1]]\n    b: [0, 0]\n  - W: [[1], [1]]\n    b: [0]\n", "non-finite"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, _ := New(spec)
+			w, err := ParseWeights([]byte(tc.file), "w.yaml")
+			if err == nil {
+				err = m.SetWeights(w)
+			}
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("error %v", err)
+				}
+				// The hand-built network computes XOR.
+				net := m.Build(4, 0)
+				net.X.Value().Apply(func(i, j int, _ float64) float64 { return float64((i >> (1 - j)) & 1) }, net.X.Value())
+				net.G.Forward()
+				for i, want := range []float64{0, 1, 1, 0} {
+					if got := net.Y.Value().At(i, 0); got != want {
+						t.Errorf("XOR row %d = %v, want %v", i, got, want)
+					}
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !inputerr.Is(err) {
+				t.Errorf("error %v, want an input error containing %q", err, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,178 @@
+package train
+
+import (
+	"math"
+
+	"github.com/mlptrain/mlptrain/internal/data"
+	"github.com/mlptrain/mlptrain/internal/jsonnum"
+	"github.com/mlptrain/mlptrain/internal/layers"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Metrics score a model on a dataset. Classification fills Accuracy,
+// Classes, ConfusionMatrix (rows: true class, columns: predicted) and
+// PerClass; regression fills MSE, MAE and R2. Loss is the data loss
+// without the L2 penalty.
+type Metrics struct {
+	N               int            `json:"n"`
+	Loss            jsonnum.Float  `json:"loss"`
+	Accuracy        *jsonnum.Float `json:"accuracy,omitempty"`
+	Classes         []string       `json:"classes,omitempty"`
+	ConfusionMatrix [][]int        `json:"confusion_matrix,omitempty"`
+	PerClass        []ClassMetrics `json:"per_class,omitempty"`
+	MSE             *jsonnum.Float `json:"mse,omitempty"`
+	MAE             *jsonnum.Float `json:"mae,omitempty"`
+	R2              *jsonnum.Float `json:"r2,omitempty"`
+}
+
+// ClassMetrics are one class's precision, recall and F1 (0 where
+// undefined, as scikit-learn's zero_division=0) and its number of examples.
+type ClassMetrics struct {
+	Class     string        `json:"class"`
+	Precision jsonnum.Float `json:"precision"`
+	Recall    jsonnum.Float `json:"recall"`
+	F1        jsonnum.Float `json:"f1"`
+	Support   int           `json:"support"`
+}
+
+// evalChunk is the batch size for evaluation: big enough for efficient
+// products, small enough to bound memory on large files.
+const evalChunk = 1024
+
+// Forward runs the model on every row of x, chunk by chunk, and returns
+// the n×k predictions (output activations). If t is not nil it also
+// returns the mean data loss against the targets t.
+func Forward(m *layers.Model, x, t *mat.Dense) (*mat.Dense, float64) {
+	n, _ := x.Dims()
+	y := mat.NewDense(n, m.Outputs(), nil)
+	var nets [2]*layers.Net // full chunks and the tail
+	var loss float64
+	for lo := 0; lo < n; lo += evalChunk {
+		hi := min(lo+evalChunk, n)
+		var net *layers.Net
+		if hi-lo == evalChunk {
+			if nets[0] == nil {
+				nets[0] = m.Build(evalChunk, 0)
+			}
+			net = nets[0]
+		} else {
+			nets[1] = m.Build(hi-lo, 0)
+			net = nets[1]
+		}
+		net.X.Value().Copy(x.Slice(lo, hi, 0, x.RawMatrix().Cols))
+		if t != nil {
+			net.T.Value().Copy(t.Slice(lo, hi, 0, t.RawMatrix().Cols))
+		}
+		net.G.Forward()
+		y.Slice(lo, hi, 0, m.Outputs()).(*mat.Dense).Copy(net.Y.Value())
+		loss += net.DataLoss.Scalar() * float64(hi-lo)
+	}
+	return y, loss / float64(max(n, 1))
+}
+
+// PredictClass returns the predicted class of row i of the predictions y:
+// the most probable class of a softmax, or class 1 when a single logistic
+// output is at least ½.
+func PredictClass(y *mat.Dense, i int) int {
+	row := y.RawRowView(i)
+	if len(row) == 1 {
+		if row[0] >= 0.5 {
+			return 1
+		}
+		return 0
+	}
+	best := 0
+	for j, v := range row {
+		if v > row[best] {
+			best = j
+		}
+	}
+	return best
+}
+
+// Score computes the metrics of model m on ds, whose features are already
+// transformed; classes are the model's classes for classification.
+func Score(m *layers.Model, ds *data.Dataset, classes []string) (Metrics, error) {
+	t, err := Targets(ds, m.Loss, m.Outputs())
+	if err != nil {
+		return Metrics{}, err
+	}
+	y, loss := Forward(m, ds.X, t)
+	met := Metrics{N: ds.Len(), Loss: jsonnum.Float(loss)}
+	if Classify(m.Loss) {
+		classMetrics(&met, y, ds.Labels, classes)
+	} else {
+		regressionMetrics(&met, y, ds.Y)
+	}
+	return met, nil
+}
+
+func classMetrics(met *Metrics, y *mat.Dense, labels []int, classes []string) {
+	k := len(classes)
+	cm := make([][]int, k)
+	for i := range cm {
+		cm[i] = make([]int, k)
+	}
+	correct := 0
+	for i, l := range labels {
+		p := PredictClass(y, i)
+		cm[l][p]++
+		if p == l {
+			correct++
+		}
+	}
+	met.Accuracy = jsonnum.Ptr(float64(correct) / float64(max(len(labels), 1)))
+	met.Classes, met.ConfusionMatrix = classes, cm
+	for c := range k {
+		tp, predicted, support := cm[c][c], 0, 0
+		for j := range k {
+			predicted += cm[j][c]
+			support += cm[c][j]
+		}
+		cl := ClassMetrics{Class: classes[c], Support: support}
+		if predicted > 0 {
+			cl.Precision = jsonnum.Float(float64(tp) / float64(predicted))
+		}
+		if support > 0 {
+			cl.Recall = jsonnum.Float(float64(tp) / float64(support))
+		}
+		if s := cl.Precision + cl.Recall; s > 0 {
+			cl.F1 = 2 * cl.Precision * cl.Recall / s
+		}
+		met.PerClass = append(met.PerClass, cl)
+	}
+}
+
+// regressionMetrics fills MSE and MAE (over all outputs) and R², the mean
+// over the outputs of 1 − SS_res/SS_tot (as scikit-learn's r2_score with
+// uniform averaging; an output with constant targets counts as 1 when
+// predicted exactly, else 0).
+func regressionMetrics(met *Metrics, y, t *mat.Dense) {
+	n, k := t.Dims()
+	var se, ae, r2 float64
+	for j := range k {
+		var mean float64
+		for i := range n {
+			mean += t.At(i, j)
+		}
+		mean /= float64(n)
+		var ssRes, ssTot float64
+		for i := range n {
+			d := y.At(i, j) - t.At(i, j)
+			se += d * d
+			ae += math.Abs(d)
+			ssRes += d * d
+			ssTot += (t.At(i, j) - mean) * (t.At(i, j) - mean)
+		}
+		switch {
+		case ssTot > 0:
+			r2 += 1 - ssRes/ssTot
+		case ssRes == 0:
+			r2++
+		}
+	}
+	cells := float64(n * k)
+	met.MSE = jsonnum.Ptr(se / cells)
+	met.MAE = jsonnum.Ptr(ae / cells)
+	met.R2 = jsonnum.Ptr(r2 / float64(k))
+}

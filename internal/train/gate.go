@@ -1,0 +1,95 @@
+package train
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Gate is a quality gate: a metric that must not fall below (Under) or
+// rise above its limit.
+type Gate struct {
+	Metric string
+	Limit  float64
+	Under  bool // --fail-under: fail when the metric is below Limit
+}
+
+// Higher-is-better metrics take --fail-under; lower-is-better --fail-over.
+var (
+	underMetrics = []string{"accuracy", "r2", "macro_f1"}
+	overMetrics  = []string{"loss", "mse", "mae"}
+)
+
+// ParseGate parses "METRIC=X" for --fail-under (under) or --fail-over.
+func ParseGate(s string, under bool) (Gate, error) {
+	flag, allowed := "--fail-over", overMetrics
+	if under {
+		flag, allowed = "--fail-under", underMetrics
+	}
+	name, val, ok := strings.Cut(s, "=")
+	g := Gate{Metric: strings.TrimSpace(name), Under: under}
+	var err error
+	if ok {
+		g.Limit, err = strconv.ParseFloat(strings.TrimSpace(val), 64)
+	}
+	if !ok || err != nil || math.IsNaN(g.Limit) {
+		return g, fmt.Errorf("%s %q: want METRIC=NUMBER, e.g. %s %s=%s", flag, s, flag, allowed[0], map[bool]string{true: "0.9", false: "0.5"}[under])
+	}
+	for _, a := range allowed {
+		if a == g.Metric {
+			return g, nil
+		}
+	}
+	return g, fmt.Errorf("%s %q: unknown metric %q (want one of %s)", flag, s, g.Metric, strings.Join(allowed, ", "))
+}
+
+// value returns the gate's metric from m, and whether m has it.
+func (g Gate) value(m *Metrics) (float64, bool) {
+	switch g.Metric {
+	case "loss":
+		return float64(m.Loss), true
+	case "accuracy":
+		if m.Accuracy != nil {
+			return float64(*m.Accuracy), true
+		}
+	case "macro_f1":
+		if len(m.PerClass) > 0 {
+			var s float64
+			for _, c := range m.PerClass {
+				s += float64(c.F1)
+			}
+			return s / float64(len(m.PerClass)), true
+		}
+	case "r2":
+		if m.R2 != nil {
+			return float64(*m.R2), true
+		}
+	case "mse":
+		if m.MSE != nil {
+			return float64(*m.MSE), true
+		}
+	case "mae":
+		if m.MAE != nil {
+			return float64(*m.MAE), true
+		}
+	}
+	return 0, false
+}
+
+// Check returns nil if m passes the gate, else an error saying by how
+// much it missed; a metric m does not have (accuracy of a regression) is
+// an error too. A NaN metric never passes.
+func (g Gate) Check(m *Metrics, set string) error {
+	v, ok := g.value(m)
+	if !ok {
+		return fmt.Errorf("quality gate %s: the %s metrics have no %s", g.Metric, set, g.Metric)
+	}
+	if g.Under && !(v >= g.Limit) {
+		return fmt.Errorf("quality gate missed: %s %s = %.6g is below %g", set, g.Metric, v, g.Limit)
+	}
+	if !g.Under && !(v <= g.Limit) {
+		return fmt.Errorf("quality gate missed: %s %s = %.6g is above %g", set, g.Metric, v, g.Limit)
+	}
+	return nil
+}

@@ -1,0 +1,154 @@
+package train
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/mlptrain/mlptrain/internal/config"
+	"github.com/mlptrain/mlptrain/internal/data"
+	"github.com/mlptrain/mlptrain/internal/gradcheck"
+	"github.com/mlptrain/mlptrain/internal/layers"
+	"gonum.org/v1/gonum/mat"
+)
+
+// CheckOptions configure GradCheck.
+type CheckOptions struct {
+	gradcheck.Options
+	// Rows is the number of training rows, sampled with the seed, that
+	// form the batch; 0 means 16.
+	Rows int
+	// RandomRows and RandomCols, when both positive, replace the CSV data
+	// with RandomRows×RandomCols standard normal inputs and random targets.
+	RandomRows, RandomCols int
+}
+
+// CheckReport is a gradient check's result with what it ran on.
+type CheckReport struct {
+	gradcheck.Result
+	Rows         int         `json:"rows"`
+	Data         string      `json:"data"` // the CSV path, or "random"
+	LearningRate float64     `json:"learning_rate"`
+	Net          *layers.Net `json:"-"`
+}
+
+// randomClasses is the number of classes of random data for a softmax
+// output whose units the config leaves out.
+const randomClasses = 3
+
+// Point builds cfg's model at a random point of its parameter space
+// (weights drawn by the configured initialization, xavier for zeros, and
+// biases from U(−0.5, 0.5)) with a batch of the training data, or random
+// data, in its inputs: what GradCheck checks. It returns the net and the
+// name of the data ("random" for random data). Errors about the input are
+// *inputerr.Errors.
+func Point(cfg *config.Config, o CheckOptions) (*layers.Net, string, error) {
+	if o.Rows <= 0 {
+		o.Rows = 16
+	}
+	rng := rand.New(rand.NewPCG(cfg.Train.Seed, streamCheck))
+	var (
+		spec   layers.Spec
+		x, t   *mat.Dense
+		source = "random"
+		err    error
+	)
+	if o.RandomRows > 0 && o.RandomCols > 0 {
+		spec, x, t, err = randomProblem(cfg, o.RandomRows, o.RandomCols, rng)
+	} else {
+		source = cfg.Data.Train
+		spec, x, t, err = dataBatch(cfg, o.Rows, rng)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	m, err := layers.New(spec)
+	if err != nil {
+		return nil, "", err
+	}
+	init := cfg.Model.Init
+	if init == "zeros" {
+		init = "xavier"
+	}
+	if err := m.Init(init, rand.New(rand.NewPCG(cfg.Train.Seed, streamInit))); err != nil {
+		return nil, "", err
+	}
+	for _, l := range m.Layers {
+		b := l.B.RawMatrix().Data
+		for i := range b {
+			b[i] = rng.Float64() - 0.5
+		}
+	}
+	n, _ := x.Dims()
+	net := m.Build(n, cfg.Train.L2)
+	net.X.Value().Copy(x)
+	net.T.Value().Copy(t)
+	return net, source, nil
+}
+
+// GradCheck compares backprop with finite differences on the loss,
+// including the L2 penalty, at the point that Point builds. Errors about
+// the input are *inputerr.Errors.
+func GradCheck(cfg *config.Config, o CheckOptions) (*CheckReport, error) {
+	net, source, err := Point(cfg, o)
+	if err != nil {
+		return nil, err
+	}
+	o.Options.Seed = cfg.Train.Seed
+	res := gradcheck.Check(net.G, net.Loss, net.Params, o.Options)
+	n, _ := net.X.Dims()
+	return &CheckReport{Result: res, Rows: n, Data: source, LearningRate: cfg.Train.LearningRate}, nil
+}
+
+// dataBatch prepares cfg's data and samples rows of its training split.
+func dataBatch(cfg *config.Config, rows int, rng *rand.Rand) (layers.Spec, *mat.Dense, *mat.Dense, error) {
+	p, err := Prepare(cfg)
+	if err != nil {
+		return layers.Spec{}, nil, nil, err
+	}
+	idx := rng.Perm(p.Train.Len())
+	if len(idx) > rows {
+		idx = idx[:rows]
+	}
+	batch := p.Train.Subset(idx)
+	t, err := Targets(batch, cfg.Model.Loss, p.Spec.Units[len(p.Spec.Units)-1])
+	if err != nil {
+		return layers.Spec{}, nil, nil, err
+	}
+	return p.Spec, batch.X, t, nil
+}
+
+// randomProblem makes rows×cols standard normal inputs and random targets
+// that fit cfg's loss.
+func randomProblem(cfg *config.Config, rows, cols int, rng *rand.Rand) (layers.Spec, *mat.Dense, *mat.Dense, error) {
+	const maxEntries = 1 << 26
+	if rows > maxEntries/cols {
+		return layers.Spec{}, nil, nil, fmt.Errorf("random data of %d×%d is too large (at most %d entries)", rows, cols, maxEntries)
+	}
+	k := cfg.Model.Layers[len(cfg.Model.Layers)-1].Units
+	if k == 0 {
+		switch cfg.Model.Loss {
+		case "cross_entropy":
+			k = randomClasses
+		default:
+			k = 1
+		}
+	}
+	spec, err := SpecFor(cfg, cols, k)
+	if err != nil {
+		return spec, nil, nil, err
+	}
+	x := mat.NewDense(rows, cols, nil)
+	for i := range x.RawMatrix().Data {
+		x.RawMatrix().Data[i] = rng.NormFloat64()
+	}
+	ds := &data.Dataset{Y: mat.NewDense(rows, k, nil), Labels: make([]int, rows), Lines: make([]int, rows)}
+	for i := range ds.Labels {
+		ds.Labels[i] = rng.IntN(max(k, 2))
+	}
+	for i := range ds.Y.RawMatrix().Data {
+		ds.Y.RawMatrix().Data[i] = rng.NormFloat64()
+	}
+	ds.X = x
+	t, err := Targets(ds, cfg.Model.Loss, k)
+	return spec, x, t, err
+}

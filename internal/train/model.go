@@ -1,0 +1,285 @@
+package train
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+
+	"github.com/mlptrain/mlptrain/internal/data"
+	"github.com/mlptrain/mlptrain/internal/inputerr"
+	"github.com/mlptrain/mlptrain/internal/layers"
+	"gonum.org/v1/gonum/mat"
+)
+
+// The model file format.
+const (
+	modelFormat  = "mlptrain-model"
+	ModelVersion = 1
+	// maxModelBytes bounds what LoadModel reads, against hostile files.
+	maxModelBytes = 1 << 30
+)
+
+// Saved is a trained model with everything needed to apply it to a CSV
+// file: the columns it reads, the feature map, the normalization, the
+// network and the meaning of its outputs.
+type Saved struct {
+	Features []string        // the CSV feature columns, in order
+	Poly     data.Polynomial // feature map, applied before Scaler
+	Scaler   *data.Scaler
+	Targets  []string // target column names
+	Classes  []string // class names (classification), else nil
+	Model    *layers.Model
+}
+
+// modelFile is model.json: no timestamps or host names, so that the same
+// config and seed give the same bytes.
+type modelFile struct {
+	Format     string       `json:"format"`
+	Version    int          `json:"version"`
+	Features   []string     `json:"features"`
+	FeatureMap featureMap   `json:"feature_map"`
+	Normalize  *data.Scaler `json:"normalize"`
+	Targets    []string     `json:"targets"`
+	Classes    []string     `json:"classes"`
+	Loss       string       `json:"loss"`
+	Inputs     int          `json:"inputs"`
+	Layers     []layerFile  `json:"layers"`
+	// Checksum is "sha256:" and the hex SHA-256 of the file written with
+	// an empty checksum.
+	Checksum string `json:"checksum"`
+}
+
+type featureMap struct {
+	Polynomial int `json:"polynomial"`
+}
+
+type layerFile struct {
+	Units      int         `json:"units"`
+	Activation string      `json:"activation"`
+	W          [][]float64 `json:"W"` // inputs × units
+	B          []float64   `json:"b"`
+}
+
+func rows(m *mat.Dense) [][]float64 {
+	r, _ := m.Dims()
+	out := make([][]float64, r)
+	for i := range out {
+		out[i] = m.RawRowView(i)
+	}
+	return out
+}
+
+func (s *Saved) file() *modelFile {
+	f := &modelFile{
+		Format: modelFormat, Version: ModelVersion,
+		Features: s.Features, FeatureMap: featureMap{s.Poly.Degree}, Normalize: s.Scaler,
+		Targets: s.Targets, Classes: s.Classes, Loss: s.Model.Loss, Inputs: s.Model.Inputs,
+	}
+	for _, l := range s.Model.Layers {
+		f.Layers = append(f.Layers, layerFile{Units: l.Units(), Activation: l.Activation, W: rows(l.W), B: l.B.RawRowView(0)})
+	}
+	return f
+}
+
+func encode(f *modelFile) ([]byte, error) {
+	f.Checksum = ""
+	b, err := json.MarshalIndent(f, "", " ")
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(b)
+	f.Checksum = "sha256:" + hex.EncodeToString(sum[:])
+	b, err = json.MarshalIndent(f, "", " ")
+	return append(b, '\n'), err
+}
+
+// WriteModel writes s to path atomically. It fails if a weight is not
+// finite (JSON cannot hold it).
+func WriteModel(path string, s *Saved) error {
+	b, err := encode(s.file())
+	if err != nil {
+		return fmt.Errorf("encode model: %w", err)
+	}
+	return WriteFileAtomic(path, func(w io.Writer) error { _, err := w.Write(b); return err })
+}
+
+// WeightsSHA256 returns the hex SHA-256 of the model's weights and biases
+// as little-endian float64s, layer by layer: W1, b1, W2, b2, ...
+func WeightsSHA256(m *layers.Model) string {
+	h := sha256.New()
+	var buf [8]byte
+	for _, l := range m.Layers {
+		for _, d := range [][]float64{l.W.RawMatrix().Data, l.B.RawMatrix().Data} {
+			for _, v := range d {
+				binary.LittleEndian.PutUint64(buf[:], math.Float64bits(v))
+				h.Write(buf[:])
+			}
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// LoadModel reads a model file written by WriteModel. A file that is not
+// one, is truncated or edited (its checksum does not match), comes from a
+// newer version, or whose shapes do not fit together is refused with an
+// *inputerr.Error naming the file.
+func LoadModel(path string) (*Saved, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, &inputerr.Error{File: path, Err: fmt.Errorf("cannot open model: %w", unwrapPath(err)),
+			Hint: "give the model.json of a run folder written by mlptrain fit"}
+	}
+	defer fh.Close()
+	b, err := io.ReadAll(io.LimitReader(fh, maxModelBytes+1))
+	if err != nil {
+		return nil, &inputerr.Error{File: path, Err: fmt.Errorf("cannot read model: %w", err)}
+	}
+	if len(b) > maxModelBytes {
+		return nil, &inputerr.Error{File: path, Err: fmt.Errorf("model file larger than %d bytes", maxModelBytes)}
+	}
+	return DecodeModel(b, path)
+}
+
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// DecodeModel decodes model file bytes; name is used in errors.
+func DecodeModel(b []byte, name string) (*Saved, error) {
+	bad := func(hint, format string, args ...any) error {
+		return &inputerr.Error{File: name, Err: fmt.Errorf(format, args...), Hint: hint}
+	}
+	const rewrite = "train it again with mlptrain fit, or restore the file written by it"
+	var f modelFile
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	at := func(off int64, format string, args ...any) error {
+		line, col := lineCol(b, off)
+		return &inputerr.Error{File: name, Line: line, Column: col, Err: fmt.Errorf(format, args...), Hint: rewrite}
+	}
+	if err := dec.Decode(&f); err != nil {
+		var se *json.SyntaxError
+		switch {
+		case errors.As(err, &se):
+			return nil, at(se.Offset-1, "not a valid model file: %v", err) // Offset counts the bad byte
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return nil, at(int64(len(b)), "not a valid model file: it ends in the middle (truncated?)")
+		}
+		return nil, bad(rewrite, "not a valid model file: %v", err)
+	}
+	if rest := bytes.TrimLeft(b[dec.InputOffset():], " \t\r\n"); len(rest) > 0 {
+		return nil, at(int64(len(b)-len(rest)), "not a valid model file: more data after the model")
+	}
+	if f.Format != modelFormat {
+		return nil, bad("give the model.json of a run folder written by mlptrain fit", "not an mlptrain model file (format %q)", f.Format)
+	}
+	if f.Version > ModelVersion || f.Version < 1 {
+		return nil, bad("use a newer mlptrain to read it", "model format version %d; this mlptrain reads up to version %d", f.Version, ModelVersion)
+	}
+	want := f.Checksum
+	if _, err := encode(&f); err != nil || want != f.Checksum {
+		return nil, bad(rewrite, "checksum mismatch: the file was truncated or edited")
+	}
+	return f.saved(name)
+}
+
+// lineCol converts a byte offset into a 1-based line and column.
+func lineCol(b []byte, off int64) (int, int) {
+	off = min(max(off, 0), int64(len(b)))
+	line := 1 + bytes.Count(b[:off], []byte("\n"))
+	col := int(off) - bytes.LastIndexByte(b[:off], '\n')
+	return line, col
+}
+
+// saved checks that the decoded file's parts fit together and builds the
+// model.
+func (f *modelFile) saved(name string) (*Saved, error) {
+	bad := func(format string, args ...any) error {
+		return &inputerr.Error{File: name, Err: fmt.Errorf(format, args...), Hint: "the file is inconsistent; train the model again"}
+	}
+	spec := layers.Spec{Inputs: f.Inputs, Loss: f.Loss}
+	for _, l := range f.Layers {
+		spec.Units = append(spec.Units, l.Units)
+		spec.Acts = append(spec.Acts, l.Activation)
+	}
+	// Check the shapes against the numbers the file holds before New
+	// allocates the layers, so that a small file claiming huge layers
+	// cannot make us allocate without limit.
+	d := f.Inputs
+	for i, l := range f.Layers {
+		if len(l.W) != d || len(l.B) != l.Units {
+			return nil, bad("layer %d: W has %d rows and b %d entries, want %d and %d", i+1, len(l.W), len(l.B), d, l.Units)
+		}
+		for r, row := range l.W {
+			if len(row) != l.Units {
+				return nil, bad("layer %d: W row %d has %d entries, want %d", i+1, r+1, len(row), l.Units)
+			}
+		}
+		d = l.Units
+	}
+	m, err := layers.New(spec)
+	if err != nil {
+		return nil, bad("%v", err)
+	}
+	for i, l := range f.Layers {
+		dst := m.Layers[i]
+		for r, row := range l.W {
+			copy(dst.W.RawRowView(r), row)
+		}
+		copy(dst.B.RawRowView(0), l.B)
+	}
+	poly := data.Polynomial{Degree: f.FeatureMap.Polynomial, Inputs: len(f.Features)}
+	if err := poly.Validate(); err != nil {
+		return nil, bad("feature map: %v", err)
+	}
+	if poly.Outputs() != f.Inputs {
+		return nil, bad("%d features with a degree-%d feature map give %d inputs, but the network has %d", len(f.Features), poly.Degree, poly.Outputs(), f.Inputs)
+	}
+	if f.Normalize == nil {
+		return nil, bad("no normalization")
+	}
+	if err := f.Normalize.Check(f.Inputs); err != nil {
+		return nil, bad("%v", err)
+	}
+	if len(f.Targets) == 0 {
+		return nil, bad("no target column")
+	}
+	k := m.Outputs()
+	switch {
+	case Classify(f.Loss) && f.Loss == "cross_entropy" && len(f.Classes) != k:
+		return nil, bad("%d classes for %d outputs", len(f.Classes), k)
+	case f.Loss == "binary_cross_entropy" && len(f.Classes) != 2:
+		return nil, bad("%d classes for a binary output", len(f.Classes))
+	case !Classify(f.Loss) && len(f.Targets) != k:
+		return nil, bad("%d targets for %d outputs", len(f.Targets), k)
+	}
+	return &Saved{Features: f.Features, Poly: poly, Scaler: f.Normalize, Targets: f.Targets, Classes: f.Classes, Model: m}, nil
+}
+
+// Read reads a CSV file for the saved model: its feature columns (in any
+// order, other columns ignored), its targets when needTarget (else they
+// are optional), and classes checked against the model's. The features
+// come back transformed, ready for the network.
+func (s *Saved) Read(path string, delimiter rune, needTarget bool) (*data.Dataset, error) {
+	ds, err := data.ReadFile(path, data.Options{
+		Delimiter: delimiter, Targets: s.Targets, TargetOptional: !needTarget,
+		Features: s.Features, WantFeatures: s.Features,
+		Classify: Classify(s.Model.Loss), Classes: s.Classes,
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.Transform(ds)
+	return ds, nil
+}

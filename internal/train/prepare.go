@@ -1,0 +1,219 @@
+package train
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+
+	"github.com/mlptrain/mlptrain/internal/config"
+	"github.com/mlptrain/mlptrain/internal/data"
+	"github.com/mlptrain/mlptrain/internal/inputerr"
+	"github.com/mlptrain/mlptrain/internal/layers"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Random-number streams, one per consumer (see the package documentation).
+const (
+	streamInit = iota + 1
+	streamShuffle
+	streamSplit
+	streamCheck
+)
+
+// Problem is a config resolved against its data: the datasets transformed
+// by the feature map and the normalization (fitted on the training split
+// only), and the model's architecture with its output width inferred.
+type Problem struct {
+	Config   *config.Config
+	Train    *data.Dataset
+	Val      *data.Dataset // nil without validation
+	Features []string      // the CSV feature columns, before the feature map
+	Poly     data.Polynomial
+	Scaler   *data.Scaler
+	Classes  []string // classification only
+	Spec     layers.Spec
+	Weights  *layers.Weights // explicit initial weights (model.weights), or nil
+	Warnings []string        // to print on stderr, e.g. a constant feature column
+}
+
+// Saved returns the trained model m with what applies it to new data.
+func (p *Problem) Saved(m *layers.Model) *Saved {
+	return &Saved{Features: p.Features, Poly: p.Poly, Scaler: p.Scaler, Targets: p.Train.TargetNames, Classes: p.Classes, Model: m}
+}
+
+// Classify reports whether the loss makes this a classification problem.
+func Classify(loss string) bool { return loss == "cross_entropy" || loss == "binary_cross_entropy" }
+
+// Prepare reads and transforms the data the config names and infers the
+// model's architecture. Every error about the input is an *inputerr.Error.
+func Prepare(cfg *config.Config) (*Problem, error) {
+	d := cfg.Data
+	opt := data.Options{
+		Delimiter: []rune(d.Delimiter)[0],
+		Targets:   []string(d.Target),
+		Features:  d.Features,
+		Classify:  Classify(cfg.Model.Loss),
+	}
+	train, err := data.ReadFile(d.Train, opt)
+	if err != nil {
+		return nil, err
+	}
+	p := &Problem{Config: cfg, Classes: train.Classes}
+	var val *data.Dataset
+	if frac, ok := cfg.Data.ValidationFraction(); ok {
+		if frac > 0 {
+			rng := rand.New(rand.NewPCG(cfg.Train.Seed, streamSplit))
+			tr, va := data.Split(train.Len(), frac, train.Labels, rng)
+			if len(tr) == 0 || len(va) == 0 {
+				return nil, &inputerr.Error{File: cfg.File, Key: "data.validation",
+					Err:  fmt.Errorf("a fraction of %g of %d rows leaves an empty split", frac, train.Len()),
+					Hint: "use a fraction that leaves rows on both sides, or 0 for no validation"}
+			}
+			train, val = train.Subset(tr), train.Subset(va)
+		}
+	} else if d.Validation != "" {
+		vo := opt
+		vo.Classes, vo.WantFeatures = train.Classes, train.FeatureNames
+		if val, err = data.ReadFile(d.Validation, vo); err != nil {
+			return nil, err
+		}
+	}
+	if err := p.transform(train, val); err != nil {
+		return nil, err
+	}
+	if err := p.spec(train); err != nil {
+		return nil, err
+	}
+	if cfg.Model.Weights != "" {
+		w, err := layers.LoadWeights(cfg.Model.Weights)
+		if err != nil {
+			return nil, err
+		}
+		m, _ := layers.New(p.Spec)
+		if err := m.SetWeights(w); err != nil {
+			return nil, err
+		}
+		p.Weights = w
+	}
+	return p, nil
+}
+
+// transform fits the feature map and scaler on train and applies them to
+// train and val.
+func (p *Problem) transform(train, val *data.Dataset) error {
+	cfg := p.Config
+	p.Features = train.FeatureNames
+	p.Poly = data.Polynomial{Degree: cfg.Data.FeatureMap.Polynomial, Inputs: len(train.FeatureNames)}
+	if err := p.Poly.Validate(); err != nil {
+		return placeErr(err, cfg.File)
+	}
+	transform(p.Poly, nil, train)
+	transform(p.Poly, nil, val)
+	var err error
+	p.Scaler, p.Warnings, err = data.FitScaler(cfg.Data.Normalize, train.X, train.FeatureNames)
+	if err != nil {
+		// An unknown method is the config's fault; a column whose
+		// statistics overflow is the training file's.
+		file := cfg.Data.Train
+		var e *inputerr.Error
+		if errors.As(err, &e) && e.Key == "data.normalize" {
+			file = cfg.File
+		}
+		return placeErr(err, file)
+	}
+	transform(data.Polynomial{}, p.Scaler, train)
+	transform(data.Polynomial{}, p.Scaler, val)
+	p.Train, p.Val = train, val
+	return nil
+}
+
+// placeErr returns err, an *inputerr.Error from package data that has a
+// key and a hint but no file, with its file set; any other error is
+// wrapped in one naming file.
+func placeErr(err error, file string) error {
+	var e *inputerr.Error
+	if !errors.As(err, &e) {
+		return &inputerr.Error{File: file, Err: err}
+	}
+	if e.File == "" {
+		e.File = file
+	}
+	return e
+}
+
+// spec infers the model's architecture: the input width from the data and
+// the output width from the target when the config leaves it out.
+func (p *Problem) spec(train *data.Dataset) error {
+	cfg := p.Config
+	_, d := train.X.Dims()
+	k := 0
+	switch cfg.Model.Loss {
+	case "cross_entropy":
+		k = len(train.Classes)
+	case "binary_cross_entropy":
+		k = 1
+		if len(train.Classes) != 2 {
+			return &inputerr.Error{File: cfg.Data.Train, Key: fmt.Sprintf("column %q", train.TargetNames[0]),
+				Err:  fmt.Errorf("binary_cross_entropy needs exactly 2 classes, found %d", len(train.Classes)),
+				Hint: "use loss: cross_entropy with a softmax output layer"}
+		}
+	default:
+		k = len(train.TargetNames)
+	}
+	s, err := SpecFor(cfg, d, k)
+	if err != nil {
+		return err
+	}
+	p.Spec = s
+	return nil
+}
+
+// SpecFor returns the architecture of cfg's model for d inputs and k
+// outputs, filling in the output layer's units when the config leaves them
+// out and checking them when it gives them.
+func SpecFor(cfg *config.Config, d, k int) (layers.Spec, error) {
+	s := layers.Spec{Inputs: d, Loss: cfg.Model.Loss}
+	last := len(cfg.Model.Layers) - 1
+	for i, l := range cfg.Model.Layers {
+		units := l.Units
+		if i == last {
+			switch {
+			case units == 0:
+				units = k
+			case units != k:
+				return s, &inputerr.Error{File: cfg.File, Key: "model.layers[" + strconv.Itoa(i) + "].units",
+					Err:  fmt.Errorf("the output layer has %d units but the target needs %d", units, k),
+					Hint: "leave the output layer's units out to infer them from the target"}
+			}
+		}
+		s.Units = append(s.Units, units)
+		s.Acts = append(s.Acts, l.Activation)
+	}
+	if _, err := layers.New(s); err != nil {
+		return s, &inputerr.Error{File: cfg.File, Key: "model", Err: err}
+	}
+	return s, nil
+}
+
+// Targets returns the n×k target matrix of ds for the model's loss:
+// one-hot rows for cross_entropy, 0/1 for binary_cross_entropy (1 for the
+// second class), the values for squared_error.
+func Targets(ds *data.Dataset, loss string, k int) (*mat.Dense, error) {
+	n := ds.Len()
+	switch {
+	case loss == "cross_entropy":
+		t := mat.NewDense(n, k, nil)
+		data.OneHot(t, ds.Labels, k)
+		return t, nil
+	case loss == "binary_cross_entropy":
+		t := mat.NewDense(n, 1, nil)
+		for i, l := range ds.Labels {
+			t.Set(i, 0, float64(l))
+		}
+		return t, nil
+	case ds.Y != nil:
+		return mat.DenseCopyOf(ds.Y), nil
+	}
+	return nil, errors.New("the data has no target column")
+}

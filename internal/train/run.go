@@ -1,0 +1,133 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/mlptrain/mlptrain/internal/config"
+	"github.com/mlptrain/mlptrain/internal/data"
+	"github.com/mlptrain/mlptrain/internal/inputerr"
+)
+
+// Report is the JSON document of a fit: report.json, and what fit --json
+// prints.
+type Report struct {
+	Schema        int      `json:"schema"`
+	Model         string   `json:"model"`
+	Dir           string   `json:"dir"`
+	EpochsRun     int      `json:"epochs_run"`
+	BestEpoch     int      `json:"best_epoch"`
+	Stopped       string   `json:"stopped"`
+	Train         *Metrics `json:"train"`
+	Validation    *Metrics `json:"validation"`
+	Test          *Metrics `json:"test"`
+	WeightsSHA256 string   `json:"weights_sha256"`
+	Seed          uint64   `json:"seed"`
+	Seconds       float64  `json:"seconds"`
+	Threads       int      `json:"threads"`
+}
+
+// Run is a finished fit: its report, its training result and the problem
+// it solved.
+type Run struct {
+	Report  *Report
+	Result  *Result
+	Problem *Problem
+}
+
+// checkWritable makes dir and checks that a file can be created in it, so
+// that a run does not train for an hour and then fail to save.
+func checkWritable(dir string) error {
+	bad := func(err error) error {
+		return &inputerr.Error{File: dir, Key: "output.dir", Err: fmt.Errorf("cannot write the run folder: %w", unwrapPath(err)),
+			Hint: "choose another folder with --out DIR"}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return bad(err)
+	}
+	f, err := os.CreateTemp(dir, ".write-test-*")
+	if err != nil {
+		return bad(err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
+// Fit runs a whole fit from a config: prepare the data, check that the run
+// folder can be written, train, score on the train, validation and test
+// sets, and write the run folder. A diverged run is still written, and its
+// *DivergedError returned with the Run.
+func FitConfig(ctx context.Context, cfg *config.Config, o FitOptions) (*Run, error) {
+	p, err := Prepare(cfg)
+	if err != nil {
+		return nil, err
+	}
+	var test *data.Dataset
+	if cfg.Data.Test != "" {
+		test, err = data.ReadFile(cfg.Data.Test, data.Options{
+			Delimiter: []rune(cfg.Data.Delimiter)[0], Targets: []string(cfg.Data.Target),
+			Classify: Classify(cfg.Model.Loss), Classes: p.Classes, WantFeatures: p.Features,
+		})
+		if err != nil {
+			return nil, err
+		}
+		transform(p.Poly, p.Scaler, test)
+	}
+	dir := cfg.Output.Dir
+	if err := checkWritable(dir); err != nil {
+		return nil, err
+	}
+	res, err := Fit(ctx, p, o)
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{
+		Schema: 1, Model: filepath.Join(dir, "model.json"), Dir: dir,
+		EpochsRun: len(res.History), BestEpoch: res.BestEpoch, Stopped: res.Stopped,
+		Train: &res.Train, Validation: res.Val,
+		WeightsSHA256: WeightsSHA256(res.Model), Seed: cfg.Train.Seed, Seconds: res.Seconds, Threads: res.Threads,
+	}
+	if test != nil {
+		tm, err := Score(res.Model, test, p.Classes)
+		if err != nil {
+			return nil, err
+		}
+		rep.Test = &tm
+	}
+	run := &Run{Report: rep, Result: res, Problem: p}
+	if err := run.write(); err != nil {
+		return nil, err
+	}
+	return run, res.Err
+}
+
+// write writes the run folder: model.json, metrics.csv, config.yaml,
+// report.json and the plots.
+func (r *Run) write() error {
+	cfg := r.Problem.Config
+	dir := cfg.Output.Dir
+	if err := WriteModel(filepath.Join(dir, "model.json"), r.Problem.Saved(r.Result.Model)); err != nil {
+		return err
+	}
+	if err := WriteMetricsCSV(filepath.Join(dir, "metrics.csv"), r.Result.History); err != nil {
+		return err
+	}
+	y, err := cfg.YAML()
+	if err != nil {
+		return err
+	}
+	if err := WriteFileAtomic(filepath.Join(dir, "config.yaml"), func(w io.Writer) error { _, err := w.Write(y); return err }); err != nil {
+		return err
+	}
+	if err := WriteFileAtomic(filepath.Join(dir, "report.json"), func(w io.Writer) error { return WriteJSON(w, r.Report) }); err != nil {
+		return err
+	}
+	return r.plots()
+}
+
+// IsDiverged reports whether err says that training diverged.
+func IsDiverged(err error) bool { return errors.Is(err, ErrDiverged) }

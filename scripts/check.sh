@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The project's whole test command: formatting, vet, staticcheck, the
+# package dependency rules, unit tests (with fuzz seed corpora), and the
+# end-to-end tests of the CLI. Run from anywhere: bash scripts/check.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "gofmt"
+unformatted=$(gofmt -l $(git ls-files -co --exclude-standard '*.go'))
+if [ -n "$unformatted" ]; then
+  printf 'gofmt would change:\n%s\n' "$unformatted" >&2
+  exit 1
+fi
+
+step "go vet"
+go vet ./...
+
+step "staticcheck"
+go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+
+step "dependency direction"
+# graph knows only numbers; layers builds on graph; data knows only files
+# and tables; nothing imports cmd.
+deps=$(go list -f '{{.ImportPath}}: {{join .Imports " "}}' ./internal/...)
+fail=0
+rule() { # package, forbidden-import regexp
+  if printf '%s\n' "$deps" | grep -E "^github.com/mlptrain/mlptrain/internal/$1: " | grep -qE "$2"; then
+    echo "internal/$1 must not import: $(printf '%s\n' "$deps" | grep -E "^github.com/mlptrain/mlptrain/internal/$1: " | grep -oE "$2" | sort -u | tr '\n' ' ')" >&2
+    fail=1
+  fi
+}
+rule graph 'mlptrain/internal/|spf13|plot'
+rule layers 'mlptrain/internal/(data|train|config|gradcheck)|spf13|plot'
+rule data 'mlptrain/internal/(graph|layers|train|config|gradcheck)|spf13|plot'
+rule config 'mlptrain/internal/(graph|layers|data|train|gradcheck)|plot'
+rule gradcheck 'mlptrain/internal/(layers|data|train|config)|spf13|plot'
+if printf '%s\n' "$deps" | grep -q 'mlptrain/cmd'; then echo "nothing may import cmd" >&2; fail=1; fi
+if go list -f '{{.ImportPath}}: {{join .Imports " "}}' ./internal/... | grep -E '^[^:]*(graph|layers|data|train|gradcheck): ' | grep -q 'spf13/viper'; then
+  echo "no viper outside internal/config" >&2; fail=1
+fi
+[ "$fail" = 0 ]
+
+step "go test"
+go test -shuffle=on ./...
+
+step "end-to-end tests"
+for t in tests/e2e/*.sh; do
+  echo "-- $t"
+  bash "$t"
+done
+echo
+echo "all checks passed"

@@ -20,7 +20,7 @@ type configFlags struct {
 // config key, with its usage) on cmd.
 func addConfigFlags(cmd *cobra.Command, shorthands map[string][2]string) *configFlags {
 	cf := &configFlags{shorthands: map[string]string{}}
-	cmd.Flags().StringArrayVar(&cf.set, "set", nil, "override a config key, e.g. --set train.learning_rate=0.1 (repeatable)")
+	cmd.Flags().StringArrayVar(&cf.set, "set", nil, "override a config key: `KEY=VALUE`, e.g. train.learning_rate=0.1 (repeatable)")
 	for name, ku := range shorthands {
 		cf.shorthands[name] = ku[0]
 		cmd.Flags().String(name, "", ku[1])

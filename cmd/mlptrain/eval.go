@@ -5,6 +5,7 @@ import (
 	"io"
 	"text/tabwriter"
 
+	"github.com/mlptrain/mlptrain/internal/data"
 	"github.com/mlptrain/mlptrain/internal/train"
 	"github.com/spf13/cobra"
 )
@@ -42,15 +43,7 @@ MAE and R². Exit status 4 when a --fail-under/--fail-over gate is missed.`,
 			if err != nil {
 				return err
 			}
-			delim, err := delimiterRune(o.delimiter)
-			if err != nil {
-				return err
-			}
-			s, err := train.LoadModel(args[0])
-			if err != nil {
-				return err
-			}
-			ds, err := s.Read(args[1], delim, true)
+			s, ds, err := loadModelData(args[0], args[1], o.delimiter, true)
 			if err != nil {
 				return err
 			}
@@ -78,6 +71,21 @@ MAE and R². Exit status 4 when a --fail-under/--fail-over gate is missed.`,
 	cmd.Flags().BoolVar(&o.json, "json", false, "print the metrics as JSON")
 	cmd.Flags().StringVar(&o.delimiter, "delimiter", ",", "CSV field separator")
 	return cmd
+}
+
+// loadModelData loads a saved model and reads a CSV file for it, with or
+// without its target column.
+func loadModelData(model, path, delimiter string, needTarget bool) (*train.Saved, *data.Dataset, error) {
+	delim, err := delimiterRune(delimiter)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := train.LoadModel(model)
+	if err != nil {
+		return nil, nil, err
+	}
+	ds, err := s.Read(path, delim, needTarget)
+	return s, ds, err
 }
 
 func printMetrics(w io.Writer, model, data string, m *train.Metrics) error {

@@ -56,13 +56,17 @@ type gateError struct{ err error }
 func (e gateError) Error() string { return e.err.Error() }
 func (e gateError) Unwrap() error { return e.err }
 
-// usageError is bad usage: a wrong flag or argument count.
-type usageError struct{ err error }
+// usageError is bad usage: a wrong flag or argument count. cmd is the
+// command whose help to point at; empty means the root's.
+type usageError struct {
+	err error
+	cmd string
+}
 
 func (e usageError) Error() string { return e.err.Error() }
 func (e usageError) Unwrap() error { return e.err }
 
-func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+func usagef(format string, args ...any) error { return usageError{err: fmt.Errorf(format, args...)} }
 
 // exitCode maps an error returned by a command to its exit status and
 // prints it on stderr (except for failures whose report says it all).
@@ -88,7 +92,11 @@ func exitCode(err error, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "mlptrain: interrupted")
 		return exitInterrupt
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "mlptrain: %v\nRun 'mlptrain --help' for usage.\n", err)
+		help := ue.cmd
+		if help == "" {
+			help = "mlptrain"
+		}
+		fmt.Fprintf(stderr, "mlptrain: %v\nRun '%s --help' for usage.\n", err, help)
 		return exitInput
 	case inputerr.Is(err):
 		fmt.Fprintf(stderr, "mlptrain: %v\n", err)

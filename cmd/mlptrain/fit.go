@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -17,8 +18,8 @@ import (
 type gateFlags struct{ under, over []string }
 
 func (g *gateFlags) add(cmd *cobra.Command, on string) {
-	cmd.Flags().StringArrayVar(&g.under, "fail-under", nil, "exit 4 if METRIC=X ("+on+") is below X: accuracy, r2, macro_f1 (repeatable)")
-	cmd.Flags().StringArrayVar(&g.over, "fail-over", nil, "exit 4 if METRIC=X ("+on+") is above X: loss, mse, mae (repeatable)")
+	cmd.Flags().StringArrayVar(&g.under, "fail-under", nil, "exit 4 if `METRIC=X` ("+on+") is below X: accuracy, r2, macro_f1 (repeatable)")
+	cmd.Flags().StringArrayVar(&g.over, "fail-over", nil, "exit 4 if `METRIC=X` ("+on+") is above X: loss, mse, mae (repeatable)")
 }
 
 func (g *gateFlags) parse() ([]train.Gate, error) {
@@ -30,7 +31,7 @@ func (g *gateFlags) parse() ([]train.Gate, error) {
 		for _, s := range list.vals {
 			gt, err := train.ParseGate(s, list.under)
 			if err != nil {
-				return nil, usageError{err}
+				return nil, usageError{err: err}
 			}
 			gates = append(gates, gt)
 		}
@@ -41,7 +42,9 @@ func (g *gateFlags) parse() ([]train.Gate, error) {
 // check applies the gates to m, returning a gateError for the first miss.
 func checkGates(gates []train.Gate, m *train.Metrics, set string) error {
 	for _, g := range gates {
-		if err := g.Check(m, set); err != nil {
+		if err := g.Check(m, set); errors.Is(err, train.ErrNoMetric) {
+			return usageError{err: err}
+		} else if err != nil {
 			return gateError{err}
 		}
 	}
@@ -78,17 +81,17 @@ diverged (the last finite weights are kept), 4 a quality gate missed.`,
 		},
 	}
 	o.cf = addConfigFlags(cmd, map[string][2]string{
-		"out":        {"output.dir", "run folder (output.dir)"},
-		"epochs":     {"train.epochs", "number of epochs (train.epochs)"},
-		"seed":       {"train.seed", "random seed (train.seed)"},
-		"lr":         {"train.learning_rate", "learning rate (train.learning_rate)"},
-		"batch-size": {"train.batch_size", "minibatch size, 0 for the full set (train.batch_size)"},
+		"out":        {"output.dir", "run folder `DIR` (output.dir)"},
+		"epochs":     {"train.epochs", "number of epochs `N` (train.epochs)"},
+		"seed":       {"train.seed", "random seed `N` (train.seed)"},
+		"lr":         {"train.learning_rate", "learning rate `X` (train.learning_rate)"},
+		"batch-size": {"train.batch_size", "minibatch size `N`, 0 for the full set (train.batch_size)"},
 	})
 	o.gates.add(cmd, "on validation, else train")
 	f := cmd.Flags()
 	f.BoolVar(&o.json, "json", false, "print the JSON report instead of the summary")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress on stderr")
-	f.IntVar(&o.every, "progress-every", 0, "print progress every N epochs when stderr is not a terminal (0: about 20 lines)")
+	f.IntVar(&o.every, "progress-every", 0, "print progress every `N` epochs when stderr is not a terminal (0: about 20 lines)")
 	return cmd
 }
 

@@ -54,15 +54,15 @@ Exit status: 0 all pass, 5 any check fails, 2 bad usage or input.`,
 		},
 	}
 	o.cf = addConfigFlags(cmd, map[string][2]string{
-		"seed": {"train.seed", "random seed for the point, the batch and the sampled entries"},
-		"lr":   {"train.learning_rate", "learning rate to compare with the stable step bound 2/λ_max"},
+		"seed": {"train.seed", "random seed `N` for the point, the batch and the sampled entries"},
+		"lr":   {"train.learning_rate", "learning rate `X` to compare with the stable step bound 2/λ_max"},
 	})
 	f := cmd.Flags()
 	f.BoolVar(&o.hvp, "hvp", false, "also check Hessian-vector products and estimate λ_max")
 	f.Float64Var(&o.tol, "tol", gradcheck.DefaultTol, "tolerance on each entry's error")
 	f.IntVar(&o.entries, "entries", gradcheck.DefaultEntries, "entries checked per tensor, sampled when it has more (-1: all)")
 	f.IntVar(&o.rows, "rows", 16, "rows of training data in the batch")
-	f.StringVar(&o.randomData, "random-data", "", "check on ROWSxCOLS random inputs instead of the config's CSV")
+	f.StringVar(&o.randomData, "random-data", "", "check on `ROWSxCOLS` random inputs instead of the config's CSV")
 	f.BoolVar(&o.json, "json", false, "print the result as JSON")
 	return cmd
 }

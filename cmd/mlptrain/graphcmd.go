@@ -64,12 +64,12 @@ signals dashed red (render with: dot -Tpng -o graph.png).`,
 		},
 	}
 	o.cf = addConfigFlags(cmd, map[string][2]string{
-		"seed": {"train.seed", "random seed for the point and the batch"},
+		"seed": {"train.seed", "random seed `N` for the point and the batch"},
 	})
 	f := cmd.Flags()
 	f.BoolVar(&o.dot, "dot", false, "write Graphviz DOT")
 	f.BoolVar(&o.values, "values", false, "run one forward and backward pass and print values and error signals")
 	f.IntVar(&o.rows, "rows", 2, "rows of training data in the batch")
-	f.StringVar(&o.randomData, "random-data", "", "use ROWSxCOLS random inputs instead of the config's CSV")
+	f.StringVar(&o.randomData, "random-data", "", "use `ROWSxCOLS` random inputs instead of the config's CSV")
 	return cmd
 }

@@ -10,17 +10,38 @@ import (
 )
 
 func main() {
+	ctx, stop := signalContext()
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// signalContext returns a context that the first SIGINT or SIGTERM
+// cancels with an interrupted cause, asking the command to stop after its
+// current step and save what it has; a second signal exits at once (files
+// are written by rename, so nothing is left half-written). stop releases
+// the signals.
+func signalContext() (ctx context.Context, stop func()) {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
 	go func() {
-		// The first signal asks the command to stop after its current
-		// step and save what it has; a second one exits at once. Files
-		// are written by rename, so nothing is left half-written.
-		s := <-sigs
-		cancel(interrupted{s})
-		s = <-sigs
-		os.Exit(interrupted{s}.code())
+		select {
+		case s := <-sigs:
+			cancel(interrupted{s})
+		case <-done:
+			return
+		}
+		select {
+		case s := <-sigs:
+			os.Exit(interrupted{s}.code())
+		case <-done:
+		}
 	}()
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+	return ctx, func() {
+		signal.Stop(sigs)
+		close(done)
+		cancel(nil)
+	}
 }

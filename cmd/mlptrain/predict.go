@@ -2,10 +2,13 @@ package main
 
 import (
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"strconv"
 
+	"github.com/mlptrain/mlptrain/internal/inputerr"
 	"github.com/mlptrain/mlptrain/internal/train"
 	"github.com/spf13/cobra"
 	"gonum.org/v1/gonum/mat"
@@ -31,15 +34,7 @@ probability (prob_CLASS); for regression the predicted values
   mlptrain predict runs/iris/model.json new.csv -o predictions.csv`,
 		Args: exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			delim, err := delimiterRune(o.delimiter)
-			if err != nil {
-				return err
-			}
-			s, err := train.LoadModel(args[0])
-			if err != nil {
-				return err
-			}
-			ds, err := s.Read(args[1], delim, false)
+			s, ds, err := loadModelData(args[0], args[1], o.delimiter, false)
 			if err != nil {
 				return err
 			}
@@ -48,7 +43,15 @@ probability (prob_CLASS); for regression the predicted values
 			if o.out == "" {
 				return write(stdout)
 			}
-			return train.WriteFileAtomic(o.out, write)
+			if err := train.WriteFileAtomic(o.out, write); err != nil {
+				var pe *fs.PathError
+				if errors.As(err, &pe) { // a missing or read-only folder: bad input, not a bug
+					return &inputerr.Error{File: o.out, Err: fmt.Errorf("cannot write the predictions: %w", pe.Err),
+						Hint: "check that its folder exists and is writable"}
+				}
+				return err
+			}
+			return nil
 		},
 	}
 	cmd.Flags().StringVarP(&o.out, "output", "o", "", "write the CSV to this file instead of stdout")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 	"runtime/debug"
 
@@ -25,8 +26,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 	root.PersistentPreRun = func(*cobra.Command, []string) { started = true }
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
-	if err != nil && !started {
-		err = usageError{err} // unknown command or flag, wrong argument count
+	var ue usageError
+	if err != nil && !started && !errors.As(err, &ue) {
+		err = usageError{err: err} // unknown command or flag, wrong argument count
+	}
+	if errors.As(err, &ue) && ue.cmd == "" {
+		if c, _, ferr := root.Find(args); ferr == nil && c != root {
+			ue.cmd = c.CommandPath()
+			err = ue
+		}
 	}
 	return exitCode(err, stderr)
 }
@@ -47,7 +55,7 @@ missed, 5 gradient check failed, 130/143 interrupted.`,
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err, c.CommandPath()} })
 	root.AddCommand(newFitCmd(stdout, stderr))
 	root.AddCommand(newEvalCmd(stdout, stderr))
 	root.AddCommand(newPredictCmd(stdout, stderr))
@@ -60,7 +68,7 @@ missed, 5 gradient check failed, 130/143 interrupted.`,
 func exactArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if err := cobra.ExactArgs(n)(cmd, args); err != nil {
-			return usageError{err}
+			return usageError{err, cmd.CommandPath()}
 		}
 		return nil
 	}

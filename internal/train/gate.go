@@ -1,11 +1,16 @@
 package train
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
 )
+
+// ErrNoMetric is returned by Gate.Check when the metrics lack the gate's
+// metric (accuracy of a regression): a usage error, not a missed gate.
+var ErrNoMetric = errors.New("no such metric")
 
 // Gate is a quality gate: a metric that must not fall below (Under) or
 // rise above its limit.
@@ -83,7 +88,7 @@ func (g Gate) value(m *Metrics) (float64, bool) {
 func (g Gate) Check(m *Metrics, set string) error {
 	v, ok := g.value(m)
 	if !ok {
-		return fmt.Errorf("quality gate %s: the %s metrics have no %s", g.Metric, set, g.Metric)
+		return fmt.Errorf("quality gate %s: the %s metrics have no %s: %w", g.Metric, set, g.Metric, ErrNoMetric)
 	}
 	if g.Under && !(v >= g.Limit) {
 		return fmt.Errorf("quality gate missed: %s %s = %.6g is below %g", set, g.Metric, v, g.Limit)

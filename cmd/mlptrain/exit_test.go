@@ -1,0 +1,294 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/mlptrain/mlptrain/internal/train"
+)
+
+// usageHint is the last stderr line of a usage error: it points at the
+// help of the command that was misused.
+var usageHint = regexp.MustCompile(`^Run 'mlptrain( [a-z]+)? --help' for usage\.$`)
+
+// checkStderr checks that stderr is one "mlptrain: " message line (several
+// if many is set), followed by the usage hint if usage is set, with no
+// panic or goroutine dump.
+func checkStderr(t *testing.T, stderr string, usage, many bool) {
+	t.Helper()
+	if strings.Contains(stderr, "goroutine") || strings.Contains(stderr, "panic") {
+		t.Fatalf("stderr has a panic or a stack:\n%s", stderr)
+	}
+	lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+	if !strings.HasSuffix(stderr, "\n") {
+		t.Errorf("stderr %q does not end in a newline", stderr)
+	}
+	if usage {
+		if n := len(lines); n < 2 || !usageHint.MatchString(lines[n-1]) {
+			t.Errorf("stderr = %q, want its last line to be %q", stderr, usageHint)
+		} else {
+			lines = lines[:n-1]
+		}
+	}
+	if len(lines) == 0 || (len(lines) > 1 && !many) {
+		t.Errorf("stderr = %q, want exactly one message line", stderr)
+	}
+	for _, l := range lines {
+		if !strings.HasPrefix(l, "mlptrain: ") {
+			t.Errorf("stderr line %q does not start with %q", l, "mlptrain: ")
+		}
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	chdirRoot(t)
+	tmp := t.TempDir()
+	badYAML := filepath.Join(tmp, "bad.yaml")
+	if err := os.WriteFile(badYAML, []byte("data:\n  train: datasets/iris.csv\n  target: [species\nmodel: {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := func(name string) string { return filepath.Join(tmp, name) }
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		code  int
+		usage bool     // a usage error: the message is followed by the usage hint
+		many  bool     // several "mlptrain: " lines are fine
+		want  []string // substrings of stderr
+	}{
+		{name: "fit without args", args: []string{"fit"}, code: exitInput, usage: true, want: []string{"accepts 1 arg", "Run 'mlptrain fit --help'"}},
+		{name: "unknown command", args: []string{"bogus"}, code: exitInput, usage: true, want: []string{`unknown command "bogus"`, "Run 'mlptrain --help'"}},
+		{name: "unknown flag", args: []string{"fit", "--bogus", "configs/iris.yaml"}, code: exitInput, usage: true, want: []string{"--bogus"}},
+		{name: "missing config", args: []string{"fit", "nope.yaml", "--out", out("missing")}, code: exitInput, want: []string{"nope.yaml"}},
+		{name: "bad YAML", args: []string{"fit", badYAML, "--out", out("bad")}, code: exitInput, want: []string{badYAML + ":", "invalid YAML"}},
+		{name: "unknown key", args: []string{"fit", "configs/iris.yaml", "--set", "train.learning_rat=0.1", "--out", out("key")}, code: exitInput, want: []string{"train.learning_rat", `"train.learning_rate"`}},
+		{name: "malformed --set", args: []string{"fit", "configs/iris.yaml", "--set", "epochs", "--out", out("set")}, code: exitInput, usage: true, want: []string{"KEY=VALUE"}},
+		// Every failing tensor gets its own line.
+		{name: "gradcheck fails", args: []string{"gradcheck", "configs/iris.yaml", "--tol", "1e-300"}, code: exitGradCheck, many: true, want: []string{"gradient check failed"}},
+		{name: "gradcheck bad tol", args: []string{"gradcheck", "configs/iris.yaml", "--tol", "0"}, code: exitInput, usage: true, want: []string{"--tol"}},
+		{name: "quality gate", args: []string{"fit", "configs/iris.yaml", "--quiet", "--fail-under", "accuracy=1.01", "--out", out("gate")}, code: exitGate, want: []string{"accuracy", "1.01"}},
+		{name: "eval of a non-model", args: []string{"eval", "configs/iris.yaml", "datasets/iris_test.csv"}, code: exitInput, want: []string{"configs/iris.yaml:", "not a valid model file"}},
+		{name: "diverged", args: []string{"fit", "configs/sine.yaml", "--quiet", "--lr", "1e8", "--set", "train.optimizer=sgd", "--out", out("diverged")}, code: exitDiverged, want: []string{"diverged", "smaller learning rate"}},
+		{name: "eval of a missing model", args: []string{"predict", "testdata/no_such_model.json", "datasets/iris_test.csv"}, code: exitInput, want: []string{"no_such_model.json", "cannot open model"}},
+		{name: "key twice", args: []string{"fit", "configs/iris.yaml", "--epochs", "3", "--set", "train.epochs=4", "--out", out("twice")}, code: exitInput, want: []string{"train.epochs", "--epochs", "twice"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := runCLI(t, tc.args...)
+			if r.code != tc.code {
+				t.Fatalf("mlptrain %s: exit status %d, want %d\nstderr:\n%s", strings.Join(tc.args, " "), r.code, tc.code, r.stderr)
+			}
+			checkStderr(t, r.stderr, tc.usage, tc.many)
+			for _, w := range tc.want {
+				if !strings.Contains(r.stderr, w) {
+					t.Errorf("stderr = %q, want it to mention %q", r.stderr, w)
+				}
+			}
+		})
+	}
+}
+
+// TestGateAndDivergedKeepResults checks that a missed gate and a diverged
+// run still print their results and write the run folder.
+func TestGateAndDivergedKeepResults(t *testing.T) {
+	chdirRoot(t)
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		code    int
+		stopped string
+	}{
+		{"gate", []string{"fit", "configs/iris.yaml", "--fail-under", "accuracy=1.01"}, exitGate, train.StopCompleted},
+		{"diverged", []string{"fit", "configs/sine.yaml", "--lr", "1e8", "--set", "train.optimizer=sgd"}, exitDiverged, train.StopDiverged},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "run")
+			r := runCLI(t, append(tc.args, "--quiet", "--json", "--out", dir)...)
+			if r.code != tc.code {
+				t.Fatalf("exit status %d, want %d\nstderr:\n%s", r.code, tc.code, r.stderr)
+			}
+			var rep train.Report
+			if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+				t.Fatalf("stdout is not the JSON report: %v\n%s", err, r.stdout)
+			}
+			if rep.Stopped != tc.stopped {
+				t.Errorf("stopped = %q, want %q", rep.Stopped, tc.stopped)
+			}
+			if got := readFile(t, filepath.Join(dir, "report.json")); got != r.stdout {
+				t.Errorf("report.json differs from what --json printed")
+			}
+			if _, err := os.Stat(filepath.Join(dir, "model.json")); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+func TestRecoverInternal(t *testing.T) {
+	var stderr bytes.Buffer
+	code := func() (code int) {
+		defer recoverInternal(&stderr, &code)
+		panic("boom")
+	}()
+	if code != exitInternal {
+		t.Errorf("exit status after a panic = %d, want %d", code, exitInternal)
+	}
+	got := stderr.String()
+	if !strings.HasPrefix(got, "mlptrain: internal error, please report: boom\n") {
+		t.Errorf("stderr = %q, want it to start with the internal-error line", headLines(got, 1))
+	}
+	if !strings.Contains(got, "goroutine") || !strings.Contains(got, "TestRecoverInternal") {
+		t.Errorf("stderr has no stack naming the panicking test:\n%s", got)
+	}
+
+	// Without a panic it leaves the status alone and prints nothing.
+	stderr.Reset()
+	code = func() (code int) {
+		defer recoverInternal(&stderr, &code)
+		return exitGate
+	}()
+	if code != exitGate || stderr.Len() != 0 {
+		t.Errorf("without a panic: status %d, stderr %q; want %d and empty", code, stderr.String(), exitGate)
+	}
+}
+
+// TestExitCodeInternal checks that an error no case claims is reported as
+// a bug with exit status 1.
+func TestExitCodeInternal(t *testing.T) {
+	var stderr bytes.Buffer
+	if code := exitCode(os.ErrClosed, &stderr); code != exitInternal {
+		t.Errorf("exitCode(unclassified error) = %d, want %d", code, exitInternal)
+	}
+	if got := stderr.String(); !strings.HasPrefix(got, "mlptrain: internal error: ") {
+		t.Errorf("stderr = %q, want an internal-error message", got)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	r := runCLI(t, "--version")
+	if r.code != exitOK {
+		t.Fatalf("--version: exit status %d, want 0\nstderr:\n%s", r.code, r.stderr)
+	}
+	if !strings.HasPrefix(r.stdout, "mlptrain version ") || strings.Count(r.stdout, "\n") != 1 {
+		t.Errorf("--version printed %q, want one line starting %q", r.stdout, "mlptrain version ")
+	}
+	if r.stderr != "" {
+		t.Errorf("--version: stderr = %q, want empty", r.stderr)
+	}
+}
+
+func TestFitProgress(t *testing.T) {
+	chdirRoot(t)
+	t.Run("quiet", func(t *testing.T) {
+		r := mustRun(t, "fit", "configs/iris.yaml", "--quiet", "--out", t.TempDir())
+		if r.stderr != "" {
+			t.Errorf("fit --quiet: stderr = %q, want empty", r.stderr)
+		}
+		if !strings.HasPrefix(r.stdout, "trained 200 epochs (completed)") {
+			t.Errorf("fit --quiet: stdout = %q, want the summary", r.stdout)
+		}
+	})
+	t.Run("progress", func(t *testing.T) {
+		r := mustRun(t, "fit", "configs/iris.yaml", "--out", t.TempDir())
+		lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
+		if len(lines) < 2 || !strings.HasPrefix(lines[0], "epoch 1/200 ") || !strings.HasPrefix(lines[len(lines)-1], "epoch 200/200 ") {
+			t.Errorf("fit: stderr = %q, want progress lines from epoch 1/200 to 200/200", r.stderr)
+		}
+		for _, l := range lines {
+			if !strings.HasPrefix(l, "epoch ") {
+				t.Errorf("fit: unexpected stderr line %q", l)
+			}
+		}
+		if strings.Contains(r.stdout, "epoch 1/") {
+			t.Errorf("fit: progress on stdout:\n%s", r.stdout)
+		}
+		if !strings.HasPrefix(r.stdout, "trained 200 epochs (completed)") || !strings.Contains(r.stdout, "run folder: ") {
+			t.Errorf("fit: stdout = %q, want the summary only", r.stdout)
+		}
+	})
+	t.Run("json", func(t *testing.T) {
+		r := mustRun(t, "fit", "configs/iris.yaml", "--json", "--out", t.TempDir())
+		if !json.Valid([]byte(r.stdout)) {
+			t.Errorf("fit --json with progress: stdout is not one JSON document:\n%s", r.stdout)
+		}
+		if !strings.HasPrefix(r.stderr, "epoch 1/200 ") {
+			t.Errorf("fit --json: stderr = %q, want progress", r.stderr)
+		}
+	})
+}
+
+// TestFitInterrupted runs fit with a context cancelled before training
+// starts, as after a Ctrl-C: INTERFACE.md wants exit status 130 after
+// saving what can be saved.
+func TestFitInterrupted(t *testing.T) {
+	chdirRoot(t)
+	dir := filepath.Join(t.TempDir(), "run")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r := runCLIContext(t, ctx, "fit", "configs/iris.yaml", "--quiet", "--json", "--out", dir)
+	if r.code != exitInterrupt {
+		t.Fatalf("exit status %d, want %d\nstderr:\n%s", r.code, exitInterrupt, r.stderr)
+	}
+	checkStderr(t, r.stderr, false, false)
+	if !strings.Contains(r.stderr, "interrupted") {
+		t.Errorf("stderr = %q, want it to say interrupted", r.stderr)
+	}
+	var rep train.Report
+	if err := json.Unmarshal([]byte(readFile(t, filepath.Join(dir, "report.json"))), &rep); err != nil {
+		t.Fatalf("report.json: %v", err)
+	}
+	if rep.Stopped != train.StopInterrupted {
+		t.Errorf("report.json: stopped = %q, want %q", rep.Stopped, train.StopInterrupted)
+	}
+	if got := readFile(t, filepath.Join(dir, "report.json")); got != r.stdout {
+		t.Errorf("report.json differs from what --json printed")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "model.json")); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestPredictOutputUnwritable checks that predict -o into a missing folder
+// is bad input (2) naming the file, not an internal error (1).
+func TestPredictOutputUnwritable(t *testing.T) {
+	chdirRoot(t)
+	dir := filepath.Join(t.TempDir(), "run")
+	mustRun(t, "fit", "configs/xor.yaml", "--quiet", "--epochs", "2", "--out", dir)
+	out := filepath.Join(t.TempDir(), "missing", "pred.csv")
+	r := runCLI(t, "predict", filepath.Join(dir, "model.json"), "datasets/xor.csv", "-o", out)
+	if r.code != exitInput {
+		t.Fatalf("predict -o %s: exit status %d, want %d\nstderr:\n%s", out, r.code, exitInput, r.stderr)
+	}
+	checkStderr(t, r.stderr, false, false)
+	if !strings.Contains(r.stderr, out+":") {
+		t.Errorf("stderr = %q, want it to name %s", r.stderr, out)
+	}
+}
+
+// TestFitTerminated sends SIGTERM to the test process, caught by
+// signalContext as main does, and runs fit with that context:
+// INTERFACE.md wants exit status 143 for SIGTERM, 130 for SIGINT.
+func TestFitTerminated(t *testing.T) {
+	chdirRoot(t)
+	ctx, stop := signalContext()
+	defer stop()
+	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	<-ctx.Done()
+	dir := filepath.Join(t.TempDir(), "run")
+	r := runCLIContext(t, ctx, "fit", "configs/iris.yaml", "--quiet", "--out", dir)
+	if r.code != exitTerminated {
+		t.Errorf("fit after SIGTERM: exit status %d, want %d\nstderr:\n%s", r.code, exitTerminated, r.stderr)
+	}
+	checkStderr(t, r.stderr, false, false)
+	if _, err := os.Stat(filepath.Join(dir, "report.json")); err != nil {
+		t.Error(err)
+	}
+}

@@ -1,0 +1,97 @@
+package train
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/mlptrain/mlptrain/internal/jsonnum"
+)
+
+func TestParseGate(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in    string
+		under bool
+		want  Gate
+		err   string // in the error; "" for none
+	}{
+		{"accuracy=0.9", true, Gate{Metric: "accuracy", Limit: 0.9, Under: true}, ""},
+		{" r2 = 0.8 ", true, Gate{Metric: "r2", Limit: 0.8, Under: true}, ""},
+		{"macro_f1=1", true, Gate{Metric: "macro_f1", Limit: 1, Under: true}, ""},
+		{"loss=1", false, Gate{Metric: "loss", Limit: 1}, ""},
+		{"mse=1e-3", false, Gate{Metric: "mse", Limit: 1e-3}, ""},
+		{"mae=-0.5", false, Gate{Metric: "mae", Limit: -0.5}, ""},
+		{"accuracy", true, Gate{}, `--fail-under "accuracy": want METRIC=NUMBER`},
+		{"accuracy=abc", true, Gate{}, `--fail-under "accuracy=abc": want METRIC=NUMBER`},
+		{"accuracy=", true, Gate{}, "--fail-under"},
+		{"accuracy=NaN", true, Gate{}, "--fail-under"},
+		{"=0.9", true, Gate{}, `unknown metric ""`},
+		{"loss=1", true, Gate{}, `--fail-under "loss=1": unknown metric "loss" (want one of accuracy, r2, macro_f1)`},
+		{"accuracy=0.9", false, Gate{}, `--fail-over "accuracy=0.9": unknown metric "accuracy" (want one of loss, mse, mae)`},
+		{"Accuracy=0.9", true, Gate{}, "unknown metric"},
+		{"loss", false, Gate{}, "--fail-over"},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			t.Parallel()
+			g, err := ParseGate(tc.in, tc.under)
+			if tc.err == "" {
+				if err != nil || g != tc.want {
+					t.Errorf("ParseGate(%q, %v) = %+v, %v; want %+v", tc.in, tc.under, g, err, tc.want)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("ParseGate(%q, %v) error %v, want one containing %q", tc.in, tc.under, err, tc.err)
+			}
+		})
+	}
+}
+
+func TestGateCheck(t *testing.T) {
+	t.Parallel()
+	class := &Metrics{N: 10, Loss: 0.3, Accuracy: jsonnum.Ptr(0.9),
+		PerClass: []ClassMetrics{{Class: "a", F1: 0.5}, {Class: "b", F1: 1}}}
+	reg := &Metrics{N: 10, Loss: 0.25, MSE: jsonnum.Ptr(0.5), MAE: jsonnum.Ptr(0.4), R2: jsonnum.Ptr(0.8)}
+	nan := &Metrics{N: 10, Loss: jsonnum.Float(math.NaN()), Accuracy: jsonnum.Ptr(math.NaN()), R2: jsonnum.Ptr(math.NaN())}
+	for _, tc := range []struct {
+		name string
+		gate Gate
+		m    *Metrics
+		err  string // in the error; "" to pass
+	}{
+		{"accuracy at the limit", Gate{"accuracy", 0.9, true}, class, ""},
+		{"accuracy above", Gate{"accuracy", 0.5, true}, class, ""},
+		{"accuracy just below", Gate{"accuracy", math.Nextafter(0.9, 1), true}, class, "quality gate missed: validation accuracy = 0.9 is below 0.9"},
+		{"loss at the limit", Gate{"loss", 0.3, false}, class, ""},
+		{"loss just above", Gate{"loss", math.Nextafter(0.3, 0), false}, class, "validation loss = 0.3 is above 0.2999"},
+		{"macro_f1 at the limit", Gate{"macro_f1", 0.75, true}, class, ""},
+		{"macro_f1 below", Gate{"macro_f1", 0.8, true}, class, "macro_f1 = 0.75 is below 0.8"},
+		{"r2 at the limit", Gate{"r2", 0.8, true}, reg, ""},
+		{"r2 below", Gate{"r2", 0.81, true}, reg, "is below 0.81"},
+		{"mse at the limit", Gate{"mse", 0.5, false}, reg, ""},
+		{"mae above", Gate{"mae", 0.3, false}, reg, "mae = 0.4 is above 0.3"},
+		{"NaN accuracy", Gate{"accuracy", 0, true}, nan, "quality gate missed"},
+		{"NaN accuracy, -Inf limit", Gate{"accuracy", math.Inf(-1), true}, nan, "quality gate missed"},
+		{"NaN loss", Gate{"loss", math.Inf(1), false}, nan, "quality gate missed"},
+		{"NaN r2", Gate{"r2", -1e300, true}, nan, "quality gate missed"},
+		{"r2 of a classification", Gate{"r2", 0.5, true}, class, "the validation metrics have no r2"},
+		{"accuracy of a regression", Gate{"accuracy", 0.5, true}, reg, "have no accuracy"},
+		{"macro_f1 of a regression", Gate{"macro_f1", 0.5, true}, reg, "have no macro_f1"},
+		{"mse of a classification", Gate{"mse", 0.5, false}, class, "have no mse"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			err := tc.gate.Check(tc.m, "validation")
+			if tc.err == "" {
+				if err != nil {
+					t.Errorf("%+v.Check = %v, want a pass", tc.gate, err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%+v.Check = %v, want an error containing %q", tc.gate, err, tc.err)
+			}
+		})
+	}
+}

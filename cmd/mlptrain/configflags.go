@@ -14,6 +14,7 @@ import (
 type configFlags struct {
 	set        []string
 	shorthands map[string]string // flag name → config key
+	extra      []config.Override // set by the command itself (--resume)
 }
 
 // addConfigFlags registers --set and the given shorthands (flag name →
@@ -38,6 +39,7 @@ func (cf *configFlags) overrides(cmd *cobra.Command) ([]config.Override, error) 
 			out = append(out, config.Override{Key: key, Value: f.Value.String(), Source: "--" + name})
 		}
 	}
+	out = append(out, cf.extra...)
 	for _, s := range cf.set {
 		k, v, ok := strings.Cut(s, "=")
 		if !ok || strings.TrimSpace(k) == "" {

@@ -7,9 +7,11 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/mlptrain/mlptrain/internal/config"
 	"github.com/mlptrain/mlptrain/internal/train"
 	"github.com/spf13/cobra"
 )
@@ -52,11 +54,12 @@ func checkGates(gates []train.Gate, m *train.Metrics, set string) error {
 }
 
 type fitOptions struct {
-	cf    *configFlags
-	gates gateFlags
-	json  bool
-	quiet bool
-	every int
+	cf     *configFlags
+	resume string
+	gates  gateFlags
+	json   bool
+	quiet  bool
+	every  int
 }
 
 func newFitCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -66,15 +69,22 @@ func newFitCmd(stdout, stderr io.Writer) *cobra.Command {
 		Short: "Train the model a config describes and write its run folder",
 		Long: `fit reads CONFIG (YAML), trains its model on its CSV data by gradient descent,
 and writes the run folder (output.dir, or --out): model.json, metrics.csv,
-loss.png and loss.svg, config.yaml (the resolved config), report.json, and
-boundary.png (2 inputs, classification) or fit.png (1 input, regression).
+loss.png and loss.svg, config.yaml (the resolved config), report.json,
+checkpoint.json, and boundary.png (2 inputs, classification) or fit.png
+(1 input, regression).
+
+Ctrl-C (or SIGTERM) stops after the current step, writes the run folder and
+a checkpoint, and exits 130 (143); a second one exits at once. --resume RUN_DIR
+continues from the checkpoint and ends with the same model.json, byte for
+byte, as a run never interrupted; train.epochs may be raised to train longer.
 
 Progress goes to stderr (--quiet silences it), the summary or, with --json, the
 report to stdout. Exit status: 0 success, 2 bad config or data, 3 training
 diverged (the last finite weights are kept), 4 a quality gate missed.`,
 		Example: `  mlptrain fit configs/iris.yaml
   mlptrain fit configs/iris.yaml --epochs 50 --lr 0.1 --out runs/try --json
-  mlptrain fit configs/iris.yaml --quiet --fail-under accuracy=0.9`,
+  mlptrain fit configs/iris.yaml --quiet --fail-under accuracy=0.9
+  mlptrain fit configs/iris.yaml --resume runs/iris`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runFit(cmd, args[0], o, stdout, stderr)
@@ -89,6 +99,7 @@ diverged (the last finite weights are kept), 4 a quality gate missed.`,
 	})
 	o.gates.add(cmd, "on validation, else train")
 	f := cmd.Flags()
+	f.StringVar(&o.resume, "resume", "", "continue the interrupted run in `RUN_DIR` from its checkpoint.json")
 	f.BoolVar(&o.json, "json", false, "print the JSON report instead of the summary")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress on stderr")
 	f.IntVar(&o.every, "progress-every", 0, "print progress every `N` epochs when stderr is not a terminal (0: about 20 lines)")
@@ -150,11 +161,22 @@ func runFit(cmd *cobra.Command, path string, o *fitOptions, stdout, stderr io.Wr
 	if err != nil {
 		return err
 	}
+	if o.resume != "" {
+		if out := cmd.Flags().Lookup("out"); out.Changed && filepath.Clean(out.Value.String()) != filepath.Clean(o.resume) {
+			return usagef("--resume %s and --out %s: a resumed run continues in its own folder", o.resume, out.Value.String())
+		}
+		o.cf.extra = append(o.cf.extra, config.Override{Key: "output.dir", Value: o.resume, Source: "--resume"})
+	}
 	cfg, err := o.cf.loadConfig(cmd, path)
 	if err != nil {
 		return err
 	}
 	fo := train.FitOptions{}
+	if o.resume != "" {
+		if fo.Resume, err = train.LoadCheckpoint(filepath.Join(o.resume, "checkpoint.json")); err != nil {
+			return err
+		}
+	}
 	if !o.quiet {
 		fo.Progress = progress(stderr, o.every)
 	}

@@ -132,7 +132,7 @@ type Train struct {
 	// Threads bounds the worker goroutines; 0 means every core.
 	Threads int `yaml:"threads"`
 	// CheckpointEvery writes checkpoint.json every this many epochs; 0
-	// writes it only when training stops early or is interrupted.
+	// writes it only when training stops.
 	CheckpointEvery int `yaml:"checkpoint_every"`
 }
 

@@ -237,7 +237,7 @@ func (c *Config) validateTrain() error {
 		return c.fail("train.threads", "use 0 for every core", "must be at least 0, got %d", t.Threads)
 	}
 	if t.CheckpointEvery < 0 {
-		return c.fail("train.checkpoint_every", "use 0 to checkpoint only when stopping early or interrupted", "must be at least 0, got %d", t.CheckpointEvery)
+		return c.fail("train.checkpoint_every", "use 0 to checkpoint only when training stops", "must be at least 0, got %d", t.CheckpointEvery)
 	}
 	return nil
 }

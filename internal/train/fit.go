@@ -52,10 +52,21 @@ type EpochStats struct {
 	Seconds            float64 // wall time of the epoch's training steps
 }
 
-// FitOptions control Fit's progress reports.
+// FitOptions control Fit's progress reports and checkpoints.
 type FitOptions struct {
 	// Progress receives one report per epoch; nil means none.
 	Progress func(s EpochStats, epochs int)
+	// Checkpoint is the path of checkpoint.json; "" writes none.
+	Checkpoint string
+	// CheckpointEvery writes the checkpoint every this many epochs (0:
+	// only when training stops).
+	CheckpointEvery int
+	// Resume continues the run a checkpoint describes.
+	Resume *Checkpoint
+
+	// afterStep, for tests, is called after each training step with the
+	// epoch and the number of its steps done.
+	afterStep func(epoch, step int)
 }
 
 // Result is the outcome of Fit.
@@ -136,18 +147,41 @@ func params(m *layers.Model) []*mat.Dense {
 	return ps
 }
 
-// Fit trains a model on the problem by the config's optimizer, from a
-// seeded initialization, with early stopping on the validation loss when
-// its patience is positive (restoring the best weights) and a divergence
-// guard. Cancelling ctx stops training after the current step with
-// Stopped = StopInterrupted. The returned error is for failures other than
-// divergence, which Result.Err reports.
-func Fit(ctx context.Context, p *Problem, o FitOptions) (*Result, error) {
+// trainer is one training run in progress: everything a checkpoint must
+// hold to continue it exactly.
+type trainer struct {
+	p        *Problem
+	m        *layers.Model
+	ws       []*mat.Dense // the model's parameters, trained in place
+	opt      Optimizer
+	plan     *batchPlan
+	tTrain   *mat.Dense
+	src      *rand.PCG // the shuffling stream
+	rng      *rand.Rand
+	perm     []int // the order of the epoch in progress
+	shuffle  bool
+	classify bool
+	started  bool // the order of the epoch in progress is drawn
+
+	// Position: epoch (1-based) is in progress with step minibatches
+	// done; sum, correct and secs accumulate its train loss, correct
+	// predictions and seconds so far.
+	epoch, step int
+	sum         float64
+	correct     int
+	secs        float64
+
+	history   []EpochStats
+	best      []*mat.Dense // early stopping's best weights, or nil
+	bestLoss  float64
+	bestEpoch int
+
+	prev       []*mat.Dense // the weights before the current step
+	epochStart []*mat.Dense // the weights at the end of the last whole epoch
+}
+
+func newTrainer(p *Problem) (*trainer, error) {
 	cfg := p.Config
-	if cfg.Train.Threads > 0 {
-		prev := runtime.GOMAXPROCS(cfg.Train.Threads)
-		defer runtime.GOMAXPROCS(prev)
-	}
 	m, err := layers.New(p.Spec)
 	if err != nil {
 		return nil, err
@@ -160,146 +194,213 @@ func Fit(ctx context.Context, p *Problem, o FitOptions) (*Result, error) {
 			return nil, err
 		}
 	}
-	k := m.Outputs()
 	n := p.Train.Len()
-	tTrain, err := Targets(p.Train, m.Loss, k)
-	if err != nil {
+	t := &trainer{p: p, m: m, ws: params(m), bestLoss: math.Inf(1), epoch: 1, classify: Classify(m.Loss)}
+	if t.tTrain, err = Targets(p.Train, m.Loss, m.Outputs()); err != nil {
 		return nil, err
 	}
-	plan := &batchPlan{size: cfg.Train.BatchSize}
-	if cfg.Train.Optimizer == "gd" || plan.size <= 0 || plan.size > n {
-		plan.size = n
+	t.plan = &batchPlan{size: cfg.Train.BatchSize}
+	if cfg.Train.Optimizer == "gd" || t.plan.size <= 0 || t.plan.size > n {
+		t.plan.size = n
 	}
-	plan.full = m.Build(plan.size, cfg.Train.L2)
-	plan.fullGrads = gradsOf(plan.full)
-	if r := n % plan.size; r != 0 {
-		plan.tail = m.Build(r, cfg.Train.L2)
-		plan.tailGrads = gradsOf(plan.tail)
+	t.plan.full = m.Build(t.plan.size, cfg.Train.L2)
+	t.plan.fullGrads = gradsOf(t.plan.full)
+	if r := n % t.plan.size; r != 0 {
+		t.plan.tail = m.Build(r, cfg.Train.L2)
+		t.plan.tailGrads = gradsOf(t.plan.tail)
 	}
-	opt, err := NewOptimizer(cfg.Train.Optimizer, cfg.Train.LearningRate, cfg.Train.Momentum)
-	if err != nil {
+	if t.opt, err = NewOptimizer(cfg.Train.Optimizer, cfg.Train.LearningRate, cfg.Train.Momentum); err != nil {
 		return nil, err
 	}
-	shuffle := cfg.Train.Optimizer != "gd" && plan.size < n
-	rng := rand.New(rand.NewPCG(cfg.Train.Seed, streamShuffle))
-	perm := make([]int, n)
-	for i := range perm {
-		perm[i] = i
+	t.shuffle = cfg.Train.Optimizer != "gd" && t.plan.size < n
+	t.src = rand.NewPCG(cfg.Train.Seed, streamShuffle)
+	t.rng = rand.New(t.src)
+	t.perm = make([]int, n)
+	t.prev, t.epochStart = cloneAll(t.ws), cloneAll(t.ws)
+	return t, nil
+}
+
+// startEpoch draws the epoch's order: the identity reshuffled from the
+// stream, so that the order depends only on the stream's state.
+func (t *trainer) startEpoch() {
+	for i := range t.perm {
+		t.perm[i] = i
 	}
+	if t.shuffle {
+		t.rng.Shuffle(len(t.perm), func(i, j int) { t.perm[i], t.perm[j] = t.perm[j], t.perm[i] })
+	}
+	copyAll(t.epochStart, t.ws)
+	t.step, t.sum, t.correct, t.secs = 0, 0, 0, 0
+	t.started = true
+}
 
-	ws := params(m)
-	prev := cloneAll(ws)       // the weights before the current step
-	epochStart := cloneAll(ws) // the weights at the end of the last whole epoch
-	var best []*mat.Dense
-	res := &Result{Model: m, Stopped: StopCompleted, Threads: runtime.GOMAXPROCS(0)}
-	bestLoss := math.Inf(1)
-	classify := Classify(m.Loss)
-	started := time.Now()
-
-	// step trains on the rows idx and returns the batch's data loss and
-	// the number it classified correctly, or an error on divergence.
-	step := func(epoch, s int, idx []int) (float64, int, error) {
-		net := plan.net(len(idx))
-		gather(net.X.Value(), p.Train.X, idx)
-		gather(net.T.Value(), tTrain, idx)
-		net.G.Forward()
-		loss, obj := net.DataLoss.Scalar(), net.Loss.Scalar()
-		if math.IsNaN(obj) || math.IsInf(obj, 0) {
-			return 0, 0, &DivergedError{Epoch: epoch, Step: s, What: fmt.Sprintf("the loss is %v", obj), LearningRate: cfg.Train.LearningRate}
-		}
-		net.G.Backward(net.Loss)
-		copyAll(prev, ws)
-		opt.Step(ws, plan.grads(net))
-		if !finiteAll(ws) {
-			copyAll(ws, prev)
-			return 0, 0, &DivergedError{Epoch: epoch, Step: s, What: "a weight became infinite or NaN", LearningRate: cfg.Train.LearningRate}
-		}
-		correct := 0
-		if classify {
-			for i, r := range idx {
-				if PredictClass(net.Y.Value(), i) == p.Train.Labels[r] {
-					correct++
-				}
+// trainStep trains on the next minibatch of the epoch, or returns a
+// *DivergedError, leaving the weights of the last finite step.
+func (t *trainer) trainStep() error {
+	cfg := t.p.Config
+	n := len(t.perm)
+	lo := t.step * t.plan.size
+	idx := t.perm[lo:min(lo+t.plan.size, n)]
+	net := t.plan.net(len(idx))
+	gather(net.X.Value(), t.p.Train.X, idx)
+	gather(net.T.Value(), t.tTrain, idx)
+	net.G.Forward()
+	loss, obj := net.DataLoss.Scalar(), net.Loss.Scalar()
+	if math.IsNaN(obj) || math.IsInf(obj, 0) {
+		return &DivergedError{Epoch: t.epoch, Step: t.step + 1, What: fmt.Sprintf("the loss is %v", obj), LearningRate: cfg.Train.LearningRate}
+	}
+	net.G.Backward(net.Loss)
+	copyAll(t.prev, t.ws)
+	t.opt.Step(t.ws, t.plan.grads(net))
+	if !finiteAll(t.ws) {
+		copyAll(t.ws, t.prev)
+		return &DivergedError{Epoch: t.epoch, Step: t.step + 1, What: "a weight became infinite or NaN", LearningRate: cfg.Train.LearningRate}
+	}
+	if t.classify {
+		for i, r := range idx {
+			if PredictClass(net.Y.Value(), i) == t.p.Train.Labels[r] {
+				t.correct++
 			}
 		}
-		return loss, correct, nil
+	}
+	t.sum += loss * float64(len(idx))
+	t.step++
+	return nil
+}
+
+// steps returns the number of minibatches in an epoch.
+func (t *trainer) steps() int { return (len(t.perm) + t.plan.size - 1) / t.plan.size }
+
+// endEpoch records the finished epoch's metrics and early-stopping state
+// and reports whether early stopping ends training.
+func (t *trainer) endEpoch() (EpochStats, bool, error) {
+	p, n := t.p, float64(len(t.perm))
+	st := EpochStats{Epoch: t.epoch, TrainLoss: t.sum / n, ValLoss: math.NaN(), TrainAcc: math.NaN(), ValAcc: math.NaN(), Seconds: t.secs}
+	if t.classify {
+		st.TrainAcc = float64(t.correct) / n
+	}
+	if p.Val != nil {
+		vm, err := Score(t.m, p.Val, p.Classes)
+		if err != nil {
+			return st, false, err
+		}
+		st.ValLoss = float64(vm.Loss)
+		if vm.Accuracy != nil {
+			st.ValAcc = float64(*vm.Accuracy)
+		}
+	}
+	t.history = append(t.history, st)
+	t.epoch++
+	t.step, t.started = 0, false
+	patience := p.Config.Train.EarlyStopping.Patience
+	if p.Val == nil || patience <= 0 {
+		return st, false, nil
+	}
+	if st.ValLoss < t.bestLoss {
+		t.bestLoss, t.bestEpoch = st.ValLoss, st.Epoch
+		if t.best == nil {
+			t.best = cloneAll(t.ws)
+		} else {
+			copyAll(t.best, t.ws)
+		}
+		return st, false, nil
+	}
+	return st, st.Epoch-t.bestEpoch >= patience, nil
+}
+
+// Fit trains a model on the problem by the config's optimizer, from a
+// seeded initialization (or, with o.Resume, from a checkpoint), with early
+// stopping on the validation loss when its patience is positive (restoring
+// the best weights) and a divergence guard. Cancelling ctx stops training
+// after the current step with Stopped = StopInterrupted; the model then
+// holds the weights of the last whole epoch, and the checkpoint the state
+// after the last step. With o.Checkpoint set, Fit writes a checkpoint there
+// every o.CheckpointEvery epochs and when it stops. The returned error is
+// for failures other than divergence, which Result.Err reports.
+func Fit(ctx context.Context, p *Problem, o FitOptions) (*Result, error) {
+	cfg := p.Config
+	if cfg.Train.Threads > 0 {
+		prev := runtime.GOMAXPROCS(cfg.Train.Threads)
+		defer runtime.GOMAXPROCS(prev)
+	}
+	t, err := newTrainer(p)
+	if err != nil {
+		return nil, err
+	}
+	if o.Resume != nil {
+		if err := t.restore(o.Resume); err != nil {
+			return nil, err
+		}
+	}
+	res := &Result{Model: t.m, Stopped: StopCompleted, Threads: runtime.GOMAXPROCS(0)}
+	started := time.Now()
+	save := func() error {
+		if o.Checkpoint == "" {
+			return nil
+		}
+		return t.checkpoint().write(o.Checkpoint)
 	}
 
 epochs:
-	for epoch := 1; epoch <= cfg.Train.Epochs; epoch++ {
-		if shuffle {
-			rng.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+	for t.epoch <= cfg.Train.Epochs {
+		if !t.started {
+			t.startEpoch()
 		}
-		copyAll(epochStart, ws)
-		t0 := time.Now()
-		var sum float64
-		correct := 0
-		for s, lo := 1, 0; lo < n; s, lo = s+1, lo+plan.size {
+		for t.step < t.steps() {
 			if ctx.Err() != nil {
-				// Keep the weights of the last whole epoch, which
-				// metrics.csv describes.
-				copyAll(ws, epochStart)
 				res.Stopped = StopInterrupted
 				break epochs
 			}
-			idx := perm[lo:min(lo+plan.size, n)]
-			loss, c, err := step(epoch, s, idx)
+			t0 := time.Now()
+			err := t.trainStep()
+			t.secs += time.Since(t0).Seconds()
 			if err != nil {
 				res.Stopped, res.Err = StopDiverged, err
 				break epochs
 			}
-			sum += loss * float64(len(idx))
-			correct += c
-		}
-		st := EpochStats{Epoch: epoch, TrainLoss: sum / float64(n), ValLoss: math.NaN(), TrainAcc: math.NaN(), ValAcc: math.NaN(),
-			Seconds: time.Since(t0).Seconds()}
-		if classify {
-			st.TrainAcc = float64(correct) / float64(n)
-		}
-		monitor := st.TrainLoss
-		if p.Val != nil {
-			vm, err := Score(m, p.Val, p.Classes)
-			if err != nil {
-				return nil, err
+			if o.afterStep != nil {
+				o.afterStep(t.epoch, t.step)
 			}
-			st.ValLoss = float64(vm.Loss)
-			if vm.Accuracy != nil {
-				st.ValAcc = float64(*vm.Accuracy)
-			}
-			monitor = st.ValLoss
 		}
-		res.History = append(res.History, st)
+		st, stop, err := t.endEpoch()
+		if err != nil {
+			return nil, err
+		}
 		if o.Progress != nil {
 			o.Progress(st, cfg.Train.Epochs)
 		}
-		patience := cfg.Train.EarlyStopping.Patience
-		if p.Val != nil && patience > 0 {
-			if monitor < bestLoss {
-				bestLoss, res.BestEpoch = monitor, epoch
-				if best == nil {
-					best = cloneAll(ws)
-				} else {
-					copyAll(best, ws)
-				}
-			} else if epoch-res.BestEpoch >= patience {
-				res.Stopped = StopEarlyStopping
-				break
+		if stop {
+			res.Stopped = StopEarlyStopping
+			break
+		}
+		if every := o.CheckpointEvery; every > 0 && st.Epoch%every == 0 {
+			if err := save(); err != nil {
+				return nil, err
 			}
-		} else {
-			res.BestEpoch = epoch
 		}
 	}
-	if best != nil && res.Stopped != StopDiverged {
-		copyAll(ws, best)
-	} else {
-		res.BestEpoch = len(res.History)
+	// The checkpoint keeps the state after the last step, so that a
+	// resumed run goes on exactly; a diverged run keeps its last one.
+	if res.Stopped != StopDiverged {
+		if err := save(); err != nil {
+			return nil, err
+		}
+	}
+	if res.Stopped == StopInterrupted && t.step > 0 {
+		copyAll(t.ws, t.epochStart) // the weights metrics.csv describes
+	}
+	res.History = t.history
+	res.BestEpoch = len(t.history)
+	if t.best != nil && res.Stopped != StopDiverged {
+		copyAll(t.ws, t.best)
+		res.BestEpoch = t.bestEpoch
 	}
 	res.Seconds = time.Since(started).Seconds()
-	if res.Train, err = Score(m, p.Train, p.Classes); err != nil {
+	if res.Train, err = Score(t.m, p.Train, p.Classes); err != nil {
 		return nil, err
 	}
 	if p.Val != nil {
-		vm, err := Score(m, p.Val, p.Classes)
+		vm, err := Score(t.m, p.Val, p.Classes)
 		if err != nil {
 			return nil, err
 		}

@@ -57,8 +57,9 @@ func checkWritable(dir string) error {
 	return os.Remove(f.Name())
 }
 
-// Fit runs a whole fit from a config: prepare the data, check that the run
-// folder can be written, train, score on the train, validation and test
+// FitConfig runs a whole fit from a config: prepare the data, check that
+// the run folder can be written, train (writing checkpoint.json there, and
+// continuing from o.Resume if set), score on the train, validation and test
 // sets, and write the run folder. A diverged run is still written, and its
 // *DivergedError returned with the Run.
 func FitConfig(ctx context.Context, cfg *config.Config, o FitOptions) (*Run, error) {
@@ -81,6 +82,7 @@ func FitConfig(ctx context.Context, cfg *config.Config, o FitOptions) (*Run, err
 	if err := checkWritable(dir); err != nil {
 		return nil, err
 	}
+	o.Checkpoint, o.CheckpointEvery = filepath.Join(dir, "checkpoint.json"), cfg.Train.CheckpointEvery
 	res, err := Fit(ctx, p, o)
 	if err != nil {
 		return nil, err

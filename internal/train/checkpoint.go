@@ -1,0 +1,260 @@
+package train
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+
+	"github.com/mlptrain/mlptrain/internal/inputerr"
+	"gonum.org/v1/gonum/mat"
+)
+
+const (
+	checkpointFormat  = "mlptrain-checkpoint"
+	checkpointVersion = 1
+	// maxCheckpointBytes bounds what LoadCheckpoint reads.
+	maxCheckpointBytes = 4 << 30
+)
+
+// Checkpoint is checkpoint.json: the whole state of a training run, so
+// that fit --resume continues it exactly. Floats are stored in their
+// shortest exact form (weights as JSON numbers, metrics as strings that
+// can also hold NaN), so a resumed run is bit-identical to an
+// uninterrupted one.
+type Checkpoint struct {
+	Format  string `json:"format"`
+	Version int    `json:"version"`
+	// Config is the resolved config without output.dir and train.epochs,
+	// which a resumed run may change; the rest must match.
+	Config string `json:"config"`
+	// Data is the SHA-256 of the prepared training data.
+	Data string `json:"data"`
+
+	Epoch   int    `json:"epoch"`   // the epoch in progress, 1-based
+	Step    int    `json:"step"`    // minibatches done in it
+	Started bool   `json:"started"` // its order is drawn (Perm)
+	Perm    []int  `json:"perm,omitempty"`
+	RNG     []byte `json:"rng"` // the shuffling stream's PCG state
+	Sum     string `json:"sum"` // the epoch's row-weighted loss so far
+	Correct int    `json:"correct"`
+	Seconds string `json:"seconds"`
+
+	Weights [][]float64 `json:"weights"` // W1, b1, W2, b2, ... row-major
+	// EpochStart holds the weights at the start of the epoch in progress
+	// (when Step > 0): what model.json holds if the run stops again
+	// before the epoch ends.
+	EpochStart [][]float64     `json:"epoch_start,omitempty"`
+	Optimizer  *OptimizerState `json:"optimizer"`
+
+	History   [][]string  `json:"history"` // epoch, train_loss, val_loss, train_acc, val_acc, seconds
+	BestLoss  string      `json:"best_loss"`
+	BestEpoch int         `json:"best_epoch"`
+	Best      [][]float64 `json:"best,omitempty"`
+}
+
+func ftoa(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+func flat(ms []*mat.Dense) [][]float64 {
+	out := make([][]float64, len(ms))
+	for i, m := range ms {
+		out[i] = append([]float64(nil), m.RawMatrix().Data...)
+	}
+	return out
+}
+
+// fingerprint returns the SHA-256 of the training inputs and targets.
+func (t *trainer) fingerprint() string {
+	h := sha256.New()
+	var buf [8]byte
+	for _, d := range [][]float64{t.p.Train.X.RawMatrix().Data, t.tTrain.RawMatrix().Data} {
+		for _, v := range d {
+			binary.LittleEndian.PutUint64(buf[:], math.Float64bits(v))
+			h.Write(buf[:])
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// resumeConfig is the config text a checkpoint must match: all but the
+// keys that do not change the result (output.dir, train.threads,
+// train.checkpoint_every) or that a resumed run may extend (train.epochs).
+func resumeConfig(t *trainer) (string, error) {
+	c := *t.p.Config
+	c.Output.Dir, c.Train.Epochs, c.Train.Threads, c.Train.CheckpointEvery = "", 0, 0, 0
+	b, err := c.YAML()
+	return string(b), err
+}
+
+func (t *trainer) checkpoint() *Checkpoint {
+	rng, _ := t.src.MarshalBinary() // never fails
+	cfg, _ := resumeConfig(t)
+	c := &Checkpoint{
+		Format: checkpointFormat, Version: checkpointVersion, Config: cfg, Data: t.fingerprint(),
+		Epoch: t.epoch, Step: t.step, Started: t.started, RNG: rng,
+		Sum: ftoa(t.sum), Correct: t.correct, Seconds: ftoa(t.secs),
+		Weights: flat(t.ws), Optimizer: t.opt.State(),
+		BestLoss: ftoa(t.bestLoss), BestEpoch: t.bestEpoch,
+	}
+	if t.started {
+		c.Perm = t.perm
+	}
+	if t.step > 0 {
+		c.EpochStart = flat(t.epochStart)
+	}
+	if t.best != nil {
+		c.Best = flat(t.best)
+	}
+	for _, s := range t.history {
+		c.History = append(c.History, []string{strconv.Itoa(s.Epoch), ftoa(s.TrainLoss), ftoa(s.ValLoss), ftoa(s.TrainAcc), ftoa(s.ValAcc), ftoa(s.Seconds)})
+	}
+	return c
+}
+
+// write writes the checkpoint atomically.
+func (c *Checkpoint) write(path string) error {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("encode checkpoint: %w", err)
+	}
+	return WriteFileAtomic(path, func(w io.Writer) error { _, err := w.Write(append(b, '\n')); return err })
+}
+
+// LoadCheckpoint reads a checkpoint.json. Errors are *inputerr.Errors.
+func LoadCheckpoint(path string) (*Checkpoint, error) {
+	bad := func(hint, format string, args ...any) error {
+		return &inputerr.Error{File: path, Err: fmt.Errorf(format, args...), Hint: hint}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, bad("give the run folder of a fit that wrote a checkpoint (train.checkpoint_every, or an interrupted run)",
+			"cannot open checkpoint: %v", unwrapPath(err))
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxCheckpointBytes+1))
+	if err != nil || len(b) > maxCheckpointBytes {
+		return nil, bad("", "cannot read checkpoint (at most %d bytes)", maxCheckpointBytes)
+	}
+	var c Checkpoint
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		return nil, bad("the file is damaged; start the run again without --resume", "not a valid checkpoint: %v", err)
+	}
+	if c.Format != checkpointFormat {
+		return nil, bad("give the checkpoint.json of a run folder", "not an mlptrain checkpoint (format %q)", c.Format)
+	}
+	if c.Version != checkpointVersion {
+		return nil, bad("resume with the mlptrain version that wrote it", "checkpoint version %d; this mlptrain reads version %d", c.Version, checkpointVersion)
+	}
+	return &c, nil
+}
+
+func atof(s string) (float64, error) { return strconv.ParseFloat(s, 64) }
+
+// fill copies src into ms, checking shapes.
+func fill(ms []*mat.Dense, src [][]float64) error {
+	if len(src) != len(ms) {
+		return fmt.Errorf("%d parameter tensors, want %d", len(src), len(ms))
+	}
+	for i, m := range ms {
+		d := m.RawMatrix().Data
+		if len(src[i]) != len(d) {
+			return fmt.Errorf("parameter tensor %d has %d entries, want %d", i+1, len(src[i]), len(d))
+		}
+		copy(d, src[i])
+	}
+	return nil
+}
+
+// restore sets the trainer to the checkpoint's state, checking that it
+// was written for the same config and data.
+func (t *trainer) restore(c *Checkpoint) error {
+	bad := func(hint, format string, args ...any) error {
+		return &inputerr.Error{File: "checkpoint.json", Key: "--resume", Err: fmt.Errorf(format, args...), Hint: hint}
+	}
+	cfg, err := resumeConfig(t)
+	if err != nil {
+		return err
+	}
+	if cfg != c.Config {
+		return bad("resume with the config the run was started with; only train.epochs and output.dir may change",
+			"the checkpoint was written for another config")
+	}
+	if t.fingerprint() != c.Data {
+		return bad("resume with the data the run was started with", "the checkpoint was written for other training data")
+	}
+	var errs []error
+	perr := func(err error) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	perr(fill(t.ws, c.Weights))
+	if c.Best != nil {
+		t.best = cloneAll(t.ws)
+		perr(fill(t.best, c.Best))
+	}
+	perr(t.src.UnmarshalBinary(c.RNG))
+	if c.Optimizer == nil {
+		perr(errors.New("no optimizer state"))
+	} else {
+		for _, m := range [][][]float64{c.Optimizer.M, c.Optimizer.V} {
+			if m != nil {
+				perr(fill(cloneAll(t.ws), m))
+			}
+		}
+		perr(t.opt.SetState(c.Optimizer))
+	}
+	t.epoch, t.step, t.started, t.correct, t.bestEpoch = c.Epoch, c.Step, c.Started, c.Correct, c.BestEpoch
+	t.sum, err = atof(c.Sum)
+	perr(err)
+	t.secs, err = atof(c.Seconds)
+	perr(err)
+	t.bestLoss, err = atof(c.BestLoss)
+	perr(err)
+	if c.Started {
+		if len(c.Perm) != len(t.perm) {
+			perr(fmt.Errorf("the order has %d rows, want %d", len(c.Perm), len(t.perm)))
+		} else {
+			copy(t.perm, c.Perm)
+		}
+		if c.Step < 0 || c.Step > t.steps() {
+			perr(fmt.Errorf("step %d of %d", c.Step, t.steps()))
+		}
+	}
+	if c.Epoch < 1 || len(c.History) != c.Epoch-1 {
+		perr(fmt.Errorf("epoch %d with %d epochs of history", c.Epoch, len(c.History)))
+	}
+	t.history = t.history[:0]
+	for _, row := range c.History {
+		if len(row) != 6 {
+			perr(errors.New("a history row without 6 fields"))
+			continue
+		}
+		var s EpochStats
+		var e error
+		s.Epoch, e = strconv.Atoi(row[0])
+		perr(e)
+		for i, dst := range []*float64{&s.TrainLoss, &s.ValLoss, &s.TrainAcc, &s.ValAcc, &s.Seconds} {
+			*dst, e = atof(row[i+1])
+			perr(e)
+		}
+		t.history = append(t.history, s)
+	}
+	copyAll(t.epochStart, t.ws)
+	if c.EpochStart != nil {
+		perr(fill(t.epochStart, c.EpochStart))
+	}
+	if len(errs) > 0 {
+		return bad("the file is damaged; start the run again without --resume", "inconsistent checkpoint: %v", errors.Join(errs...))
+	}
+	return nil
+}

@@ -1,0 +1,181 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mlptrain/mlptrain/internal/inputerr"
+)
+
+// stopAt is a point of a run: after the given step of the given epoch.
+type stopAt struct{ epoch, step int }
+
+// fitUntil runs FitConfig into out, resuming from its checkpoint when
+// resume is set, and cancels the run after the step at (if not zero).
+func fitUntil(t *testing.T, cfgText, out string, resume bool, at stopAt) *Run {
+	t.Helper()
+	cfg := parseTestConfig(t, filepath.Dir(out), cfgText+fmt.Sprintf("output: {dir: %s}\n", q(out)))
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	o := FitOptions{afterStep: func(e, s int) {
+		if e == at.epoch && s == at.step {
+			cancel()
+		}
+	}}
+	if resume {
+		ck, err := LoadCheckpoint(filepath.Join(out, "checkpoint.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.Resume = ck
+	}
+	run, err := FitConfig(ctx, cfg, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return run
+}
+
+// withoutSeconds drops the last column (seconds) of metrics.csv.
+func withoutSeconds(t *testing.T, path string) string {
+	t.Helper()
+	lines := strings.Split(mustRead(t, path), "\n")
+	for i, l := range lines {
+		if k := strings.LastIndexByte(l, ','); k >= 0 {
+			lines[i] = l[:k]
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// TestResumeIsExact interrupts runs of every optimizer at several points,
+// including twice in one run, in the middle of an epoch and at its end,
+// resumes them, and compares the run folder with an uninterrupted run's:
+// model.json byte for byte, metrics.csv apart from seconds.
+func TestResumeIsExact(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	train := writeTestFile(t, dir, "train.csv", blobsCSV(41, []int{15, 13, 17}, 2.5))
+	for _, tc := range []struct {
+		name  string
+		train string
+		stops []stopAt
+	}{
+		{"sgd", "{optimizer: sgd, learning_rate: 0.1, batch_size: 8, epochs: 6}", []stopAt{{2, 3}}},
+		{"gd", "{optimizer: gd, learning_rate: 0.5, epochs: 7}", []stopAt{{3, 1}, {5, 1}}},
+		{"momentum", "{optimizer: momentum, learning_rate: 0.05, momentum: 0.9, batch_size: 7, epochs: 6}", []stopAt{{1, 1}, {1, 2}, {4, 5}}},
+		{"adam", "{optimizer: adam, learning_rate: 0.02, batch_size: 10, epochs: 6, l2: 0.01}", []stopAt{{2, 4}, {6, 1}}},
+		{"adam early stopping", "{optimizer: adam, learning_rate: 0.2, batch_size: 4, epochs: 40, early_stopping: {patience: 3}}", []stopAt{{2, 2}, {3, 9}}},
+		// After the last step of an epoch: the next epoch's order is
+		// drawn but none of its steps is done.
+		{"end of an epoch", "{optimizer: sgd, learning_rate: 0.1, batch_size: 9, epochs: 3}", []stopAt{{2, 4}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			text := fmt.Sprintf("data: {train: %s, target: class, validation: 0.2}\nmodel: {layers: [{units: 6, activation: tanh}, {activation: softmax}]}\ntrain: %s\n", q(train), tc.train)
+			sub := t.TempDir()
+			whole := fitUntil(t, text, filepath.Join(sub, "whole"), false, stopAt{})
+			if want := map[bool]string{true: StopEarlyStopping, false: StopCompleted}[strings.Contains(tc.name, "early")]; whole.Report.Stopped != want {
+				t.Fatalf("the uninterrupted run stopped %q, want %q", whole.Report.Stopped, want)
+			}
+			out := filepath.Join(sub, "parts")
+			resume := false
+			for _, at := range tc.stops {
+				run := fitUntil(t, text, out, resume, at)
+				if run.Report.Stopped != StopInterrupted {
+					t.Fatalf("run stopped %q, want interrupted at %v", run.Report.Stopped, at)
+				}
+				// An interrupted run's model.json holds the last whole
+				// epoch, as metrics.csv does.
+				// (at.epoch itself when at.step was its last step).
+				if got := run.Report.EpochsRun; got != at.epoch-1 && got != at.epoch {
+					t.Errorf("interrupted at %v: epochs_run %d, want %d or %d", at, got, at.epoch-1, at.epoch)
+				}
+				resume = true
+			}
+			last := fitUntil(t, text, out, true, stopAt{})
+			if last.Report.Stopped != whole.Report.Stopped || last.Report.BestEpoch != whole.Report.BestEpoch {
+				t.Errorf("resumed run: stopped %q at best epoch %d, whole run %q at %d",
+					last.Report.Stopped, last.Report.BestEpoch, whole.Report.Stopped, whole.Report.BestEpoch)
+			}
+			for _, f := range []string{"model.json"} {
+				if mustRead(t, filepath.Join(out, f)) != mustRead(t, filepath.Join(sub, "whole", f)) {
+					t.Errorf("%s of the resumed run differs from the uninterrupted run's", f)
+				}
+			}
+			if a, b := withoutSeconds(t, filepath.Join(out, "metrics.csv")), withoutSeconds(t, filepath.Join(sub, "whole", "metrics.csv")); a != b {
+				t.Errorf("metrics.csv differs apart from seconds:\nresumed:\n%s\nwhole:\n%s", a, b)
+			}
+			if last.Report.WeightsSHA256 != whole.Report.WeightsSHA256 {
+				t.Error("weights_sha256 differs")
+			}
+		})
+	}
+}
+
+// TestResumeAfterCompletionExtends raises train.epochs on a finished run:
+// the result equals a run of the larger number of epochs in one go.
+func TestResumeAfterCompletionExtends(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	train := writeTestFile(t, dir, "train.csv", regressionCSV(5, 40, 2, 0.1))
+	text := func(epochs int) string {
+		return fmt.Sprintf("data: {train: %s, target: y, validation: 0.25}\nmodel: {layers: [{units: 4, activation: softplus}, {activation: identity}]}\nloss: squared_error\ntrain: {optimizer: adam, learning_rate: 0.05, batch_size: 6, epochs: %d}\n", q(train), epochs)
+	}
+	text3 := strings.Replace(text(3), "loss: squared_error\n", "", 1)
+	text3 = strings.Replace(text3, "activation: identity}]}", "activation: identity}], loss: squared_error}", 1)
+	text5 := strings.Replace(text3, "epochs: 3", "epochs: 5", 1)
+	fitUntil(t, text5, filepath.Join(dir, "whole"), false, stopAt{})
+	fitUntil(t, text3, filepath.Join(dir, "ext"), false, stopAt{})
+	fitUntil(t, text5, filepath.Join(dir, "ext"), true, stopAt{})
+	if mustRead(t, filepath.Join(dir, "ext", "model.json")) != mustRead(t, filepath.Join(dir, "whole", "model.json")) {
+		t.Error("3 epochs resumed to 5 differ from 5 epochs in one go")
+	}
+}
+
+func TestResumeRefusesAnotherRun(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	train := writeTestFile(t, dir, "train.csv", blobsCSV(42, []int{10, 10}, 1))
+	base := "data: {train: %s, target: class, validation: 0}\nmodel: {layers: [{units: 3, activation: tanh}, {activation: softmax}]}\ntrain: {optimizer: sgd, learning_rate: %s, batch_size: 4, epochs: 3}\n"
+	out := filepath.Join(dir, "run")
+	fitUntil(t, fmt.Sprintf(base, q(train), "0.1"), out, false, stopAt{2, 1})
+	ck, err := LoadCheckpoint(filepath.Join(out, "checkpoint.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, text, want string
+	}{
+		{"another learning rate", fmt.Sprintf(base, q(train), "0.2"), "another config"},
+		{"other data", fmt.Sprintf(base, q(train), "0.1"), "other training data"},
+	} {
+		if tc.name == "other data" {
+			writeTestFile(t, dir, "train.csv", blobsCSV(43, []int{10, 10}, 1))
+		}
+		cfg := parseTestConfig(t, dir, tc.text+fmt.Sprintf("output: {dir: %s}\n", q(out)))
+		_, err := FitConfig(t.Context(), cfg, FitOptions{Resume: ck})
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !inputerr.Is(err) {
+			t.Errorf("%s: error %v, want an input error containing %q", tc.name, err, tc.want)
+		}
+	}
+	// A damaged or foreign file is refused with its name.
+	for name, content := range map[string]string{
+		"truncated": mustRead(t, filepath.Join(out, "checkpoint.json"))[:100],
+		"foreign":   `{"format": "something", "version": 1}`,
+		"future":    `{"format": "mlptrain-checkpoint", "version": 9}`,
+	} {
+		path := writeTestFile(t, dir, name+".json", content)
+		if _, err := LoadCheckpoint(path); err == nil || !strings.Contains(err.Error(), path) {
+			t.Errorf("%s checkpoint: error %v, want one naming the file", name, err)
+		}
+	}
+	if _, err := LoadCheckpoint(filepath.Join(dir, "none.json")); err == nil || !errors.Is(err, os.ErrNotExist) && !strings.Contains(err.Error(), "cannot open") {
+		t.Errorf("missing checkpoint: error %v", err)
+	}
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# End-to-end test of interrupts and --resume: a real SIGINT (and SIGTERM)
+# sent to a running fit, then --resume, then a byte comparison against an
+# uninterrupted run.
+source "$(dirname "$0")/lib.sh"
+
+# A run long enough to interrupt: about a second or more.
+cat >"$TMP/long.yaml" <<'YAML'
+data:
+  train: datasets/diabetes.csv
+  validation: 0.2
+  target: progression
+model:
+  layers:
+    - {units: 32, activation: tanh}
+    - {activation: identity}
+  loss: squared_error
+train:
+  optimizer: adam
+  learning_rate: 0.01
+  batch_size: 16
+  epochs: 800
+  seed: 3
+YAML
+
+run fit "$TMP/long.yaml" --out "$TMP/whole" --quiet --json
+expect_code "uninterrupted" 0
+
+for sig in INT TERM; do
+  want=130; [ "$sig" = TERM ] && want=143
+  dir="$TMP/parts-$sig"
+  set +e
+  "$BIN" fit "$TMP/long.yaml" --out "$dir" --quiet >"$TMP/out" 2>"$TMP/err" &
+  pid=$!
+  # Wait until training has written its first checkpoint, then signal.
+  for _ in $(seq 100); do [ -f "$dir/checkpoint.json" ] && break; sleep 0.05; done
+  sleep 0.2
+  kill -s "$sig" "$pid"
+  wait "$pid"
+  CODE=$?
+  set -e
+  ERR=$(cat "$TMP/err")
+  expect_code "SIG$sig exit status" "$want"
+  expect_grep "SIG$sig message" err "interrupted by SIG$sig"
+  expect_no_stack "SIG$sig"
+  OUT=$(cat "$dir/report.json")
+  expect_jq "SIG$sig report" '.stopped == "interrupted" and .epochs_run < 800'
+  epochs=$(printf '%s' "$OUT" | jq .epochs_run)
+  rows=$(($(wc -l <"$dir/metrics.csv") - 1))
+  if [ "$rows" = "$epochs" ]; then ok; else fail "SIG$sig: metrics.csv has $rows rows, report says $epochs epochs"; fi
+  if [ -f "$dir/checkpoint.json" ] && jq -e '.format == "mlptrain-checkpoint"' "$dir/checkpoint.json" >/dev/null; then ok; else fail "SIG$sig: no checkpoint"; fi
+
+  run fit "$TMP/long.yaml" --resume "$dir" --quiet --json
+  expect_code "SIG$sig resume" 0
+  expect_jq "SIG$sig resume" '.stopped == "completed" and .epochs_run == 800'
+  if cmp -s "$dir/model.json" "$TMP/whole/model.json"; then ok; else fail "SIG$sig: resumed model.json differs from the uninterrupted one"; fi
+  if diff <(cut -d, -f1-5 "$dir/metrics.csv") <(cut -d, -f1-5 "$TMP/whole/metrics.csv") >/dev/null; then ok; else fail "SIG$sig: metrics.csv differs apart from seconds"; fi
+done
+
+# A second signal exits at once, leaving the files whole.
+dir="$TMP/twice"
+set +e
+"$BIN" fit "$TMP/long.yaml" --out "$dir" --quiet --epochs 100000 >/dev/null 2>"$TMP/err" &
+pid=$!
+for _ in $(seq 100); do [ -f "$dir/checkpoint.json" ] && break; sleep 0.05; done
+kill -INT "$pid"; kill -INT "$pid"
+wait "$pid"
+CODE=$?
+set -e
+ERR=$(cat "$TMP/err")
+expect_code "second SIGINT" 130
+expect_no_stack "second SIGINT"
+if jq -e .format "$dir/checkpoint.json" >/dev/null 2>&1; then ok; else fail "second SIGINT: checkpoint.json is not whole"; fi
+if ls "$dir"/.*-* >/dev/null 2>&1; then echo "note: a temporary file was left by the abrupt exit: $(ls -a "$dir" | grep '^\.' | grep -v '^\.\.\?$' | tr '\n' ' ')"; fi
+
+# Usage errors around --resume.
+run fit "$TMP/long.yaml" --resume "$TMP/nowhere" --quiet
+expect_code "resume without checkpoint" 2
+expect_grep "resume without checkpoint" err 'nowhere/checkpoint.json: cannot open checkpoint'
+run fit "$TMP/long.yaml" --resume "$TMP/whole" --out "$TMP/else" --quiet
+expect_code "resume with another --out" 2
+sed 's/learning_rate: 0.01/learning_rate: 0.02/' "$TMP/long.yaml" >"$TMP/other.yaml"
+run fit "$TMP/other.yaml" --resume "$TMP/whole" --quiet
+expect_code "resume with another config" 2
+expect_grep "resume with another config" err 'another config'
+
+finish

@@ -61,6 +61,7 @@ missed, 5 gradient check failed, 130/143 interrupted.`,
 	root.AddCommand(newPredictCmd(stdout, stderr))
 	root.AddCommand(newGradcheckCmd(stdout, stderr))
 	root.AddCommand(newGraphCmd(stdout, stderr))
+	root.AddCommand(newSweepCmd(stdout, stderr))
 	return root
 }
 

@@ -70,8 +70,12 @@ func flat(ms []*mat.Dense) [][]float64 {
 	return out
 }
 
-// fingerprint returns the SHA-256 of the training inputs and targets.
+// fingerprint returns the SHA-256 of the training inputs and targets,
+// computed once per run.
 func (t *trainer) fingerprint() string {
+	if t.dataSum != "" {
+		return t.dataSum
+	}
 	h := sha256.New()
 	var buf [8]byte
 	for _, d := range [][]float64{t.p.Train.X.RawMatrix().Data, t.tTrain.RawMatrix().Data} {
@@ -80,7 +84,8 @@ func (t *trainer) fingerprint() string {
 			h.Write(buf[:])
 		}
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	t.dataSum = hex.EncodeToString(h.Sum(nil))
+	return t.dataSum
 }
 
 // resumeConfig is the config text a checkpoint must match: all but the

@@ -147,6 +147,10 @@ func params(m *layers.Model) []*mat.Dense {
 	return ps
 }
 
+// checkpointInterval is the least time between two periodic checkpoints,
+// so that runs of many short epochs do not spend their time writing them.
+const checkpointInterval = 5 * time.Second
+
 // trainer is one training run in progress: everything a checkpoint must
 // hold to continue it exactly.
 type trainer struct {
@@ -178,6 +182,7 @@ type trainer struct {
 
 	prev       []*mat.Dense // the weights before the current step
 	epochStart []*mat.Dense // the weights at the end of the last whole epoch
+	dataSum    string       // the training data's fingerprint, once computed
 }
 
 func newTrainer(p *Problem) (*trainer, error) {
@@ -315,7 +320,8 @@ func (t *trainer) endEpoch() (EpochStats, bool, error) {
 // after the current step with Stopped = StopInterrupted; the model then
 // holds the weights of the last whole epoch, and the checkpoint the state
 // after the last step. With o.Checkpoint set, Fit writes a checkpoint there
-// every o.CheckpointEvery epochs and when it stops. The returned error is
+// every o.CheckpointEvery epochs, but at most once per checkpointInterval,
+// and always when it stops. The returned error is
 // for failures other than divergence, which Result.Err reports.
 func Fit(ctx context.Context, p *Problem, o FitOptions) (*Result, error) {
 	cfg := p.Config
@@ -334,6 +340,7 @@ func Fit(ctx context.Context, p *Problem, o FitOptions) (*Result, error) {
 	}
 	res := &Result{Model: t.m, Stopped: StopCompleted, Threads: runtime.GOMAXPROCS(0)}
 	started := time.Now()
+	lastSave := started
 	save := func() error {
 		if o.Checkpoint == "" {
 			return nil
@@ -373,10 +380,11 @@ epochs:
 			res.Stopped = StopEarlyStopping
 			break
 		}
-		if every := o.CheckpointEvery; every > 0 && st.Epoch%every == 0 {
+		if every := o.CheckpointEvery; every > 0 && st.Epoch%every == 0 && time.Since(lastSave) >= checkpointInterval {
 			if err := save(); err != nil {
 				return nil, err
 			}
+			lastSave = time.Now()
 		}
 	}
 	// The checkpoint keeps the state after the last step, so that a

@@ -54,7 +54,26 @@ func checkWritable(dir string) error {
 		return bad(err)
 	}
 	f.Close()
-	return os.Remove(f.Name())
+	if err := os.Remove(f.Name()); err != nil {
+		return bad(err)
+	}
+	removeStaleTemps(dir)
+	return nil
+}
+
+// runFiles are the files a run folder may hold.
+var runFiles = []string{"model.json", "metrics.csv", "loss.png", "loss.svg", "boundary.png", "fit.png", "config.yaml", "report.json", "checkpoint.json"}
+
+// removeStaleTemps removes the temporary files that WriteFileAtomic leaves
+// when the process is killed in the middle of a write (a second Ctrl-C):
+// ".NAME-RANDOM" for the run folder's files. The files themselves are whole.
+func removeStaleTemps(dir string) {
+	for _, name := range runFiles {
+		stale, _ := filepath.Glob(filepath.Join(dir, "."+name+"-*"))
+		for _, f := range stale {
+			os.Remove(f)
+		}
+	}
 }
 
 // FitConfig runs a whole fit from a config: prepare the data, check that

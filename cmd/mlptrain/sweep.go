@@ -1,0 +1,214 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/mlptrain/mlptrain/internal/config"
+	"github.com/mlptrain/mlptrain/internal/inputerr"
+	"github.com/mlptrain/mlptrain/internal/jsonnum"
+	"github.com/mlptrain/mlptrain/internal/train"
+	"github.com/spf13/cobra"
+)
+
+type sweepOptions struct {
+	cf    *configFlags
+	grids []string
+	jobs  int
+	out   string
+	json  bool
+	quiet bool
+}
+
+func newSweepCmd(stdout, stderr io.Writer) *cobra.Command {
+	o := &sweepOptions{}
+	cmd := &cobra.Command{
+		Use:   "sweep CONFIG --grid KEY=V1,V2,... [--grid ...]",
+		Short: "Train one run per point of a hyperparameter grid and pick the best by validation loss",
+		Long: `sweep chooses a hyperparameter with a validation set. It trains one run of
+CONFIG per point of the Cartesian product of the --grid flags (each KEY a
+config key as --set takes it), scores every run on its training and
+validation sets, and names the point with the lowest validation loss (the
+first of equals) as the best.
+
+Points are numbered in the order of nested loops over the grids as given: the
+first grid varies slowest. Each point is a whole fit with the same seed and
+writes its usual run folder, DIR/<index>_<key=value,...>. DIR is --out, or
+runs/<config name>-sweep; the config's output.dir is not used. DIR also gets
+sweep.csv and sweep.json (the table; sweep.json is what --json prints) and,
+when exactly one numeric key is swept, sweep.png: validation and training
+loss against that key, the best point ringed.
+
+The config must have validation data (data.validation a fraction > 0 or a
+CSV): picking by training loss would favour the most flexible model, the one
+that overfits best. The losses are those of the model each run keeps, so with
+early stopping they are the best epoch's.
+
+--jobs N trains N points at once. Each point's result does not depend on
+--jobs. train.threads sets GOMAXPROCS, which is process-wide, so with
+--jobs > 1 a positive train.threads is an error: keep --jobs 1, or set
+train.threads=0.
+
+A diverged point is recorded (stopped "diverged", losses null) and the sweep
+goes on. On Ctrl-C the running points stop after their current step
+("interrupted") and the rest are not started ("not_run"); the table and files
+record them. Exit status: 0 when at least one point finished, 2 for a bad
+config or --grid (before any training), 3 when every point diverged, 130/143
+when interrupted. Progress goes to stderr, one
+line per point (--quiet silences it); the table or, with --json, the report
+to stdout.`,
+		Example: `  mlptrain sweep configs/sine.yaml --grid train.learning_rate=0.001,0.01,0.1 --set train.epochs=200
+  mlptrain sweep configs/iris.yaml --grid train.l2=0,0.001,0.01 --grid train.batch_size=8,32 --jobs 4
+  mlptrain sweep configs/sine.yaml --grid train.seed=1,2,3 --json --quiet | jq '.points[.best].params'`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runSweep(cmd, args[0], o, stdout, stderr)
+		},
+	}
+	o.cf = addConfigFlags(cmd, map[string][2]string{
+		"epochs": {"train.epochs", "number of epochs `N` of every point (train.epochs)"},
+		"seed":   {"train.seed", "random seed `N` of every point (train.seed)"},
+	})
+	f := cmd.Flags()
+	f.StringArrayVar(&o.grids, "grid", nil, "sweep a config key over values: `KEY=V1,V2,...` (repeatable; the product is swept)")
+	f.IntVar(&o.jobs, "jobs", 1, "train `N` points at once (0: one per core)")
+	f.StringVar(&o.out, "out", "", "sweep folder `DIR` (default runs/<config name>-sweep)")
+	f.BoolVar(&o.json, "json", false, "print the JSON report instead of the table")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress on stderr")
+	return cmd
+}
+
+func runSweep(cmd *cobra.Command, path string, o *sweepOptions, stdout, stderr io.Writer) error {
+	if o.jobs < 0 {
+		return usagef("--jobs %d: want a number of points to train at once, ≥ 1 (or 0 for one per core)", o.jobs)
+	}
+	if f := cmd.Flags().Lookup("out"); f.Changed && strings.TrimSpace(o.out) == "" {
+		return usagef("--out: want a folder")
+	}
+	ov, err := o.cf.overrides(cmd)
+	if err != nil {
+		return err
+	}
+	for _, x := range ov {
+		if x.Key == "output.dir" {
+			return usageError{err: &inputerr.Error{Key: x.Source, Err: fmt.Errorf("output.dir is set per point by the sweep"), Hint: "use --out DIR for the sweep's folder"}}
+		}
+	}
+	grids, err := train.ParseGrids(o.grids, ov)
+	if err != nil {
+		return usageError{err: err}
+	}
+	load := func(ov []config.Override) (*config.Config, error) { return config.Load(path, ov) }
+	sw, err := train.PlanSweep(load, ov, grids, o.out)
+	if err != nil {
+		return err
+	}
+
+	jobs, err := sw.Jobs(o.jobs)
+	if err != nil {
+		return err
+	}
+	so := train.SweepOptions{Jobs: jobs}
+	if !o.quiet {
+		fmt.Fprintf(stderr, "sweep of %s over %s: %d points, %s → %s\n", path, strings.Join(sw.Keys, ", "), len(sw.Points), jobsText(jobs), sw.Dir)
+		warned := map[string]bool{}
+		so.Done = func(r *train.SweepResult, finished, total int) {
+			for _, w := range r.Warnings {
+				if !warned[w] {
+					warned[w] = true
+					fmt.Fprintf(stderr, "mlptrain: warning: %s\n", w)
+				}
+			}
+			fmt.Fprintf(stderr, "[%d/%d] #%d %s: %s\n", finished, total, r.Index, r.Params, pointOutcome(r))
+		}
+	}
+	rep, err := sw.Run(cmd.Context(), so)
+	if rep == nil {
+		return err
+	}
+	if o.json {
+		if werr := train.WriteJSON(stdout, rep); werr != nil {
+			return werr
+		}
+	} else {
+		printSweepTable(stdout, rep)
+	}
+	return err
+}
+
+// jobsText says how many points train at once.
+func jobsText(jobs int) string {
+	if jobs == 1 {
+		return "one at a time"
+	}
+	return strconv.Itoa(jobs) + " at a time"
+}
+
+// pointOutcome is a progress line's account of a finished point.
+func pointOutcome(r *train.SweepResult) string {
+	s := fmt.Sprintf("%s after %d epochs in %.1fs", r.Stopped, r.EpochsRun, r.Seconds)
+	if r.Finished() {
+		s += "  train_loss " + fmtMetric(float64(r.TrainLoss)) + "  val_loss " + fmtMetric(float64(r.ValLoss))
+		if r.ValAccuracy != nil {
+			s += "  val_accuracy " + fmtMetric(float64(*r.ValAccuracy))
+		}
+	}
+	return s
+}
+
+// printSweepTable prints the sweep's table, the best point and the files.
+func printSweepTable(w io.Writer, rep *train.SweepReport) {
+	var tb bytes.Buffer
+	tw := tabwriter.NewWriter(&tb, 0, 0, 2, ' ', 0)
+	head := append([]string{"#"}, rep.Keys...)
+	head = append(head, "stopped", "epochs", "train_loss", "val_loss")
+	if rep.Classes {
+		head = append(head, "train_acc", "val_acc")
+	}
+	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
+	opt := func(f *jsonnum.Float) string {
+		if f == nil {
+			return "-"
+		}
+		return fmtMetric(float64(*f))
+	}
+	for _, p := range rep.Points {
+		row := []string{strconv.Itoa(p.Index)}
+		for _, pa := range p.Params {
+			row = append(row, pa.Text)
+		}
+		row = append(row, p.Stopped, strconv.Itoa(p.EpochsRun), lossText(p.TrainLoss), lossText(p.ValLoss))
+		if rep.Classes {
+			row = append(row, opt(p.TrainAccuracy), opt(p.ValAccuracy))
+		}
+		mark := ""
+		if rep.Best != nil && *rep.Best == p.Index {
+			mark = "<- best"
+		}
+		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t"+mark)
+	}
+	tw.Flush()
+	for line := range strings.Lines(tb.String()) {
+		fmt.Fprintln(w, strings.TrimRight(line, " \n"))
+	}
+	if rep.Best != nil {
+		b := rep.Points[*rep.Best]
+		fmt.Fprintf(w, "best by validation loss: #%d %s (val_loss %s)\n", b.Index, b.Params, lossText(b.ValLoss))
+	} else {
+		fmt.Fprintln(w, "best by validation loss: none (no point finished)")
+	}
+	fmt.Fprintf(w, "sweep folder: %s\n", rep.Dir)
+}
+
+// lossText formats a loss, or "-" when it is missing.
+func lossText(v jsonnum.Float) string {
+	if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+		return "-"
+	}
+	return fmtMetric(float64(v))
+}

@@ -1,0 +1,689 @@
+package train
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mlptrain/mlptrain/internal/config"
+	"github.com/mlptrain/mlptrain/internal/inputerr"
+	"github.com/mlptrain/mlptrain/internal/jsonnum"
+)
+
+// MaxSweepPoints is the largest number of points a sweep may have.
+const MaxSweepPoints = 10_000
+
+// StopNotRun is the state of a sweep point that an interruption kept from
+// starting, beside a fit's Stopped values.
+const StopNotRun = "not_run"
+
+// SweepBy names the measure by which a sweep picks its best point.
+const SweepBy = "val_loss"
+
+// Grid is one swept key with its values, as --grid KEY=V1,V2,... gives
+// them. Values are kept as text; config loading parses them by the key's
+// type.
+type Grid struct {
+	Key    string
+	Values []string
+}
+
+// gridError is a malformed --grid.
+func gridError(spec, hint, format string, args ...any) error {
+	return &inputerr.Error{Key: "--grid " + spec, Err: fmt.Errorf(format, args...), Hint: hint}
+}
+
+// ParseGrid parses one --grid KEY=V1,V2,... Space around the key and the
+// values is dropped. It returns an *inputerr.Error naming the flag when
+// there is no "=", the key is empty, a value is empty, or a value is given
+// twice.
+func ParseGrid(spec string) (Grid, error) {
+	k, vs, ok := strings.Cut(spec, "=")
+	k = strings.TrimSpace(k)
+	const example = "write KEY=V1,V2,..., e.g. --grid train.learning_rate=0.001,0.01,0.1"
+	if !ok || k == "" {
+		return Grid{}, gridError(spec, example, "want KEY=V1,V2,...")
+	}
+	if strings.TrimSpace(vs) == "" {
+		return Grid{}, gridError(spec, example, "no values for %s", k)
+	}
+	g := Grid{Key: k}
+	seen := map[string]bool{}
+	for v := range strings.SplitSeq(vs, ",") {
+		v = strings.TrimSpace(v)
+		switch {
+		case v == "":
+			return Grid{}, gridError(spec, "separate values with single commas, as in 1,3,9", "empty value in the list of %s", k)
+		case seen[v]:
+			return Grid{}, gridError(spec, "give each value once", "value %q is given twice", v)
+		}
+		seen[v] = true
+		g.Values = append(g.Values, v)
+	}
+	return g, nil
+}
+
+// ParseGrids parses every --grid and checks the keys: none may be given by
+// two grids, by one of fixed (the keys that other flags such as --set
+// set), be output.dir (each point has its own folder), or be a list
+// (data.target, data.features), whose own commas would be ambiguous. It
+// does not check that a key exists or that its values fit; loading the
+// config does. Errors are *inputerr.Error values naming the flag.
+func ParseGrids(specs []string, fixed []config.Override) ([]Grid, error) {
+	var grids []Grid
+	byKey := map[string]string{}
+	for _, o := range fixed {
+		byKey[o.Key] = o.Source
+		if byKey[o.Key] == "" {
+			byKey[o.Key] = "--set " + o.Key
+		}
+	}
+	for _, spec := range specs {
+		g, err := ParseGrid(spec)
+		if err != nil {
+			return nil, err
+		}
+		if prev, dup := byKey[g.Key]; dup {
+			return nil, gridError(spec, "sweep a key or fix it, not both", "%s is also given by %s", g.Key, prev)
+		}
+		byKey[g.Key] = "--grid " + spec
+		if g.Key == "output.dir" {
+			return nil, gridError(spec, "use --out DIR for the sweep's folder", "output.dir cannot be swept: each point has its own run folder under the sweep's folder")
+		}
+		if v, ok := configField(&config.Config{}, g.Key); ok && v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.String {
+			return nil, gridError(spec, "sweep it by writing one config per choice", "%s is a list, whose comma-separated values --grid cannot tell apart", g.Key)
+		}
+		grids = append(grids, g)
+	}
+	if len(grids) == 0 {
+		return nil, &inputerr.Error{Key: "--grid", Err: errors.New("no grid to sweep"), Hint: "give at least one --grid KEY=V1,V2,..."}
+	}
+	return grids, nil
+}
+
+// Product returns the points of the grids' Cartesian product, each as one
+// value per grid, in the order of nested loops over the grids as given:
+// the first grid's key varies slowest, the last one's fastest. With no
+// grids it returns one empty point.
+func Product(grids []Grid) [][]string {
+	points := [][]string{{}}
+	for _, g := range grids {
+		next := make([][]string, 0, len(points)*len(g.Values))
+		for _, p := range points {
+			for _, v := range g.Values {
+				next = append(next, append(p[:len(p):len(p)], v))
+			}
+		}
+		points = next
+	}
+	return points
+}
+
+// Param is one key's value at a sweep point: as the user wrote it, and as
+// the config holds it (a float64, int, uint64 or string).
+type Param struct {
+	Key   string
+	Text  string
+	Value any
+}
+
+// Params are a point's values in the order of the grids. They encode as
+// a JSON object in that order, numbers as numbers.
+type Params []Param
+
+// MarshalJSON encodes ps as an object in order.
+func (ps Params) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, p := range ps {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, err := json.Marshal(p.Key)
+		if err != nil {
+			return nil, err
+		}
+		v, err := json.Marshal(p.Value)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// String returns "key=value,key=value" with the values as written.
+func (ps Params) String() string {
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		parts[i] = p.Key + "=" + p.Text
+	}
+	return strings.Join(parts, ",")
+}
+
+// SweepPoint is one planned run of a sweep.
+type SweepPoint struct {
+	Index  int
+	Params Params
+	Dir    string // the run folder, under the sweep's folder
+	Config *config.Config
+}
+
+// Sweep is a planned sweep: one resolved config per point of the grids'
+// product, each writing its run folder under Dir.
+type Sweep struct {
+	File   string // the config file, for the report
+	Name   string // the config's name, for titles
+	Dir    string
+	Keys   []string
+	Points []SweepPoint
+}
+
+// Loader resolves the config with the given overrides, as config.Load
+// does for a config file.
+type Loader func(overrides []config.Override) (*config.Config, error)
+
+// DefaultSweepDir returns the sweep folder used when none is given:
+// runs/<config name>-sweep.
+func DefaultSweepDir(cfg *config.Config) string {
+	return filepath.Join("runs", cfg.Name+"-sweep")
+}
+
+// PlanSweep resolves one config per point of the grids' product: load with
+// the overrides, then the point's values, then output.dir set to the
+// point's folder dir/<index>_<key=value,...>. Every value is first loaded
+// on its own, so that a bad key or value is reported naming its --grid
+// flag. Every point must have validation data, since the sweep picks its
+// best point by validation loss. Errors are *inputerr.Error values; no
+// training happens here.
+func PlanSweep(load Loader, overrides []config.Override, grids []Grid, dir string) (*Sweep, error) {
+	n := 1
+	for _, g := range grids {
+		n *= len(g.Values)
+		if n > MaxSweepPoints {
+			return nil, &inputerr.Error{Key: "--grid", Err: fmt.Errorf("the grids have more than %d points", MaxSweepPoints), Hint: "sweep fewer values at a time"}
+		}
+	}
+	base, err := load(overrides)
+	if err != nil {
+		return nil, err
+	}
+	if dir == "" {
+		dir = DefaultSweepDir(base)
+	}
+	s := &Sweep{File: base.File, Name: base.Name, Dir: dir}
+	for _, g := range grids {
+		s.Keys = append(s.Keys, g.Key)
+		for _, v := range g.Values {
+			ov := append(overrides[:len(overrides):len(overrides)], config.Override{Key: g.Key, Value: v, Source: "--grid"})
+			if _, err := load(ov); err != nil {
+				return nil, renameGridFlag(err, "--grid "+g.Key+"="+v)
+			}
+		}
+	}
+	width := len(strconv.Itoa(n - 1))
+	for i, values := range Product(grids) {
+		ov := overrides[:len(overrides):len(overrides)]
+		ps := make(Params, len(values))
+		for j, v := range values {
+			ps[j] = Param{Key: grids[j].Key, Text: v}
+			ov = append(ov, config.Override{Key: grids[j].Key, Value: v, Source: "--grid"})
+		}
+		pdir := filepath.Join(dir, fmt.Sprintf("%0*d_%s", width, i, sanitize(ps.String())))
+		ov = append(ov, config.Override{Key: "output.dir", Value: pdir, Source: "--out"})
+		cfg, err := load(ov)
+		if err != nil {
+			return nil, renameGridFlag(err, "--grid point "+ps.String())
+		}
+		if err := needValidation(cfg, ps); err != nil {
+			return nil, err
+		}
+		for j := range ps {
+			if v, ok := configField(cfg, ps[j].Key); ok {
+				ps[j].Value = v.Interface()
+			} else {
+				ps[j].Value = ps[j].Text
+			}
+		}
+		s.Points = append(s.Points, SweepPoint{Index: i, Params: ps, Dir: pdir, Config: cfg})
+	}
+	return s, nil
+}
+
+// renameGridFlag replaces the flag name "--grid" in an input error with
+// the fuller name, such as "--grid train.epochs=ten".
+func renameGridFlag(err error, name string) error {
+	var ie *inputerr.Error
+	if errors.As(err, &ie) && ie.Key == "--grid" {
+		c := *ie
+		c.Key = name
+		return &c
+	}
+	return err
+}
+
+// needValidation returns an error unless cfg has validation data.
+func needValidation(cfg *config.Config, ps Params) error {
+	d := cfg.Data
+	frac, isFrac := d.ValidationFraction()
+	if (isFrac && frac > 0) || (!isFrac && d.Validation != "") {
+		return nil
+	}
+	what := "the config has no validation data (data.validation is " + strconv.Quote(d.Validation) + ")"
+	for _, p := range ps {
+		if p.Key == "data.validation" {
+			what = "point " + ps.String() + " has no validation data"
+		}
+	}
+	return &inputerr.Error{File: cfg.File, Key: "data.validation",
+		Err:  fmt.Errorf("a sweep picks its best point by validation loss, but %s; picking by training loss would reward the most flexible model, which overfits best", what),
+		Hint: "hold out a fraction, e.g. --set data.validation=0.2, or name a validation CSV"}
+}
+
+// sanitize keeps s usable as a folder name on any system: letters, digits
+// and . _ - = , + are kept, anything else becomes _, and it is cut to 100
+// bytes.
+func sanitize(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("._-=,+", c) >= 0
+		if !ok {
+			b[i] = '_'
+		}
+	}
+	if len(b) > 100 {
+		b = b[:100]
+	}
+	return string(b)
+}
+
+// configField returns the field of cfg that the dotted key names, by the
+// YAML tags of config.Config, and whether there is one.
+func configField(cfg *config.Config, key string) (reflect.Value, bool) {
+	v := reflect.ValueOf(cfg).Elem()
+	for name := range strings.SplitSeq(key, ".") {
+		if v.Kind() != reflect.Struct {
+			return reflect.Value{}, false
+		}
+		t, found := v.Type(), false
+		for i := range t.NumField() {
+			f := t.Field(i)
+			tag, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			if f.IsExported() && tag == name {
+				v, found = v.Field(i), true
+				break
+			}
+		}
+		if !found {
+			return reflect.Value{}, false
+		}
+	}
+	return v, true
+}
+
+// isNumber reports whether v is an int, uint or float.
+func isNumber(v any) bool {
+	switch reflect.ValueOf(v).Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		return true
+	}
+	return false
+}
+
+// toFloat returns the number v as a float64.
+func toFloat(v any) float64 {
+	r := reflect.ValueOf(v)
+	switch {
+	case r.CanInt():
+		return float64(r.Int())
+	case r.CanUint():
+		return float64(r.Uint())
+	case r.CanFloat():
+		return r.Float()
+	}
+	return math.NaN()
+}
+
+// SweepResult is the outcome of one sweep point, as sweep.json records it.
+// Losses and accuracies are those of the model the point's model.json
+// holds, scored on the training and validation sets; they are null unless
+// the point finished (completed or stopped early). The accuracies are
+// present for classification only.
+type SweepResult struct {
+	Index         int            `json:"index"`
+	Params        Params         `json:"params"`
+	Dir           string         `json:"dir"`
+	TrainLoss     jsonnum.Float  `json:"train_loss"`
+	ValLoss       jsonnum.Float  `json:"val_loss"`
+	TrainAccuracy *jsonnum.Float `json:"train_accuracy,omitempty"`
+	ValAccuracy   *jsonnum.Float `json:"val_accuracy,omitempty"`
+	Stopped       string         `json:"stopped"`
+	EpochsRun     int            `json:"epochs_run"`
+	BestEpoch     int            `json:"best_epoch"`
+
+	// Seconds is the point's wall time, for progress only: sweep.json
+	// leaves it out so that it is the same for any --jobs.
+	Seconds float64 `json:"-"`
+	// Err is the divergence error of a diverged point.
+	Err error `json:"-"`
+	// Warnings are the point's data warnings, for stderr.
+	Warnings []string `json:"-"`
+}
+
+// Finished reports whether the point trained to the end or stopped early,
+// so that its losses count.
+func (r *SweepResult) Finished() bool {
+	return r.Stopped == StopCompleted || r.Stopped == StopEarlyStopping
+}
+
+// SweepReport is sweep.json, and what sweep --json prints. Best is the
+// index of the finished point with the lowest validation loss (the first
+// of equals), or null when no point finished.
+type SweepReport struct {
+	Schema  int           `json:"schema"`
+	Config  string        `json:"config"`
+	Dir     string        `json:"dir"`
+	Keys    []string      `json:"keys"`
+	Points  []SweepResult `json:"points"`
+	Best    *int          `json:"best"`
+	By      string        `json:"by"`
+	Classes bool          `json:"-"` // whether the points are classifiers
+}
+
+// BestPoint returns the index of the finished point with the lowest finite
+// validation loss, the first one of equals, or -1 when there is none.
+func BestPoint(points []SweepResult) int {
+	best := -1
+	for i := range points {
+		p := &points[i]
+		v := float64(p.ValLoss)
+		if !p.Finished() || math.IsNaN(v) || math.IsInf(v, 0) {
+			continue
+		}
+		if best < 0 || v < float64(points[best].ValLoss) {
+			best = i
+		}
+	}
+	return best
+}
+
+// SweepOptions control Run.
+type SweepOptions struct {
+	// Jobs is the number of points trained at once; 0 means GOMAXPROCS.
+	Jobs int
+	// Started, if not nil, is called when a point starts training, and
+	// Done when it has finished, with the number finished so far. Calls
+	// come from one goroutine at a time.
+	Started func(p *SweepPoint)
+	Done    func(r *SweepResult, finished, total int)
+}
+
+// SweepDivergedError says that every point of a sweep diverged.
+type SweepDivergedError struct{ Points int }
+
+func (e *SweepDivergedError) Error() string {
+	return fmt.Sprintf("all %d points of the sweep diverged (training diverged at every point); sweep.json records them (hint: try smaller learning rates)", e.Points)
+}
+
+// Unwrap returns ErrDiverged.
+func (e *SweepDivergedError) Unwrap() error { return ErrDiverged }
+
+// Run trains every point, o.Jobs at a time, and writes sweep.csv,
+// sweep.json and, when exactly one numeric key is swept, sweep.png into
+// the sweep's folder. Each point is a whole fit (FitConfig) with its own
+// config, seed and data, sharing nothing with the others, so its results
+// do not depend on Jobs.
+//
+// A diverged point is recorded with null losses and does not stop the
+// sweep; if every point diverges, Run returns the report with a
+// *SweepDivergedError. Cancelling ctx stops the running points after their
+// current step (recorded as interrupted) and starts no more (not_run);
+// Run then writes the files and returns the report with ctx's cause. Any
+// other failure of a point stops the sweep and is returned without a
+// report. With Jobs > 1, a point whose train.threads is positive is an
+// error: it would set GOMAXPROCS, which is process-wide, under the other
+// points' feet.
+func (s *Sweep) Run(ctx context.Context, o SweepOptions) (*SweepReport, error) {
+	jobs, err := s.Jobs(o.Jobs)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkWritable(s.Dir); err != nil {
+		return nil, err
+	}
+
+	results := make([]SweepResult, len(s.Points))
+	for i, p := range s.Points {
+		results[i] = SweepResult{Index: p.Index, Params: p.Params, Dir: p.Dir, Stopped: StopNotRun,
+			TrainLoss: jsonnum.Float(math.NaN()), ValLoss: jsonnum.Float(math.NaN())}
+	}
+	runCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var (
+		mu       sync.Mutex
+		fatal    error
+		finished int
+		wg       sync.WaitGroup
+	)
+	next := make(chan int)
+	for range jobs {
+		wg.Go(func() {
+			for i := range next {
+				p := &s.Points[i]
+				mu.Lock()
+				if o.Started != nil {
+					o.Started(p)
+				}
+				mu.Unlock()
+				r, err := runPoint(runCtx, p)
+				mu.Lock()
+				if err != nil {
+					if fatal == nil {
+						fatal = fmt.Errorf("sweep point %s: %w", p.Params, err)
+						cancel(fatal)
+					}
+				} else {
+					results[i] = *r
+					finished++
+					if o.Done != nil {
+						o.Done(&results[i], finished, len(s.Points))
+					}
+				}
+				mu.Unlock()
+			}
+		})
+	}
+dispatch:
+	for i := range s.Points {
+		if runCtx.Err() != nil {
+			break
+		}
+		select {
+		case next <- i:
+		case <-runCtx.Done():
+			break dispatch
+		}
+	}
+	close(next)
+	wg.Wait()
+	if fatal != nil {
+		return nil, fatal
+	}
+
+	rep := &SweepReport{Schema: 1, Config: s.File, Dir: s.Dir, Keys: s.Keys, Points: results, By: SweepBy}
+	if len(s.Points) > 0 {
+		rep.Classes = Classify(s.Points[0].Config.Model.Loss)
+	}
+	if b := BestPoint(results); b >= 0 {
+		rep.Best = &results[b].Index
+	}
+	if err := s.write(rep); err != nil {
+		return nil, err
+	}
+	if ctx.Err() != nil {
+		return rep, context.Cause(ctx)
+	}
+	if rep.Best == nil {
+		return rep, &SweepDivergedError{Points: len(results)}
+	}
+	return rep, nil
+}
+
+// Jobs returns the number of points that Run trains at once for the
+// option jobs (0 means GOMAXPROCS), at most the number of points. When that
+// is more than one, a point with a positive train.threads is an error, an
+// *inputerr.Error naming --jobs: Fit would set GOMAXPROCS, which is
+// process-wide, under the other points' feet.
+func (s *Sweep) Jobs(jobs int) (int, error) {
+	if jobs <= 0 {
+		jobs = runtime.GOMAXPROCS(0)
+	}
+	jobs = max(1, min(jobs, len(s.Points)))
+	if jobs == 1 {
+		return 1, nil
+	}
+	for _, p := range s.Points {
+		if th := p.Config.Train.Threads; th > 0 {
+			return 0, &inputerr.Error{Key: "--jobs",
+				Err:  fmt.Errorf("train.threads is %d, which sets GOMAXPROCS for the whole process, so %d points training at once would change it under each other", th, jobs),
+				Hint: "use --jobs 1 to keep train.threads, or --set train.threads=0 and let --jobs bound the parallelism"}
+		}
+	}
+	return jobs, nil
+}
+
+// runPoint trains one point. It returns an error only for failures other
+// than divergence and interruption.
+func runPoint(ctx context.Context, p *SweepPoint) (*SweepResult, error) {
+	r := &SweepResult{Index: p.Index, Params: p.Params, Dir: p.Dir,
+		TrainLoss: jsonnum.Float(math.NaN()), ValLoss: jsonnum.Float(math.NaN())}
+	classify := Classify(p.Config.Model.Loss)
+	if classify {
+		r.TrainAccuracy, r.ValAccuracy = jsonnum.Ptr(math.NaN()), jsonnum.Ptr(math.NaN())
+	}
+	start := time.Now()
+	run, err := FitConfig(ctx, p.Config, FitOptions{})
+	r.Seconds = time.Since(start).Seconds()
+	if run == nil {
+		if err == nil {
+			err = errors.New("no result")
+		}
+		return nil, err
+	}
+	if err != nil && !IsDiverged(err) {
+		return nil, err
+	}
+	rep := run.Report
+	r.Stopped, r.EpochsRun, r.BestEpoch, r.Err, r.Warnings = rep.Stopped, rep.EpochsRun, rep.BestEpoch, err, run.Problem.Warnings
+	if !r.Finished() {
+		return r, nil
+	}
+	r.TrainLoss = rep.Train.Loss
+	if rep.Train.Accuracy != nil {
+		r.TrainAccuracy = rep.Train.Accuracy
+	}
+	if rep.Validation != nil {
+		r.ValLoss = rep.Validation.Loss
+		if rep.Validation.Accuracy != nil {
+			r.ValAccuracy = rep.Validation.Accuracy
+		}
+	}
+	return r, nil
+}
+
+// write writes sweep.json, sweep.csv and, for one numeric key, sweep.png.
+func (s *Sweep) write(rep *SweepReport) error {
+	if err := WriteFileAtomic(filepath.Join(s.Dir, "sweep.json"), func(w io.Writer) error { return WriteJSON(w, rep) }); err != nil {
+		return err
+	}
+	if err := WriteFileAtomic(filepath.Join(s.Dir, "sweep.csv"), func(w io.Writer) error { return WriteSweepCSV(w, rep) }); err != nil {
+		return err
+	}
+	png := filepath.Join(s.Dir, "sweep.png")
+	if len(rep.Keys) != 1 || len(rep.Points) == 0 || !isNumber(rep.Points[0].Params[0].Value) {
+		// No plot; drop one left by an earlier sweep into this folder.
+		if err := os.Remove(png); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		return nil
+	}
+	n := len(rep.Points)
+	xs, tr, va := make([]float64, n), make([]float64, n), make([]float64, n)
+	for i, p := range rep.Points {
+		xs[i], tr[i], va[i] = toFloat(p.Params[0].Value), float64(p.TrainLoss), float64(p.ValLoss)
+	}
+	best := -1
+	if rep.Best != nil {
+		best = *rep.Best
+	}
+	missing := "diverged (no loss)"
+	for _, p := range rep.Points {
+		if p.Stopped == StopInterrupted || p.Stopped == StopNotRun {
+			missing = "diverged or not finished (no loss)"
+		}
+	}
+	return PlotSweep(png, s.Name+" — loss against "+rep.Keys[0], rep.Keys[0], xs, tr, va, best, missing)
+}
+
+// WriteSweepCSV writes the sweep's table as CSV: index, one column per
+// key, stopped, epochs_run, best_epoch, train_loss, val_loss,
+// train_accuracy, val_accuracy (empty for regression and where there is
+// no value), best (1 for the best point, else 0) and dir.
+func WriteSweepCSV(w io.Writer, rep *SweepReport) error {
+	cw := csv.NewWriter(w)
+	header := append([]string{"index"}, rep.Keys...)
+	header = append(header, "stopped", "epochs_run", "best_epoch", "train_loss", "val_loss", "train_accuracy", "val_accuracy", "best", "dir")
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	opt := func(f *jsonnum.Float) string {
+		if f == nil {
+			return ""
+		}
+		return cell(float64(*f))
+	}
+	for _, p := range rep.Points {
+		row := []string{strconv.Itoa(p.Index)}
+		for _, pa := range p.Params {
+			row = append(row, pa.Text)
+		}
+		best := "0"
+		if rep.Best != nil && *rep.Best == p.Index {
+			best = "1"
+		}
+		row = append(row, p.Stopped, strconv.Itoa(p.EpochsRun), strconv.Itoa(p.BestEpoch),
+			finiteCell(float64(p.TrainLoss)), finiteCell(float64(p.ValLoss)), opt(p.TrainAccuracy), opt(p.ValAccuracy), best, p.Dir)
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// finiteCell is cell, but also empty for ±Inf.
+func finiteCell(v float64) string {
+	if math.IsInf(v, 0) {
+		return ""
+	}
+	return cell(v)
+}

@@ -1,0 +1,515 @@
+package train
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/mlptrain/mlptrain/internal/config"
+	"github.com/mlptrain/mlptrain/internal/inputerr"
+	"github.com/mlptrain/mlptrain/internal/jsonnum"
+)
+
+func TestParseGrid(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		spec    string
+		want    Grid
+		wantErr string // a substring of the error; "" for none
+	}{
+		{"train.learning_rate=0.001,0.01,0.1", Grid{"train.learning_rate", []string{"0.001", "0.01", "0.1"}}, ""},
+		{" train.epochs = 5 , 10 ", Grid{"train.epochs", []string{"5", "10"}}, ""},
+		{"train.optimizer=adam", Grid{"train.optimizer", []string{"adam"}}, ""},
+		{"data.validation=a=b,c", Grid{"data.validation", []string{"a=b", "c"}}, ""},
+		{"train.learning_rate", Grid{}, "want KEY=V1,V2"},
+		{"=0.1,0.2", Grid{}, "want KEY=V1,V2"},
+		{"train.learning_rate=", Grid{}, "no values"},
+		{"train.learning_rate=  ", Grid{}, "no values"},
+		{"train.learning_rate=0.1,,0.2", Grid{}, "empty value"},
+		{"train.learning_rate=0.1,", Grid{}, "empty value"},
+		{"train.learning_rate=,0.1", Grid{}, "empty value"},
+		{"train.learning_rate=0.1,0.2,0.1", Grid{}, `value "0.1" is given twice`},
+	} {
+		t.Run(tc.spec, func(t *testing.T) {
+			t.Parallel()
+			g, err := ParseGrid(tc.spec)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("ParseGrid(%q) error = %v, want one containing %q", tc.spec, err, tc.wantErr)
+				}
+				var ie *inputerr.Error
+				if !errors.As(err, &ie) || !strings.HasPrefix(ie.Key, "--grid ") {
+					t.Errorf("ParseGrid(%q) error %v does not name the --grid flag", tc.spec, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("ParseGrid(%q): %v", tc.spec, err)
+			}
+			if !reflect.DeepEqual(g, tc.want) {
+				t.Errorf("ParseGrid(%q) = %+v, want %+v", tc.spec, g, tc.want)
+			}
+		})
+	}
+}
+
+func TestParseGrids(t *testing.T) {
+	t.Parallel()
+	set := func(k, v string) config.Override {
+		return config.Override{Key: k, Value: v, Source: "--set " + k + "=" + v}
+	}
+	for _, tc := range []struct {
+		name    string
+		specs   []string
+		fixed   []config.Override
+		want    []Grid
+		wantErr string
+	}{
+		{"two keys", []string{"train.learning_rate=0.1,0.2", "train.l2=0,0.01"}, []config.Override{set("train.epochs", "5")},
+			[]Grid{{"train.learning_rate", []string{"0.1", "0.2"}}, {"train.l2", []string{"0", "0.01"}}}, ""},
+		{"none", nil, nil, nil, "no grid to sweep"},
+		{"duplicate key", []string{"train.l2=0", "train.l2=0.1"}, nil, nil, "train.l2 is also given by --grid train.l2=0"},
+		{"key also given by --set", []string{"train.epochs=5,10"}, []config.Override{set("train.epochs", "3")}, nil,
+			"train.epochs is also given by --set train.epochs=3"},
+		{"key also given by a shorthand", []string{"train.epochs=5,10"}, []config.Override{{Key: "train.epochs", Value: "3", Source: "--epochs"}}, nil,
+			"also given by --epochs"},
+		{"output.dir", []string{"output.dir=a,b"}, nil, nil, "output.dir cannot be swept"},
+		{"list key", []string{"data.features=x1,x2"}, nil, nil, "data.features is a list"},
+		{"target list", []string{"data.target=y"}, nil, nil, "data.target is a list"},
+		{"syntax", []string{"train.l2"}, nil, nil, "want KEY=V1,V2"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			gs, err := ParseGrids(tc.specs, tc.fixed)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("ParseGrids(%q) error = %v, want one containing %q", tc.specs, err, tc.wantErr)
+				}
+				if !inputerr.Is(err) {
+					t.Errorf("ParseGrids(%q) error %v is not an input error", tc.specs, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("ParseGrids(%q): %v", tc.specs, err)
+			}
+			if !reflect.DeepEqual(gs, tc.want) {
+				t.Errorf("ParseGrids(%q) = %+v, want %+v", tc.specs, gs, tc.want)
+			}
+		})
+	}
+}
+
+func TestProduct(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		grids []Grid
+		want  [][]string
+	}{
+		{"none", nil, [][]string{{}}},
+		{"one", []Grid{{"a", []string{"1", "2", "3"}}}, [][]string{{"1"}, {"2"}, {"3"}}},
+		{"nested loops, first slowest", []Grid{{"a", []string{"1", "2"}}, {"b", []string{"x", "y", "z"}}},
+			[][]string{{"1", "x"}, {"1", "y"}, {"1", "z"}, {"2", "x"}, {"2", "y"}, {"2", "z"}}},
+		{"three", []Grid{{"a", []string{"1", "2"}}, {"b", []string{"x"}}, {"c", []string{"p", "q"}}},
+			[][]string{{"1", "x", "p"}, {"1", "x", "q"}, {"2", "x", "p"}, {"2", "x", "q"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got := Product(tc.grids)
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("Product(%v) = %v, want %v", tc.grids, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestBestPoint(t *testing.T) {
+	t.Parallel()
+	nan := math.NaN()
+	pt := func(stopped string, val float64) SweepResult {
+		return SweepResult{Stopped: stopped, ValLoss: jsonnum.Float(val), TrainLoss: jsonnum.Float(val / 2)}
+	}
+	for _, tc := range []struct {
+		name   string
+		points []SweepResult
+		want   int
+	}{
+		{"none", nil, -1},
+		{"lowest", []SweepResult{pt("completed", 0.3), pt("completed", 0.1), pt("completed", 0.2)}, 1},
+		{"ties go to the first", []SweepResult{pt("completed", 0.3), pt("completed", 0.1), pt("completed", 0.1)}, 1},
+		{"early stopping counts", []SweepResult{pt("completed", 0.3), pt("early_stopping", 0.2)}, 1},
+		{"diverged skipped", []SweepResult{pt("completed", 0.3), pt("diverged", 0.0)}, 0},
+		{"interrupted and not run skipped", []SweepResult{pt("interrupted", 0.1), pt(StopNotRun, 0.0), pt("completed", 0.5)}, 2},
+		{"not finite skipped", []SweepResult{pt("completed", nan), pt("completed", math.Inf(1)), pt("completed", 7)}, 2},
+		{"all diverged", []SweepResult{pt("diverged", nan), pt("diverged", nan)}, -1},
+		{"not the training loss", []SweepResult{
+			{Stopped: "completed", TrainLoss: 0.01, ValLoss: 0.5},
+			{Stopped: "completed", TrainLoss: 0.2, ValLoss: 0.3},
+		}, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if got := BestPoint(tc.points); got != tc.want {
+				t.Errorf("BestPoint = %d, want %d", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestSanitize(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ in, want string }{
+		{"train.learning_rate=0.001", "train.learning_rate=0.001"},
+		{"data.train=../x/y.csv,train.l2=1e-3", "data.train=.._x_y.csv,train.l2=1e-3"},
+		{"train.optimizer=a b:c*?", "train.optimizer=a_b_c__"},
+		{strings.Repeat("x", 150), strings.Repeat("x", 100)},
+	} {
+		if got := sanitize(tc.in); got != tc.want {
+			t.Errorf("sanitize(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// sweepTestConfig writes a small regression problem into dir and returns
+// a Loader for its config, plus extra YAML lines for train.
+func sweepTestLoader(t *testing.T, dir, trainExtra string) Loader {
+	t.Helper()
+	csvPath := writeTestFile(t, dir, "train.csv", regressionCSV(41, 40, 2, 0.3))
+	text := fmt.Sprintf(`data: {train: %s, target: y, validation: 0.25}
+model: {layers: [{units: 4, activation: tanh}, {activation: identity}], loss: squared_error}
+train: {optimizer: adam, learning_rate: 0.01, batch_size: 8, epochs: 15, seed: 3%s}
+`, q(csvPath), trainExtra)
+	path := filepath.Join(dir, "small.yaml")
+	return func(ov []config.Override) (*config.Config, error) {
+		return config.Parse([]byte(text), path, ov, noEnvironment)
+	}
+}
+
+func TestPlanSweep(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	load := sweepTestLoader(t, dir, "")
+	grids := []Grid{{"train.learning_rate", []string{"0.01", "1e-1"}}, {"train.optimizer", []string{"sgd", "adam"}}, {"train.batch_size", []string{"4"}}}
+	fixed := []config.Override{{Key: "train.epochs", Value: "7", Source: "--set train.epochs=7"}}
+	out := filepath.Join(dir, "sw")
+	s, err := PlanSweep(load, fixed, grids, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Name != "small" || s.Dir != out || !slices.Equal(s.Keys, []string{"train.learning_rate", "train.optimizer", "train.batch_size"}) {
+		t.Errorf("sweep name %q, dir %q, keys %q", s.Name, s.Dir, s.Keys)
+	}
+	wantDirs := []string{
+		"0_train.learning_rate=0.01,train.optimizer=sgd,train.batch_size=4",
+		"1_train.learning_rate=0.01,train.optimizer=adam,train.batch_size=4",
+		"2_train.learning_rate=1e-1,train.optimizer=sgd,train.batch_size=4",
+		"3_train.learning_rate=1e-1,train.optimizer=adam,train.batch_size=4",
+	}
+	if len(s.Points) != len(wantDirs) {
+		t.Fatalf("%d points, want %d", len(s.Points), len(wantDirs))
+	}
+	for i, p := range s.Points {
+		if p.Index != i || p.Dir != filepath.Join(out, wantDirs[i]) || p.Config.Output.Dir != p.Dir {
+			t.Errorf("point %d: index %d, dir %q, output.dir %q; want dir %q", i, p.Index, p.Dir, p.Config.Output.Dir, wantDirs[i])
+		}
+		if p.Config.Train.Epochs != 7 || p.Config.Train.BatchSize != 4 {
+			t.Errorf("point %d: epochs %d, batch size %d; want 7, 4", i, p.Config.Train.Epochs, p.Config.Train.BatchSize)
+		}
+	}
+	p2 := s.Points[2]
+	if p2.Config.Train.LearningRate != 0.1 || p2.Config.Train.Optimizer != "sgd" {
+		t.Errorf("point 2: learning rate %g, optimizer %q", p2.Config.Train.LearningRate, p2.Config.Train.Optimizer)
+	}
+	b, err := json.Marshal(p2.Params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"train.learning_rate":0.1,"train.optimizer":"sgd","train.batch_size":4}`; string(b) != want {
+		t.Errorf("params JSON %s, want %s", b, want)
+	}
+
+	// The default folder.
+	s, err = PlanSweep(load, nil, grids[:1], "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join("runs", "small-sweep"); s.Dir != want || !strings.HasPrefix(s.Points[0].Dir, want+string(filepath.Separator)) {
+		t.Errorf("default dir %q, point dir %q; want under %q", s.Dir, s.Points[0].Dir, want)
+	}
+}
+
+func TestPlanSweepErrors(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	load := sweepTestLoader(t, dir, "")
+	out := filepath.Join(dir, "sw")
+	for _, tc := range []struct {
+		name    string
+		fixed   []config.Override
+		grids   []Grid
+		wantKey string // the input error's Key
+		wantErr string
+	}{
+		{"unknown key", nil, []Grid{{"train.learnin_rate", []string{"0.1"}}}, "--grid train.learnin_rate=0.1", `did you mean "train.learning_rate"`},
+		{"bad value", nil, []Grid{{"train.epochs", []string{"5", "ten"}}}, "--grid train.epochs=ten", "whole number"},
+		{"out of range", nil, []Grid{{"train.learning_rate", []string{"0.1", "-1"}}}, "--grid train.learning_rate=-1", ""},
+		{"section", nil, []Grid{{"train", []string{"1"}}}, "--grid train=1", "section"},
+		{"no validation", []config.Override{{Key: "data.validation", Value: "0"}}, []Grid{{"train.epochs", []string{"5"}}}, "data.validation", "validation loss"},
+		{"no validation at a point", nil, []Grid{{"data.validation", []string{"0.25", "0"}}}, "data.validation", "point data.validation=0 has no validation data"},
+		{"bad --set", []config.Override{{Key: "train.epochs", Value: "x", Source: "--set train.epochs=x"}}, []Grid{{"train.l2", []string{"0"}}}, "--set train.epochs", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := PlanSweep(load, tc.fixed, tc.grids, out)
+			var ie *inputerr.Error
+			if !errors.As(err, &ie) {
+				t.Fatalf("PlanSweep error %v, want an *inputerr.Error", err)
+			}
+			if ie.Key != tc.wantKey || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("PlanSweep error %q (key %q), want key %q and text %q", err, ie.Key, tc.wantKey, tc.wantErr)
+			}
+		})
+	}
+	if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("PlanSweep created %s", out)
+	}
+}
+
+// readSweepJSON returns the sweep's sweep.json with the folder replaced by
+// DIR.
+func readSweepJSON(t *testing.T, dir string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "sweep.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.ReplaceAll(string(b), dir, "DIR")
+}
+
+func TestSweepRunDeterministicAcrossJobs(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	load := sweepTestLoader(t, dir, "")
+	grids := []Grid{{"train.learning_rate", []string{"0.003", "0.3"}}, {"train.l2", []string{"0", "0.01"}}}
+	var docs []string
+	var reps []*SweepReport
+	for _, jobs := range []int{1, 2, 4} {
+		out := filepath.Join(dir, fmt.Sprintf("jobs%d", jobs))
+		s, err := PlanSweep(load, nil, grids, out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mu sync.Mutex
+		var done []int
+		rep, err := s.Run(t.Context(), SweepOptions{Jobs: jobs, Done: func(r *SweepResult, finished, total int) {
+			mu.Lock()
+			defer mu.Unlock()
+			if total != 4 || finished != len(done)+1 {
+				t.Errorf("Done(%d, %d, %d) after %d calls", r.Index, finished, total, len(done))
+			}
+			done = append(done, r.Index)
+		}})
+		if err != nil {
+			t.Fatalf("jobs %d: %v", jobs, err)
+		}
+		slices.Sort(done)
+		if !slices.Equal(done, []int{0, 1, 2, 3}) {
+			t.Errorf("jobs %d: Done for points %v", jobs, done)
+		}
+		docs = append(docs, readSweepJSON(t, out))
+		reps = append(reps, rep)
+		for _, name := range []string{"sweep.csv", "sweep.json"} {
+			if _, err := os.Stat(filepath.Join(out, name)); err != nil {
+				t.Error(err)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(out, "sweep.png")); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("jobs %d: sweep.png written for two swept keys (err %v)", jobs, err)
+		}
+	}
+	for i := 1; i < len(docs); i++ {
+		if docs[i] != docs[0] {
+			t.Errorf("sweep.json differs between runs of the same sweep:\n%s\n---\n%s", docs[0], docs[i])
+		}
+		for j, p := range reps[i].Points {
+			a, err := os.ReadFile(filepath.Join(reps[0].Points[j].Dir, "model.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := os.ReadFile(filepath.Join(p.Dir, "model.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(a, b) {
+				t.Errorf("point %d: model.json differs between --jobs runs", j)
+			}
+		}
+	}
+
+	// The report: every point finished, the best is the argmin.
+	rep := reps[0]
+	if rep.Schema != 1 || rep.By != "val_loss" || rep.Best == nil || len(rep.Points) != 4 {
+		t.Fatalf("report: %+v", rep)
+	}
+	best := 0
+	for i, p := range rep.Points {
+		if p.Stopped != StopCompleted || p.EpochsRun != 15 || !finite(float64(p.ValLoss)) || !finite(float64(p.TrainLoss)) {
+			t.Errorf("point %d: %+v", i, p)
+		}
+		if p.TrainAccuracy != nil || p.ValAccuracy != nil {
+			t.Errorf("point %d: accuracies for a regression", i)
+		}
+		if p.ValLoss < rep.Points[best].ValLoss {
+			best = i
+		}
+	}
+	if *rep.Best != best {
+		t.Errorf("best %d, want %d", *rep.Best, best)
+	}
+
+	// sweep.csv agrees.
+	f, err := os.Open(filepath.Join(rep.Dir, "sweep.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantHeader := []string{"index", "train.learning_rate", "train.l2", "stopped", "epochs_run", "best_epoch", "train_loss", "val_loss", "train_accuracy", "val_accuracy", "best", "dir"}
+	if !slices.Equal(rows[0], wantHeader) || len(rows) != 5 {
+		t.Fatalf("sweep.csv header %q and %d rows", rows[0], len(rows))
+	}
+	for i, row := range rows[1:] {
+		wantBest := "0"
+		if i == best {
+			wantBest = "1"
+		}
+		if row[1] != rep.Points[i].Params[0].Text || row[10] != wantBest || row[7] != cell(float64(rep.Points[i].ValLoss)) {
+			t.Errorf("sweep.csv row %d: %q", i+1, row)
+		}
+	}
+}
+
+func TestSweepRunDiverged(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	load := sweepTestLoader(t, dir, ", l2: 0")
+	fixed := []config.Override{{Key: "train.optimizer", Value: "gd"}, {Key: "train.epochs", Value: "100"}}
+
+	// One point diverges, the sweep goes on.
+	s, err := PlanSweep(load, fixed, []Grid{{"train.learning_rate", []string{"0.01", "1e6"}}}, filepath.Join(dir, "some"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := s.Run(t.Context(), SweepOptions{Jobs: 2})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if rep.Points[1].Stopped != StopDiverged || rep.Best == nil || *rep.Best != 0 {
+		t.Fatalf("points %+v, best %v", rep.Points, rep.Best)
+	}
+	doc := readSweepJSON(t, rep.Dir)
+	var parsed struct {
+		Points []map[string]any `json:"points"`
+	}
+	if err := json.Unmarshal([]byte(doc), &parsed); err != nil {
+		t.Fatal(err)
+	}
+	if p := parsed.Points[1]; p["train_loss"] != nil || p["val_loss"] != nil || p["stopped"] != "diverged" {
+		t.Errorf("diverged point in sweep.json: %v", p)
+	}
+	if _, err := os.Stat(filepath.Join(rep.Dir, "sweep.png")); err != nil {
+		t.Errorf("sweep.png: %v", err)
+	}
+
+	// Every point diverges: the report, and an error that IsDiverged.
+	s, err = PlanSweep(load, fixed, []Grid{{"train.learning_rate", []string{"1e5", "1e6"}}}, filepath.Join(dir, "all"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err = s.Run(t.Context(), SweepOptions{Jobs: 1})
+	var de *SweepDivergedError
+	if !IsDiverged(err) || !errors.As(err, &de) || de.Points != 2 {
+		t.Fatalf("Run error %v, want a *SweepDivergedError for 2 points", err)
+	}
+	if rep == nil || rep.Best != nil {
+		t.Fatalf("report %+v, want one with no best", rep)
+	}
+	if !strings.Contains(readSweepJSON(t, rep.Dir), `"best": null`) {
+		t.Errorf("sweep.json does not say best: null")
+	}
+}
+
+func TestSweepRunInterrupted(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	load := sweepTestLoader(t, dir, "")
+	s, err := PlanSweep(load, nil, []Grid{{"train.seed", []string{"1", "2", "3"}}}, filepath.Join(dir, "sw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	rep, err := s.Run(ctx, SweepOptions{Jobs: 2})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run error %v, want context.Canceled", err)
+	}
+	if rep == nil || rep.Best != nil {
+		t.Fatalf("report %+v, want one with no best", rep)
+	}
+	for _, p := range rep.Points {
+		if p.Stopped != StopNotRun && p.Stopped != StopInterrupted {
+			t.Errorf("point %d stopped %q after cancellation", p.Index, p.Stopped)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(rep.Dir, "sweep.json")); err != nil {
+		t.Errorf("sweep.json: %v", err)
+	}
+}
+
+func TestSweepJobsThreads(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	load := sweepTestLoader(t, dir, ", threads: 2")
+	s, err := PlanSweep(load, nil, []Grid{{"train.seed", []string{"1", "2"}}}, filepath.Join(dir, "sw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		jobs, want int
+		err        bool
+	}{{1, 1, false}, {2, 0, true}, {0, 0, runtime.GOMAXPROCS(0) > 1}, {8, 0, true}} {
+		if tc.jobs == 0 && !tc.err {
+			tc.want = 1
+		}
+		got, err := s.Jobs(tc.jobs)
+		if (err != nil) != tc.err || got != tc.want {
+			t.Errorf("Jobs(%d) = %d, %v; want %d, error %v", tc.jobs, got, err, tc.want, tc.err)
+		}
+		var ie *inputerr.Error
+		if err != nil && (!errors.As(err, &ie) || ie.Key != "--jobs" || !strings.Contains(err.Error(), "train.threads")) {
+			t.Errorf("Jobs(%d) error %v, want an input error naming --jobs and train.threads", tc.jobs, err)
+		}
+	}
+	if _, err := s.Run(t.Context(), SweepOptions{Jobs: 2}); !inputerr.Is(err) {
+		t.Errorf("Run with --jobs 2 and train.threads 2: error %v, want an input error", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "sw")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Run trained or wrote despite the error")
+	}
+}

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# End-to-end tests of `mlptrain sweep`: choosing a hyperparameter with a
+# validation set. The table, the JSON report, the files, the best pick (the
+# argmin of val_loss, computed here with jq), determinism across --jobs,
+# diverged points, and bad grids. Every run writes under $TMP, never runs/.
+source "$(dirname "$0")/lib.sh"
+
+# argmin: the index of the first point with the lowest non-null val_loss.
+ARGMIN='[.points[] | select(.val_loss != null)] as $ok | ($ok | map(.val_loss) | min) as $m | [$ok[] | select(.val_loss == $m)][0].index'
+
+# ---------------------------------------------------------------------------
+# 1. The learning rate of the sine regression: JSON report and files.
+SW=$TMP/lr
+run sweep configs/sine.yaml --grid train.learning_rate=0.001,0.01,0.1 --set train.epochs=50 --out "$SW" --json --quiet
+expect_code "lr sweep" 0
+if [ -z "$ERR" ]; then ok; else fail "lr sweep --quiet: stderr not empty: $(head -c 300 <<<"$ERR")"; fi
+expect_jq "lr sweep" '.schema == 1 and .by == "val_loss" and .keys == ["train.learning_rate"] and (.points | length) == 3'
+expect_jq "lr sweep" '[.points[].params["train.learning_rate"]] == [0.001, 0.01, 0.1]'
+expect_jq "lr sweep" '[.points[].index] == [0, 1, 2]'
+expect_jq "lr sweep" 'all(.points[]; .stopped == "completed" and .epochs_run == 50 and (.train_loss | type) == "number" and (.val_loss | type) == "number")'
+expect_jq "lr sweep: regression has no accuracies" 'all(.points[]; has("val_accuracy") | not)'
+expect_jq "lr sweep: best is the argmin of val_loss" ".best == ($ARGMIN)"
+expect_jq "lr sweep: point folders" '.points[0].dir == "'"$SW"'/0_train.learning_rate=0.001" and .points[2].dir == "'"$SW"'/2_train.learning_rate=0.1"'
+expect_jq "lr sweep: no timings in the report" '[.. | objects | has("seconds")] | any | not'
+printf '%s\n' "$OUT" >"$TMP/lr.stdout"
+expect_same "sweep.json is the --json report" "$TMP/lr.stdout" "$SW/sweep.json"
+expect_file "lr sweep files" "$SW/sweep.csv" "$SW/sweep.json" "$SW/sweep.png"
+if [ "$(head -c 8 "$SW/sweep.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; then ok; else fail "sweep.png is not a PNG"; fi
+for d in "$SW"/0_* "$SW"/1_* "$SW"/2_*; do
+  expect_file "point folder $d" "$d/model.json" "$d/metrics.csv" "$d/report.json" "$d/config.yaml"
+done
+if grep -qE '^ *learning_rate: 0\.01$' "$SW/1_train.learning_rate=0.01/config.yaml"; then ok; else fail "point 1's config.yaml does not record learning_rate 0.01"; fi
+hdr=$(head -1 "$SW/sweep.csv")
+if [ "$hdr" = "index,train.learning_rate,stopped,epochs_run,best_epoch,train_loss,val_loss,train_accuracy,val_accuracy,best,dir" ]; then ok; else fail "sweep.csv header: $hdr"; fi
+best=$(jq -r .best "$SW/sweep.json")
+csvbest=$(awk -F, 'NR > 1 && $10 == 1 { print $1 }' "$SW/sweep.csv")
+if [ "$csvbest" = "$best" ] && [ "$(($(wc -l <"$SW/sweep.csv") - 1))" = 3 ]; then ok; else fail "sweep.csv: 3 rows with best $best marked, got best '$csvbest'"; fi
+# The measured outcome, for the record.
+jq -r '"lr sweep: " + ([.points[] | "\(.params["train.learning_rate"]): train \(.train_loss) val \(.val_loss)"] | join("; ")) + " → best #\(.best)"' "$SW/sweep.json" >&2
+
+# ---------------------------------------------------------------------------
+# 2. The table on stdout, progress on stderr; the same numbers in parallel.
+run sweep configs/sine.yaml --grid train.learning_rate=0.001,0.01,0.1 --set train.epochs=50 --out "$TMP/lr-par" --jobs 3
+expect_code "lr sweep table" 0
+expect_grep "table header" out '^#  train\.learning_rate  stopped +epochs +train_loss +val_loss$'
+expect_grep "table best row" out "^$best  .*<- best\$"
+if [ "$(printf '%s\n' "$OUT" | grep -c -- '<- best')" = 1 ]; then ok; else fail "table: not exactly one best row: $OUT"; fi
+expect_grep "table footer" out "^best by validation loss: #$best train\.learning_rate="
+expect_grep "table footer" out "^sweep folder: $TMP/lr-par\$"
+expect_grep "progress" err '^sweep of configs/sine\.yaml over train\.learning_rate: 3 points, 3 at a time'
+if [ "$(printf '%s\n' "$ERR" | grep -cE '^\[[123]/3\] #[012] train\.learning_rate=[0-9.]+: completed after 50 epochs')" = 3 ]; then ok; else fail "progress: want 3 point lines: $ERR"; fi
+jq -S 'del(.dir) | .points |= map(del(.dir))' "$SW/sweep.json" >"$TMP/j1"
+jq -S 'del(.dir) | .points |= map(del(.dir))' "$TMP/lr-par/sweep.json" >"$TMP/j3"
+expect_same "--jobs 1 and --jobs 3 give the same sweep.json" "$TMP/j1" "$TMP/j3"
+for i in 0 1 2; do
+  expect_same "point $i: same model.json for any --jobs" "$SW/$i"_*/model.json "$TMP/lr-par/$i"_*/model.json
+done
+
+# ---------------------------------------------------------------------------
+# 3. Two keys: the product in nested-loop order, no plot.
+run sweep configs/sine.yaml --grid train.learning_rate=0.01,0.1 --grid train.optimizer=sgd,adam --set train.epochs=10 --out "$TMP/two" --json --quiet --jobs 2
+expect_code "two keys" 0
+expect_jq "two keys" '.keys == ["train.learning_rate", "train.optimizer"]'
+expect_jq "two keys: first key slowest" '[.points[].params | "\(.["train.learning_rate"])/\(.["train.optimizer"])"] == ["0.01/sgd", "0.01/adam", "0.1/sgd", "0.1/adam"]'
+expect_jq "two keys: best is the argmin" ".best == ($ARGMIN)"
+if [ ! -e "$TMP/two/sweep.png" ]; then ok; else fail "two keys: sweep.png written"; fi
+
+# ---------------------------------------------------------------------------
+# 4. A diverged point is recorded and skipped; all diverged is exit 3.
+run sweep configs/sine.yaml --grid train.learning_rate=0.1,1e5 --set train.optimizer=gd --set train.epochs=100 --out "$TMP/div" --json --quiet
+expect_code "one point diverges" 0
+expect_jq "one point diverges" '.points[1].stopped == "diverged" and .points[1].val_loss == null and .points[1].train_loss == null'
+expect_jq "one point diverges" '.points[0].stopped == "completed" and .best == 0'
+expect_file "diverged sweep plot" "$TMP/div/sweep.png"
+run sweep configs/sine.yaml --grid train.learning_rate=1e5,1e6 --set train.optimizer=gd --set train.epochs=100 --out "$TMP/alldiv" --json
+expect_code "all points diverge" 3
+expect_jq "all points diverge" '.best == null and all(.points[]; .stopped == "diverged")'
+expect_grep "all points diverge" err 'all 2 points of the sweep diverged'
+expect_no_stack "all points diverge"
+
+# ---------------------------------------------------------------------------
+# 5. Bad grids and configs: exit 2 before any training, naming the flag.
+bad() { # NAME PATTERN ARGS...
+  local name=$1 pat=$2
+  shift 2
+  run sweep configs/sine.yaml --out "$TMP/bad" "$@"
+  expect_code "$name" 2
+  expect_grep "$name" err "$pat"
+  expect_no_stack "$name"
+  if [ ! -e "$TMP/bad" ]; then ok; else fail "$name: the sweep folder was created"; fi
+}
+bad "no grid" 'no grid to sweep'
+bad "no =" '^mlptrain: --grid train\.learning_rate: want KEY=V1,V2' --grid train.learning_rate
+bad "empty values" 'no values for train\.learning_rate' --grid train.learning_rate=
+bad "empty value" 'empty value' --grid train.learning_rate=0.1,,1
+bad "duplicate key" 'train\.l2 is also given by --grid train\.l2=0' --grid train.l2=0 --grid train.l2=0.1
+bad "key also set" 'train\.epochs is also given by --set train\.epochs=5' --grid train.epochs=1,2 --set train.epochs=5
+bad "unknown key" '^mlptrain: --grid train\.learnin_rate=0\.1: unknown key .*did you mean "train\.learning_rate"' --grid train.learnin_rate=0.1
+bad "bad value" '^mlptrain: --grid train\.epochs=ten: ' --grid train.epochs=5,ten
+bad "out of range" '^mlptrain: --grid train\.learning_rate=-1: ' --grid train.learning_rate=0.1,-1
+bad "no validation" 'by validation loss.*training loss would reward' --grid train.epochs=5 --set data.validation=0
+bad "threads with jobs" '^mlptrain: --jobs: train\.threads is 2' --grid train.epochs=5,6 --set train.threads=2 --jobs 2
+
+# ---------------------------------------------------------------------------
+# 6. The polynomial degree of the lecture's underfitting/overfitting example,
+# when its configs have landed: which degree does the validation set pick?
+poly=$(ls configs/poly*.yaml configs/*poly*.yaml 2>/dev/null | head -1 || true)
+if [ -n "$poly" ]; then
+  run sweep "$poly" --grid data.feature_map.polynomial=1,3,9 --out "$TMP/deg" --json --quiet
+  expect_code "degree sweep ($poly)" 0
+  expect_jq "degree sweep" '[.points[].params["data.feature_map.polynomial"]] == [1, 3, 9]'
+  expect_jq "degree sweep: best is the argmin" ".best == ($ARGMIN)"
+  expect_file "degree sweep plot" "$TMP/deg/sweep.png"
+  jq -r '"degree sweep ('"$poly"'): " + ([.points[] | "degree \(.params["data.feature_map.polynomial"]): train \(.train_loss) val \(.val_loss)"] | join("; ")) + " → picks degree \(.points[.best].params["data.feature_map.polynomial"])"' <<<"$OUT" >&2
+else
+  echo "degree sweep: no configs/*poly*.yaml yet, skipped" >&2
+fi
+
+finish

@@ -17,7 +17,7 @@ const (
 	MaxUnits = 1_000_000
 	// MaxParams is the largest parameter count a model may have, estimated
 	// from the layer widths alone (the input width is unknown to the config).
-	MaxParams = 1_000_000_000
+	MaxParams = 100_000_000
 	// MaxEpochs is the largest value of train.epochs.
 	MaxEpochs = 10_000_000
 	// MaxPolynomial is the largest degree of data.feature_map.polynomial.
@@ -85,6 +85,9 @@ type FeatureMap struct {
 	// Polynomial is the degree D: all monomials of the inputs up to degree
 	// D. 1 means x itself.
 	Polynomial int `yaml:"polynomial"`
+	// InteractionsOnly keeps only the products of distinct inputs, with no
+	// powers: degree 2 on (x1, x2) gives (x1, x2, x1·x2).
+	InteractionsOnly bool `yaml:"interactions_only"`
 }
 
 // Model describes the network and what it minimizes.

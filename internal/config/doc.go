@@ -33,7 +33,8 @@
 //
 // Keys lists every key that the environment and --set can set. Values
 // there are parsed strictly by the key's type: whole numbers in decimal,
-// numbers as strconv.ParseFloat reads them, and the lists data.target and
+// numbers as strconv.ParseFloat reads them, booleans as true or false (in
+// any case; not 1, 0, yes or no), and the lists data.target and
 // data.features as comma-separated names. model.layers, a list of
 // mappings, can be set only in the file.
 //

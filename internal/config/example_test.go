@@ -62,6 +62,7 @@ func ExampleConfig_YAML() {
 	//   normalize: standardize
 	//   feature_map:
 	//     polynomial: 1
+	//     interactions_only: false
 	// model:
 	//   layers:
 	//     - activation: softmax

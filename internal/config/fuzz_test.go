@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/mlptrain/mlptrain/internal/inputerr"
@@ -47,6 +48,10 @@ func FuzzLoadConfig(f *testing.F) {
 			}
 			if e.File != "" && e.File != "fuzz.yaml" {
 				t.Fatalf("error %v names file %q", err, e.File)
+			}
+			// The command line prints it as one line of stderr.
+			if s := err.Error(); strings.ContainsAny(s, "\r\n") || len(s) > 2000 {
+				t.Fatalf("message %q is not one short line", s)
 			}
 			return
 		}

@@ -9,7 +9,10 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/mlptrain/mlptrain/internal/inputerr"
@@ -47,7 +50,7 @@ type Override struct {
 func (o Override) flag() string {
 	s := strings.TrimSpace(o.Source)
 	if s == "" || strings.HasPrefix(s, "--set") || strings.HasPrefix(s, "-set") {
-		return "--set " + o.Key
+		return "--set " + keyName(o.Key)
 	}
 	if i := strings.IndexAny(s, "= "); i >= 0 {
 		s = s[:i]
@@ -57,10 +60,14 @@ func (o Override) flag() string {
 
 // source returns how the user gave o, for messages about two flags.
 func (o Override) source() string {
-	if o.Source != "" {
-		return o.Source
+	s := o.Source
+	if s == "" {
+		s = "--set " + o.Key + "=" + o.Value
 	}
-	return "--set " + o.Key + "=" + o.Value
+	if !printable(s) {
+		return quote(s)
+	}
+	return s
 }
 
 // originKind says which layer gave a key its value.
@@ -115,10 +122,17 @@ func fileError(path string, err error) error {
 	if errors.As(err, &pe) {
 		err = pe.Err
 	}
+	hint := "check the path; a relative path is relative to the current directory"
+	switch {
+	case errors.Is(err, fs.ErrPermission):
+		hint = "check the file's permissions"
+	case errors.Is(err, syscall.EISDIR):
+		hint = "check the path: give a YAML config file, such as configs/iris.yaml"
+	}
 	return &inputerr.Error{
 		File: path,
 		Err:  fmt.Errorf("cannot read config: %w", err),
-		Hint: "check the path; a relative path is relative to the current directory",
+		Hint: hint,
 	}
 }
 
@@ -280,7 +294,7 @@ func (l *loader) section(n *yaml.Node, f *field, key string, explicit map[string
 			return l.errAt(k, key, "write keys as plain names", "expected a key, got %s", describeNode(k))
 		}
 		name := k.Value
-		full := join(key, name)
+		full := join(key, keyName(name))
 		if first, dup := seen[name]; dup {
 			return l.errAt(k, full, "give each key once", "duplicate key, first given at line %d", first.Line)
 		}
@@ -426,6 +440,11 @@ func (l *loader) scalar(n *yaml.Node, f *field, key string) error {
 	case kindFloat:
 		var x float64
 		if (tag != "!!int" && tag != "!!float") || n.Decode(&x) != nil {
+			return wrong()
+		}
+	case kindBool:
+		var b bool
+		if tag != "!!bool" || n.Decode(&b) != nil {
 			return wrong()
 		}
 	}
@@ -611,6 +630,23 @@ func join(key, name string) string {
 	return key + "." + name
 }
 
+// keyName returns a key's name as messages show it in a dotted key: as
+// written if it is short and printable, else quoted and shortened, so that
+// an unknown key holding a newline or thousands of characters keeps the
+// message on one line. Every known name is plain.
+func keyName(name string) string {
+	if name != "" && utf8.RuneCountInString(name) <= 40 && printable(name) {
+		return name
+	}
+	return quote(name)
+}
+
+// printable reports whether s holds only printable characters: no line
+// breaks or other controls.
+func printable(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool { return !unicode.IsPrint(r) })
+}
+
 // lastName returns the last name of a dotted key.
 func lastName(key string) string {
 	return key[strings.LastIndex(key, ".")+1:]
@@ -648,6 +684,13 @@ func describeNode(n *yaml.Node) string {
 	case tag == "!!str":
 		return quote(n.Value)
 	case !strings.HasPrefix(tag, "!!"):
+		// A tag may hold anything, %0A included, and be of any length.
+		if r := []rune(tag); len(r) > 40 {
+			tag = string(r[:40]) + "..."
+		}
+		if !printable(tag) {
+			tag = strconv.Quote(tag)
+		}
 		return tag + " " + quote(n.Value)
 	}
 	v := n.Value

@@ -62,6 +62,10 @@ func TestParseFileErrors(t *testing.T) {
 			want{"c.yaml", 5, 18, "train.learning_rate", `expected a number, got "fast"`, "such as 0.05"}},
 		{"boolean for a number", base + "train:\n  momentum: true\n",
 			want{"c.yaml", 5, 13, "train.momentum", "expected a number, got true", "such as 0.9"}},
+		{"word for a boolean", "data: {train: a.csv, target: y, feature_map: {interactions_only: yes}}\n",
+			want{"c.yaml", 1, 66, "data.feature_map.interactions_only", `expected true or false, got "yes"`, "write true or false"}},
+		{"number for a boolean", "data: {train: a.csv, target: y, feature_map: {interactions_only: 1}}\n",
+			want{"c.yaml", 1, 66, "data.feature_map.interactions_only", "expected true or false, got 1", "write true or false"}},
 		{"custom tag", base + "train:\n  epochs: !big 3\n",
 			want{"c.yaml", 5, 11, "train.epochs", `expected a whole number, got !big "3"`, "such as 200"}},
 		{"number for layers", "data: {train: a.csv, target: y}\nmodel:\n  layers: 3\n",
@@ -143,6 +147,10 @@ func TestParseAccepts(t *testing.T) {
 		{"whole number for a float", base + "train:\n  learning_rate: 1\n", func(c *Config) bool {
 			return c.Train.LearningRate == 1
 		}},
+		{"boolean", "data: {train: a.csv, target: y, feature_map: {polynomial: 2, interactions_only: true}}\nmodel: {layers: [{activation: softmax}]}\n", func(c *Config) bool {
+			return c.Data.FeatureMap == FeatureMap{Polynomial: 2, InteractionsOnly: true}
+		}},
+		{"boolean default", base, func(c *Config) bool { return !c.Data.FeatureMap.InteractionsOnly }},
 		{"validation as a path", strings.Replace(base, "target: y", "target: y, validation: val.csv", 1), func(c *Config) bool {
 			f, ok := c.Data.ValidationFraction()
 			return !ok && f == 0 && c.Data.ValidationPath() == "val.csv"
@@ -230,18 +238,19 @@ func TestEnv(t *testing.T) {
 		want  *want
 	}{
 		{name: "every kind of key", env: map[string]string{
-			"MLPTRAIN_DATA_TRAIN":                    "b.csv",
-			"MLPTRAIN_DATA_TARGET":                   "y1, y2",
-			"MLPTRAIN_DATA_FEATURES":                 "a,b",
-			"MLPTRAIN_DATA_FEATURE_MAP_POLYNOMIAL":   "3",
-			"MLPTRAIN_MODEL_LOSS":                    "squared_error",
-			"MLPTRAIN_TRAIN_LEARNING_RATE":           "1e-3",
-			"MLPTRAIN_TRAIN_SEED":                    "18446744073709551615",
-			"MLPTRAIN_TRAIN_EARLY_STOPPING_PATIENCE": " 5 ",
-			"MLPTRAIN_OUTPUT_DIR":                    "out",
+			"MLPTRAIN_DATA_TRAIN":                         "b.csv",
+			"MLPTRAIN_DATA_TARGET":                        "y1, y2",
+			"MLPTRAIN_DATA_FEATURES":                      "a,b",
+			"MLPTRAIN_DATA_FEATURE_MAP_POLYNOMIAL":        "3",
+			"MLPTRAIN_DATA_FEATURE_MAP_INTERACTIONS_ONLY": " TRUE ",
+			"MLPTRAIN_MODEL_LOSS":                         "squared_error",
+			"MLPTRAIN_TRAIN_LEARNING_RATE":                "1e-3",
+			"MLPTRAIN_TRAIN_SEED":                         "18446744073709551615",
+			"MLPTRAIN_TRAIN_EARLY_STOPPING_PATIENCE":      " 5 ",
+			"MLPTRAIN_OUTPUT_DIR":                         "out",
 		}, check: func(c *Config) bool {
 			return c.Data.Train == "b.csv" && len(c.Data.Target) == 2 && c.Data.Target[1] == "y2" &&
-				len(c.Data.Features) == 2 && c.Data.FeatureMap.Polynomial == 3 && c.Model.Loss == "squared_error" &&
+				len(c.Data.Features) == 2 && c.Data.FeatureMap.Polynomial == 3 && c.Data.FeatureMap.InteractionsOnly && c.Model.Loss == "squared_error" &&
 				c.Train.LearningRate == 1e-3 && c.Train.Seed == 1<<64-1 && c.Train.EarlyStopping.Patience == 5 &&
 				c.Output.Dir == "out"
 		}},
@@ -255,6 +264,8 @@ func TestEnv(t *testing.T) {
 			want: &want{"", 0, 0, "MLPTRAIN_TRAIN_EPOCHS", `"99999999999999999999" is out of range`, "such as 200"}},
 		{name: "word for a number", env: map[string]string{"MLPTRAIN_TRAIN_MOMENTUM": "high"},
 			want: &want{"", 0, 0, "MLPTRAIN_TRAIN_MOMENTUM", `expected a number, got "high"`, "such as 0.9"}},
+		{name: "digit for a boolean", env: map[string]string{"MLPTRAIN_DATA_FEATURE_MAP_INTERACTIONS_ONLY": "1"},
+			want: &want{"", 0, 0, "MLPTRAIN_DATA_FEATURE_MAP_INTERACTIONS_ONLY", `expected true or false, got "1"`, "write true or false"}},
 		{name: "empty name in a list", env: map[string]string{"MLPTRAIN_DATA_FEATURES": "a,,b"},
 			want: &want{"", 0, 0, "MLPTRAIN_DATA_FEATURES", `empty column name in "a,,b"`, "single commas"}},
 		{name: "invalid value names the variable", env: map[string]string{"MLPTRAIN_TRAIN_EPOCHS": "-1"},
@@ -339,6 +350,11 @@ func TestOverrides(t *testing.T) {
 		}, check: func(c *Config) bool {
 			return c.Train.Epochs == 5 && c.Output.Dir == "o" && len(c.Data.Features) == 2 && c.Data.Validation == "v.csv"
 		}},
+		{name: "boolean from --set", flags: []Override{{Key: "data.feature_map.interactions_only", Value: "true"}}, check: func(c *Config) bool {
+			return c.Data.FeatureMap.InteractionsOnly
+		}},
+		{name: "bad boolean names the flag", flags: []Override{{Key: "data.feature_map.interactions_only", Value: "on"}},
+			want: &want{"", 0, 0, "--set data.feature_map.interactions_only", `expected true or false, got "on"`, "write true or false"}},
 		{name: "empty list clears features", flags: []Override{{Key: "data.features", Value: ""}}, check: func(c *Config) bool {
 			return len(c.Data.Features) == 0
 		}},

@@ -19,6 +19,7 @@ const (
 	kindInt
 	kindUint
 	kindFloat
+	kindBool
 	kindList    // []string: a list of strings
 	kindTargets // Targets: a string or a list of strings
 )
@@ -132,6 +133,8 @@ func buildSchema(t reflect.Type, prefix string, index []int) *field {
 			c = &field{kind: kindUint}
 		case sf.Type.Kind() == reflect.Float64:
 			c = &field{kind: kindFloat}
+		case sf.Type.Kind() == reflect.Bool:
+			c = &field{kind: kindBool}
 		default:
 			panic(fmt.Sprintf("config: field %s.%s has unsupported type %s", t.Name(), sf.Name, sf.Type))
 		}
@@ -161,6 +164,8 @@ func (k kind) describe() string {
 		return "a non-negative whole number"
 	case kindFloat:
 		return "a number"
+	case kindBool:
+		return "true or false"
 	case kindList:
 		return "a list of column names"
 	case kindTargets:
@@ -182,6 +187,8 @@ func (k kind) example(key string) string {
 			return "write a number such as " + d
 		}
 		return "write a number such as 0.5"
+	case kindBool:
+		return "write true or false"
 	case kindList:
 		return "write a list such as [x1, x2]"
 	case kindTargets:
@@ -214,6 +221,8 @@ func (c *Config) text(f *field) string {
 		return strconv.FormatUint(v.Uint(), 10)
 	case kindFloat:
 		return strconv.FormatFloat(v.Float(), 'g', -1, 64)
+	case kindBool:
+		return strconv.FormatBool(v.Bool())
 	case kindList, kindTargets:
 		return strings.Join(v.Convert(stringsType).Interface().([]string), ",")
 	}
@@ -247,6 +256,16 @@ func (c *Config) setText(f *field, s string) (hint string, err error) {
 			return f.kind.example(f.key), fmt.Errorf("expected %s, got %s", f.kind.describe(), quote(s))
 		}
 		v.SetFloat(x)
+	case kindBool:
+		// Only the words YAML reads as booleans, not strconv's 1, t or T.
+		switch strings.ToLower(t) {
+		case "true":
+			v.SetBool(true)
+		case "false":
+			v.SetBool(false)
+		default:
+			return f.kind.example(f.key), fmt.Errorf("expected %s, got %s", f.kind.describe(), quote(s))
+		}
 	case kindList, kindTargets:
 		var l []string
 		if t != "" {

@@ -10,7 +10,7 @@ func TestKeys(t *testing.T) {
 	t.Parallel()
 	want := []string{
 		"data.train", "data.validation", "data.test", "data.target", "data.features", "data.delimiter",
-		"data.normalize", "data.feature_map.polynomial",
+		"data.normalize", "data.feature_map.polynomial", "data.feature_map.interactions_only",
 		"model.loss", "model.init", "model.weights",
 		"train.optimizer", "train.learning_rate", "train.momentum", "train.batch_size", "train.epochs",
 		"train.l2", "train.seed", "train.early_stopping.patience", "train.threads", "train.checkpoint_every",
@@ -51,7 +51,7 @@ func TestEnvVar(t *testing.T) {
 // to.
 func TestSetText(t *testing.T) {
 	t.Parallel()
-	values := map[kind]string{kindString: "x y", kindInt: "-7", kindUint: "7", kindFloat: "0.125", kindList: "a,b", kindTargets: "y"}
+	values := map[kind]string{kindString: "x y", kindInt: "-7", kindUint: "7", kindFloat: "0.125", kindBool: "true", kindList: "a,b", kindTargets: "y"}
 	for _, f := range settable {
 		t.Run(f.key, func(t *testing.T) {
 			t.Parallel()

@@ -67,7 +67,7 @@ func (c *Config) enum(key, what, value string, allowed []string) error {
 	if slices.Contains(allowed, value) {
 		return nil
 	}
-	return c.fail(key, didYouMean(value, allowed, "use one of"), "unknown %s %s", what, strconv.Quote(value))
+	return c.fail(key, didYouMean(value, allowed, "use one of"), "unknown %s %s", what, quote(value))
 }
 
 func (c *Config) validateData() error {
@@ -90,7 +90,7 @@ func (c *Config) validateData() error {
 	for i, f := range d.Features {
 		if slices.Contains(d.Target, f) {
 			return c.fail(fmt.Sprintf("data.features[%d]", i), "remove it, or leave features empty to use every column but the target",
-				"%s is a target column", strconv.Quote(f))
+				"%s is a target column", quote(f))
 		}
 	}
 	if r, size := utf8.DecodeRuneInString(d.Delimiter); size == 0 || size != len(d.Delimiter) ||
@@ -114,14 +114,14 @@ func (c *Config) validateValidation() error {
 	v := c.Data.Validation
 	t := strings.TrimSpace(v)
 	if t == "" {
-		return c.fail("data.validation", "use 0 for no validation split", msg, strconv.Quote(v))
+		return c.fail("data.validation", "use 0 for no validation split", msg, quote(v))
 	}
 	if f, ok := c.Data.ValidationFraction(); ok && !(f >= 0 && f < 1) {
 		return c.fail("data.validation", "0.2 holds out 20% of data.train; write a CSV whose name is a number with its folder, as ./1.5", msg, t)
 	}
 	if pct, ok := strings.CutSuffix(t, "%"); ok {
 		if _, err := strconv.ParseFloat(pct, 64); err == nil {
-			return c.fail("data.validation", "write 20% as 0.2", msg, strconv.Quote(v))
+			return c.fail("data.validation", "write 20% as 0.2", msg, quote(v))
 		}
 	}
 	return nil
@@ -135,7 +135,7 @@ func (c *Config) columns(key string, names []string) error {
 			return c.fail(k, "remove the empty entry", "empty column name")
 		}
 		if slices.Index(names, n) < i {
-			return c.fail(k, "list each column once", "column %s is listed twice", strconv.Quote(n))
+			return c.fail(k, "list each column once", "column %s is listed twice", quote(n))
 		}
 	}
 	return nil

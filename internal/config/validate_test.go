@@ -85,7 +85,7 @@ func TestValidateFile(t *testing.T) {
 		{"softmax hidden", dataLine + "model:\n  layers:\n    - {units: 3, activation: softmax}\n    - {activation: softmax}\n",
 			want{"c.yaml", 4, 30, "model.layers[0].activation", "softmax is allowed only on the output layer", "output layer only"}},
 		{"too many parameters", dataLine + "model:\n  layers:\n    - {units: 1000000, activation: relu}\n    - {units: 1000000, activation: relu}\n    - {activation: softmax}\n",
-			want{"c.yaml", 3, 3, "model.layers", "about 1e+12 parameters, more than the limit of 1e+09", "fewer or narrower"}},
+			want{"c.yaml", 3, 3, "model.layers", "about 1e+12 parameters, more than the limit of 1e+08", "fewer or narrower"}},
 		{"loss unknown", dataLine + out + "  loss: mse\n",
 			want{"c.yaml", 4, 9, "model.loss", `unknown loss "mse"`, "use one of: squared_error, cross_entropy, binary_cross_entropy"}},
 		{"loss typo", dataLine + out + "  loss: cross_entopy\n",

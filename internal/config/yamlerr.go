@@ -60,7 +60,16 @@ func syntaxError(file string, data []byte, err error) error {
 		if off := findAlias(data, name); off >= 0 {
 			e.Line, e.Column = position(data, off)
 		}
-		e.Hint = "define the anchor with &" + name + " before using *" + name
+		// An anchor name may be thousands of characters long.
+		short := name
+		if r := []rune(name); len(r) > 40 {
+			short = string(r[:40]) + "..."
+		}
+		msg = "unknown anchor '" + short + "' referenced"
+		e.Hint = "define the anchor with &" + short + " before using *" + short
+	}
+	if r := []rune(msg); len(r) > 200 {
+		msg = string(r[:200]) + "..."
 	}
 	e.Err = fmt.Errorf("invalid YAML: %s", msg)
 	return e
@@ -148,6 +157,8 @@ func goTypeDescribe(t string) string {
 		return kindUint.describe()
 	case "float64":
 		return kindFloat.describe()
+	case "bool":
+		return kindBool.describe()
 	case "string":
 		return kindString.describe()
 	case "[]string":

@@ -62,7 +62,8 @@
 // FitScaler computes per-column offsets and scales from the training rows
 // only; Scaler.Apply then normalizes any rows the same way. A constant
 // column gets scale 1, as in scikit-learn, and a warning. Polynomial maps d
-// inputs to every monomial of degree 1 to D, in scikit-learn's order.
+// inputs to every monomial of degree 1 to D, in scikit-learn's order, or
+// with InteractionsOnly to the products of distinct inputs only.
 //
 // # Splits
 //

@@ -71,6 +71,10 @@ func FuzzReadCSV(f *testing.F) {
 			if r, _ := utf8.DecodeRuneInString(msg); unicode.IsUpper(r) || strings.HasSuffix(msg, ".") {
 				t.Fatalf("message %q must start lowercase and not end in a period", msg)
 			}
+			// The command line prints it as one line of stderr.
+			if s := err.Error(); strings.ContainsAny(s, "\r\n") || len(s) > 2000 {
+				t.Fatalf("message %q is not one short line", s)
+			}
 			return
 		}
 		n := ds.Len()

@@ -3,6 +3,7 @@ package data
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"strings"
 
 	"gonum.org/v1/gonum/mat"
@@ -15,21 +16,46 @@ const MaxPolynomialOutputs = 1_000_000
 
 // Polynomial is the feature map ψ(x) of all monomials of the Inputs
 // variables of total degree 1 to Degree, with no constant term (the bias
-// provides it). Degree 1 is the identity.
+// provides it). Degree 1 is the identity. With InteractionsOnly, only the
+// products of distinct variables are kept (no powers), as in scikit-learn's
+// interaction_only: for inputs (a, b) and degree 2, ψ = (a, b, ab).
 //
 // The monomials come in scikit-learn's PolynomialFeatures(include_bias=False)
 // order: by degree, then lexicographically by the nondecreasing tuple of
 // variable indices. For inputs (a, b) and degree 2: a, b, a², ab, b².
 type Polynomial struct {
-	Degree int
-	Inputs int
+	Degree           int
+	Inputs           int
+	InteractionsOnly bool
 }
 
 // Outputs returns the number of monomials, C(Inputs+Degree, Degree) − 1,
+// or with InteractionsOnly the sum of C(Inputs, k) for k = 1 to Degree,
 // saturating at math.MaxInt. It returns 0 if Degree or Inputs is below 1.
 func (p Polynomial) Outputs() int {
 	if p.Degree < 1 || p.Inputs < 1 {
 		return 0
+	}
+	if p.InteractionsOnly {
+		// c = C(Inputs, k) after step k; each step's division is exact.
+		// The product c·f takes 128 bits.
+		c, sum := 1, 0
+		for k := 1; k <= min(p.Degree, p.Inputs); k++ {
+			hi, lo := bits.Mul64(uint64(c), uint64(p.Inputs-k+1))
+			if hi >= uint64(k) {
+				return math.MaxInt
+			}
+			q, _ := bits.Div64(hi, lo, uint64(k))
+			if q > math.MaxInt {
+				return math.MaxInt
+			}
+			c = int(q)
+			if sum > math.MaxInt-c {
+				return math.MaxInt
+			}
+			sum += c
+		}
+		return sum
 	}
 	// c = C(Inputs+i, i) after step i; each step's division is exact.
 	c := 1
@@ -57,8 +83,12 @@ func (p Polynomial) Validate() error {
 			Hint: "select at least one feature column"}
 	}
 	if n := p.Outputs(); n > MaxPolynomialOutputs {
+		only := ""
+		if p.InteractionsOnly {
+			only = " (interactions only)"
+		}
 		return &inputerr.Error{Key: key,
-			Err:  fmt.Errorf("degree %d on %d inputs gives %s features, more than the limit of %d", p.Degree, p.Inputs, countString(n), MaxPolynomialOutputs),
+			Err:  fmt.Errorf("degree %d%s on %d inputs gives %s features, more than the limit of %d", p.Degree, only, p.Inputs, countString(n), MaxPolynomialOutputs),
 			Hint: "lower the degree or select fewer features"}
 	}
 	return nil
@@ -74,8 +104,13 @@ func countString(n int) string {
 // terms returns the monomials in output order. Monomial j is
 // out[parent[j]] · x[v[j]], or x[v[j]] itself if parent[j] is −1; its last
 // variable is v[j]. Extending each degree-(k−1) monomial, in order, by every
-// variable from its last one up keeps the lexicographic order.
+// variable from its last one up (after its last one, with
+// InteractionsOnly) keeps the lexicographic order.
 func (p Polynomial) terms() (parent, v []int) {
+	next := 0 // the first variable after a monomial's last: v[j] + next
+	if p.InteractionsOnly {
+		next = 1
+	}
 	n := p.Outputs()
 	parent, v = make([]int, 0, n), make([]int, 0, n)
 	for i := range p.Inputs {
@@ -84,7 +119,7 @@ func (p Polynomial) terms() (parent, v []int) {
 	lo, hi := 0, p.Inputs // the previous degree's block
 	for range p.Degree - 1 {
 		for j := lo; j < hi; j++ {
-			for i := v[j]; i < p.Inputs; i++ {
+			for i := v[j] + next; i < p.Inputs; i++ {
 				parent, v = append(parent, j), append(v, i)
 			}
 		}
@@ -123,7 +158,7 @@ func (p Polynomial) Apply(dst, x *mat.Dense) {
 }
 
 // Names returns the names of the outputs given the names of the inputs:
-// "a", "a*b", "a^2", "a^2*b". Names panics if len(in) is not Inputs or
+// "a", "a*b", "a^2", "a^2*b" (no powers with InteractionsOnly). Names panics if len(in) is not Inputs or
 // Validate fails.
 func (p Polynomial) Names(in []string) []string {
 	if err := p.Validate(); err != nil {

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"fmt"
 	"math"
 	"math/big"
 	"math/rand/v2"
@@ -29,10 +30,17 @@ func TestPolynomialNames(t *testing.T) {
 		in   []string
 		want []string
 	}{
-		{Polynomial{1, 3}, []string{"a", "b", "c"}, []string{"a", "b", "c"}},
-		{Polynomial{2, 2}, []string{"a", "b"}, []string{"a", "b", "a^2", "a*b", "b^2"}},
-		{Polynomial{3, 3}, []string{"a", "b", "c"}, sklearnOrder},
-		{Polynomial{4, 1}, []string{"x"}, []string{"x", "x^2", "x^3", "x^4"}},
+		{Polynomial{Degree: 1, Inputs: 3}, []string{"a", "b", "c"}, []string{"a", "b", "c"}},
+		{Polynomial{Degree: 2, Inputs: 2}, []string{"a", "b"}, []string{"a", "b", "a^2", "a*b", "b^2"}},
+		{Polynomial{Degree: 3, Inputs: 3}, []string{"a", "b", "c"}, sklearnOrder},
+		{Polynomial{Degree: 4, Inputs: 1}, []string{"x"}, []string{"x", "x^2", "x^3", "x^4"}},
+		// interaction_only=True in scikit-learn.
+		{Polynomial{Degree: 2, Inputs: 2, InteractionsOnly: true}, []string{"x1", "x2"}, []string{"x1", "x2", "x1*x2"}},
+		{Polynomial{Degree: 2, Inputs: 3, InteractionsOnly: true}, []string{"a", "b", "c"}, []string{"a", "b", "c", "a*b", "a*c", "b*c"}},
+		{Polynomial{Degree: 3, Inputs: 3, InteractionsOnly: true}, []string{"a", "b", "c"}, []string{"a", "b", "c", "a*b", "a*c", "b*c", "a*b*c"}},
+		{Polynomial{Degree: 5, Inputs: 3, InteractionsOnly: true}, []string{"a", "b", "c"}, []string{"a", "b", "c", "a*b", "a*c", "b*c", "a*b*c"}},
+		{Polynomial{Degree: 3, Inputs: 1, InteractionsOnly: true}, []string{"x"}, []string{"x"}},
+		{Polynomial{Degree: 1, Inputs: 2, InteractionsOnly: true}, []string{"a", "b"}, []string{"a", "b"}},
 	} {
 		t.Run(strings.Join(tc.want, ","), func(t *testing.T) {
 			if got := tc.p.Names(tc.in); !slices.Equal(got, tc.want) {
@@ -64,9 +72,12 @@ func TestPolynomialApply(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(1, 2))
 	in := []string{"a", "b", "c"}
-	for _, deg := range []int{1, 2, 3, 4} {
-		t.Run(strconv.Itoa(deg), func(t *testing.T) {
-			p := Polynomial{deg, 3}
+	for _, tc := range []struct {
+		deg  int
+		only bool
+	}{{1, false}, {2, false}, {3, false}, {4, false}, {2, true}, {3, true}, {4, true}} {
+		t.Run(fmt.Sprintf("%d/%t", tc.deg, tc.only), func(t *testing.T) {
+			p := Polynomial{Degree: tc.deg, Inputs: 3, InteractionsOnly: tc.only}
 			const n = 5
 			x := mat.NewDense(n, 3, nil)
 			for i := range n {
@@ -97,7 +108,7 @@ func TestPolynomialOutputs(t *testing.T) {
 	t.Parallel()
 	for d := 1; d <= 8; d++ {
 		for deg := 1; deg <= 6; deg++ {
-			p := Polynomial{deg, d}
+			p := Polynomial{Degree: deg, Inputs: d}
 			want := new(big.Int).Binomial(int64(d+deg), int64(deg)).Int64() - 1
 			parent, _ := p.terms()
 			if got := p.Outputs(); int64(got) != want || len(parent) != got {
@@ -105,18 +116,38 @@ func TestPolynomialOutputs(t *testing.T) {
 			}
 		}
 	}
+	// With InteractionsOnly: the sum of C(d, k) for k = 1..min(deg, d).
+	for d := 1; d <= 8; d++ {
+		for deg := 1; deg <= 10; deg++ {
+			p := Polynomial{Degree: deg, Inputs: d, InteractionsOnly: true}
+			var want int64
+			for k := 1; k <= min(deg, d); k++ {
+				want += new(big.Int).Binomial(int64(d), int64(k)).Int64()
+			}
+			parent, _ := p.terms()
+			if got := p.Outputs(); int64(got) != want || len(parent) != got {
+				t.Errorf("%+v.Outputs() = %d with %d terms, want %d", p, got, len(parent), want)
+			}
+		}
+	}
 	for _, tc := range []struct {
 		p    Polynomial
 		want int
 	}{
-		{Polynomial{2, 2}, 5},
-		{Polynomial{3, 3}, 19},
-		{Polynomial{1, 10}, 10},
-		{Polynomial{3, 100}, 176850},
-		{Polynomial{10, 1_000_000}, math.MaxInt},
-		{Polynomial{1000, 1000}, math.MaxInt},
-		{Polynomial{0, 3}, 0},
-		{Polynomial{2, 0}, 0},
+		{Polynomial{Degree: 2, Inputs: 2, InteractionsOnly: true}, 3},
+		{Polynomial{Degree: 3, Inputs: 100, InteractionsOnly: true}, 166750},
+		{Polynomial{Degree: 62, Inputs: 62, InteractionsOnly: true}, 1<<62 - 1}, // C(62, 31)·31 overflows on the way
+		{Polynomial{Degree: 63, Inputs: 63, InteractionsOnly: true}, math.MaxInt},
+		{Polynomial{Degree: 70, Inputs: 70, InteractionsOnly: true}, math.MaxInt},
+		{Polynomial{Degree: 0, Inputs: 3, InteractionsOnly: true}, 0},
+		{Polynomial{Degree: 2, Inputs: 2}, 5},
+		{Polynomial{Degree: 3, Inputs: 3}, 19},
+		{Polynomial{Degree: 1, Inputs: 10}, 10},
+		{Polynomial{Degree: 3, Inputs: 100}, 176850},
+		{Polynomial{Degree: 10, Inputs: 1_000_000}, math.MaxInt},
+		{Polynomial{Degree: 1000, Inputs: 1000}, math.MaxInt},
+		{Polynomial{Degree: 0, Inputs: 3}, 0},
+		{Polynomial{Degree: 2, Inputs: 0}, 0},
 	} {
 		if got := tc.p.Outputs(); got != tc.want {
 			t.Errorf("%+v.Outputs() = %d, want %d", tc.p, got, tc.want)
@@ -130,13 +161,15 @@ func TestPolynomialValidate(t *testing.T) {
 		p   Polynomial
 		msg string
 	}{
-		{Polynomial{1, 1}, ""},
-		{Polynomial{2, 1412}, ""}, // 998 990 outputs
-		{Polynomial{2, 1413}, "degree 2 on 1413 inputs gives 1000404 features, more than the limit of 1000000"},
-		{Polynomial{5, 100}, "degree 5 on 100 inputs gives 96560645 features, more than the limit of 1000000"},
-		{Polynomial{50, 50}, "degree 50 on 50 inputs gives over 9e18 features, more than the limit of 1000000"},
-		{Polynomial{0, 4}, "degree must be at least 1, got 0"},
-		{Polynomial{2, 0}, "needs at least one input, got 0"},
+		{Polynomial{Degree: 1, Inputs: 1}, ""},
+		{Polynomial{Degree: 2, Inputs: 1412}, ""}, // 998 990 outputs
+		{Polynomial{Degree: 2, Inputs: 1413}, "degree 2 on 1413 inputs gives 1000404 features, more than the limit of 1000000"},
+		{Polynomial{Degree: 5, Inputs: 100}, "degree 5 on 100 inputs gives 96560645 features, more than the limit of 1000000"},
+		{Polynomial{Degree: 50, Inputs: 50}, "degree 50 on 50 inputs gives over 9e18 features, more than the limit of 1000000"},
+		{Polynomial{Degree: 2, Inputs: 1413, InteractionsOnly: true}, ""}, // 998 991 outputs
+		{Polynomial{Degree: 2, Inputs: 1414, InteractionsOnly: true}, "degree 2 (interactions only) on 1414 inputs gives 1000405 features, more than the limit of 1000000"},
+		{Polynomial{Degree: 0, Inputs: 4}, "degree must be at least 1, got 0"},
+		{Polynomial{Degree: 2, Inputs: 0}, "needs at least one input, got 0"},
 	} {
 		t.Run(tc.msg, func(t *testing.T) {
 			err := tc.p.Validate()
@@ -156,7 +189,7 @@ func TestPolynomialValidate(t *testing.T) {
 
 func TestPolynomialPanics(t *testing.T) {
 	t.Parallel()
-	p := Polynomial{2, 2}
+	p := Polynomial{Degree: 2, Inputs: 2}
 	for _, tc := range []struct {
 		name string
 		f    func()
@@ -164,7 +197,7 @@ func TestPolynomialPanics(t *testing.T) {
 		{"x width", func() { p.Apply(mat.NewDense(1, 5, nil), mat.NewDense(1, 3, nil)) }},
 		{"dst width", func() { p.Apply(mat.NewDense(1, 4, nil), mat.NewDense(1, 2, nil)) }},
 		{"rows", func() { p.Apply(mat.NewDense(2, 5, nil), mat.NewDense(1, 2, nil)) }},
-		{"invalid", func() { Polynomial{0, 2}.Apply(mat.NewDense(1, 2, nil), mat.NewDense(1, 2, nil)) }},
+		{"invalid", func() { Polynomial{Degree: 0, Inputs: 2}.Apply(mat.NewDense(1, 2, nil), mat.NewDense(1, 2, nil)) }},
 		{"names", func() { p.Names([]string{"a"}) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"math"
 	"os"
 	"slices"
@@ -122,8 +123,9 @@ func (p *reader) errAt(line, col int, key, hint string, err error) *inputerr.Err
 	return &inputerr.Error{File: p.name, Line: line, Column: col, Key: key, Err: err, Hint: hint}
 }
 
-// colKey is the Key of an error about a column.
-func colKey(name string) string { return fmt.Sprintf("column %q", name) }
+// colKey is the Key of an error about a column: its name quoted, and cut
+// short if long, so that the message stays one short line.
+func colKey(name string) string { return "column " + quote(name) }
 
 func (p *reader) read(r io.Reader) (*Dataset, error) {
 	if d := p.opt.Delimiter; d != 0 && !validDelim(d) {
@@ -258,13 +260,42 @@ func (p *reader) readHeader() error {
 }
 
 // missingCol is the error for a column named in the options but not in the
-// header.
-func (p *reader) missingCol(name, what string) error {
+// header. The suggestion leaves out the columns in taken, which already
+// have a role: one of them cannot be what the user meant.
+func (p *reader) missingCol(name, what string, taken map[string]bool) error {
 	hint := fmt.Sprintf("the header has %s", listQuoted(p.header, 8))
-	if s, ok := nearest(name, p.header); ok {
-		hint = fmt.Sprintf("did you mean %q?", s)
+	if s, ok := p.nearestFree(name, taken); ok {
+		hint = fmt.Sprintf("did you mean %s?", quote(s))
 	}
 	return p.errAt(p.hline, 0, colKey(name), hint, fmt.Errorf("%s column not found in the header", what))
+}
+
+// nearestFree returns the header column nearest to name that is not in
+// taken, if one is a likely typo of it.
+func (p *reader) nearestFree(name string, taken map[string]bool) (string, bool) {
+	free := p.header
+	if len(taken) > 0 {
+		free = make([]string, 0, len(p.header))
+		for _, h := range p.header {
+			if !taken[h] {
+				free = append(free, h)
+			}
+		}
+	}
+	return nearest(name, free)
+}
+
+// featureTaken returns the columns that a missing feature column cannot be
+// a typo of: the targets and the other features listed.
+func featureTaken(targets map[string]bool, features ...[]string) map[string]bool {
+	taken := make(map[string]bool, len(targets))
+	maps.Copy(taken, targets)
+	for _, l := range features {
+		for _, f := range l {
+			taken[f] = true
+		}
+	}
+	return taken
 }
 
 // resolve works out which columns are used and where they go.
@@ -292,7 +323,7 @@ func (p *reader) resolve() ([]use, *Dataset, error) {
 		for k, t := range o.Targets {
 			c, ok := p.index[t]
 			if !ok {
-				return nil, nil, p.missingCol(t, "target")
+				return nil, nil, p.missingCol(t, "target", nil)
 			}
 			role := roleTarget
 			if o.Classify {
@@ -315,8 +346,9 @@ func (p *reader) resolve() ([]use, *Dataset, error) {
 			if isTarget[f] {
 				return nil, nil, p.errAt(0, 0, colKey(f), "remove it from the features or from the targets", errors.New("column is both a target and a feature"))
 			}
-			if _, ok := p.index[f]; !ok {
-				return nil, nil, p.missingCol(f, "feature")
+			// A model's missing features are reported below, all at once.
+			if _, ok := p.index[f]; !ok && o.WantFeatures == nil {
+				return nil, nil, p.missingCol(f, "feature", featureTaken(isTarget, o.Features))
 			}
 		}
 		feats = o.Features
@@ -337,15 +369,15 @@ func (p *reader) resolve() ([]use, *Dataset, error) {
 		var missing []string
 		for _, w := range o.WantFeatures {
 			want[w] = true
-			if !chosen[w] {
+			if _, inHeader := p.index[w]; !chosen[w] || !inHeader {
 				missing = append(missing, w)
 			}
 		}
 		if len(missing) > 0 {
 			hint := fmt.Sprintf("the model was trained on the feature columns %s", listQuoted(o.WantFeatures, 8))
 			if _, inHeader := p.index[missing[0]]; !inHeader {
-				if s, ok := nearest(missing[0], p.header); ok {
-					hint = fmt.Sprintf("did you mean %q? %s", s, hint)
+				if s, ok := p.nearestFree(missing[0], featureTaken(isTarget, o.WantFeatures)); ok {
+					hint = fmt.Sprintf("did you mean %s? %s", quote(s), hint)
 				}
 			}
 			return nil, nil, p.errAt(p.hline, 0, colKey(missing[0]), hint,

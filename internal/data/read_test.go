@@ -104,6 +104,11 @@ func TestReadErrors(t *testing.T) {
 			line: 1, key: `column "b"`, msg: `feature column of the model is missing (missing: "b")`, hint: `the model was trained on the feature columns "a", "b"`},
 		{name: "model feature misspelt", in: "a,sepal_lenght,y\n1,2,x\n", opt: Options{Targets: []string{"y"}, WantFeatures: []string{"a", "sepal_length"}, TargetOptional: true},
 			line: 1, key: `column "sepal_length"`, msg: `feature column of the model is missing (missing: "sepal_length")`, hint: `did you mean "sepal_lenght"?`},
+		// A column that already has a role is never the suggestion.
+		{name: "missing feature, used column not suggested", in: "x1,x2,y\n1,2,x\n", opt: Options{Targets: []string{"y"}, Features: []string{"x1", "x3"}, Classify: true},
+			line: 1, key: `column "x3"`, msg: "feature column not found in the header", hint: `did you mean "x2"?`},
+		{name: "model feature missing, used column not suggested", in: "x1,x3,y\n1,2,x\n", opt: Options{Targets: []string{"y"}, Features: []string{"x1", "x2"}, WantFeatures: []string{"x1", "x2"}, Classify: true, Classes: []string{"x", "z"}},
+			line: 1, key: `column "x2"`, msg: `feature column of the model is missing (missing: "x2")`, hint: `did you mean "x3"? the model was trained on the feature columns "x1", "x2"`},
 		{name: "extra feature", in: "id,a,b,y\n1,2,3,x\n", opt: Options{Targets: []string{"y"}, WantFeatures: []string{"a", "b"}, TargetOptional: true},
 			line: 1, col: 1, key: `column "id"`, msg: `not a feature column of the model (extra: "id")`, hint: "remove the extra columns"},
 		{name: "too few fields", in: "a,b,y\n1,2,x\n1,2\n", opt: classify, line: 3, col: 3, key: `column "y"`,

@@ -46,9 +46,9 @@ func FitScaler(method string, x *mat.Dense, names []string) (*Scaler, []string, 
 	default:
 		hint := `use "standardize", "minmax" or "none"`
 		if m, ok := nearest(method, []string{Standardize, MinMax, NoScaling}); ok {
-			hint = fmt.Sprintf("did you mean %q? %s", m, hint)
+			hint = fmt.Sprintf("did you mean %s? %s", quote(m), hint)
 		}
-		return nil, nil, &inputerr.Error{Key: "data.normalize", Err: fmt.Errorf("unknown normalization %q", method), Hint: hint}
+		return nil, nil, &inputerr.Error{Key: "data.normalize", Err: fmt.Errorf("unknown normalization %s", quote(method)), Hint: hint}
 	}
 
 	var warn []string
@@ -63,7 +63,7 @@ func FitScaler(method string, x *mat.Dense, names []string) (*Scaler, []string, 
 			// Testing max == min, not std == 0: rounding can leave a tiny
 			// nonzero std for a constant column.
 			s.Offset[j], s.Scale[j] = lo, 1
-			warn = append(warn, fmt.Sprintf("column %q is constant (every value is %g); its scale is set to 1", names[j], lo))
+			warn = append(warn, fmt.Sprintf("column %s is constant (every value is %g); its scale is set to 1", quote(names[j]), lo))
 			continue
 		}
 		if method == MinMax {
@@ -121,7 +121,7 @@ func (s *Scaler) Check(d int) error {
 	switch s.Method {
 	case Standardize, MinMax, NoScaling:
 	default:
-		return fmt.Errorf("unknown normalization %q", s.Method)
+		return fmt.Errorf("unknown normalization %s", quote(s.Method))
 	}
 	if len(s.Offset) != d || len(s.Scale) != d {
 		return fmt.Errorf("normalization has %d offsets and %d scales for %d features", len(s.Offset), len(s.Scale), d)

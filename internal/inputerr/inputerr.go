@@ -12,7 +12,9 @@ package inputerr
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Error is a positioned input error, in the manner of encoding/csv's ParseError.
@@ -31,7 +33,11 @@ type Error struct {
 func (e *Error) Error() string {
 	var b strings.Builder
 	if e.File != "" {
-		b.WriteString(e.File)
+		file := e.File
+		if strings.ContainsFunc(file, unicode.IsControl) {
+			file = strconv.Quote(file) // keep the message on one line
+		}
+		b.WriteString(file)
 		if e.Line > 0 {
 			fmt.Fprintf(&b, ":%d", e.Line)
 			if e.Column > 0 {

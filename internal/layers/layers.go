@@ -64,18 +64,41 @@ type Model struct {
 
 // maxParams bounds the size of a model, so that a hostile config or model
 // file cannot make the program allocate without limit.
-const maxParams = 1 << 30
+const maxParams = 100_000_000
 
-// New validates spec and returns a model with zero weights. The errors say
-// which layer is wrong and what would fit.
+// New validates spec as Check does and returns a model with zero weights.
+// The whole spec is checked before anything is allocated, so a spec over
+// the parameter limit costs nothing.
 func New(spec Spec) (*Model, error) {
+	acts, err := check(spec)
+	if err != nil {
+		return nil, err
+	}
+	m := &Model{Inputs: spec.Inputs, Loss: spec.Loss, Layers: make([]Layer, len(acts))}
+	d := spec.Inputs
+	for i, k := range spec.Units {
+		m.Layers[i] = Layer{Activation: acts[i], W: mat.NewDense(d, k, nil), B: mat.NewDense(1, k, nil)}
+		d = k
+	}
+	return m, nil
+}
+
+// Check validates spec without allocating the model: the errors say which
+// layer is wrong and what would fit.
+func Check(spec Spec) error {
+	_, err := check(spec)
+	return err
+}
+
+// check validates spec and returns the canonical activations.
+func check(spec Spec) ([]string, error) {
 	if spec.Inputs < 1 {
 		return nil, fmt.Errorf("model has %d inputs, need at least 1", spec.Inputs)
 	}
 	if len(spec.Units) == 0 || len(spec.Units) != len(spec.Acts) {
 		return nil, fmt.Errorf("model needs at least one layer")
 	}
-	m := &Model{Inputs: spec.Inputs, Loss: spec.Loss}
+	acts := make([]string, len(spec.Units))
 	d, total := spec.Inputs, 0
 	last := len(spec.Units) - 1
 	for i, k := range spec.Units {
@@ -92,27 +115,27 @@ func New(spec Spec) (*Model, error) {
 			return nil, fmt.Errorf("layer %d: the model would have more than %d parameters", i+1, maxParams)
 		}
 		total += (d + 1) * k
-		m.Layers = append(m.Layers, Layer{Activation: act, W: mat.NewDense(d, k, nil), B: mat.NewDense(1, k, nil)})
+		acts[i] = act
 		d = k
 	}
-	out := m.Layers[last]
+	out, k := acts[last], spec.Units[last]
 	switch spec.Loss {
 	case "squared_error":
 	case "cross_entropy":
-		if out.Activation != "softmax" {
-			return nil, fmt.Errorf("loss cross_entropy needs a softmax output layer, not %s (use activation: softmax on the last layer, or loss: squared_error)", out.Activation)
+		if out != "softmax" {
+			return nil, fmt.Errorf("loss cross_entropy needs a softmax output layer, not %s (use activation: softmax on the last layer, or loss: squared_error)", out)
 		}
-		if out.Units() < 2 {
-			return nil, fmt.Errorf("loss cross_entropy needs at least 2 output units, got %d", out.Units())
+		if k < 2 {
+			return nil, fmt.Errorf("loss cross_entropy needs at least 2 output units, got %d", k)
 		}
 	case "binary_cross_entropy":
-		if out.Activation != "logistic" || out.Units() != 1 {
-			return nil, fmt.Errorf("loss binary_cross_entropy needs one logistic output unit, not %d %s (use {units: 1, activation: logistic}, or loss: cross_entropy with a softmax output)", out.Units(), out.Activation)
+		if out != "logistic" || k != 1 {
+			return nil, fmt.Errorf("loss binary_cross_entropy needs one logistic output unit, not %d %s (use {units: 1, activation: logistic}, or loss: cross_entropy with a softmax output)", k, out)
 		}
 	default:
 		return nil, fmt.Errorf("unknown loss %q (want one of %v)", spec.Loss, Losses)
 	}
-	return m, nil
+	return acts, nil
 }
 
 // Outputs returns the number of output units.

@@ -19,8 +19,15 @@ func TestWeights(t *testing.T) {
 		{"too few layers", "layers:\n  - W: [[1, 1], [1, 1]]\n    b: [0, 0]\n", "1 layers of weights for a model of 2 layers"},
 		{"wrong rows", "layers:\n  - W: [[1, 1]]\n    b: [0, 0]\n  - W: [[1], [1]]\n    b: [0]\n", "w.yaml:2: layers[0]: W has 1 rows and b 2 entries, but layer 1 takes 2 inputs to 2 units"},
 		{"ragged", "layers:\n  - W: [[1, 1], [1]]\n    b: [0, 0]\n  - W: [[1], [1]]\n    b: [0]\n", "row 2 of W has 1 entries, want 2"},
-		{"unknown key", "layers:\n  - W: [[1, 1], [1, 1]]\n    bias: [0, 0]\n", "field bias not found"},
-		{"not yaml", "layers: [", "not valid YAML"},
+		{"unknown key", "layers:\n  - W: [[1, 1], [1, 1]]\n    bias: [0, 0]\n", `w.yaml:3: not a weights file: unknown key "bias"`},
+		// yaml.v3 lists every problem on a line of its own; the message
+		// must stay on one line.
+		{"model.json", "{\n \"format\": \"mlptrain-model\",\n \"version\": 1,\n \"layers\": [{\"units\": 1, \"W\": [[1]], \"b\": [0]}]\n}\n",
+			`w.yaml:2: not a weights file: unknown key "format" (and 2 more problems) (hint: this looks like a model.json`},
+		{"not a number", "layers:\n  - W: [[1, a], [1, 1]]\n    b: x\n", `w.yaml:2: not a weights file: expected a number, got "a" (and 1 more problem)`},
+		{"layers not a list", "layers: 5\n", "w.yaml:1: not a weights file: expected a list of layers, got 5"},
+		{"key with a newline", "layers:\n  - W: [[1, 1], [1, 1]]\n    \"b\\nx\": [0, 0]\n", `w.yaml:3: not a weights file: unknown key "b\nx"`},
+		{"not yaml", "layers: [", "w.yaml:1: not valid YAML: did not find expected node content"},
 		{"empty", "", "no layers"},
 		{"nan", "layers:\n  - W: [[.nan, 1], [1, 1]]\n    b: [0, 0]\n  - W: [[1], [1]]\n    b: [0]\n", "non-finite"},
 	} {
@@ -45,7 +52,7 @@ func TestWeights(t *testing.T) {
 				}
 				return
 			}
-			if err == nil || !strings.Contains(err.Error(), tc.want) || !inputerr.Is(err) {
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !inputerr.Is(err) || strings.Contains(err.Error(), "\n") {
 				t.Errorf("error %v, want an input error containing %q", err, tc.want)
 			}
 		})

@@ -10,8 +10,10 @@ import (
 
 // WriteFileAtomic writes a file that appears whole or not at all: write
 // fills a temporary file in the same folder, which is synced, closed and
-// renamed over path. On any error the temporary file is removed and an
-// existing file at path is left as it was.
+// renamed over path. On any error, or a panic in write, the temporary
+// file is removed and an existing file at path is left as it was. Only a
+// process killed mid-write leaves its temporary file, ".BASE-" and digits,
+// beside path.
 func WriteFileAtomic(path string, write func(w io.Writer) error) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
@@ -21,8 +23,9 @@ func WriteFileAtomic(path string, write func(w io.Writer) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
+	renamed := false
 	defer func() {
-		if err != nil {
+		if !renamed {
 			f.Close()
 			os.Remove(f.Name())
 		}
@@ -46,5 +49,6 @@ func WriteFileAtomic(path string, write func(w io.Writer) error) (err error) {
 	if err = os.Rename(f.Name(), path); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
+	renamed = true
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 
 	"github.com/mlptrain/mlptrain/internal/data"
 	"github.com/mlptrain/mlptrain/internal/inputerr"
@@ -58,6 +59,9 @@ type modelFile struct {
 
 type featureMap struct {
 	Polynomial int `json:"polynomial"`
+	// InteractionsOnly is left out when false, so that files written
+	// before it existed keep their bytes and checksums.
+	InteractionsOnly bool `json:"interactions_only,omitempty"`
 }
 
 type layerFile struct {
@@ -79,7 +83,7 @@ func rows(m *mat.Dense) [][]float64 {
 func (s *Saved) file() *modelFile {
 	f := &modelFile{
 		Format: modelFormat, Version: ModelVersion,
-		Features: s.Features, FeatureMap: featureMap{s.Poly.Degree}, Normalize: s.Scaler,
+		Features: s.Features, FeatureMap: featureMap{s.Poly.Degree, s.Poly.InteractionsOnly}, Normalize: s.Scaler,
 		Targets: s.Targets, Classes: s.Classes, Loss: s.Model.Loss, Inputs: s.Model.Inputs,
 	}
 	for _, l := range s.Model.Layers {
@@ -137,9 +141,14 @@ func LoadModel(path string) (*Saved, error) {
 			Hint: "give the model.json of a run folder written by mlptrain fit"}
 	}
 	defer fh.Close()
+	if fi, err := fh.Stat(); err == nil && fi.IsDir() {
+		return nil, &inputerr.Error{File: path, Err: errors.New("is a directory, not a model file"),
+			Hint: "give the model.json inside a run folder, as in " + filepath.Join(path, "model.json")}
+	}
 	b, err := io.ReadAll(io.LimitReader(fh, maxModelBytes+1))
 	if err != nil {
-		return nil, &inputerr.Error{File: path, Err: fmt.Errorf("cannot read model: %w", err)}
+		return nil, &inputerr.Error{File: path, Err: fmt.Errorf("cannot read model: %w", unwrapPath(err)),
+			Hint: "check that the file is readable"}
 	}
 	if len(b) > maxModelBytes {
 		return nil, &inputerr.Error{File: path, Err: fmt.Errorf("model file larger than %d bytes", maxModelBytes)}
@@ -158,7 +167,7 @@ func unwrapPath(err error) error {
 // DecodeModel decodes model file bytes; name is used in errors.
 func DecodeModel(b []byte, name string) (*Saved, error) {
 	bad := func(hint, format string, args ...any) error {
-		return &inputerr.Error{File: name, Err: fmt.Errorf(format, args...), Hint: hint}
+		return &inputerr.Error{File: name, Err: clipped(format, args...), Hint: hint}
 	}
 	const rewrite = "train it again with mlptrain fit, or restore the file written by it"
 	var f modelFile
@@ -166,7 +175,7 @@ func DecodeModel(b []byte, name string) (*Saved, error) {
 	dec.DisallowUnknownFields()
 	at := func(off int64, format string, args ...any) error {
 		line, col := lineCol(b, off)
-		return &inputerr.Error{File: name, Line: line, Column: col, Err: fmt.Errorf(format, args...), Hint: rewrite}
+		return &inputerr.Error{File: name, Line: line, Column: col, Err: clipped(format, args...), Hint: rewrite}
 	}
 	if err := dec.Decode(&f); err != nil {
 		var se *json.SyntaxError
@@ -192,6 +201,19 @@ func DecodeModel(b []byte, name string) (*Saved, error) {
 		return nil, bad(rewrite, "checksum mismatch: the file was truncated or edited")
 	}
 	return f.saved(name)
+}
+
+// maxMessage is the most runes of a message about a model file: the file
+// may hold a key or value of any length, and the message is one line.
+const maxMessage = 300
+
+// clipped formats a message, cut to maxMessage runes.
+func clipped(format string, args ...any) error {
+	s := fmt.Sprintf(format, args...)
+	if r := []rune(s); len(r) > maxMessage {
+		s = string(r[:maxMessage]) + "…"
+	}
+	return errors.New(s)
 }
 
 // lineCol converts a byte offset into a 1-based line and column.
@@ -239,7 +261,7 @@ func (f *modelFile) saved(name string) (*Saved, error) {
 		}
 		copy(dst.B.RawRowView(0), l.B)
 	}
-	poly := data.Polynomial{Degree: f.FeatureMap.Polynomial, Inputs: len(f.Features)}
+	poly := data.Polynomial{Degree: f.FeatureMap.Polynomial, Inputs: len(f.Features), InteractionsOnly: f.FeatureMap.InteractionsOnly}
 	if err := poly.Validate(); err != nil {
 		return nil, bad("feature map: %v", err)
 	}

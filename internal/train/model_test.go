@@ -21,7 +21,7 @@ import (
 )
 
 // savedKinds names the models testSaved builds.
-var savedKinds = []string{"softmax", "binary", "regression"}
+var savedKinds = []string{"softmax", "binary", "regression", "interactions"}
 
 // testSaved returns a saved model of the given kind with seeded weights,
 // random biases and awkward scaler numbers.
@@ -45,6 +45,12 @@ func testSaved(t testing.TB, kind string) *Saved {
 			Scaler:  &data.Scaler{Method: "minmax", Offset: []float64{-1, 0, 1e10}, Scale: []float64{2, 0.3, 1e-10}},
 			Targets: []string{"y1", "y2"}}
 		spec = layers.Spec{Inputs: 3, Units: []int{2}, Acts: []string{"identity"}, Loss: "squared_error"}
+	case "interactions":
+		// ψ(a, b, c) = (a, b, c, ab, ac, bc).
+		s = &Saved{Features: []string{"a", "b", "c"}, Poly: data.Polynomial{Degree: 2, Inputs: 3, InteractionsOnly: true},
+			Scaler:  &data.Scaler{Method: "none", Offset: make([]float64, 6), Scale: []float64{1, 1, 1, 1, 1, 1}},
+			Targets: []string{"t"}}
+		spec = layers.Spec{Inputs: 6, Units: []int{1}, Acts: []string{"identity"}, Loss: "squared_error"}
 	default:
 		t.Fatalf("unknown kind %q", kind)
 	}
@@ -171,6 +177,56 @@ func TestModelRoundTrip(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestModelFeatureMapKey checks that feature_map.interactions_only is
+// written only when true, so that files from before it existed keep their
+// bytes and checksums and still load, and that it is checked against the
+// network's inputs.
+func TestModelFeatureMapKey(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		kind string
+		want bool
+	}{{"softmax", false}, {"interactions", true}} {
+		b := encodeFile(t, testSaved(t, tc.kind).file())
+		if got := bytes.Contains(b, []byte(`"interactions_only": true`)); got != tc.want {
+			t.Errorf("%s: model.json has interactions_only: %v, want %v", tc.kind, got, tc.want)
+		}
+		if !tc.want && bytes.Contains(b, []byte("interactions_only")) {
+			t.Errorf("%s: model.json names interactions_only although it is false", tc.kind)
+		}
+	}
+	// A version-1 file written before the key existed.
+	old := []byte(`{
+ "format": "mlptrain-model",
+ "version": 1,
+ "features": ["x"],
+ "feature_map": {"polynomial": 2},
+ "normalize": {"method": "none", "offset": [0, 0], "scale": [1, 1]},
+ "targets": ["t"],
+ "classes": null,
+ "loss": "squared_error",
+ "inputs": 2,
+ "layers": [{"units": 1, "activation": "identity", "W": [[0.5], [-1]], "b": [0.25]}],
+ "checksum": ""
+}`)
+	var f modelFile
+	if err := json.Unmarshal(old, &f); err != nil {
+		t.Fatal(err)
+	}
+	s, err := DecodeModel(encodeFile(t, &f), "old.json")
+	if err != nil {
+		t.Fatalf("a file without interactions_only does not load: %v", err)
+	}
+	if want := (data.Polynomial{Degree: 2, Inputs: 1}); s.Poly != want {
+		t.Errorf("old file: feature map %+v, want %+v", s.Poly, want)
+	}
+	// interactions_only changes the number of inputs the map gives.
+	f = *decodedFile(t, testSaved(t, "interactions"))
+	f.FeatureMap.InteractionsOnly = false
+	_, err = DecodeModel(encodeFile(t, &f), "m.json")
+	checkInputErr(t, err, "m.json", "3 features with a degree-2 feature map give 9 inputs, but the network has 6")
 }
 
 func TestWeightsSHA256(t *testing.T) {

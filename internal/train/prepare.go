@@ -104,7 +104,8 @@ func Prepare(cfg *config.Config) (*Problem, error) {
 func (p *Problem) transform(train, val *data.Dataset) error {
 	cfg := p.Config
 	p.Features = train.FeatureNames
-	p.Poly = data.Polynomial{Degree: cfg.Data.FeatureMap.Polynomial, Inputs: len(train.FeatureNames)}
+	p.Poly = data.Polynomial{Degree: cfg.Data.FeatureMap.Polynomial, Inputs: len(train.FeatureNames),
+		InteractionsOnly: cfg.Data.FeatureMap.InteractionsOnly}
 	if err := p.Poly.Validate(); err != nil {
 		return placeErr(err, cfg.File)
 	}
@@ -190,7 +191,7 @@ func SpecFor(cfg *config.Config, d, k int) (layers.Spec, error) {
 		s.Units = append(s.Units, units)
 		s.Acts = append(s.Acts, l.Activation)
 	}
-	if _, err := layers.New(s); err != nil {
+	if err := layers.Check(s); err != nil {
 		return s, &inputerr.Error{File: cfg.File, Key: "model", Err: err}
 	}
 	return s, nil

@@ -297,6 +297,21 @@ model: {layers: [{units: 3, activation: tanh}, {activation: identity}], loss: sq
 	if p.Poly != (data.Polynomial{Degree: 2, Inputs: 2}) {
 		t.Errorf("Poly = %+v, want degree 2 on 2 inputs", p.Poly)
 	}
+	// With interactions_only the squares go: ψ(x1, x2) = (x1, x2, x1·x2).
+	q2 := prepareTest(t, dir, fmt.Sprintf(`data: {train: %s, target: y, validation: 0, normalize: none, feature_map: {polynomial: 2, interactions_only: true}}
+model: {layers: [{activation: identity}], loss: squared_error}
+`, q(path)))
+	if want := []string{"x1", "x2", "x1*x2"}; q2.Spec.Inputs != 3 || !slices.Equal(q2.Train.FeatureNames, want) {
+		t.Errorf("interactions only: %d inputs named %v, want %v", q2.Spec.Inputs, q2.Train.FeatureNames, want)
+	}
+	if q2.Poly != (data.Polynomial{Degree: 2, Inputs: 2, InteractionsOnly: true}) {
+		t.Errorf("Poly = %+v, want degree 2 on 2 inputs, interactions only", q2.Poly)
+	}
+	for i := range q2.Train.Len() {
+		if x := q2.Train.X.RawRowView(i); x[2] != x[0]*x[1] {
+			t.Errorf("row %d: %v, want x1·x2 in column 3", i, x)
+		}
+	}
 	// The map comes before the normalization: column 3 is x1² standardized
 	// with the mean of x1².
 	raw := rowsByLine(t, path, "y", false)

@@ -1,0 +1,389 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// badConfig is the base config of the bad-input cases: XOR, with every
+// section written out so that a case can break one key. Line numbers
+// matter: the cases assert positions in it.
+const badConfig = `data:
+  train: datasets/xor.csv
+  validation: 0
+  target: y
+  normalize: none
+model:
+  layers:
+    - {units: 2, activation: tanh}
+    - {units: 1, activation: logistic}
+  loss: binary_cross_entropy
+train:
+  optimizer: momentum
+  learning_rate: 0.5
+  batch_size: 0
+  epochs: 2
+`
+
+// badCase is one bad input given to the command line: it must exit with
+// status 2 and print one "mlptrain: " line that starts with the file, the
+// position and the key exactly as given, and contains every want.
+type badCase struct {
+	name      string
+	args      []string
+	file      string   // the file the message names first; "" if none
+	line, col int      // the exact position printed; 0 when none is
+	key       string   // the key or column printed after the position; "" if none
+	want      []string // substrings of the message, such as the hint
+	// unreadable marks the chmod 000 cases, and unwritable the read-only
+	// folder: they are skipped when the file can be read, or the folder
+	// written, anyway, as root can.
+	unreadable, unwritable string
+}
+
+// prefix is how the message must start: "mlptrain: FILE:LINE:COL: KEY: ".
+func (c badCase) prefix() string {
+	var b strings.Builder
+	b.WriteString("mlptrain: ")
+	if c.file != "" {
+		b.WriteString(c.file)
+		if c.line > 0 {
+			b.WriteString(":" + strconv.Itoa(c.line))
+			if c.col > 0 {
+				b.WriteString(":" + strconv.Itoa(c.col))
+			}
+		}
+		b.WriteString(": ")
+	}
+	if c.key != "" {
+		b.WriteString(c.key + ": ")
+	}
+	return b.String()
+}
+
+// TestBadInput feeds each kind of bad input to the command line: exit
+// status 2, nothing on stdout, and one message line naming the file and
+// the exact line and column, or the key, with no panic or stack. The
+// count of cases goes into the issue's closing note; see
+// the README's Troubleshooting section for the same table written for users.
+func TestBadInput(t *testing.T) {
+	chdirRoot(t)
+	tmp := t.TempDir()
+	write := func(name, content string) string {
+		t.Helper()
+		p := filepath.Join(tmp, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	// config writes the base config with old replaced by repl.
+	config := func(name, old, repl string) string {
+		t.Helper()
+		if !strings.Contains(badConfig, old) {
+			t.Fatalf("%s: %q is not in the base config", name, old)
+		}
+		return write(name, strings.Replace(badConfig, old, repl, 1))
+	}
+	out := func(name string) string { return filepath.Join(tmp, "runs", name) }
+	// fitCSV trains the base config on a CSV file with these contents.
+	fitCSV := func(name, content string) []string {
+		return []string{"fit", "configs/xor.yaml", "--quiet", "--epochs", "2", "--set", "data.train=" + write(name, content), "--out", out(name)}
+	}
+	fit := func(cfg string, extra ...string) []string {
+		return append([]string{"fit", cfg, "--quiet", "--out", out(filepath.Base(cfg))}, extra...)
+	}
+
+	// A model trained on XOR (features x1, x2; target y; classes 0, 1).
+	xorRun := filepath.Join(tmp, "xor")
+	mustRun(t, "fit", "configs/xor.yaml", "--quiet", "--epochs", "2", "--out", xorRun)
+	model := filepath.Join(xorRun, "model.json")
+	modelBytes := readFile(t, model)
+	truncated := modelBytes[:len(modelBytes)/2]
+	truncLine := strings.Count(truncated, "\n") + 1
+	truncCol := len(truncated) - strings.LastIndex(truncated, "\n")
+
+	unreadableCSV := write("unreadable.csv", "x1,x2,y\n0,0,0\n1,1,1\n")
+	unreadableYAML := write("unreadable.yaml", badConfig)
+	for _, p := range []string{unreadableCSV, unreadableYAML} {
+		if err := os.Chmod(p, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	notDir := write("not-a-folder", "")
+	readOnly := filepath.Join(tmp, "read-only")
+	if err := os.Mkdir(readOnly, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	wrongW := write("weights-3.yaml", "layers:\n  - W: [[1, 1, 1], [1, 1, 1]]\n    b: [0, 0, 0]\n  - W: [[1], [1], [1]]\n    b: [0]\n")
+	oneLayerW := write("weights-1.yaml", "layers:\n  - W: [[1, 1], [1, 1]]\n    b: [0, 0]\n")
+	bigW := write("big.yaml", "layers:\n"+strings.Repeat("#", 4<<20)+"\n")
+	var bomb strings.Builder
+	bomb.WriteString("data: {train: datasets/xor.csv, target: y}\nmodel:\n  layers:\n    - &l0 {units: 1, activation: relu}\n")
+	for i := 1; i < 12; i++ {
+		bomb.WriteString("    - &l" + strconv.Itoa(i) + " {<<: [" + strings.Repeat("*l"+strconv.Itoa(i-1)+", ", 9) + "*l" + strconv.Itoa(i-1) + "]}\n")
+	}
+	bomb.WriteString("    - {units: 1, activation: logistic}\n  loss: binary_cross_entropy\n")
+
+	// inTmp is the path write gave the file name.
+	inTmp := func(name string) string { return filepath.Join(tmp, name) }
+	cases := []badCase{
+		// CSV files.
+		{name: "empty file", args: fitCSV("empty.csv", ""),
+			file: inTmp("empty.csv"), want: []string{"empty file", "header row"}},
+		{name: "blank lines only", args: fitCSV("blank.csv", "\n\n\r\n"),
+			file: inTmp("blank.csv"), want: []string{"empty file"}},
+		{name: "header only", args: fitCSV("header.csv", "x1,x2,y\n"),
+			file: inTmp("header.csv"), line: 1, want: []string{"no data rows after the header"}},
+		{name: "ragged row, short", args: fitCSV("short.csv", "x1,x2,y\n0,0,0\n0,1\n1,0,1\n"),
+			file: inTmp("short.csv"), line: 3, col: 3, key: `column "y"`, want: []string{"expected 3 fields, got 2", "missing or extra delimiter"}},
+		{name: "ragged row, long", args: fitCSV("long.csv", "x1,x2,y\n0,0,0\n0,1,1,7\n"),
+			file: inTmp("long.csv"), line: 3, col: 4, want: []string{"expected 3 fields, got 4"}},
+		{name: "non-numeric cell", args: fitCSV("abc.csv", "x1,x2,y\n0,0,0\n0,abc,1\n1,0,1\n"),
+			file: inTmp("abc.csv"), line: 3, col: 2, key: `column "x2"`, want: []string{`not a number: "abc"`}},
+		{name: "empty cell", args: fitCSV("hole.csv", "x1,x2,y\n0,0,0\n,1,1\n"),
+			file: inTmp("hole.csv"), line: 3, col: 1, key: `column "x1"`, want: []string{"missing value"}},
+		{name: "NaN cell", args: fitCSV("nan.csv", "x1,x2,y\n0,0,0\n0,NaN,1\n1,0,1\n"),
+			file: inTmp("nan.csv"), line: 3, col: 2, key: `column "x2"`, want: []string{`not a finite number: "NaN"`}},
+		{name: "Inf cell", args: fitCSV("inf.csv", "x1,x2,y\n0,0,0\n0,1,1\n-Inf,0,1\n"),
+			file: inTmp("inf.csv"), line: 4, col: 1, key: `column "x1"`, want: []string{`not a finite number: "-Inf"`}},
+		{name: "number out of range", args: fitCSV("range.csv", "x1,x2,y\n0,1e999,0\n0,1,1\n"),
+			file: inTmp("range.csv"), line: 2, col: 2, key: `column "x2"`, want: []string{`number out of range: "1e999"`}},
+		// encoding/csv places it where the input ended, after the newline
+		// that ends line 4.
+		{name: "unclosed quote", args: fitCSV("quote.csv", "x1,x2,y\n0,0,0\n0,\"1,1\n1,0,1\n"),
+			file: inTmp("quote.csv"), line: 4, col: 7, want: []string{"extraneous or missing \" in quoted-field", "the record starts on line 3"}},
+		{name: "duplicate column names", args: fitCSV("dup.csv", "x1,x1,y\n0,0,0\n0,1,1\n"),
+			file: inTmp("dup.csv"), line: 1, col: 2, key: `column "x1"`, want: []string{"duplicate column name (columns 1 and 2)"}},
+		{name: "empty column name", args: fitCSV("noname.csv", ",x2,y\n0,0,0\n0,1,1\n"),
+			file: inTmp("noname.csv"), line: 1, col: 1, want: []string{"empty column name", "pandas index"}},
+		{name: "missing target column", args: fitCSV("notarget.csv", "x1,x2,z\n0,0,0\n0,1,1\n"),
+			file: inTmp("notarget.csv"), line: 1, key: `column "y"`, want: []string{"target column not found in the header", `did you mean "z"?`}},
+		{name: "missing feature column", args: append(fitCSV("nofeature.csv", "x1,x2,y\n0,0,0\n0,1,1\n"), "--set", "data.features=x1,x3"),
+			file: inTmp("nofeature.csv"), line: 1, key: `column "x3"`, want: []string{"feature column not found in the header", `did you mean "x2"?`}},
+		{name: "single class", args: fitCSV("oneclass.csv", "x1,x2,y\n0,0,1\n0,1,1\n1,0,1\n"),
+			file: inTmp("oneclass.csv"), line: 2, col: 3, key: `column "y"`, want: []string{`only one class ("1") in the target`}},
+		{name: "three classes for binary_cross_entropy", args: fitCSV("three.csv", "x1,x2,y\n0,0,0\n0,1,1\n1,0,2\n"),
+			file: inTmp("three.csv"), key: `column "y"`, want: []string{"binary_cross_entropy needs exactly 2 classes, found 3", "cross_entropy"}},
+		{name: "validation file with other feature columns", args: append(fitCSV("train-ok.csv", "x1,x2,y\n0,0,0\n0,1,1\n"), "--set", "data.validation="+write("val-extra.csv", "x1,x2,x3,y\n0,0,0,0\n0,1,0,1\n")),
+			file: inTmp("val-extra.csv"), line: 1, col: 3, key: `column "x3"`, want: []string{"not a feature column of the model (extra: \"x3\")"}},
+		{name: "test file missing a feature column", args: append(fitCSV("train-ok2.csv", "x1,x2,y\n0,0,0\n0,1,1\n"), "--set", "data.test="+write("test-other.csv", "x1,x3,y\n0,0,0\n0,1,1\n")),
+			file: inTmp("test-other.csv"), line: 1, key: `column "x2"`, want: []string{`feature column of the model is missing (missing: "x2")`, `did you mean "x3"?`}},
+		{name: "test file with an unseen class", args: append(fitCSV("train-ok3.csv", "x1,x2,y\n0,0,0\n0,1,1\n"), "--set", "data.test="+write("test-class.csv", "x1,x2,y\n0,0,0\n0,1,2\n")),
+			file: inTmp("test-class.csv"), line: 3, col: 3, key: `column "y"`, want: []string{`unknown class "2"`, `the model knows the classes "0", "1"`}},
+
+		// eval and predict: data that does not fit the model.
+		{name: "eval: class the model never saw", args: []string{"eval", model, write("newclass.csv", "x1,x2,y\n0,0,0\n0,1,2\n")},
+			file: inTmp("newclass.csv"), line: 3, col: 3, key: `column "y"`, want: []string{`unknown class "2"`, `the model knows the classes "0", "1"`}},
+		{name: "eval: other feature columns", args: []string{"eval", model, write("otherfeat.csv", "x1,x3,y\n0,0,0\n0,1,1\n")},
+			file: inTmp("otherfeat.csv"), line: 1, key: `column "x2"`, want: []string{`feature column of the model is missing (missing: "x2")`, `did you mean "x3"?`}},
+		{name: "eval: data of another model", args: []string{"eval", model, "datasets/iris.csv"},
+			file: "datasets/iris.csv", line: 1, key: `column "y"`, want: []string{"target column not found in the header", `"sepal_length"`}},
+		{name: "predict: data of another model", args: []string{"predict", model, "datasets/iris.csv"},
+			file: "datasets/iris.csv", line: 1, key: `column "x1"`, want: []string{`feature column of the model is missing (missing: "x1", "x2")`, `trained on the feature columns "x1", "x2"`}},
+		{name: "eval: missing data file", args: []string{"eval", model, filepath.Join(tmp, "nope.csv")},
+			file: filepath.Join(tmp, "nope.csv"), want: []string{"cannot open file: no such file or directory"}},
+		{name: "eval: truncated model", args: []string{"eval", write("truncated.json", truncated), "datasets/xor.csv"},
+			file: inTmp("truncated.json"), line: truncLine, col: truncCol, want: []string{"not a valid model file: it ends in the middle (truncated?)"}},
+		{name: "eval: edited model", args: []string{"eval", write("edited.json", strings.Replace(modelBytes, `"y"`, `"z"`, 1)), "datasets/xor.csv"},
+			file: inTmp("edited.json"), want: []string{"checksum mismatch"}},
+
+		// Config files.
+		{name: "unknown key", args: fit(config("typo.yaml", "learning_rate:", "learning_rat:")),
+			file: inTmp("typo.yaml"), line: 13, col: 3, key: "train.learning_rat", want: []string{"unknown key", `did you mean "learning_rate"?`}},
+		{name: "unknown section", args: fit(config("section.yaml", "\ntrain:", "\ntrian:")),
+			file: inTmp("section.yaml"), line: 11, col: 1, key: "trian", want: []string{"unknown key", `did you mean "train"?`}},
+		{name: "epochs: ten", args: fit(config("ten.yaml", "epochs: 2", "epochs: ten")),
+			file: inTmp("ten.yaml"), line: 15, col: 11, key: "train.epochs", want: []string{`expected a whole number, got "ten"`}},
+		{name: "epochs: 10.7", args: fit(config("float.yaml", "epochs: 2", "epochs: 10.7")),
+			file: inTmp("float.yaml"), line: 15, col: 11, key: "train.epochs", want: []string{"whole number"}},
+		{name: "negative units", args: fit(config("units-neg.yaml", "units: 2", "units: -3")),
+			file: inTmp("units-neg.yaml"), line: 8, col: 15, key: "model.layers[0].units", want: []string{"must be at least 1, got -3"}},
+		{name: "zero units", args: fit(config("units-zero.yaml", "units: 2", "units: 0")),
+			file: inTmp("units-zero.yaml"), line: 8, col: 15, key: "model.layers[0].units", want: []string{"required on a hidden layer"}},
+		{name: "units: a billion", args: fit(config("units-huge.yaml", "units: 2", "units: 1000000000")),
+			file: inTmp("units-huge.yaml"), line: 8, col: 15, key: "model.layers[0].units", want: []string{"must be at most 1000000, got 1000000000"}},
+		{name: "too many parameters", args: fit(config("params.yaml", "{units: 2, activation: tanh}", "{units: 1000000, activation: tanh}\n    - {units: 1000000, activation: tanh}")),
+			file: inTmp("params.yaml"), line: 7, col: 3, key: "model.layers", want: []string{"about 1e+12 parameters, more than the limit of 1e+08"}},
+		{name: "zero learning rate", args: fit(config("lr-zero.yaml", "learning_rate: 0.5", "learning_rate: 0")),
+			file: inTmp("lr-zero.yaml"), line: 13, col: 18, key: "train.learning_rate", want: []string{"must be a finite number greater than 0, got 0"}},
+		{name: "negative learning rate", args: fit(config("lr-neg.yaml", "learning_rate: 0.5", "learning_rate: -0.1")),
+			file: inTmp("lr-neg.yaml"), line: 13, col: 18, key: "train.learning_rate", want: []string{"got -0.1"}},
+		{name: "negative batch size", args: fit(config("bs-neg.yaml", "batch_size: 0", "batch_size: -1")),
+			file: inTmp("bs-neg.yaml"), line: 14, col: 15, key: "train.batch_size", want: []string{"must be at least 0, got -1", "use 0 for the whole training set"}},
+		{name: "negative epochs flag", args: fit("configs/xor.yaml", "--epochs", "-5"),
+			key: "--epochs", want: []string{"must be from 0 to"}},
+		{name: "unknown activation", args: fit(config("act.yaml", "activation: tanh", "activation: tahn")),
+			file: inTmp("act.yaml"), line: 8, col: 30, key: "model.layers[0].activation", want: []string{`unknown activation "tahn"`, `did you mean "tanh"?`}},
+		{name: "unknown loss", args: fit(config("loss.yaml", "loss: binary_cross_entropy", "loss: cross_entropie")),
+			file: inTmp("loss.yaml"), line: 10, col: 9, key: "model.loss", want: []string{`unknown loss "cross_entropie"`, `did you mean "cross_entropy"?`}},
+		{name: "unknown optimizer", args: fit(config("opt.yaml", "optimizer: momentum", "optimizer: adamw")),
+			file: inTmp("opt.yaml"), line: 12, col: 14, key: "train.optimizer", want: []string{`unknown optimizer "adamw"`, `did you mean "adam"?`}},
+		{name: "loss/output mismatch", args: fit(config("mismatch.yaml", "loss: binary_cross_entropy", "loss: cross_entropy")),
+			file: inTmp("mismatch.yaml"), line: 10, col: 9, key: "model.loss", want: []string{"cross_entropy needs a softmax output layer, got logistic"}},
+		{name: "validation: 1.5", args: fit(config("val.yaml", "validation: 0", "validation: 1.5")),
+			file: inTmp("val.yaml"), line: 3, col: 15, key: "data.validation", want: []string{"must be a fraction in [0, 1) or a CSV path, got 1.5"}},
+		// yaml.v3 reports the line before a flow sequence's bracket for
+		// its parser errors; the hint says to look there too.
+		{name: "invalid YAML", args: fit(config("syntax.yaml", "target: y", "target: [y")),
+			file: inTmp("syntax.yaml"), line: 3, want: []string{"invalid YAML"}},
+		{name: "YAML alias bomb", args: fit(write("bomb.yaml", bomb.String())),
+			file: inTmp("bomb.yaml"), line: 4, col: 7, key: "model.layers[5]", want: []string{"too many nodes or aliases"}},
+		{name: "unknown key in --set", args: fit("configs/xor.yaml", "--set", "train.learning_rat=0.1"),
+			key: "--set train.learning_rat", want: []string{"unknown key", `did you mean "train.learning_rate"?`}},
+		{name: "wrong type in the environment", args: append([]string{"env", "MLPTRAIN_TRAIN_EPOCHS=ten"}, fit("configs/xor.yaml")...),
+			key: "MLPTRAIN_TRAIN_EPOCHS", want: []string{`"ten"`}},
+
+		// Files that cannot be read or written.
+		{name: "missing config file", args: fit(filepath.Join(tmp, "nope.yaml")),
+			file: filepath.Join(tmp, "nope.yaml"), want: []string{"cannot read config: no such file or directory"}},
+		{name: "missing CSV file", args: fit("configs/xor.yaml", "--set", "data.train="+filepath.Join(tmp, "nope.csv")),
+			file: filepath.Join(tmp, "nope.csv"), want: []string{"cannot open file: no such file or directory", "check the path"}},
+		{name: "unreadable CSV file", args: fit("configs/xor.yaml", "--set", "data.train="+unreadableCSV), unreadable: unreadableCSV,
+			file: unreadableCSV, want: []string{"cannot open file: permission denied", "permissions"}},
+		{name: "unreadable config file", args: fit(unreadableYAML), unreadable: unreadableYAML,
+			file: unreadableYAML, want: []string{"cannot read config: permission denied", "check the file's permissions"}},
+		{name: "directory as CSV", args: fit("configs/xor.yaml", "--set", "data.train=datasets"),
+			file: "datasets", want: []string{"is a directory, not a CSV file"}},
+		{name: "directory as config", args: fit("configs"),
+			file: "configs", want: []string{"cannot read config: is a directory", "give a YAML config file"}},
+		{name: "directory as model", args: []string{"eval", "configs", "datasets/xor.csv"},
+			file: "configs", want: []string{"is a directory, not a model file", "configs/model.json"}},
+		{name: "output folder under a file", args: []string{"fit", "configs/xor.yaml", "--quiet", "--epochs", "2", "--out", filepath.Join(notDir, "run")},
+			file: filepath.Join(notDir, "run"), key: "output.dir", want: []string{"cannot write the run folder: not a directory"}},
+		{name: "output folder is a file", args: []string{"fit", "configs/xor.yaml", "--quiet", "--epochs", "2", "--out", notDir},
+			file: notDir, key: "output.dir", want: []string{"cannot write the run folder: not a directory"}},
+		{name: "output folder in a read-only folder", args: []string{"fit", "configs/xor.yaml", "--quiet", "--epochs", "2", "--out", filepath.Join(readOnly, "run")}, unwritable: readOnly,
+			file: filepath.Join(readOnly, "run"), key: "output.dir", want: []string{"cannot write the run folder: permission denied"}},
+		{name: "predict -o into a missing folder", args: []string{"predict", model, "datasets/xor.csv", "-o", filepath.Join(tmp, "missing", "p.csv")},
+			file: filepath.Join(tmp, "missing", "p.csv"), want: []string{"no such file or directory"}},
+
+		// model.weights that do not fit the model.
+		{name: "model.weights of another architecture", args: fit("configs/xor.yaml", "--set", "model.weights="+wrongW),
+			file: wrongW, line: 2, key: "layers[0]", want: []string{"W has 2 rows and b 3 entries, but layer 1 takes 2 inputs to 2 units"}},
+		{name: "model.weights with too few layers", args: fit("configs/xor.yaml", "--set", "model.weights="+oneLayerW),
+			file: oneLayerW, want: []string{"1 layers of weights for a model of 2 layers"}},
+		{name: "model.weights is a model.json", args: fit("configs/iris.yaml", "--set", "model.weights="+model),
+			file: model, line: 2, want: []string{`not a weights file: unknown key "format" (and 13 more problems)`, "this looks like a model.json"}},
+		{name: "model.weights over 4 MiB", args: fit("configs/xor.yaml", "--set", "model.weights="+bigW),
+			file: bigW, key: "model.weights", want: []string{"weights file larger than 4 MiB"}},
+		{name: "missing model.weights file", args: fit("configs/xor.yaml", "--set", "model.weights="+filepath.Join(tmp, "nope-w.yaml")),
+			file: filepath.Join(tmp, "nope-w.yaml"), key: "model.weights", want: []string{"cannot open weights file: no such file or directory"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.unreadable != "" {
+				if _, err := os.ReadFile(tc.unreadable); err == nil {
+					t.Skip("chmod 000 does not stop this user from reading the file (running as root?)")
+				}
+			}
+			if tc.unwritable != "" {
+				if f, err := os.CreateTemp(tc.unwritable, "probe"); err == nil {
+					f.Close()
+					os.Remove(f.Name())
+					t.Skip("chmod 555 does not stop this user from writing in the folder (running as root?)")
+				}
+			}
+			args := tc.args
+			if args[0] == "env" {
+				k, v, _ := strings.Cut(args[1], "=")
+				t.Setenv(k, v)
+				args = args[2:]
+			}
+			r := runCLI(t, args...)
+			if r.code != exitInput {
+				t.Fatalf("mlptrain %s: exit status %d, want %d\nstderr:\n%s", strings.Join(args, " "), r.code, exitInput, r.stderr)
+			}
+			t.Log(strings.TrimSpace(r.stderr))
+			checkStderr(t, r.stderr, false, false)
+			if r.stdout != "" {
+				t.Errorf("stdout = %q, want empty", r.stdout)
+			}
+			if p := tc.prefix(); !strings.HasPrefix(r.stderr, p) {
+				t.Errorf("stderr = %q\nwant it to start with %q", r.stderr, p)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(r.stderr, w) {
+					t.Errorf("stderr = %q, want it to mention %q", r.stderr, w)
+				}
+			}
+		})
+	}
+	t.Logf("%d bad-input cases", len(cases))
+}
+
+// TestAwkwardInputWorks checks the inputs that look odd but are valid:
+// a UTF-8 byte-order mark, CRLF line ends, and a constant feature column
+// under standardization, which gets scale 1 and a warning naming it, as
+// scikit-learn's StandardScaler does.
+func TestAwkwardInputWorks(t *testing.T) {
+	chdirRoot(t)
+	tmp := t.TempDir()
+	const xor = "x1,x2,y\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n"
+	for _, tc := range []struct {
+		name, csv string
+		warning   string // a stderr line that must appear
+		scale     []float64
+	}{
+		{name: "UTF-8 BOM", csv: "\uFEFF" + xor, scale: []float64{0.5, 0.5}},
+		{name: "CRLF line ends", csv: strings.ReplaceAll(xor, "\n", "\r\n"), scale: []float64{0.5, 0.5}},
+		{name: "BOM and CRLF", csv: "\uFEFF" + strings.ReplaceAll(xor, "\n", "\r\n"), scale: []float64{0.5, 0.5}},
+		{name: "constant column", csv: "x1,x2,c,y\n0,0,5,0\n0,1,5,1\n1,0,5,1\n1,1,5,0\n",
+			warning: `mlptrain: warning: column "c" is constant (every value is 5); its scale is set to 1`, scale: []float64{0.5, 0.5, 1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(tmp, strings.ReplaceAll(tc.name, " ", "_")+".csv")
+			if err := os.WriteFile(path, []byte(tc.csv), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			dir := filepath.Join(tmp, "run-"+filepath.Base(path))
+			r := mustRun(t, "fit", "configs/xor.yaml", "--epochs", "3", "--set", "data.normalize=standardize",
+				"--set", "data.train="+path, "--out", dir)
+			var warnings []string
+			for l := range strings.Lines(r.stderr) {
+				if !strings.HasPrefix(l, "epoch ") {
+					warnings = append(warnings, strings.TrimSuffix(l, "\n"))
+				}
+			}
+			if tc.warning == "" && len(warnings) > 0 || tc.warning != "" && (len(warnings) != 1 || warnings[0] != tc.warning) {
+				t.Errorf("stderr lines besides progress: %q, want %q", warnings, tc.warning)
+			}
+			var m struct {
+				Features  []string `json:"features"`
+				Normalize struct {
+					Scale []float64 `json:"scale"`
+				} `json:"normalize"`
+			}
+			if err := json.Unmarshal([]byte(readFile(t, filepath.Join(dir, "model.json"))), &m); err != nil {
+				t.Fatal(err)
+			}
+			if want := len(tc.scale); len(m.Features) != want || m.Features[0] != "x1" {
+				t.Errorf("model features %q, want %d starting with x1 (no BOM in the name)", m.Features, want)
+			}
+			if !slices.Equal(m.Normalize.Scale, tc.scale) {
+				t.Errorf("model.json scale = %v, want %v", m.Normalize.Scale, tc.scale)
+			}
+			// The model reads the same odd file back.
+			mustRun(t, "eval", filepath.Join(dir, "model.json"), path)
+		})
+	}
+	t.Run("eval: extra and reordered columns", func(t *testing.T) {
+		dir := filepath.Join(tmp, "run-xor")
+		mustRun(t, "fit", "configs/xor.yaml", "--quiet", "--epochs", "3", "--out", dir)
+		path := filepath.Join(tmp, "reordered.csv")
+		if err := os.WriteFile(path, []byte("id,y,x2,x1\n1,0,0,0\n2,1,1,0\n3,1,0,1\n4,0,1,1\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		want := mustRun(t, "eval", filepath.Join(dir, "model.json"), "datasets/xor.csv", "--json").stdout
+		got := mustRun(t, "eval", filepath.Join(dir, "model.json"), path, "--json").stdout
+		// Only the data path differs.
+		if strings.Replace(got, path, "datasets/xor.csv", 1) != want {
+			t.Errorf("eval of the reordered file:\n%s\nwant as on datasets/xor.csv:\n%s", got, want)
+		}
+	})
+}

@@ -26,16 +26,16 @@ func newGraphCmd(stdout, _ io.Writer) *cobra.Command {
 inputs. The forward pass runs the nodes in this order, the backward pass in
 reverse, each operation adding its inputs' error signals x̄ = ∂L/∂x.
 
-With --values it runs one forward and one backward pass, at the random point
-and on the batch that gradcheck uses, and prints every node's value and error
-signal. With --dot it writes Graphviz DOT instead: forward edges solid, error
+With --values it runs one forward and one backward pass, on the batch that
+gradcheck uses and at its random point (or with the weights of model.weights
+when the config names a file), and prints every node's value and error signal. With --dot it writes Graphviz DOT instead: forward edges solid, error
 signals dashed red (render with: dot -Tpng -o graph.png).`,
 		Example: `  mlptrain graph configs/iris.yaml
   mlptrain graph configs/iris.yaml --values --rows 1
   mlptrain graph configs/iris.yaml --dot | dot -Tpng -o graph.png`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			co := train.CheckOptions{Rows: o.rows}
+			co := train.CheckOptions{Rows: o.rows, UseWeights: true}
 			if o.randomData != "" {
 				var err error
 				if co.RandomRows, co.RandomCols, err = parseShape(o.randomData); err != nil {

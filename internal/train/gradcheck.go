@@ -20,6 +20,9 @@ type CheckOptions struct {
 	// RandomRows and RandomCols, when both positive, replace the CSV data
 	// with RandomRows×RandomCols standard normal inputs and random targets.
 	RandomRows, RandomCols int
+	// UseWeights starts from the config's model.weights, when it names a
+	// file, instead of a random point (for printing a hand-built network).
+	UseWeights bool
 }
 
 // CheckReport is a gradient check's result with what it ran on.
@@ -76,6 +79,15 @@ func Point(cfg *config.Config, o CheckOptions) (*layers.Net, string, error) {
 		b := l.B.RawMatrix().Data
 		for i := range b {
 			b[i] = rng.Float64() - 0.5
+		}
+	}
+	if o.UseWeights && cfg.Model.Weights != "" {
+		w, err := layers.LoadWeights(cfg.Model.Weights)
+		if err == nil {
+			err = m.SetWeights(w)
+		}
+		if err != nil {
+			return nil, "", err
 		}
 	}
 	n, _ := x.Dims()

@@ -101,6 +101,48 @@ func PlotLoss(dir, title string, epochs []int, train, val []float64) error {
 	return nil
 }
 
+// maxLinePoints bounds the points of a drawn curve: far more than the
+// plot's width in pixels, far fewer than a long run's epochs.
+const maxLinePoints = 1200
+
+// decimate reduces a curve of more than max points to at most max, keeping
+// its shape as drawn: the points are cut into max/2 buckets of consecutive
+// points, and each bucket keeps its lowest and highest point, in order (and
+// the curve keeps its first and last point). Short curves are returned as
+// they are.
+func decimate(xys plotter.XYs, max int) plotter.XYs {
+	if len(xys) <= max {
+		return xys
+	}
+	buckets := max/2 - 1
+	out := make(plotter.XYs, 0, max)
+	out = append(out, xys[0])
+	inner := xys[1 : len(xys)-1]
+	for b := range buckets {
+		lo, hi := b*len(inner)/buckets, (b+1)*len(inner)/buckets
+		if lo == hi {
+			continue
+		}
+		iMin, iMax := lo, lo
+		for i := lo; i < hi; i++ {
+			if inner[i].Y < inner[iMin].Y {
+				iMin = i
+			}
+			if inner[i].Y > inner[iMax].Y {
+				iMax = i
+			}
+		}
+		if iMin > iMax {
+			iMin, iMax = iMax, iMin
+		}
+		out = append(out, inner[iMin])
+		if iMax != iMin {
+			out = append(out, inner[iMax])
+		}
+	}
+	return append(out, xys[len(xys)-1])
+}
+
 // lossSeries is one curve of a loss plot.
 type lossSeries struct {
 	name   string
@@ -170,6 +212,7 @@ func lossPlot(title string, epochs []int, train, val []float64) (*plot.Plot, err
 			}
 			xys = append(xys, plotter.XY{X: float64(epochs[i]), Y: v})
 		}
+		xys = decimate(xys, maxLinePoints)
 		if len(xys) == 0 {
 			if s.diverged && !s.optional {
 				// Still name a training loss that diverged at once.

@@ -8,6 +8,8 @@ import (
 	"image/png"
 	"math"
 	"math/rand/v2"
+
+	"gonum.org/v1/plot/plotter"
 	"os"
 	"path/filepath"
 	"strings"
@@ -462,6 +464,41 @@ func TestLogTicks(t *testing.T) {
 		}
 		if got := strings.Join(labels, " "); got != tc.want {
 			t.Errorf("logTicks(%g, %g) labels = %q, want %q", tc.min, tc.max, got, tc.want)
+		}
+	}
+}
+
+func TestDecimate(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(8, 8))
+	for _, n := range []int{1, 5, 1200, 1201, 20000} {
+		xys := make(plotter.XYs, n)
+		for i := range xys {
+			xys[i] = plotter.XY{X: float64(i + 1), Y: 1/float64(i+1) + 0.01*rng.Float64()}
+		}
+		got := decimate(xys, 1200)
+		if n <= 1200 && len(got) != n {
+			t.Errorf("n=%d: decimated to %d points, want all", n, len(got))
+		}
+		if len(got) > 1200 {
+			t.Errorf("n=%d: %d points, want at most 1200", n, len(got))
+		}
+		if got[0] != xys[0] || got[len(got)-1] != xys[n-1] {
+			t.Errorf("n=%d: endpoints not kept", n)
+		}
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, p := range xys {
+			lo, hi = math.Min(lo, p.Y), math.Max(hi, p.Y)
+		}
+		glo, ghi := math.Inf(1), math.Inf(-1)
+		for i, p := range got {
+			glo, ghi = math.Min(glo, p.Y), math.Max(ghi, p.Y)
+			if i > 0 && p.X <= got[i-1].X {
+				t.Fatalf("n=%d: points out of order at %d", n, i)
+			}
+		}
+		if glo != lo || ghi != hi {
+			t.Errorf("n=%d: range [%v, %v], want [%v, %v]", n, glo, ghi, lo, hi)
 		}
 	}
 }

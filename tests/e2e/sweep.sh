@@ -102,18 +102,15 @@ bad "no validation" 'by validation loss.*training loss would reward' --grid trai
 bad "threads with jobs" '^mlptrain: --jobs: train\.threads is 2' --grid train.epochs=5,6 --set train.threads=2 --jobs 2
 
 # ---------------------------------------------------------------------------
-# 6. The polynomial degree of the lecture's underfitting/overfitting example,
-# when its configs have landed: which degree does the validation set pick?
-poly=$(ls configs/poly*.yaml configs/*poly*.yaml 2>/dev/null | head -1 || true)
-if [ -n "$poly" ]; then
-  run sweep "$poly" --grid data.feature_map.polynomial=1,3,9 --out "$TMP/deg" --json --quiet
-  expect_code "degree sweep ($poly)" 0
-  expect_jq "degree sweep" '[.points[].params["data.feature_map.polynomial"]] == [1, 3, 9]'
-  expect_jq "degree sweep: best is the argmin" ".best == ($ARGMIN)"
-  expect_file "degree sweep plot" "$TMP/deg/sweep.png"
-  jq -r '"degree sweep ('"$poly"'): " + ([.points[] | "degree \(.params["data.feature_map.polynomial"]): train \(.train_loss) val \(.val_loss)"] | join("; ")) + " → picks degree \(.points[.best].params["data.feature_map.polynomial"])"' <<<"$OUT" >&2
-else
-  echo "degree sweep: no configs/*poly*.yaml yet, skipped" >&2
-fi
+# 6. The polynomial degree of the lecture's underfitting/overfitting example:
+# the validation set picks degree 3 (training loss alone would pick 9).
+poly=configs/poly_deg3.yaml
+run sweep "$poly" --grid data.feature_map.polynomial=1,3,9 --out "$TMP/deg" --json --quiet
+expect_code "degree sweep" 0
+expect_jq "degree sweep" '[.points[].params["data.feature_map.polynomial"]] == [1, 3, 9]'
+expect_jq "degree sweep: best is the argmin" ".best == ($ARGMIN)"
+expect_jq "degree sweep: validation picks degree 3" '.points[.best].params["data.feature_map.polynomial"] == 3'
+expect_jq "degree sweep: training loss falls with degree" '.points[0].train_loss > .points[1].train_loss and .points[1].train_loss > .points[2].train_loss'
+expect_file "degree sweep plot" "$TMP/deg/sweep.png"
 
 finish

@@ -3,16 +3,16 @@ package graph
 import (
 	"fmt"
 
+	gemmpkg "github.com/mlptrain/mlptrain/internal/gemm"
 	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 )
 
-// gemm computes c = alpha·op(a)·op(b) + beta·c through the BLAS
-// implementation registered with blas64 (gonum's pure-Go one unless another
-// is plugged in with blas64.Use).
+// gemm computes c = alpha·op(a)·op(b) + beta·c with internal/gemm's
+// packed, register-tiled kernels (AVX-512, AVX2 or portable Go, chosen at
+// start-up), which allocate nothing and start no goroutines per call.
 func gemm(tA, tB blas.Transpose, alpha float64, a, b *mat.Dense, beta float64, c *mat.Dense) {
-	blas64.Gemm(tA, tB, alpha, a.RawMatrix(), b.RawMatrix(), beta, c.RawMatrix())
+	gemmpkg.Gemm(tA, tB, alpha, a.RawMatrix(), b.RawMatrix(), beta, c.RawMatrix())
 }
 
 func flip(t blas.Transpose) blas.Transpose {

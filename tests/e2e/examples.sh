@@ -109,7 +109,7 @@ expect_awk "poly: validation loss is U-shaped, lowest at degree 3" 'a > b && b >
 mean=$(awk -F, 'NR > 1 { s += $2; n++ } END { printf "%.10g", s / n }' datasets/sine10_train.csv)
 w=$(jq '.layers[0].W[0][0]' "$TMP/poly_deg0/model.json")
 b=$(jq '.layers[0].b[0]' "$TMP/poly_deg0/model.json")
-expect_awk "poly_deg0: a constant at the mean" 'w < 1e-3 && w > -1e-3 && b - m < 1e-6 && m - b < 1e-6' "w=$w" "b=$b" "m=$mean"
+expect_awk "poly_deg0: a constant at the mean" 'w < 1e-3 && w > -1e-3 && b - m < 1e-4 && m - b < 1e-4' "w=$w" "b=$b" "m=$mean"
 
 # ---------------------------------------------------------------------------
 # 4. Universality has limits: a wide network memorizes the noise.

@@ -1,0 +1,243 @@
+package gemm
+
+import (
+	"sync"
+	"sync/atomic"
+
+	"gonum.org/v1/gonum/blas/blas64"
+)
+
+// job is one call's product, split into parts by columns or rows of c.
+type job struct {
+	kn          *kernel
+	aT, bT      bool
+	m, n, k     int
+	alpha, beta float64
+	a, b, c     blas64.General
+	packA       bool // pack all of A, not just its last partial panel of rows
+	fuseB       bool // the kernel packs B's full panels as it first reads them
+	splitN      bool // the parts are column ranges of c, not row ranges
+	chunk       int  // columns or rows per part
+	parts       int
+	next        atomic.Int32   // the next part to claim
+	refs        atomic.Int32   // the caller and the helpers still using j
+	wg          sync.WaitGroup // counts the parts not yet done
+}
+
+// partsPerThread is how many column ranges each thread gets when there are
+// enough.
+const partsPerThread = 2
+
+// split divides j into parts for the given number of threads: column
+// ranges of c, a multiple of nr wide, or row ranges, a multiple of mr
+// high. A is read in place and B packed part by part, so column ranges
+// repeat no work, and when there are enough of them each thread gets two,
+// which balances the load when a thread is slow to start. Otherwise the
+// parts are row ranges, one per thread, each of which packs all of B.
+func (j *job) split(threads int) {
+	kn := j.kn
+	cols := (j.n + kn.nr - 1) / kn.nr
+	rows := (j.m + kn.mr - 1) / kn.mr
+	j.splitN = threads == 1 || cols >= 2*threads || cols >= rows
+	size, unit, parts := j.m, kn.mr, min(threads, rows)
+	if j.splitN {
+		size, unit, parts = j.n, kn.nr, min(partsPerThread*threads, cols)
+		if threads == 1 {
+			parts = 1
+		}
+	}
+	tiles := (size + unit - 1) / unit
+	j.chunk = (tiles + parts - 1) / parts * unit
+	j.parts = (size + j.chunk - 1) / j.chunk
+}
+
+// do runs j with the help of up to helpers workers and returns when it is
+// done.
+func (j *job) do(helpers int) {
+	j.next.Store(0)
+	j.refs.Store(int32(1 + helpers))
+	j.wg.Add(j.parts)
+	if helpers > 0 {
+		beginCall()
+		startWorkers(helpers)
+		for range helpers {
+			tasks <- j
+		}
+	}
+	j.work()
+	j.wg.Wait()
+	j.release()
+	if helpers > 0 {
+		endCall()
+	}
+}
+
+// work claims the parts of j that are left, one by one, and runs them.
+func (j *job) work() {
+	for {
+		p := int(j.next.Add(1)) - 1
+		if p >= j.parts {
+			return
+		}
+		j.run(p)
+		j.wg.Done()
+	}
+}
+
+// release drops a reference to j; the last one frees it. A helper that
+// starts late finds no part left and only releases j, so the caller need
+// not wait for it.
+func (j *job) release() {
+	if j.refs.Add(-1) == 0 {
+		j.a, j.b, j.c = blas64.General{}, blas64.General{}, blas64.General{}
+		jobs.put(j)
+	}
+}
+
+// workspace holds one part's packed panels and the edge tile.
+type workspace struct {
+	a, b, t []float64
+}
+
+// freeList is a stack of values for reuse which, unlike a sync.Pool, the
+// garbage collector never empties, so that a warm Gemm never allocates.
+type freeList[T any] struct {
+	mu    sync.Mutex
+	items []*T
+}
+
+func (l *freeList[T]) get() *T {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := len(l.items)
+	if n == 0 {
+		return new(T)
+	}
+	x := l.items[n-1]
+	l.items = l.items[:n-1]
+	return x
+}
+
+func (l *freeList[T]) put(x *T) {
+	l.mu.Lock()
+	l.items = append(l.items, x)
+	l.mu.Unlock()
+}
+
+var (
+	jobs       freeList[job]
+	workspaces freeList[workspace]
+)
+
+func grow(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n)
+	}
+	return s[:n]
+}
+
+// blockSize splits total into equal blocks of at most max, each a multiple
+// of unit, which max is too, and returns their size.
+func blockSize(total, max, unit int) int {
+	blocks := (total + max - 1) / max
+	size := (total + blocks - 1) / blocks
+	return (size + unit - 1) / unit * unit
+}
+
+// run computes part p of j: for each block of columns of c, each block of
+// the inner dimension and each block of rows, it packs what it must and
+// runs the macrokernel.
+func (j *job) run(p int) {
+	i0, i1, j0, j1 := 0, j.m, 0, j.n
+	if j.splitN {
+		j0, j1 = p*j.chunk, min(j.n, (p+1)*j.chunk)
+	} else {
+		i0, i1 = p*j.chunk, min(j.m, (p+1)*j.chunk)
+	}
+	kn := j.kn
+	kc := blockSize(j.k, kn.kc, 1)
+	mc := blockSize(i1-i0, kn.mc, kn.mr)
+	nc := blockSize(j1-j0, kn.nc, kn.nr)
+	w := workspaces.get()
+	w.a = grow(w.a, mc*kc)
+	w.b = grow(w.b, nc*kc)
+	w.t = grow(w.t, kn.mr*kn.nr)
+	for jc := j0; jc < j1; jc += nc {
+		nb := min(nc, j1-jc)
+		for pc := 0; pc < j.k; pc += kc {
+			kb := min(kc, j.k-pc)
+			packB(kn, w.b, j.b, j.bT, pc, kb, jc, nb, j.fuseB)
+			beta := j.beta
+			if pc > 0 {
+				beta = 1
+			}
+			for ic := i0; ic < i1; ic += mc {
+				mb := min(mc, i1-ic)
+				if j.packA {
+					packA(w.a, j.a, j.aT, ic, mb, pc, kb, kn.mr)
+				} else if full := mb / kn.mr * kn.mr; full < mb {
+					packA(w.a[full*kb:], j.a, j.aT, ic+full, mb-full, pc, kb, kn.mr)
+				}
+				j.macro(w, ic, mb, jc, nb, pc, kb, beta, j.fuseB && ic == i0)
+			}
+		}
+	}
+	workspaces.put(w)
+}
+
+// macro multiplies the mb×kb block of op(a) at (ic, pc), packed in w.a or
+// read in place, by the kb×nb block of op(b) packed in w.b into
+// c[ic:ic+mb, jc:jc+nb], tile by tile. With packB set, the first tile of
+// each full panel of B reads the panel in place and packs it into w.b.
+func (j *job) macro(w *workspace, ic, mb, jc, nb, pc, kb int, beta float64, packB bool) {
+	kn, a, b, c, alpha := j.kn, j.a, j.b, j.c, j.alpha
+	mr, nr := kn.mr, kn.nr
+	for jr := 0; jr < nb; jr += nr {
+		bp := w.b[jr*kb:]
+		cols := min(nr, nb-jr)
+		for ir := 0; ir < mb; ir += mr {
+			rows := min(mr, mb-ir)
+			ap, ais, aks := w.a[ir*kb:], 1, mr
+			switch {
+			case j.packA || rows < mr:
+			case j.aT:
+				ap, ais, aks = a.Data[pc*a.Stride+ic+ir:], 1, a.Stride
+			default:
+				ap, ais, aks = a.Data[(ic+ir)*a.Stride+pc:], a.Stride, 1
+			}
+			// An edge tile is computed whole into w.t and then merged.
+			off := (ic+ir)*c.Stride + jc + jr
+			cp, ldc, al, be := c.Data[off:], c.Stride, alpha, beta
+			edge := rows < mr || cols < nr
+			if edge {
+				cp, ldc, al, be = w.t, nr, 1, 0
+			}
+			if packB && ir == 0 && cols == nr {
+				kn.tilePackB(kb, ap, ais, aks, b.Data[pc*b.Stride+jc+jr:], b.Stride, bp, cp, ldc, al, be)
+			} else {
+				kn.tile(kb, ap, ais, aks, bp, cp, ldc, al, be)
+			}
+			if edge {
+				merge(c.Data[off:], c.Stride, w.t, nr, rows, cols, alpha, beta)
+			}
+		}
+	}
+}
+
+// merge computes c = alpha·t + beta·c on a rows×cols block, where beta = 0
+// overwrites c.
+func merge(c []float64, ldc int, t []float64, ldt, rows, cols int, alpha, beta float64) {
+	for i := range rows {
+		cr := c[i*ldc:][:cols]
+		tr := t[i*ldt:][:cols]
+		if beta == 0 {
+			for x, v := range tr {
+				cr[x] = alpha * v
+			}
+			continue
+		}
+		for x, v := range tr {
+			cr[x] = alpha*v + beta*cr[x]
+		}
+	}
+}

@@ -1,0 +1,132 @@
+package gemm
+
+import (
+	"fmt"
+	"runtime"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+)
+
+// parallelFlops is the least work, in floating-point operations, that is
+// worth a thread: products of less than twice this run on the calling
+// goroutine alone.
+const parallelFlops = 1 << 21
+
+// Gemm computes
+//
+//	c = alpha·op(a)·op(b) + beta·c,
+//
+// where op(x) is x for blas.NoTrans and xᵀ for blas.Trans or
+// blas.ConjTrans, with the semantics of blas64.Gemm on row-major
+// matrices: op(a) is m×k, op(b) is k×n and c is m×n; beta = 0 overwrites c
+// even where it holds NaN or Inf; alpha = 0 or k = 0 only scales c by
+// beta, reading neither a nor b; m = 0 or n = 0 does nothing. Strides may
+// exceed the column counts (submatrix views). c must not share memory with
+// a or b. Results differ from gonum's Dgemm by rounding only: the kernels
+// fuse multiplies and adds and sum in another order.
+//
+// Gemm panics, with a message starting "gemm: ", on a transpose other than
+// NoTrans, Trans or ConjTrans; on a negative dimension; on a stride less
+// than max(1, Cols); on a Data slice too short for a non-empty matrix's
+// Rows, Cols and Stride; and, unlike blas64.Gemm, which reads only a's
+// dimensions and b's column count, on inner dimensions that differ or a c
+// that is not m×n. Unlike gonum's Dgemm it accepts an empty a or b (k = 0)
+// whose Data is shorter than its Rows and Stride would ask for.
+//
+// Gemm allocates nothing once warm. It splits products of at least 4
+// MFLOP over up to GOMAXPROCS goroutines, which it keeps from one call to
+// the next; it is safe for concurrent use.
+func Gemm(tA, tB blas.Transpose, alpha float64, a, b blas64.General, beta float64, c blas64.General) {
+	gemm(best, tA, tB, alpha, a, b, beta, c)
+}
+
+// gemm is Gemm with the kernels ks, chosen among by shape.
+func gemm(ks []*kernel, tA, tB blas.Transpose, alpha float64, a, b blas64.General, beta float64, c blas64.General) {
+	aT, bT := isTrans(tA), isTrans(tB)
+	checkGeneral("a", a)
+	checkGeneral("b", b)
+	checkGeneral("c", c)
+	m, k := a.Rows, a.Cols
+	if aT {
+		m, k = k, m
+	}
+	kb, n := b.Rows, b.Cols
+	if bT {
+		kb, n = n, kb
+	}
+	if k != kb || c.Rows != m || c.Cols != n {
+		panic(fmt.Sprintf("gemm: %d×%d%s · %d×%d%s into %d×%d",
+			a.Rows, a.Cols, tick(aT), b.Rows, b.Cols, tick(bT), c.Rows, c.Cols))
+	}
+	if m == 0 || n == 0 {
+		return
+	}
+	if alpha == 0 || k == 0 {
+		scale(beta, c)
+		return
+	}
+
+	kn := choose(ks, m, n)
+	j := jobs.get()
+	j.kn, j.aT, j.bT, j.m, j.n, j.k = kn, aT, bT, m, n, k
+	j.alpha, j.beta, j.a, j.b, j.c = alpha, beta, a, b, c
+	// The columns of a transposed A whose stride is a multiple of 2 KiB
+	// fall into few sets of the L1 cache and evict each other: pack them
+	// when there are enough panels of B to repay it.
+	j.packA = aT && a.Stride%256 == 0 && n >= 4*kn.nr
+	j.fuseB = !bT && kn.tilePackB != nil
+	threads := 1
+	if flops := 2 * float64(m) * float64(n) * float64(k); flops >= 2*parallelFlops {
+		threads = min(runtime.GOMAXPROCS(0), int(flops/parallelFlops))
+	}
+	j.split(threads)
+	j.do(min(threads, j.parts) - 1)
+}
+
+func isTrans(t blas.Transpose) bool {
+	switch t {
+	case blas.NoTrans:
+		return false
+	case blas.Trans, blas.ConjTrans:
+		return true
+	}
+	panic(fmt.Sprintf("gemm: bad transpose %d", t))
+}
+
+func checkGeneral(name string, x blas64.General) {
+	if x.Rows < 0 || x.Cols < 0 {
+		panic(fmt.Sprintf("gemm: %s is %d×%d", name, x.Rows, x.Cols))
+	}
+	if x.Stride < max(1, x.Cols) {
+		panic(fmt.Sprintf("gemm: %s has stride %d, less than max(1, %d columns)", name, x.Stride, x.Cols))
+	}
+	if x.Rows > 0 && x.Cols > 0 && len(x.Data) < (x.Rows-1)*x.Stride+x.Cols {
+		panic(fmt.Sprintf("gemm: %s has %d elements, too few for %d×%d with stride %d",
+			name, len(x.Data), x.Rows, x.Cols, x.Stride))
+	}
+}
+
+func tick(trans bool) string {
+	if trans {
+		return "ᵀ"
+	}
+	return ""
+}
+
+// scale computes c = beta·c, where beta = 0 overwrites c.
+func scale(beta float64, c blas64.General) {
+	if beta == 1 {
+		return
+	}
+	for i := range c.Rows {
+		row := c.Data[i*c.Stride:][:c.Cols]
+		if beta == 0 {
+			clear(row)
+			continue
+		}
+		for j := range row {
+			row[j] *= beta
+		}
+	}
+}

@@ -1,0 +1,125 @@
+package gemm
+
+import "strings"
+
+// kernel is a register-tiled microkernel together with the cache blocking
+// that suits it.
+//
+// tile computes the mr×nr block c = alpha·A·B + beta·c, where the mr×k
+// block A is read in place, A[i,p] = a[i·ais + p·aks], so that it is a
+// row-major view (ais = stride, aks = 1), a column-major one (ais = 1,
+// aks = stride) or a packed panel (ais = 1, aks = mr); B is a k×nr panel
+// packed row by row (bp[p·nr+j] = B[p,j]), and c is row-major with stride
+// ldc. beta = 0 overwrites c, NaN or not. k ≥ 1.
+type kernel struct {
+	name       string
+	mr, nr     int
+	kc, mc, nc int // block sizes: the k, m and n extents of one packed block
+	tile       func(k int, a []float64, ais, aks int, bp, c []float64, ldc int, alpha, beta float64)
+
+	// tilePackB, if not nil, is tile for a B read in place, B[p,j] =
+	// b[p·ldb + j], that also stores the panel packed at bp for the
+	// following tiles.
+	tilePackB func(k int, a []float64, ais, aks int, b []float64, ldb int, bp, c []float64, ldc int, alpha, beta float64)
+
+	// transB, if not nil, packs transW columns of a transposed B at a
+	// time: it stores src[j·ldb + p] at dst[p·nr + j] for j < transW and
+	// p < transW·blocks. blocks ≥ 1.
+	transB func(dst []float64, nr int, src []float64, ldb, blocks int)
+	transW int
+}
+
+// goKernel is the portable fallback, used where no assembly kernel fits the
+// CPU.
+var goKernel = &kernel{name: "go2x4", mr: 2, nr: 4, kc: 256, mc: 128, nc: 1024, tile: tileGo2x4}
+
+// best holds the kernels Gemm chooses among on this CPU, fastest first.
+var best = preferred()
+
+// Kernel returns the names of the microkernels Gemm chooses among on this
+// CPU, such as "avx512x6x32,avx512x8x16", "avx2x6x8" or the portable
+// "go2x4".
+func Kernel() string {
+	names := make([]string, len(best))
+	for i, kn := range best {
+		names[i] = kn.name
+	}
+	return strings.Join(names, ",")
+}
+
+// choose returns the kernel of ks for an m×n product: the first, unless
+// another pads c to a block of tiles at least 5% smaller.
+func choose(ks []*kernel, m, n int) *kernel {
+	padded := func(kn *kernel) int {
+		return (m + kn.mr - 1) / kn.mr * kn.mr * ((n + kn.nr - 1) / kn.nr * kn.nr)
+	}
+	best, area := ks[0], padded(ks[0])
+	for _, kn := range ks[1:] {
+		if a := padded(kn); 20*a < 19*area {
+			best, area = kn, a
+		}
+	}
+	return best
+}
+
+// tileGo2x4 is the pure-Go 2×4 microkernel: 8 accumulators, 2 values of A
+// and 4 of B stay within the 15 floating-point registers the compiler
+// allocates on amd64, and unrolling by 2 halves the loop overhead.
+func tileGo2x4(k int, a []float64, ais, aks int, bp, c []float64, ldc int, alpha, beta float64) {
+	n := (k-1)*aks + 1
+	a0, a1 := a[:n], a[ais:][:n]
+	bp = bp[:4*k]
+	var c00, c01, c02, c03 float64
+	var c10, c11, c12, c13 float64
+	o := 0
+	for ; len(bp) >= 8; o += 2 * aks {
+		b := bp[:8]
+		x, y := a0[o], a1[o]
+		c00 += x * b[0]
+		c01 += x * b[1]
+		c02 += x * b[2]
+		c03 += x * b[3]
+		c10 += y * b[0]
+		c11 += y * b[1]
+		c12 += y * b[2]
+		c13 += y * b[3]
+		x, y = a0[o+aks], a1[o+aks]
+		c00 += x * b[4]
+		c01 += x * b[5]
+		c02 += x * b[6]
+		c03 += x * b[7]
+		c10 += y * b[4]
+		c11 += y * b[5]
+		c12 += y * b[6]
+		c13 += y * b[7]
+		bp = bp[8:]
+	}
+	if len(bp) >= 4 {
+		x, y := a0[o], a1[o]
+		c00 += x * bp[0]
+		c01 += x * bp[1]
+		c02 += x * bp[2]
+		c03 += x * bp[3]
+		c10 += y * bp[0]
+		c11 += y * bp[1]
+		c12 += y * bp[2]
+		c13 += y * bp[3]
+	}
+	storeRow4(c[:4], alpha, beta, c00, c01, c02, c03)
+	storeRow4(c[ldc:ldc+4], alpha, beta, c10, c11, c12, c13)
+}
+
+func storeRow4(c []float64, alpha, beta, v0, v1, v2, v3 float64) {
+	c = c[:4]
+	if beta == 0 {
+		c[0] = alpha * v0
+		c[1] = alpha * v1
+		c[2] = alpha * v2
+		c[3] = alpha * v3
+		return
+	}
+	c[0] = alpha*v0 + beta*c[0]
+	c[1] = alpha*v1 + beta*c[1]
+	c[2] = alpha*v2 + beta*c[2]
+	c[3] = alpha*v3 + beta*c[3]
+}

@@ -35,7 +35,7 @@ func fitUntil(t *testing.T, cfgText, out string, resume bool, at stopAt) *Run {
 		o.Resume = ck
 	}
 	run, err := FitConfig(ctx, cfg, o)
-	if err != nil {
+	if err != nil && !IsDiverged(err) {
 		t.Fatal(err)
 	}
 	return run
@@ -177,5 +177,25 @@ func TestResumeRefusesAnotherRun(t *testing.T) {
 	}
 	if _, err := LoadCheckpoint(filepath.Join(dir, "none.json")); err == nil || !errors.Is(err, os.ErrNotExist) && !strings.Contains(err.Error(), "cannot open") {
 		t.Errorf("missing checkpoint: error %v", err)
+	}
+}
+
+// TestDivergedUpdateKeepsEpochStart makes an update overflow while the
+// loss is still finite: the weights of the last whole epoch are kept.
+func TestDivergedUpdateKeepsEpochStart(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	train := writeTestFile(t, dir, "train.csv", regressionCSV(7, 30, 3, 0.1))
+	out := filepath.Join(dir, "run")
+	run := fitUntil(t, fmt.Sprintf("data: {train: %s, target: y, validation: 0}\nmodel: {layers: [{units: 3, activation: tanh}, {activation: identity}], loss: squared_error}\ntrain: {optimizer: sgd, learning_rate: 1.7e308, batch_size: 10, epochs: 5}\n", q(train)), out, false, stopAt{})
+	var de *DivergedError
+	if !errors.As(run.Result.Err, &de) || !de.WholeEpoch {
+		t.Fatalf("error %v, want a divergence that kept the last whole epoch", run.Result.Err)
+	}
+	if !strings.Contains(de.Error(), "kept the weights of epoch 0, the last whole one") {
+		t.Errorf("message %q does not say which weights were kept", de)
+	}
+	if !allFinite(run.Result.Model) {
+		t.Error("non-finite weights kept")
 	}
 }

@@ -33,11 +33,18 @@ type DivergedError struct {
 	Epoch, Step  int
 	What         string
 	LearningRate float64
+	// WholeEpoch is set when the weights kept are those of the last whole
+	// epoch rather than of the last step (an update overflowed).
+	WholeEpoch bool
 }
 
 func (e *DivergedError) Error() string {
-	return fmt.Sprintf("training diverged at epoch %d, step %d: %s; kept the weights of the last finite step (hint: try a smaller learning rate, such as --lr %g)",
-		e.Epoch, e.Step, e.What, e.LearningRate/10)
+	kept := "the weights of the last finite step"
+	if e.WholeEpoch {
+		kept = fmt.Sprintf("the weights of epoch %d, the last whole one", e.Epoch-1)
+	}
+	return fmt.Sprintf("training diverged at epoch %d, step %d: %s; kept %s (hint: try a smaller learning rate, such as --lr %g)",
+		e.Epoch, e.Step, e.What, kept, e.LearningRate/10)
 }
 
 // Unwrap returns ErrDiverged.
@@ -180,7 +187,6 @@ type trainer struct {
 	bestLoss  float64
 	bestEpoch int
 
-	prev       []*mat.Dense // the weights before the current step
 	epochStart []*mat.Dense // the weights at the end of the last whole epoch
 	dataSum    string       // the training data's fingerprint, once computed
 }
@@ -221,7 +227,7 @@ func newTrainer(p *Problem) (*trainer, error) {
 	t.src = rand.NewPCG(cfg.Train.Seed, streamShuffle)
 	t.rng = rand.New(t.src)
 	t.perm = make([]int, n)
-	t.prev, t.epochStart = cloneAll(t.ws), cloneAll(t.ws)
+	t.epochStart = cloneAll(t.ws)
 	return t, nil
 }
 
@@ -240,7 +246,10 @@ func (t *trainer) startEpoch() {
 }
 
 // trainStep trains on the next minibatch of the epoch, or returns a
-// *DivergedError, leaving the weights of the last finite step.
+// *DivergedError. A non-finite loss leaves the weights of the last finite
+// step; an update that makes a weight non-finite (rarer: the loss was
+// finite) restores the weights of the last whole epoch, which saves
+// copying every weight at every step.
 func (t *trainer) trainStep() error {
 	cfg := t.p.Config
 	n := len(t.perm)
@@ -255,11 +264,10 @@ func (t *trainer) trainStep() error {
 		return &DivergedError{Epoch: t.epoch, Step: t.step + 1, What: fmt.Sprintf("the loss is %v", obj), LearningRate: cfg.Train.LearningRate}
 	}
 	net.G.Backward(net.Loss)
-	copyAll(t.prev, t.ws)
 	t.opt.Step(t.ws, t.plan.grads(net))
 	if !finiteAll(t.ws) {
-		copyAll(t.ws, t.prev)
-		return &DivergedError{Epoch: t.epoch, Step: t.step + 1, What: "a weight became infinite or NaN", LearningRate: cfg.Train.LearningRate}
+		copyAll(t.ws, t.epochStart)
+		return &DivergedError{Epoch: t.epoch, Step: t.step + 1, What: "a weight became infinite or NaN", LearningRate: cfg.Train.LearningRate, WholeEpoch: true}
 	}
 	if t.classify {
 		for i, r := range idx {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -108,7 +107,7 @@ func runGradcheck(cmd *cobra.Command, path string, o *gradcheckOptions, stdout, 
 		return err
 	}
 	if o.json {
-		if err := writeJSON(stdout, gradcheckJSON{Schema: 1, CheckReport: rep}); err != nil {
+		if err := train.WriteJSON(stdout, gradcheckJSON{Schema: 1, CheckReport: rep}); err != nil {
 			return err
 		}
 	} else if err := printGradcheck(stdout, path, rep); err != nil {
@@ -133,16 +132,6 @@ func runGradcheck(cmd *cobra.Command, path string, o *gradcheckOptions, stdout, 
 type gradcheckJSON struct {
 	Schema int `json:"schema"`
 	*train.CheckReport
-}
-
-// writeJSON writes v with two-space indentation and a final newline.
-func writeJSON(w io.Writer, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(append(b, '\n'))
-	return err
 }
 
 func passFail(ok bool) string {

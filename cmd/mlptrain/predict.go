@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"strconv"
 
 	"github.com/mlptrain/mlptrain/internal/inputerr"
 	"github.com/mlptrain/mlptrain/internal/train"
@@ -46,7 +45,7 @@ probability (prob_CLASS); for regression the predicted values
 			if err := train.WriteFileAtomic(o.out, write); err != nil {
 				var pe *fs.PathError
 				if errors.As(err, &pe) { // a missing or read-only folder: bad input, not a bug
-					return &inputerr.Error{File: o.out, Err: fmt.Errorf("cannot write the predictions: %w", pe.Err),
+					return &inputerr.Error{File: o.out, Err: fmt.Errorf("cannot write the predictions: %w", inputerr.PathCause(err)),
 						Hint: "check that its folder exists and is writable"}
 				}
 				return err
@@ -58,8 +57,6 @@ probability (prob_CLASS); for regression the predicted values
 	cmd.Flags().StringVar(&o.delimiter, "delimiter", ",", "CSV field separator of DATA")
 	return cmd
 }
-
-func fmtFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
 func writePredictions(w io.Writer, s *train.Saved, y *mat.Dense) error {
 	n, k := y.Dims()
@@ -82,15 +79,15 @@ func writePredictions(w io.Writer, s *train.Saved, y *mat.Dense) error {
 		switch {
 		case s.Classes != nil && k == 1: // one logistic unit: P(second class)
 			row[0] = s.Classes[train.PredictClass(y, i)]
-			row[1], row[2] = fmtFloat(1-p[0]), fmtFloat(p[0])
+			row[1], row[2] = train.FormatFloat(1-p[0]), train.FormatFloat(p[0])
 		case s.Classes != nil:
 			row[0] = s.Classes[train.PredictClass(y, i)]
 			for j, v := range p {
-				row[1+j] = fmtFloat(v)
+				row[1+j] = train.FormatFloat(v)
 			}
 		default:
 			for j, v := range p {
-				row[j] = fmtFloat(v)
+				row[j] = train.FormatFloat(v)
 			}
 		}
 		cw.Write(row)

@@ -118,10 +118,7 @@ func readFile(path string) ([]byte, error) {
 
 // fileError explains a failure to read the config file.
 func fileError(path string, err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
+	err = inputerr.PathCause(err)
 	hint := "check the path; a relative path is relative to the current directory"
 	switch {
 	case errors.Is(err, fs.ErrPermission):

@@ -59,23 +59,13 @@ func ReadFile(path string, opt Options) (*Dataset, error) {
 		if errors.Is(err, fs.ErrPermission) {
 			hint = "check the file's permissions"
 		}
-		return nil, &inputerr.Error{File: path, Err: fmt.Errorf("cannot open file: %w", pathErr(err)), Hint: hint}
+		return nil, &inputerr.Error{File: path, Err: fmt.Errorf("cannot open file: %w", inputerr.PathCause(err)), Hint: hint}
 	}
 	defer f.Close()
 	if fi, err := f.Stat(); err == nil && fi.IsDir() {
 		return nil, &inputerr.Error{File: path, Err: errors.New("is a directory, not a CSV file"), Hint: "give the path of a .csv or .csv.gz file"}
 	}
 	return Read(f, path, opt)
-}
-
-// pathErr strips the operation and path from an *fs.PathError, since the
-// path is printed already.
-func pathErr(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // Read reads a CSV table from r; name is the file name used in errors. The
@@ -221,7 +211,7 @@ func (p *reader) ioErr(err error) error {
 		return p.errAt(line, 0, "", "the compressed file is truncated or damaged; compress it again",
 			fmt.Errorf("corrupt gzip data: %w", err))
 	}
-	return p.errAt(line, 0, "", "check that the file is readable", fmt.Errorf("read error: %w", pathErr(err)))
+	return p.errAt(line, 0, "", "check that the file is readable", fmt.Errorf("read error: %w", inputerr.PathCause(err)))
 }
 
 func (p *reader) readHeader() error {

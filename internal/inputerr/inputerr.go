@@ -12,6 +12,7 @@ package inputerr
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"strconv"
 	"strings"
 	"unicode"
@@ -75,4 +76,15 @@ func New(file, key, hint, format string, args ...any) *Error {
 func Is(err error) bool {
 	var e *Error
 	return errors.As(err, &e)
+}
+
+// PathCause returns the cause of an *fs.PathError (say, "no such file or
+// directory") without the operation and path, which the message names
+// already; any other error is returned as it is.
+func PathCause(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

@@ -50,7 +50,7 @@ func LoadWeights(path string) (*Weights, error) {
 	const hint = "give a YAML or JSON file with layers: [{W: [[...]], b: [...]}, ...]"
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, &inputerr.Error{File: path, Key: "model.weights", Err: fmt.Errorf("cannot open weights file: %w", pathErr(err)), Hint: hint}
+		return nil, &inputerr.Error{File: path, Key: "model.weights", Err: fmt.Errorf("cannot open weights file: %w", inputerr.PathCause(err)), Hint: hint}
 	}
 	defer f.Close()
 	tooLarge := &inputerr.Error{File: path, Key: "model.weights", Err: fmt.Errorf("weights file larger than %d MiB", maxWeightsBytes>>20),
@@ -65,22 +65,12 @@ func LoadWeights(path string) (*Weights, error) {
 	}
 	b, err := io.ReadAll(io.LimitReader(f, maxWeightsBytes+1))
 	if err != nil {
-		return nil, &inputerr.Error{File: path, Key: "model.weights", Err: fmt.Errorf("cannot read weights file: %w", pathErr(err)), Hint: "check that the file is readable"}
+		return nil, &inputerr.Error{File: path, Key: "model.weights", Err: fmt.Errorf("cannot read weights file: %w", inputerr.PathCause(err)), Hint: "check that the file is readable"}
 	}
 	if len(b) > maxWeightsBytes {
 		return nil, tooLarge
 	}
 	return ParseWeights(b, path)
-}
-
-// pathErr strips the operation and path from an *fs.PathError, since the
-// path is printed already.
-func pathErr(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // ParseWeights parses the bytes of a weights file named name.

@@ -60,7 +60,10 @@ type Checkpoint struct {
 	Best      [][]float64 `json:"best,omitempty"`
 }
 
-func ftoa(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+// FormatFloat formats v in the shortest form that reads back exactly
+// ("NaN", "+Inf" for those), as metrics.csv, predictions and checkpoints
+// write numbers.
+func FormatFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
 func flat(ms []*mat.Dense) [][]float64 {
 	out := make([][]float64, len(ms))
@@ -104,9 +107,9 @@ func (t *trainer) checkpoint() *Checkpoint {
 	c := &Checkpoint{
 		Format: checkpointFormat, Version: checkpointVersion, Config: cfg, Data: t.fingerprint(),
 		Epoch: t.epoch, Step: t.step, Started: t.started, RNG: rng,
-		Sum: ftoa(t.sum), Correct: t.correct, Seconds: ftoa(t.secs),
+		Sum: FormatFloat(t.sum), Correct: t.correct, Seconds: FormatFloat(t.secs),
 		Weights: flat(t.ws), Optimizer: t.opt.State(),
-		BestLoss: ftoa(t.bestLoss), BestEpoch: t.bestEpoch,
+		BestLoss: FormatFloat(t.bestLoss), BestEpoch: t.bestEpoch,
 	}
 	if t.started {
 		c.Perm = t.perm
@@ -118,7 +121,7 @@ func (t *trainer) checkpoint() *Checkpoint {
 		c.Best = flat(t.best)
 	}
 	for _, s := range t.history {
-		c.History = append(c.History, []string{strconv.Itoa(s.Epoch), ftoa(s.TrainLoss), ftoa(s.ValLoss), ftoa(s.TrainAcc), ftoa(s.ValAcc), ftoa(s.Seconds)})
+		c.History = append(c.History, []string{strconv.Itoa(s.Epoch), FormatFloat(s.TrainLoss), FormatFloat(s.ValLoss), FormatFloat(s.TrainAcc), FormatFloat(s.ValAcc), FormatFloat(s.Seconds)})
 	}
 	return c
 }
@@ -140,7 +143,7 @@ func LoadCheckpoint(path string) (*Checkpoint, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, bad("give the run folder of a fit that wrote a checkpoint (train.checkpoint_every, or an interrupted run)",
-			"cannot open checkpoint: %v", unwrapPath(err))
+			"cannot open checkpoint: %v", inputerr.PathCause(err))
 	}
 	defer f.Close()
 	b, err := io.ReadAll(io.LimitReader(f, maxCheckpointBytes+1))

@@ -8,7 +8,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
-	"strconv"
 	"time"
 
 	"github.com/mlptrain/mlptrain/internal/data"
@@ -458,7 +457,7 @@ func cell(v float64) string {
 	if math.IsNaN(v) {
 		return ""
 	}
-	return strconv.FormatFloat(v, 'g', -1, 64)
+	return FormatFloat(v)
 }
 
 // Transform applies a saved model's feature map and normalization to ds

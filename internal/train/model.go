@@ -137,7 +137,7 @@ func WeightsSHA256(m *layers.Model) string {
 func LoadModel(path string) (*Saved, error) {
 	fh, err := os.Open(path)
 	if err != nil {
-		return nil, &inputerr.Error{File: path, Err: fmt.Errorf("cannot open model: %w", unwrapPath(err)),
+		return nil, &inputerr.Error{File: path, Err: fmt.Errorf("cannot open model: %w", inputerr.PathCause(err)),
 			Hint: "give the model.json of a run folder written by mlptrain fit"}
 	}
 	defer fh.Close()
@@ -147,21 +147,13 @@ func LoadModel(path string) (*Saved, error) {
 	}
 	b, err := io.ReadAll(io.LimitReader(fh, maxModelBytes+1))
 	if err != nil {
-		return nil, &inputerr.Error{File: path, Err: fmt.Errorf("cannot read model: %w", unwrapPath(err)),
+		return nil, &inputerr.Error{File: path, Err: fmt.Errorf("cannot read model: %w", inputerr.PathCause(err)),
 			Hint: "check that the file is readable"}
 	}
 	if len(b) > maxModelBytes {
 		return nil, &inputerr.Error{File: path, Err: fmt.Errorf("model file larger than %d bytes", maxModelBytes)}
 	}
 	return DecodeModel(b, path)
-}
-
-func unwrapPath(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // DecodeModel decodes model file bytes; name is used in errors.

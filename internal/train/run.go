@@ -43,7 +43,7 @@ type Run struct {
 // that a run does not train for an hour and then fail to save.
 func checkWritable(dir string) error {
 	bad := func(err error) error {
-		return &inputerr.Error{File: dir, Key: "output.dir", Err: fmt.Errorf("cannot write the run folder: %w", unwrapPath(err)),
+		return &inputerr.Error{File: dir, Key: "output.dir", Err: fmt.Errorf("cannot write the run folder: %w", inputerr.PathCause(err)),
 			Hint: "choose another folder with --out DIR"}
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {

@@ -2,14 +2,10 @@ package train
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"strconv"
 
@@ -79,15 +75,7 @@ func (t *trainer) fingerprint() string {
 	if t.dataSum != "" {
 		return t.dataSum
 	}
-	h := sha256.New()
-	var buf [8]byte
-	for _, d := range [][]float64{t.p.Train.X.RawMatrix().Data, t.tTrain.RawMatrix().Data} {
-		for _, v := range d {
-			binary.LittleEndian.PutUint64(buf[:], math.Float64bits(v))
-			h.Write(buf[:])
-		}
-	}
-	t.dataSum = hex.EncodeToString(h.Sum(nil))
+	t.dataSum = sha256Floats(t.p.Train.X.RawMatrix().Data, t.tTrain.RawMatrix().Data)
 	return t.dataSum
 }
 

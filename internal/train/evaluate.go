@@ -39,35 +39,62 @@ type ClassMetrics struct {
 // products, small enough to bound memory on large files.
 const evalChunk = 1024
 
-// Forward runs the model on every row of x, chunk by chunk, and returns
-// the n×k predictions (output activations). If t is not nil it also
-// returns the mean data loss against the targets t.
-func Forward(m *layers.Model, x, t *mat.Dense) (*mat.Dense, float64) {
+// forwarder runs a model over many rows chunk by chunk, keeping its
+// graphs (one for full chunks, one for the last) and output buffer, so
+// that scoring every epoch builds them once.
+type forwarder struct {
+	m          *layers.Model
+	full, tail *layers.Net
+	y          *mat.Dense
+}
+
+// forward returns the n×k predictions for x and, if t is not nil, the mean
+// data loss against the targets t. The result is reused by the next call.
+func (f *forwarder) forward(x, t *mat.Dense) (*mat.Dense, float64) {
 	n, _ := x.Dims()
-	y := mat.NewDense(n, m.Outputs(), nil)
-	var nets [2]*layers.Net // full chunks and the tail
+	k := f.m.Outputs()
+	if f.y == nil || f.y.RawMatrix().Rows != n {
+		f.y = mat.NewDense(n, k, nil)
+	}
 	var loss float64
 	for lo := 0; lo < n; lo += evalChunk {
 		hi := min(lo+evalChunk, n)
 		var net *layers.Net
 		if hi-lo == evalChunk {
-			if nets[0] == nil {
-				nets[0] = m.Build(evalChunk, 0)
+			if f.full == nil {
+				f.full = f.m.Build(evalChunk, 0)
 			}
-			net = nets[0]
+			net = f.full
 		} else {
-			nets[1] = m.Build(hi-lo, 0)
-			net = nets[1]
+			if r, _ := dimsOrZero(f.tail); r != hi-lo {
+				f.tail = f.m.Build(hi-lo, 0)
+			}
+			net = f.tail
 		}
 		net.X.Value().Copy(x.Slice(lo, hi, 0, x.RawMatrix().Cols))
 		if t != nil {
 			net.T.Value().Copy(t.Slice(lo, hi, 0, t.RawMatrix().Cols))
 		}
 		net.G.Forward()
-		y.Slice(lo, hi, 0, m.Outputs()).(*mat.Dense).Copy(net.Y.Value())
+		f.y.Slice(lo, hi, 0, k).(*mat.Dense).Copy(net.Y.Value())
 		loss += net.DataLoss.Scalar() * float64(hi-lo)
 	}
-	return y, loss / float64(max(n, 1))
+	return f.y, loss / float64(max(n, 1))
+}
+
+// dimsOrZero returns the batch size of net's input, or 0 for no net.
+func dimsOrZero(net *layers.Net) (int, int) {
+	if net == nil {
+		return 0, 0
+	}
+	return net.X.Dims()
+}
+
+// Forward runs the model on every row of x, chunk by chunk, and returns
+// the n×k predictions (output activations). If t is not nil it also
+// returns the mean data loss against the targets t.
+func Forward(m *layers.Model, x, t *mat.Dense) (*mat.Dense, float64) {
+	return (&forwarder{m: m}).forward(x, t)
 }
 
 // PredictClass returns the predicted class of row i of the predictions y:
@@ -93,18 +120,40 @@ func PredictClass(y *mat.Dense, i int) int {
 // Score computes the metrics of model m on ds, whose features are already
 // transformed; classes are the model's classes for classification.
 func Score(m *layers.Model, ds *data.Dataset, classes []string) (Metrics, error) {
-	t, err := Targets(ds, m.Loss, m.Outputs())
+	sc, err := newScorer(m, ds, classes)
 	if err != nil {
 		return Metrics{}, err
 	}
-	y, loss := Forward(m, ds.X, t)
-	met := Metrics{N: ds.Len(), Loss: jsonnum.Float(loss)}
-	if Classify(m.Loss) {
-		classMetrics(&met, y, ds.Labels, classes)
-	} else {
-		regressionMetrics(&met, y, ds.Y)
+	return sc.score(), nil
+}
+
+// scorer scores a model on one dataset again and again (every epoch),
+// building its targets, graphs and buffers once.
+type scorer struct {
+	forwarder
+	ds      *data.Dataset
+	t       *mat.Dense
+	classes []string
+}
+
+func newScorer(m *layers.Model, ds *data.Dataset, classes []string) (*scorer, error) {
+	t, err := Targets(ds, m.Loss, m.Outputs())
+	if err != nil {
+		return nil, err
 	}
-	return met, nil
+	return &scorer{forwarder: forwarder{m: m}, ds: ds, t: t, classes: classes}, nil
+}
+
+// score returns the metrics of the model's current weights.
+func (sc *scorer) score() Metrics {
+	y, loss := sc.forward(sc.ds.X, sc.t)
+	met := Metrics{N: sc.ds.Len(), Loss: jsonnum.Float(loss)}
+	if Classify(sc.m.Loss) {
+		classMetrics(&met, y, sc.ds.Labels, sc.classes)
+	} else {
+		regressionMetrics(&met, y, sc.ds.Y)
+	}
+	return met
 }
 
 func classMetrics(met *Metrics, y *mat.Dense, labels []int, classes []string) {

@@ -188,6 +188,7 @@ type trainer struct {
 
 	epochStart []*mat.Dense // the weights at the end of the last whole epoch
 	dataSum    string       // the training data's fingerprint, once computed
+	val        *scorer      // scores the validation set after each epoch
 }
 
 func newTrainer(p *Problem) (*trainer, error) {
@@ -227,6 +228,11 @@ func newTrainer(p *Problem) (*trainer, error) {
 	t.rng = rand.New(t.src)
 	t.perm = make([]int, n)
 	t.epochStart = cloneAll(t.ws)
+	if p.Val != nil {
+		if t.val, err = newScorer(m, p.Val, p.Classes); err != nil {
+			return nil, err
+		}
+	}
 	return t, nil
 }
 
@@ -285,17 +291,14 @@ func (t *trainer) steps() int { return (len(t.perm) + t.plan.size - 1) / t.plan.
 
 // endEpoch records the finished epoch's metrics and early-stopping state
 // and reports whether early stopping ends training.
-func (t *trainer) endEpoch() (EpochStats, bool, error) {
+func (t *trainer) endEpoch() (EpochStats, bool) {
 	p, n := t.p, float64(len(t.perm))
 	st := EpochStats{Epoch: t.epoch, TrainLoss: t.sum / n, ValLoss: math.NaN(), TrainAcc: math.NaN(), ValAcc: math.NaN(), Seconds: t.secs}
 	if t.classify {
 		st.TrainAcc = float64(t.correct) / n
 	}
-	if p.Val != nil {
-		vm, err := Score(t.m, p.Val, p.Classes)
-		if err != nil {
-			return st, false, err
-		}
+	if t.val != nil {
+		vm := t.val.score()
 		st.ValLoss = float64(vm.Loss)
 		if vm.Accuracy != nil {
 			st.ValAcc = float64(*vm.Accuracy)
@@ -306,7 +309,7 @@ func (t *trainer) endEpoch() (EpochStats, bool, error) {
 	t.step, t.started = 0, false
 	patience := p.Config.Train.EarlyStopping.Patience
 	if p.Val == nil || patience <= 0 {
-		return st, false, nil
+		return st, false
 	}
 	if st.ValLoss < t.bestLoss {
 		t.bestLoss, t.bestEpoch = st.ValLoss, st.Epoch
@@ -315,9 +318,9 @@ func (t *trainer) endEpoch() (EpochStats, bool, error) {
 		} else {
 			copyAll(t.best, t.ws)
 		}
-		return st, false, nil
+		return st, false
 	}
-	return st, st.Epoch-t.bestEpoch >= patience, nil
+	return st, st.Epoch-t.bestEpoch >= patience
 }
 
 // Fit trains a model on the problem by the config's optimizer, from a
@@ -376,10 +379,7 @@ epochs:
 				o.afterStep(t.epoch, t.step)
 			}
 		}
-		st, stop, err := t.endEpoch()
-		if err != nil {
-			return nil, err
-		}
+		st, stop := t.endEpoch()
 		if o.Progress != nil {
 			o.Progress(st, cfg.Train.Epochs)
 		}

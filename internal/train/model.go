@@ -117,16 +117,28 @@ func WriteModel(path string, s *Saved) error {
 // WeightsSHA256 returns the hex SHA-256 of the model's weights and biases
 // as little-endian float64s, layer by layer: W1, b1, W2, b2, ...
 func WeightsSHA256(m *layers.Model) string {
-	h := sha256.New()
-	var buf [8]byte
+	var ds [][]float64
 	for _, l := range m.Layers {
-		for _, d := range [][]float64{l.W.RawMatrix().Data, l.B.RawMatrix().Data} {
-			for _, v := range d {
-				binary.LittleEndian.PutUint64(buf[:], math.Float64bits(v))
-				h.Write(buf[:])
+		ds = append(ds, l.W.RawMatrix().Data, l.B.RawMatrix().Data)
+	}
+	return sha256Floats(ds...)
+}
+
+// sha256Floats returns the hex SHA-256 of the slices' values as
+// little-endian float64s, in order, encoding them a block at a time.
+func sha256Floats(ds ...[]float64) string {
+	h := sha256.New()
+	buf := make([]byte, 0, 8<<10)
+	for _, d := range ds {
+		for _, v := range d {
+			buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(v))
+			if len(buf) == cap(buf) {
+				h.Write(buf)
+				buf = buf[:0]
 			}
 		}
 	}
+	h.Write(buf)
 	return hex.EncodeToString(h.Sum(nil))
 }
 

@@ -18,10 +18,19 @@ type elementwise struct {
 	// it x lies; gradient checks skip entries whose difference quotient
 	// straddles it. nil for smooth ops.
 	side func(x float64) bool
+	// fwd and bwd, when set, are the forward and backward passes over
+	// whole slices, with the same arithmetic as f and d1 (bit for bit) but
+	// no function call per entry: the hot activations have them.
+	fwd func(y, x []float64)
+	bwd func(xb, yb, x, y []float64)
 }
 
 func (o *elementwise) forward(out *mat.Dense, in []*mat.Dense) {
 	y, x := raw(out), raw(in[0])
+	if o.fwd != nil {
+		o.fwd(y, x)
+		return
+	}
 	for i, v := range x {
 		y[i] = o.f(v)
 	}
@@ -32,6 +41,10 @@ func (o *elementwise) backward(inBar []*mat.Dense, outBar, out *mat.Dense, in []
 		return
 	}
 	xb, yb, y, x := raw(inBar[0]), raw(outBar), raw(out), raw(in[0])
+	if o.bwd != nil {
+		o.bwd(xb, yb, x, y)
+		return
+	}
 	for i := range xb {
 		xb[i] += yb[i] * o.d1(x[i], y[i])
 	}
@@ -77,7 +90,15 @@ func softplus(z float64) float64 {
 }
 
 var (
-	identityOp = &elementwise{f: func(x float64) float64 { return x }, d1: one, d2: zero}
+	identityOp = &elementwise{
+		f: func(x float64) float64 { return x }, d1: one, d2: zero,
+		fwd: func(y, x []float64) { copy(y, x) },
+		bwd: func(xb, yb, _, _ []float64) {
+			for i, g := range yb[:len(xb)] {
+				xb[i] += g
+			}
+		},
+	}
 	// The hard threshold is 1 for z ≥ 0, else 0. Its derivative is 0
 	// everywhere it exists (and taken as 0 at z = 0), so no error signal
 	// passes through it: a network of thresholds cannot be trained by
@@ -93,12 +114,34 @@ var (
 		side: func(x float64) bool { return x >= 0 },
 	}
 	logisticOp = &elementwise{
-		f:  logistic,
+		f: logistic,
+		fwd: func(y, x []float64) {
+			for i, v := range x[:len(y)] {
+				y[i] = logistic(v)
+			}
+		},
+		bwd: func(xb, yb, _, y []float64) {
+			y = y[:len(xb)]
+			for i, g := range yb[:len(xb)] {
+				xb[i] += g * (y[i] * (1 - y[i]))
+			}
+		},
 		d1: func(_, y float64) float64 { return y * (1 - y) },
 		d2: func(_, y float64) float64 { return y * (1 - y) * (1 - 2*y) },
 	}
 	tanhOp = &elementwise{
-		f:  math.Tanh,
+		f: math.Tanh,
+		fwd: func(y, x []float64) {
+			for i, v := range x[:len(y)] {
+				y[i] = math.Tanh(v)
+			}
+		},
+		bwd: func(xb, yb, _, y []float64) {
+			y = y[:len(xb)]
+			for i, g := range yb[:len(xb)] {
+				xb[i] += g * (1 - y[i]*y[i])
+			}
+		},
 		d1: func(_, y float64) float64 { return 1 - y*y },
 		d2: func(_, y float64) float64 { return -2 * y * (1 - y*y) },
 	}
@@ -113,9 +156,39 @@ var (
 		},
 		d2:   zero,
 		side: func(x float64) bool { return x > 0 },
+		fwd: func(y, x []float64) {
+			for i, v := range x[:len(y)] {
+				if !(v <= 0) { // v > 0, or NaN, which max(v, 0) keeps
+					y[i] = v
+				} else {
+					y[i] = 0 // also for −0, as max(−0, 0) = +0
+				}
+			}
+		},
+		bwd: func(xb, yb, x, _ []float64) {
+			x = x[:len(xb)]
+			for i, g := range yb[:len(xb)] {
+				d := 0.0
+				if x[i] > 0 {
+					d = 1
+				}
+				xb[i] += g * d
+			}
+		},
 	}
 	softplusOp = &elementwise{
-		f:  softplus,
+		f: softplus,
+		fwd: func(y, x []float64) {
+			for i, v := range x[:len(y)] {
+				y[i] = softplus(v)
+			}
+		},
+		bwd: func(xb, yb, x, _ []float64) {
+			x = x[:len(xb)]
+			for i, g := range yb[:len(xb)] {
+				xb[i] += g * logistic(x[i])
+			}
+		},
 		d1: func(x, _ float64) float64 { return logistic(x) },
 		d2: func(x, _ float64) float64 { s := logistic(x); return s * (1 - s) },
 	}
@@ -175,8 +248,10 @@ func Cos(x *Node) *Node { return unary("cos", cosOp, x) }
 // Square returns y = x². Backward: x̄ += 2ȳ ⊙ x.
 func Square(x *Node) *Node { return unary("square", squareOp, x) }
 
-// softmax is the row-wise y_ij = e^{z_ij} / Σ_k e^{z_ik}.
-type softmax struct{}
+// softmax is the row-wise y_ij = e^{z_ij} / Σ_k e^{z_ik}. When a
+// cross-entropy reads its output (SoftmaxCrossEntropyOf), it also keeps
+// each row's log-sum-exp in lse for that loss; otherwise lse is nil.
+type softmax struct{ lse []float64 }
 
 // softmaxRows sets y to the row-wise softmax of z (n×k), subtracting each
 // row's maximum first so that no exponential overflows. It stores each
@@ -217,12 +292,12 @@ func softmaxVJP(dst, y, g []float64, k int) {
 	}
 }
 
-func (softmax) forward(out *mat.Dense, in []*mat.Dense) {
+func (o *softmax) forward(out *mat.Dense, in []*mat.Dense) {
 	_, k := out.Dims()
-	softmaxRows(raw(out), raw(in[0]), k, nil)
+	softmaxRows(raw(out), raw(in[0]), k, o.lse)
 }
 
-func (softmax) backward(inBar []*mat.Dense, outBar, out *mat.Dense, _ []*mat.Dense) {
+func (*softmax) backward(inBar []*mat.Dense, outBar, out *mat.Dense, _ []*mat.Dense) {
 	if inBar[0] == nil {
 		return
 	}
@@ -230,7 +305,7 @@ func (softmax) backward(inBar []*mat.Dense, outBar, out *mat.Dense, _ []*mat.Den
 	softmaxVJP(raw(inBar[0]), raw(out), raw(outBar), k)
 }
 
-func (softmax) forwardDot(outDot, out *mat.Dense, _, inDot []*mat.Dense) {
+func (*softmax) forwardDot(outDot, out *mat.Dense, _, inDot []*mat.Dense) {
 	_, k := out.Dims()
 	outDot.Zero()
 	softmaxVJP(raw(outDot), raw(out), raw(inDot[0]), k)
@@ -238,7 +313,7 @@ func (softmax) forwardDot(outDot, out *mat.Dense, _, inDot []*mat.Dense) {
 
 // backwardDot differentiates z̄ = y ⊙ (ȳ − s), s = ȳ·y, along the tangent:
 // R{z̄} = ẏ ⊙ (ȳ − s) + y ⊙ (R{ȳ} − ṡ), ṡ = R{ȳ}·y + ȳ·ẏ.
-func (softmax) backwardDot(inBarDot []*mat.Dense, outBar, outBarDot, out, outDot *mat.Dense, _, _ []*mat.Dense) {
+func (*softmax) backwardDot(inBarDot []*mat.Dense, outBar, outBarDot, out, outDot *mat.Dense, _, _ []*mat.Dense) {
 	if inBarDot[0] == nil {
 		return
 	}
@@ -262,5 +337,5 @@ func (softmax) backwardDot(inBarDot []*mat.Dense, outBar, outBarDot, out, outDot
 // Backward: z̄ = y ⊙ (ȳ − rowsum(ȳ ⊙ y)).
 func Softmax(z *Node) *Node {
 	r, c := z.Dims()
-	return newOp("softmax", softmax{}, r, c, z)
+	return newOp("softmax", &softmax{}, r, c, z)
 }

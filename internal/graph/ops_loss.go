@@ -80,12 +80,17 @@ type softmaxCE struct {
 	p   []float64 // n×k
 	lse []float64 // n
 	k   int
+	// shared: p and lse are the output and log-sum-exps of a Softmax node
+	// of the same logits, computed before this op in the forward pass.
+	shared bool
 }
 
 func (o *softmaxCE) forward(out *mat.Dense, in []*mat.Dense) {
 	n, _ := in[0].Dims()
 	z, t := raw(in[0]), raw(in[1])
-	softmaxRows(o.p, z, o.k, o.lse)
+	if !o.shared {
+		softmaxRows(o.p, z, o.k, o.lse)
+	}
 	var s float64
 	for i := range z {
 		s += t[i] * (o.lse[i/o.k] - z[i])
@@ -172,6 +177,25 @@ func (o *softmaxCE) backwardDot(inBarDot []*mat.Dense, outBar, outBarDot, _, _ *
 func SoftmaxCrossEntropy(z, t *Node) *Node {
 	n, k := sameDims("softmax_cross_entropy", z, t)
 	return newOp("softmax_cross_entropy", &softmaxCE{p: make([]float64, n*k), lse: make([]float64, n), k: k}, 1, 1, z, t)
+}
+
+// SoftmaxCrossEntropyOf is SoftmaxCrossEntropy(z, t) for the node
+// y = Softmax(z): the same loss of the logits z, node for node and bit for
+// bit, but it takes softmax(z) and the log-sum-exps from y's forward pass
+// instead of computing them a second time. A network with a softmax output
+// and a cross-entropy loss needs both y and the loss at every step. It
+// panics if y is not a Softmax node or the shapes differ.
+func SoftmaxCrossEntropyOf(y, t *Node) *Node {
+	sm, ok := y.op.(*softmax)
+	if !ok {
+		panic(fmt.Sprintf("graph: SoftmaxCrossEntropyOf: %s is not a softmax", y.name))
+	}
+	z := y.in[0]
+	n, k := sameDims("softmax_cross_entropy", z, t)
+	if sm.lse == nil {
+		sm.lse = make([]float64, n)
+	}
+	return newOp("softmax_cross_entropy", &softmaxCE{p: raw(y.value), lse: sm.lse, k: k, shared: true}, 1, 1, z, t)
 }
 
 // binaryCE is L = 1/n Σ_ij (softplus(z_ij) − t_ij z_ij).

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"math"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -58,6 +59,10 @@ var opCases = []opCase{
 		build: func(in []*Node) *Node { return SoftmaxCrossEntropy(in[0], in[1]) }},
 	{name: "SoftmaxCrossEntropy/positive", op: "SoftmaxCrossEntropy", in: []gen{normal(3, 4), uniform(3, 4, 0.1, 2)},
 		build: func(in []*Node) *Node { return SoftmaxCrossEntropy(in[0], in[1]) }},
+	{name: "SoftmaxCrossEntropyOf/one-hot", op: "SoftmaxCrossEntropyOf", in: []gen{normal(3, 4), oneHot(3, 4)},
+		build: func(in []*Node) *Node { return SoftmaxCrossEntropyOf(Softmax(in[0]), in[1]) }},
+	{name: "SoftmaxCrossEntropyOf/positive", op: "SoftmaxCrossEntropyOf", in: []gen{normal(3, 4), uniform(3, 4, 0.1, 2)},
+		build: func(in []*Node) *Node { return SoftmaxCrossEntropyOf(Softmax(in[0]), in[1]) }},
 	{name: "BinaryCrossEntropy/bits", op: "BinaryCrossEntropy", in: []gen{normal(3, 4), bits(3, 4)},
 		build: func(in []*Node) *Node { return BinaryCrossEntropy(in[0], in[1]) }},
 	{name: "BinaryCrossEntropy/soft", op: "BinaryCrossEntropy", in: []gen{normal(3, 4), uniform(3, 4, 0, 1)},
@@ -195,6 +200,8 @@ func TestShapePanics(t *testing.T) {
 		{"AddBias/tall", func() { AddBias(b, g.Param("col", mat.NewDense(3, 1, nil))) }},
 		{"SquaredError", func() { SquaredError(a, b) }},
 		{"SoftmaxCrossEntropy", func() { SoftmaxCrossEntropy(a, b) }},
+		{"SoftmaxCrossEntropyOf/shapes", func() { SoftmaxCrossEntropyOf(Softmax(a), b) }},
+		{"SoftmaxCrossEntropyOf/not a softmax", func() { SoftmaxCrossEntropyOf(Tanh(a), a) }},
 		{"BinaryCrossEntropy", func() { BinaryCrossEntropy(a, b) }},
 		{"L2/none", func() { L2(1) }},
 		{"L2/negative", func() { L2(-1, a) }},
@@ -226,5 +233,90 @@ func TestShapePanics(t *testing.T) {
 				t.Errorf("%s panicked with %#v, want a string starting \"graph: \"", tc.name, r)
 			}
 		})
+	}
+}
+
+// TestElementwiseSlicePaths checks that the slice-at-a-time forward and
+// backward passes of the hot activations give the bits of the per-entry
+// definitions (f, and x̄ += ȳ·φ′), at special values too.
+func TestElementwiseSlicePaths(t *testing.T) {
+	special := []float64{0, math.Copysign(0, -1), 1, -1, 0.5, -0.5, 1e-300, -1e-300, 20, -20, 40, -40,
+		709.7, -709.7, 745.2, -745.2, 1000, -1000, math.MaxFloat64, -math.MaxFloat64,
+		math.Inf(1), math.Inf(-1), math.NaN()}
+	rng := newRand(12, 0)
+	x := append([]float64(nil), special...)
+	for range 200 {
+		x = append(x, 10*rng.NormFloat64())
+	}
+	// Signals, crossed with the inputs: finite, zero and non-finite.
+	yb := make([]float64, len(x))
+	for i := range yb {
+		yb[i] = special[(i*7+3)%len(special)]
+		if i%3 == 0 {
+			yb[i] = rng.NormFloat64()
+		}
+	}
+	ops := map[string]*elementwise{"identity": identityOp, "logistic": logisticOp, "tanh": tanhOp, "relu": reluOp, "softplus": softplusOp}
+	for name, o := range ops {
+		if o.fwd == nil || o.bwd == nil {
+			t.Errorf("%s: no slice path", name)
+			continue
+		}
+		y := make([]float64, len(x))
+		o.fwd(y, x)
+		xb := make([]float64, len(x))
+		for i := range xb {
+			xb[i] = float64(i%5) - 2 // accumulate into non-zero signals
+		}
+		want := append([]float64(nil), xb...)
+		o.bwd(xb, yb, x, y)
+		for i, v := range x {
+			if f := o.f(v); math.Float64bits(y[i]) != math.Float64bits(f) {
+				t.Errorf("%s forward at x=%v: %v, per entry %v", name, v, y[i], f)
+			}
+			want[i] += yb[i] * o.d1(v, o.f(v))
+			if math.Float64bits(xb[i]) != math.Float64bits(want[i]) && !(math.IsNaN(xb[i]) && math.IsNaN(want[i])) {
+				t.Errorf("%s backward at x=%v, ȳ=%v: %v, per entry %v", name, v, yb[i], xb[i], want[i])
+			}
+		}
+	}
+}
+
+// TestSoftmaxCrossEntropyOfSame checks that the loss reading a softmax
+// node's output is the loss of the logits bit for bit: value, signals of
+// the logits and targets, and the Hessian-vector product.
+func TestSoftmaxCrossEntropyOfSame(t *testing.T) {
+	rng := newRand(13, 0)
+	z0, t0 := normal(5, 4)(rng), uniform(5, 4, 0, 1)(rng)
+	v := []*mat.Dense{normal(5, 4)(rng), normal(5, 4)(rng)}
+	run := func(of bool) (loss float64, grads, hv []*mat.Dense) {
+		g := New()
+		z, tn := g.Param("z", mat.DenseCopyOf(z0)), g.Param("t", mat.DenseCopyOf(t0))
+		var l *Node
+		if of {
+			y := Softmax(z)
+			l = SoftmaxCrossEntropyOf(y, tn)
+		} else {
+			l = SoftmaxCrossEntropy(z, tn)
+		}
+		g.Forward()
+		g.Backward(l)
+		grads = []*mat.Dense{mat.DenseCopyOf(z.Grad()), mat.DenseCopyOf(tn.Grad())}
+		hv = []*mat.Dense{mat.NewDense(5, 4, nil), mat.NewDense(5, 4, nil)}
+		g.HVP(hv, l, []*Node{z, tn}, v)
+		return l.Scalar(), grads, hv
+	}
+	l1, g1, h1 := run(false)
+	l2, g2, h2 := run(true)
+	if math.Float64bits(l1) != math.Float64bits(l2) {
+		t.Errorf("loss %v, from the softmax node %v", l1, l2)
+	}
+	for i := range g1 {
+		if !slices.Equal(raw(g1[i]), raw(g2[i])) {
+			t.Errorf("signal %d differs:\n%v\n%v", i, raw(g1[i]), raw(g2[i]))
+		}
+		if !slices.Equal(raw(h1[i]), raw(h2[i])) {
+			t.Errorf("HVP %d differs:\n%v\n%v", i, raw(h1[i]), raw(h2[i]))
+		}
 	}
 }

@@ -44,6 +44,8 @@ func TestStability(t *testing.T) {
 			func(z, t *Node) *Node { return SquaredError(Logistic(z), t) }},
 		{"SoftmaxCrossEntropy/one-hot", pairs, mat.NewDense(6, 2, []float64{0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0}), SoftmaxCrossEntropy},
 		{"SoftmaxCrossEntropy/positive", pairs, mat.NewDense(6, 2, []float64{0.3, 1.2, 1, 0.5, 0.1, 0.9, 2, 0.2, 0.5, 0.5, 1, 1}), SoftmaxCrossEntropy},
+		{"SoftmaxCrossEntropyOf/one-hot", pairs, mat.NewDense(6, 2, []float64{0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0}),
+			func(z, t *Node) *Node { return SoftmaxCrossEntropyOf(Softmax(z), t) }},
 		{"BinaryCrossEntropy/wrong", flatZ, mat.NewDense(1, 6, []float64{0, 1, 0, 1, 0, 1}), BinaryCrossEntropy},
 		{"BinaryCrossEntropy/right", flatZ, mat.NewDense(1, 6, []float64{1, 0, 1, 0, 1, 0}), BinaryCrossEntropy},
 		{"BinaryCrossEntropy/soft", flatZ, mat.NewDense(1, 6, []float64{0.3, 0.3, 0.7, 0.7, 0.5, 0.5}), BinaryCrossEntropy},

@@ -241,7 +241,10 @@ func (m *Model) Build(n int, l2 float64) *Net {
 	net.T = g.Input("t", n, m.Outputs())
 	switch m.Loss {
 	case "cross_entropy":
-		net.DataLoss = graph.SoftmaxCrossEntropy(net.Z, net.T)
+		// The loss of the logits z, reading softmax(z) from the output
+		// y = softmax(z) (Check insists on it) instead of computing it
+		// again.
+		net.DataLoss = graph.SoftmaxCrossEntropyOf(net.Y, net.T)
 	case "binary_cross_entropy":
 		net.DataLoss = graph.BinaryCrossEntropy(net.Z, net.T)
 	default:

@@ -119,17 +119,6 @@ func gather(dst, src *mat.Dense, idx []int) {
 	}
 }
 
-func finiteAll(ms []*mat.Dense) bool {
-	for _, m := range ms {
-		for _, v := range m.RawMatrix().Data {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
 func copyAll(dst, src []*mat.Dense) {
 	for i := range dst {
 		dst[i].Copy(src[i])
@@ -269,8 +258,7 @@ func (t *trainer) trainStep() error {
 		return &DivergedError{Epoch: t.epoch, Step: t.step + 1, What: fmt.Sprintf("the loss is %v", obj), LearningRate: cfg.Train.LearningRate}
 	}
 	net.G.Backward(net.Loss)
-	t.opt.Step(t.ws, t.plan.grads(net))
-	if !finiteAll(t.ws) {
+	if !t.opt.Step(t.ws, t.plan.grads(net)) {
 		copyAll(t.ws, t.epochStart)
 		return &DivergedError{Epoch: t.epoch, Step: t.step + 1, What: "a weight became infinite or NaN", LearningRate: cfg.Train.LearningRate, WholeEpoch: true}
 	}

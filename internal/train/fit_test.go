@@ -56,7 +56,16 @@ func sameWeights(a, b *layers.Model) bool {
 }
 
 // allFinite reports whether every parameter of m is finite.
-func allFinite(m *layers.Model) bool { return finiteAll(params(m)) }
+func allFinite(m *layers.Model) bool {
+	for _, w := range params(m) {
+		for _, v := range w.RawMatrix().Data {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return false
+			}
+		}
+	}
+	return true
+}
 
 // initialModel returns the model Fit starts from for p: the config's seeded
 // initialization (stream 1), then the explicit weights if any.

@@ -10,8 +10,10 @@ import (
 // Optimizer updates parameters in place from their gradients.
 type Optimizer interface {
 	// Step applies one update to params from grads (same shapes, in the
-	// same order on every call).
-	Step(params, grads []*mat.Dense)
+	// same order on every call) and reports whether every updated
+	// parameter is finite: the divergence check rides on the update's
+	// pass over the weights instead of making one of its own.
+	Step(params, grads []*mat.Dense) (finite bool)
 	// State returns the optimizer's state (moments, step count) for a
 	// checkpoint; nil for plain gradient descent.
 	State() *OptimizerState
@@ -55,14 +57,23 @@ type sgd struct {
 	steps int
 }
 
-func (o *sgd) Step(params, grads []*mat.Dense) {
+// notFinite reports whether v is ±Inf or NaN: v − v is 0 for every
+// finite v and NaN otherwise. One subtraction and compare, cheaper in the
+// update loops than math.IsNaN and math.IsInf.
+func notFinite(v float64) bool { return v-v != 0 }
+
+func (o *sgd) Step(params, grads []*mat.Dense) bool {
+	bad := false
 	for i, p := range params {
 		w, g := p.RawMatrix().Data, grads[i].RawMatrix().Data
+		g = g[:len(w)]
 		for j := range w {
 			w[j] -= o.lr * g[j]
+			bad = bad || notFinite(w[j])
 		}
 	}
 	o.steps++
+	return !bad
 }
 
 func (o *sgd) State() *OptimizerState { return &OptimizerState{Steps: o.steps} }
@@ -84,18 +95,22 @@ type momentumOpt struct {
 	v      [][]float64
 }
 
-func (o *momentumOpt) Step(params, grads []*mat.Dense) {
+func (o *momentumOpt) Step(params, grads []*mat.Dense) bool {
 	if o.v == nil {
 		o.v = moments(params)
 	}
+	bad := false
 	for i, p := range params {
 		w, g, v := p.RawMatrix().Data, grads[i].RawMatrix().Data, o.v[i]
+		g, v = g[:len(w)], v[:len(w)]
 		for j := range w {
 			v[j] = o.mu*v[j] - o.lr*g[j]
 			w[j] += v[j]
+			bad = bad || notFinite(w[j])
 		}
 	}
 	o.steps++
+	return !bad
 }
 
 func (o *momentumOpt) State() *OptimizerState { return &OptimizerState{Steps: o.steps, M: o.v} }
@@ -111,21 +126,24 @@ type adam struct {
 	m, v  [][]float64
 }
 
-func (o *adam) Step(params, grads []*mat.Dense) {
+func (o *adam) Step(params, grads []*mat.Dense) bool {
 	if o.m == nil {
 		o.m, o.v = moments(params), moments(params)
 	}
 	o.steps++
 	c1 := 1 - math.Pow(adamBeta1, float64(o.steps))
 	c2 := 1 - math.Pow(adamBeta2, float64(o.steps))
+	bad := false
 	for i, p := range params {
 		w, g, m, v := p.RawMatrix().Data, grads[i].RawMatrix().Data, o.m[i], o.v[i]
 		for j := range w {
 			m[j] = adamBeta1*m[j] + (1-adamBeta1)*g[j]
 			v[j] = adamBeta2*v[j] + (1-adamBeta2)*g[j]*g[j]
 			w[j] -= o.lr * (m[j] / c1) / (math.Sqrt(v[j]/c2) + adamEps)
+			bad = bad || notFinite(w[j])
 		}
 	}
+	return !bad
 }
 
 func (o *adam) State() *OptimizerState { return &OptimizerState{Steps: o.steps, M: o.m, V: o.v} }

@@ -119,3 +119,36 @@ func TestOptimizerState(t *testing.T) {
 		t.Error("NewOptimizer(rmsprop) succeeded")
 	}
 }
+
+// TestStepReportsNonFinite checks that every optimizer's Step reports a
+// weight made infinite or NaN by its update, wherever it is among the
+// parameters, and reports finite updates as finite.
+func TestStepReportsNonFinite(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"gd", "sgd", "momentum", "adam"} {
+		for _, bad := range []float64{math.Inf(1), math.Inf(-1), math.NaN(), math.MaxFloat64} {
+			for at := range 3 {
+				o, err := NewOptimizer(name, 1, 0.9)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ws := []*mat.Dense{mat.NewDense(2, 2, []float64{1, 2, 3, 4}), mat.NewDense(1, 3, []float64{5, 6, 7})}
+				gs := []*mat.Dense{mat.NewDense(2, 2, []float64{0.1, 0.1, 0.1, 0.1}), mat.NewDense(1, 3, []float64{0.1, 0.1, 0.1})}
+				if !o.Step(ws, gs) {
+					t.Errorf("%s: finite step reported non-finite", name)
+				}
+				// A gradient of −MaxFloat64 overflows w − lr·g for gd and
+				// momentum; Adam's normalized step stays finite there.
+				gs[1].RawMatrix().Data[at] = bad
+				if bad == math.MaxFloat64 {
+					ws[1].RawMatrix().Data[at] = math.MaxFloat64
+					gs[1].RawMatrix().Data[at] = -math.MaxFloat64
+				}
+				wantFinite := bad == math.MaxFloat64 && name == "adam"
+				if got := o.Step(ws, gs); got != wantFinite {
+					t.Errorf("%s, gradient %v at entry %d: Step reported finite=%v, want %v (weights %v)", name, bad, at, got, wantFinite, ws[1].RawMatrix().Data)
+				}
+			}
+		}
+	}
+}

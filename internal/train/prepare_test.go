@@ -40,7 +40,7 @@ func noEnvironment(string) (string, bool) { return "", false }
 
 // parseTestConfig resolves the YAML text as the config file dir/test.yaml,
 // with defaults and validation applied.
-func parseTestConfig(t *testing.T, dir, text string) *config.Config {
+func parseTestConfig(t testing.TB, dir, text string) *config.Config {
 	t.Helper()
 	cfg, err := config.Parse([]byte(text), filepath.Join(dir, "test.yaml"), nil, noEnvironment)
 	if err != nil {
@@ -50,7 +50,7 @@ func parseTestConfig(t *testing.T, dir, text string) *config.Config {
 }
 
 // prepareTest parses the config text and prepares its problem.
-func prepareTest(t *testing.T, dir, text string) *Problem {
+func prepareTest(t testing.TB, dir, text string) *Problem {
 	t.Helper()
 	p, err := Prepare(parseTestConfig(t, dir, text))
 	if err != nil {

@@ -73,6 +73,9 @@ func unary(name string, o *elementwise, x *Node) *Node {
 }
 
 func zero(_, _ float64) float64 { return 0 }
+
+// one64 is the bits of 1.0.
+var one64 = math.Float64bits(1)
 func one(_, _ float64) float64  { return 1 }
 
 // Logistic is σ(z) = 1/(1+e^−z), computed without overflow at any z.
@@ -156,23 +159,27 @@ var (
 		},
 		d2:   zero,
 		side: func(x float64) bool { return x > 0 },
+		// Branch-free (the signs of a layer's inputs are a coin toss for
+		// the branch predictor): the value's bits are kept under an
+		// all-ones mask, which the compiler selects with a conditional
+		// move.
 		fwd: func(y, x []float64) {
 			for i, v := range x[:len(y)] {
+				var keep uint64
 				if !(v <= 0) { // v > 0, or NaN, which max(v, 0) keeps
-					y[i] = v
-				} else {
-					y[i] = 0 // also for −0, as max(−0, 0) = +0
-				}
+					keep = ^uint64(0)
+				} // else +0, also for −0, as max(−0, 0) = +0
+				y[i] = math.Float64frombits(math.Float64bits(v) & keep)
 			}
 		},
 		bwd: func(xb, yb, x, _ []float64) {
 			x = x[:len(xb)]
 			for i, g := range yb[:len(xb)] {
-				d := 0.0
+				var keep uint64
 				if x[i] > 0 {
-					d = 1
+					keep = ^uint64(0)
 				}
-				xb[i] += g * d
+				xb[i] += g * math.Float64frombits(one64&keep) // ȳ·1 or ȳ·0
 			}
 		},
 	}

@@ -19,6 +19,7 @@ type job struct {
 	splitN      bool // the parts are column ranges of c, not row ranges
 	chunk       int  // columns or rows per part
 	parts       int
+	fn          func(part int) // for Parallel: the work of a part, in place of a product
 	next        atomic.Int32   // the next part to claim
 	refs        atomic.Int32   // the caller and the helpers still using j
 	wg          sync.WaitGroup // counts the parts not yet done
@@ -90,6 +91,7 @@ func (j *job) work() {
 func (j *job) release() {
 	if j.refs.Add(-1) == 0 {
 		j.a, j.b, j.c = blas64.General{}, blas64.General{}, blas64.General{}
+		j.fn = nil
 		jobs.put(j)
 	}
 }
@@ -148,6 +150,10 @@ func blockSize(total, max, unit int) int {
 // the inner dimension and each block of rows, it packs what it must and
 // runs the macrokernel.
 func (j *job) run(p int) {
+	if j.fn != nil {
+		j.fn(p)
+		return
+	}
 	i0, i1, j0, j1 := 0, j.m, 0, j.n
 	if j.splitN {
 		j0, j1 = p*j.chunk, min(j.n, (p+1)*j.chunk)

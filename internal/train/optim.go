@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/mlptrain/mlptrain/internal/gemm"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -43,18 +44,19 @@ const (
 func NewOptimizer(name string, lr, momentum float64) (Optimizer, error) {
 	switch name {
 	case "gd", "sgd":
-		return &sgd{lr: lr}, nil
+		o := &sgd{lr: lr}
+		o.chunks.rule = o.update
+		return o, nil
 	case "momentum":
-		return &momentumOpt{lr: lr, mu: momentum}, nil
+		o := &momentumOpt{lr: lr, mu: momentum}
+		o.chunks.rule = o.update
+		return o, nil
 	case "adam":
-		return &adam{lr: lr}, nil
+		o := &adam{lr: lr}
+		o.chunks.rule = o.update
+		return o, nil
 	}
 	return nil, fmt.Errorf("unknown optimizer %q", name)
-}
-
-type sgd struct {
-	lr    float64
-	steps int
 }
 
 // notFinite reports whether v is ±Inf or NaN: v − v is 0 for every
@@ -62,19 +64,101 @@ type sgd struct {
 // update loops than math.IsNaN and math.IsInf.
 func notFinite(v float64) bool { return v-v != 0 }
 
-func (o *sgd) Step(params, grads []*mat.Dense) bool {
-	bad := false
-	for i, p := range params {
-		w, g := p.RawMatrix().Data, grads[i].RawMatrix().Data
-		g = g[:len(w)]
-		for j := range w {
-			w[j] -= o.lr * g[j]
-			bad = bad || notFinite(w[j])
+// chunkLen is the number of entries of a parameter one part of an update
+// covers, and parallelEntries the least number of entries in all that is
+// worth sharing among threads: below it, waking a helper costs more than
+// the update.
+const (
+	chunkLen        = 1 << 14
+	parallelEntries = 1 << 16
+)
+
+// chunked runs an optimizer's elementwise update rule over all parameters,
+// split into chunks of at most chunkLen entries, on the threads of
+// gemm.Parallel when there are at least parallelEntries entries. The
+// update of an entry depends on that entry alone, so the result is the
+// same bit for bit however the chunks are shared out.
+type chunked struct {
+	// rule updates entries [lo, hi) of parameter i from its gradient and
+	// reports whether they are all finite afterwards.
+	rule func(i, lo, hi int) bool
+
+	params, grads []*mat.Dense // those of the Step in progress
+	parts         []chunk
+	bad           []bool         // per part: some updated entry is not finite
+	run           func(part int) // c.part, made once; nil runs the parts serially
+	noParallel    bool
+}
+
+type chunk struct{ i, lo, hi int }
+
+// step updates every parameter by the rule and reports whether they are
+// all finite.
+func (c *chunked) step(params, grads []*mat.Dense) bool {
+	if c.parts == nil {
+		n := 0
+		for i, p := range params {
+			size := len(p.RawMatrix().Data)
+			for lo := 0; lo < size; lo += chunkLen {
+				c.parts = append(c.parts, chunk{i, lo, min(lo+chunkLen, size)})
+			}
+			n += size
+		}
+		c.bad = make([]bool, len(c.parts))
+		if n >= parallelEntries && !c.noParallel {
+			c.run = c.part
 		}
 	}
+	c.params, c.grads = params, grads
+	if c.run != nil {
+		gemm.Parallel(len(c.parts), c.run)
+	} else {
+		for k := range c.parts {
+			c.part(k)
+		}
+	}
+	c.params, c.grads = nil, nil
+	for _, b := range c.bad {
+		if b {
+			return false
+		}
+	}
+	return true
+}
+
+// serial makes every later update run on the calling goroutine alone (for
+// tests).
+func (c *chunked) serial() { c.run = nil; c.noParallel = true }
+
+func (c *chunked) part(k int) {
+	ch := c.parts[k]
+	c.bad[k] = !c.rule(ch.i, ch.lo, ch.hi)
+}
+
+type sgd struct {
+	lr     float64
+	steps  int
+	chunks chunked
+}
+
+func (o *sgd) Step(params, grads []*mat.Dense) bool {
 	o.steps++
+	return o.chunks.step(params, grads)
+}
+
+func (o *sgd) update(i, lo, hi int) bool {
+	w := o.chunks.params[i].RawMatrix().Data[lo:hi]
+	g := o.chunks.grads[i].RawMatrix().Data[lo:hi]
+	g = g[:len(w)]
+	bad := false
+	for j := range w {
+		w[j] -= o.lr * g[j]
+		bad = bad || notFinite(w[j])
+	}
 	return !bad
 }
+
+func (o *sgd) serial() { o.chunks.serial() }
 
 func (o *sgd) State() *OptimizerState { return &OptimizerState{Steps: o.steps} }
 
@@ -93,25 +177,32 @@ type momentumOpt struct {
 	lr, mu float64
 	steps  int
 	v      [][]float64
+	chunks chunked
 }
 
 func (o *momentumOpt) Step(params, grads []*mat.Dense) bool {
 	if o.v == nil {
 		o.v = moments(params)
 	}
-	bad := false
-	for i, p := range params {
-		w, g, v := p.RawMatrix().Data, grads[i].RawMatrix().Data, o.v[i]
-		g, v = g[:len(w)], v[:len(w)]
-		for j := range w {
-			v[j] = o.mu*v[j] - o.lr*g[j]
-			w[j] += v[j]
-			bad = bad || notFinite(w[j])
-		}
-	}
 	o.steps++
+	return o.chunks.step(params, grads)
+}
+
+func (o *momentumOpt) update(i, lo, hi int) bool {
+	w := o.chunks.params[i].RawMatrix().Data[lo:hi]
+	g := o.chunks.grads[i].RawMatrix().Data[lo:hi]
+	v := o.v[i][lo:hi]
+	g, v = g[:len(w)], v[:len(w)]
+	bad := false
+	for j := range w {
+		v[j] = o.mu*v[j] - o.lr*g[j]
+		w[j] += v[j]
+		bad = bad || notFinite(w[j])
+	}
 	return !bad
 }
+
+func (o *momentumOpt) serial() { o.chunks.serial() }
 
 func (o *momentumOpt) State() *OptimizerState { return &OptimizerState{Steps: o.steps, M: o.v} }
 
@@ -121,9 +212,11 @@ func (o *momentumOpt) SetState(s *OptimizerState) error {
 }
 
 type adam struct {
-	lr    float64
-	steps int
-	m, v  [][]float64
+	lr     float64
+	steps  int
+	m, v   [][]float64
+	c1, c2 float64 // the bias corrections of the step in progress
+	chunks chunked
 }
 
 func (o *adam) Step(params, grads []*mat.Dense) bool {
@@ -131,20 +224,28 @@ func (o *adam) Step(params, grads []*mat.Dense) bool {
 		o.m, o.v = moments(params), moments(params)
 	}
 	o.steps++
-	c1 := 1 - math.Pow(adamBeta1, float64(o.steps))
-	c2 := 1 - math.Pow(adamBeta2, float64(o.steps))
+	o.c1 = 1 - math.Pow(adamBeta1, float64(o.steps))
+	o.c2 = 1 - math.Pow(adamBeta2, float64(o.steps))
+	return o.chunks.step(params, grads)
+}
+
+func (o *adam) update(i, lo, hi int) bool {
+	w := o.chunks.params[i].RawMatrix().Data[lo:hi]
+	g := o.chunks.grads[i].RawMatrix().Data[lo:hi]
+	m, v := o.m[i][lo:hi], o.v[i][lo:hi]
+	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
+	c1, c2 := o.c1, o.c2
 	bad := false
-	for i, p := range params {
-		w, g, m, v := p.RawMatrix().Data, grads[i].RawMatrix().Data, o.m[i], o.v[i]
-		for j := range w {
-			m[j] = adamBeta1*m[j] + (1-adamBeta1)*g[j]
-			v[j] = adamBeta2*v[j] + (1-adamBeta2)*g[j]*g[j]
-			w[j] -= o.lr * (m[j] / c1) / (math.Sqrt(v[j]/c2) + adamEps)
-			bad = bad || notFinite(w[j])
-		}
+	for j := range w {
+		m[j] = adamBeta1*m[j] + (1-adamBeta1)*g[j]
+		v[j] = adamBeta2*v[j] + (1-adamBeta2)*g[j]*g[j]
+		w[j] -= o.lr * (m[j] / c1) / (math.Sqrt(v[j]/c2) + adamEps)
+		bad = bad || notFinite(w[j])
 	}
 	return !bad
 }
+
+func (o *adam) serial() { o.chunks.serial() }
 
 func (o *adam) State() *OptimizerState { return &OptimizerState{Steps: o.steps, M: o.m, V: o.v} }
 

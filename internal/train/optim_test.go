@@ -2,6 +2,8 @@ package train
 
 import (
 	"math"
+	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -149,6 +151,53 @@ func TestStepReportsNonFinite(t *testing.T) {
 					t.Errorf("%s, gradient %v at entry %d: Step reported finite=%v, want %v (weights %v)", name, bad, at, got, wantFinite, ws[1].RawMatrix().Data)
 				}
 			}
+		}
+	}
+}
+
+// TestStepParallel checks that an update large enough to be shared among
+// threads gives the serial update's bits, for every optimizer, and still
+// reports a non-finite weight in any chunk.
+func TestStepParallel(t *testing.T) {
+	prev := runtime.GOMAXPROCS(2)
+	defer runtime.GOMAXPROCS(prev)
+	rng := rand.New(rand.NewPCG(3, 4))
+	rnd := func(r, c int) *mat.Dense {
+		m := mat.NewDense(r, c, nil)
+		for i := range m.RawMatrix().Data {
+			m.RawMatrix().Data[i] = rng.NormFloat64()
+		}
+		return m
+	}
+	// 784×256 + 256 + 256×10 + 10 entries: 5 chunks of W1 and one each after.
+	shapes := [][2]int{{784, 256}, {1, 256}, {256, 10}, {1, 10}}
+	var ws0, gs []*mat.Dense
+	for _, sh := range shapes {
+		ws0, gs = append(ws0, rnd(sh[0], sh[1])), append(gs, rnd(sh[0], sh[1]))
+	}
+	for _, name := range []string{"sgd", "momentum", "adam"} {
+		par, _ := NewOptimizer(name, 0.01, 0.9)
+		ser, _ := NewOptimizer(name, 0.01, 0.9)
+		ser.(interface{ serial() }).serial()
+		wp, wsr := cloneAll(ws0), cloneAll(ws0)
+		for range 3 {
+			if !par.Step(wp, gs) || !ser.Step(wsr, gs) {
+				t.Fatalf("%s: finite update reported non-finite", name)
+			}
+		}
+		for i := range wp {
+			if !sameBits(wp[i].RawMatrix().Data, wsr[i].RawMatrix().Data) {
+				t.Errorf("%s: parameter %d differs between the parallel and the serial update", name, i)
+			}
+		}
+		for _, at := range [][2]int{{0, 0}, {0, 784*256 - 1}, {0, 3 * chunkLen}, {2, 5}} {
+			g := gs[at[0]].RawMatrix().Data
+			keep := g[at[1]]
+			g[at[1]] = math.Inf(1)
+			if par.Step(cloneAll(wp), gs) {
+				t.Errorf("%s: an infinite gradient at parameter %d entry %d went unreported", name, at[0], at[1])
+			}
+			g[at[1]] = keep
 		}
 	}
 }

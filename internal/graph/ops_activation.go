@@ -73,10 +73,10 @@ func unary(name string, o *elementwise, x *Node) *Node {
 }
 
 func zero(_, _ float64) float64 { return 0 }
+func one(_, _ float64) float64  { return 1 }
 
 // one64 is the bits of 1.0.
 var one64 = math.Float64bits(1)
-func one(_, _ float64) float64  { return 1 }
 
 // Logistic is σ(z) = 1/(1+e^−z), computed without overflow at any z.
 func logistic(z float64) float64 {

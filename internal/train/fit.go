@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mlptrain/mlptrain/internal/data"
+	"github.com/mlptrain/mlptrain/internal/gemm"
 	"github.com/mlptrain/mlptrain/internal/layers"
 	"gonum.org/v1/gonum/mat"
 )
@@ -119,6 +120,40 @@ func gather(dst, src *mat.Dense, idx []int) {
 	}
 }
 
+// gatherParts is the number of parts a large minibatch gather is split
+// into for gemm.Parallel.
+const gatherParts = 4
+
+// gatherer is gather for the minibatches of a run, in parallel parts when
+// a minibatch holds at least parallelEntries values. Its parts function is
+// made once, so that a step allocates nothing.
+type gatherer struct {
+	dst, src *mat.Dense
+	idx      []int
+	run      func(part int)
+}
+
+func (g *gatherer) gather(dst, src *mat.Dense, idx []int) {
+	if _, c := src.Dims(); len(idx)*c < parallelEntries {
+		gather(dst, src, idx)
+		return
+	}
+	if g.run == nil {
+		g.run = g.part
+	}
+	g.dst, g.src, g.idx = dst, src, idx
+	gemm.Parallel(gatherParts, g.run)
+	g.dst, g.src, g.idx = nil, nil, nil
+}
+
+func (g *gatherer) part(p int) {
+	n := len(g.idx)
+	lo, hi := p*n/gatherParts, (p+1)*n/gatherParts
+	for i, r := range g.idx[lo:hi] {
+		copy(g.dst.RawRowView(lo+i), g.src.RawRowView(r))
+	}
+}
+
 func copyAll(dst, src []*mat.Dense) {
 	for i := range dst {
 		dst[i].Copy(src[i])
@@ -155,6 +190,7 @@ type trainer struct {
 	opt      Optimizer
 	plan     *batchPlan
 	tTrain   *mat.Dense
+	gather   gatherer  // the minibatch's inputs
 	src      *rand.PCG // the shuffling stream
 	rng      *rand.Rand
 	perm     []int // the order of the epoch in progress
@@ -250,7 +286,7 @@ func (t *trainer) trainStep() error {
 	lo := t.step * t.plan.size
 	idx := t.perm[lo:min(lo+t.plan.size, n)]
 	net := t.plan.net(len(idx))
-	gather(net.X.Value(), t.p.Train.X, idx)
+	t.gather.gather(net.X.Value(), t.p.Train.X, idx)
 	gather(net.T.Value(), t.tTrain, idx)
 	net.G.Forward()
 	loss, obj := net.DataLoss.Scalar(), net.Loss.Scalar()

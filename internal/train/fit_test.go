@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/mlptrain/mlptrain/internal/layers"
+	"gonum.org/v1/gonum/mat"
 )
 
 // fitTest prepares the config text and fits it, failing on any error
@@ -476,5 +477,29 @@ func TestWriteMetricsCSV(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestGathererParallel checks that the parallel gather of a large
+// minibatch copies the same rows as the serial one, at any thread count.
+func TestGathererParallel(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	src := mat.NewDense(300, 784, nil)
+	for i := range src.RawMatrix().Data {
+		src.RawMatrix().Data[i] = rng.NormFloat64()
+	}
+	for _, procs := range []int{1, 2, 3} {
+		prev := runtime.GOMAXPROCS(procs)
+		for _, n := range []int{1, 83, 84, 128, 131} { // 84·784 ≥ parallelEntries
+			idx := rng.Perm(300)[:n]
+			want, got := mat.NewDense(n+2, 784, nil), mat.NewDense(n+2, 784, nil)
+			gather(want, src, idx)
+			var g gatherer
+			g.gather(got, src, idx)
+			if !mat.Equal(want, got) {
+				t.Errorf("GOMAXPROCS %d, %d rows: the parallel gather differs", procs, n)
+			}
+		}
+		runtime.GOMAXPROCS(prev)
 	}
 }

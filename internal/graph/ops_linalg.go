@@ -133,8 +133,15 @@ func sameDims(name string, a, b *Node) (r, c int) {
 // addInto adds alpha·x into dst elementwise.
 func addInto(dst, x *mat.Dense, alpha float64) {
 	d, s := raw(dst), raw(x)
-	for i := range d {
-		d[i] += alpha * s[i]
+	s = s[:len(d)]
+	if alpha == 1 {
+		for i, v := range s {
+			d[i] += v // alpha·v is v, bit for bit
+		}
+		return
+	}
+	for i, v := range s {
+		d[i] += alpha * v
 	}
 }
 
@@ -263,10 +270,11 @@ type addBias struct{}
 func (addBias) forward(out *mat.Dense, in []*mat.Dense) {
 	_, k := out.Dims()
 	y, x, b := raw(out), raw(in[0]), raw(in[1])
+	b = b[:k]
 	for i := 0; i < len(y); i += k {
 		yr, xr := y[i:i+k], x[i:i+k]
-		for j := range yr {
-			yr[j] = xr[j] + b[j]
+		for j, v := range b {
+			yr[j] = xr[j] + v
 		}
 	}
 }
@@ -284,10 +292,11 @@ func (addBias) backward(inBar []*mat.Dense, outBar, _ *mat.Dense, _ []*mat.Dense
 func colSumInto(dst, x *mat.Dense) {
 	_, k := x.Dims()
 	d, s := raw(dst), raw(x)
+	d = d[:k]
 	for i := 0; i < len(s); i += k {
 		row := s[i : i+k]
-		for j := range row {
-			d[j] += row[j]
+		for j, v := range row {
+			d[j] += v
 		}
 	}
 }

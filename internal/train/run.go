@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 
 	"github.com/mlptrain/mlptrain/internal/config"
 	"github.com/mlptrain/mlptrain/internal/data"
@@ -82,6 +83,12 @@ func removeStaleTemps(dir string) {
 // sets, and write the run folder. A diverged run is still written, and its
 // *DivergedError returned with the Run.
 func FitConfig(ctx context.Context, cfg *config.Config, o FitOptions) (*Run, error) {
+	// train.threads bounds the whole run, the data loading (which parses on
+	// GOMAXPROCS goroutines) and the scoring as well as the training.
+	if th := cfg.Train.Threads; th > 0 {
+		prev := runtime.GOMAXPROCS(th)
+		defer runtime.GOMAXPROCS(prev)
+	}
 	p, err := Prepare(cfg)
 	if err != nil {
 		return nil, err

@@ -2,7 +2,9 @@ package graph
 
 import (
 	"fmt"
+	"runtime"
 
+	gemmpkg "github.com/mlptrain/mlptrain/internal/gemm"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -64,6 +66,7 @@ type Graph struct {
 	params []*Node
 	tanN   int    // nodes[:tanN] have tangent buffers
 	live   []bool // scratch for onPath, reused
+	zeros  zeroer // Backward's zeroing of the signals
 }
 
 // Node is a variable or an operation in a Graph.
@@ -269,11 +272,7 @@ func (g *Graph) zeroParamsAfter(loss *Node) {
 // if loss is not 1×1.
 func (g *Graph) Backward(loss *Node) {
 	checkLoss(g, loss)
-	for _, n := range g.nodes[:loss.id+1] {
-		if n.bar != nil {
-			n.bar.Zero()
-		}
-	}
+	g.zeros.zero(g.nodes[:loss.id+1])
 	g.zeroParamsAfter(loss)
 	if loss.bar == nil {
 		return // no parameter reaches the loss
@@ -286,6 +285,56 @@ func (g *Graph) Backward(loss *Node) {
 			n.op.backward(n.inBar, n.bar, n.value, n.inVal)
 		}
 	}
+}
+
+// zeroer zeroes the error signals of nodes before a backward pass: the
+// small ones at once, the large ones (a first layer's weight signal is
+// 784×256 for MNIST) in chunks shared with gemm's workers.
+type zeroer struct {
+	chunks []chunk
+	run    func(part int) // z.part, made once
+}
+
+type chunk struct {
+	data   []float64
+	lo, hi int
+}
+
+// Signals of at least parallelZero entries are zeroed in parallel chunks
+// of zeroChunk entries.
+const (
+	parallelZero = 1 << 16
+	zeroChunk    = 1 << 14
+)
+
+func (z *zeroer) zero(nodes []*Node) {
+	z.chunks = z.chunks[:0]
+	for _, n := range nodes {
+		if n.bar == nil {
+			continue
+		}
+		d := raw(n.bar)
+		if len(d) < parallelZero || runtime.GOMAXPROCS(0) == 1 {
+			clear(d)
+			continue
+		}
+		for lo := 0; lo < len(d); lo += zeroChunk {
+			z.chunks = append(z.chunks, chunk{d, lo, min(lo+zeroChunk, len(d))})
+		}
+	}
+	if len(z.chunks) == 0 {
+		return
+	}
+	if z.run == nil {
+		z.run = z.part
+	}
+	gemmpkg.Parallel(len(z.chunks), z.run)
+	clear(z.chunks) // drop the references to the signals
+}
+
+func (z *zeroer) part(k int) {
+	c := z.chunks[k]
+	clear(c.data[c.lo:c.hi])
 }
 
 // allocTangents gives the nodes made since its last call their tangent

@@ -2,6 +2,8 @@ package graph
 
 import (
 	"math"
+	"runtime"
+	"slices"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -210,5 +212,32 @@ func TestOffPathOverflow(t *testing.T) {
 	g.HVP(dst, loss, []*Node{x}, []*mat.Dense{mat.NewDense(1, 2, []float64{1, 1})})
 	if got, want := flat(dst[0]), []float64{2, 2}; relErr(got, want) > exactTol {
 		t.Errorf("H·v = %v, want %v", got, want)
+	}
+}
+
+// TestBackwardLargeSignals checks the parallel zeroing of large signals:
+// repeated backward passes at 2 threads give the bits of one pass at 1
+// thread (a signal left unzeroed would accumulate).
+func TestBackwardLargeSignals(t *testing.T) {
+	net := mlp{n: 8, d: 300, m: 260, k: 3, act: Tanh, head: SoftmaxCrossEntropy, targets: oneHot} // W1: 78,000 entries
+	grads := func(procs, passes int) [][]float64 {
+		prev := runtime.GOMAXPROCS(procs)
+		defer runtime.GOMAXPROCS(prev)
+		loss, params := net.build(newRand(17, 0))
+		for range passes {
+			loss.g.Forward()
+			loss.g.Backward(loss)
+		}
+		var out [][]float64
+		for _, p := range params {
+			out = append(out, slices.Clone(raw(p.Grad())))
+		}
+		return out
+	}
+	want := grads(1, 1)
+	for i, g := range grads(2, 3) {
+		if !slices.Equal(g, want[i]) {
+			t.Errorf("parameter %d: 3 passes at 2 threads differ from 1 pass at 1 thread", i)
+		}
 	}
 }

@@ -23,7 +23,8 @@ go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 step "dependency direction"
 # gemm and graph know only numbers (graph's products go through gemm);
 # layers builds on graph; data knows only files and tables; nothing imports
-# cmd.
+# cmd. (These are the default build's imports: with -tags openblas, gemm
+# also imports its own internal/gemm/openblas.)
 deps=$(go list -f '{{.ImportPath}}: {{join .Imports " "}}' ./internal/...)
 fail=0
 rule() { # package, forbidden-import regexp
@@ -47,6 +48,24 @@ for p in graph layers data train gradcheck jsonnum inputerr; do rule "$p" 'spf13
 
 step "go test"
 go test -shuffle=on ./...
+
+step "go test -tags openblas (gemm and graph through OpenBLAS)"
+# The optional OpenBLAS build (README, "OpenBLAS build") needs cgo and
+# libopenblas-dev; CI installs them (.ci/run) and must run this step.
+have_openblas() {
+  [ "$(go env CGO_ENABLED)" = 1 ] &&
+    printf 'void openblas_set_num_threads(int);\nint main(void) { openblas_set_num_threads(1); return 0; }\n' |
+    $(go env CC) -x c - -o /dev/null -lopenblas >/dev/null 2>&1
+}
+if have_openblas; then
+  go vet -tags openblas ./internal/gemm/...
+  go test -shuffle=on -tags openblas ./internal/gemm/... ./internal/graph/
+elif [ "${CI:-}" = true ]; then
+  echo "OpenBLAS (libopenblas-dev) or cgo not found, but CI=true requires this step" >&2
+  exit 1
+else
+  echo "skipped: OpenBLAS or cgo not found (apt-get install libopenblas-dev, CGO_ENABLED=1)"
+fi
 
 step "end-to-end tests"
 for t in tests/e2e/*.sh; do

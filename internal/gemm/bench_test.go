@@ -26,16 +26,21 @@ var benchShapes = []struct {
 	{"sq1024", blas.NoTrans, blas.NoTrans, 1024, 1024, 1024, 0},
 }
 
-// BenchmarkGemm times each shape with the kernel Gemm picks ("asm" where
-// the CPU has one), the portable Go kernel ("go") and gonum's Dgemm
-// ("gonum"), reporting GFLOP/s.
+// BenchmarkGemm times each shape with the kernels Gemm picks on this CPU
+// ("asm" where the CPU has them), the portable Go kernel ("go"), gonum's
+// Dgemm ("gonum") and, in a build with the openblas tag, OpenBLAS
+// ("openblas"), reporting GFLOP/s.
 func BenchmarkGemm(b *testing.B) {
-	impls := []struct {
+	type impl struct {
 		name string
 		ks   []*kernel
-	}{{"asm", best}, {"go", []*kernel{goKernel}}, {"gonum", nil}}
-	if best[0] == goKernel {
+	}
+	impls := []impl{{"asm", preferred()}, {"go", []*kernel{goKernel}}, {"gonum", nil}}
+	if preferred()[0] == goKernel {
 		impls = impls[1:]
+	}
+	if library != nil {
+		impls = append(impls, impl{library.name, []*kernel{library}})
 	}
 	for _, s := range benchShapes {
 		for _, im := range impls {

@@ -50,4 +50,16 @@
 // that has finished polls for the next job for up to 1ms while calls
 // follow one another closely, because waking a blocked thread takes about
 // 100µs on a virtual machine.
+//
+// # OpenBLAS
+//
+// Built with the openblas tag (go build -tags openblas, which needs cgo
+// and Debian's libopenblas-dev), Gemm checks its arguments as above and
+// then calls OpenBLAS's dgemm, through gonum's netlib bindings, in place
+// of its own kernels, and Kernel reports "openblas". Before a product it
+// sets OpenBLAS's threads to GOMAXPROCS if that has changed, overriding
+// OPENBLAS_NUM_THREADS; OpenBLAS decides how many a product is worth. The
+// assembly kernels are still built, so one benchmark run can time both
+// (BenchmarkGemm's "asm" and "openblas"). Without the tag the package
+// needs no cgo and no OpenBLAS.
 package gemm

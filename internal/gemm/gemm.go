@@ -36,7 +36,9 @@ const parallelFlops = 1 << 21
 //
 // Gemm allocates nothing once warm. It splits products of at least 4
 // MFLOP over up to GOMAXPROCS goroutines, which it keeps from one call to
-// the next; it is safe for concurrent use.
+// the next; it is safe for concurrent use. Built with the openblas tag, it
+// calls OpenBLAS's dgemm instead, with GOMAXPROCS threads (see the package
+// documentation).
 func Gemm(tA, tB blas.Transpose, alpha float64, a, b blas64.General, beta float64, c blas64.General) {
 	gemm(best, tA, tB, alpha, a, b, beta, c)
 }
@@ -68,6 +70,10 @@ func gemm(ks []*kernel, tA, tB blas.Transpose, alpha float64, a, b blas64.Genera
 	}
 
 	kn := choose(ks, m, n)
+	if kn.product != nil {
+		kn.product(tA, tB, m, n, k, alpha, a, b, beta, c)
+		return
+	}
 	j := jobs.get()
 	j.kn, j.aT, j.bT, j.m, j.n, j.k = kn, aT, bT, m, n, k
 	j.alpha, j.beta, j.a, j.b, j.c = alpha, beta, a, b, c

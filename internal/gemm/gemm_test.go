@@ -126,6 +126,15 @@ func checkGemm(t *testing.T, kn *kernel, rng *rand.Rand, tA, tB blas.Transpose, 
 	}
 }
 
+// testKernels returns the kernels the CPU runs, the portable one included,
+// and the BLAS library the build links, if any.
+func testKernels() []*kernel {
+	if library != nil {
+		return append([]*kernel{library}, kernels()...)
+	}
+	return kernels()
+}
+
 var shapes = []struct{ m, n, k int }{
 	{1, 1, 1},
 	{7, 5, 13},   // 7×13 · 13×5
@@ -148,10 +157,10 @@ var shapes = []struct{ m, n, k int }{
 }
 
 // TestGemm compares every kernel the CPU runs, the portable one included,
-// with gonum's Dgemm.
+// and the BLAS library the build links, if any, with gonum's Dgemm.
 func TestGemm(t *testing.T) {
 	t.Parallel()
-	for _, kn := range kernels() {
+	for _, kn := range testKernels() {
 		t.Run(kn.name, func(t *testing.T) {
 			t.Parallel()
 			rng := rand.New(rand.NewPCG(1, 1))
@@ -176,7 +185,7 @@ func TestGemm(t *testing.T) {
 // TestGemmRandom compares random shapes with gonum's Dgemm.
 func TestGemmRandom(t *testing.T) {
 	t.Parallel()
-	for _, kn := range kernels() {
+	for _, kn := range testKernels() {
 		t.Run(kn.name, func(t *testing.T) {
 			t.Parallel()
 			rng := rand.New(rand.NewPCG(2, 1))
@@ -201,7 +210,7 @@ func TestGemmRandom(t *testing.T) {
 // products.
 func TestGemmSpecial(t *testing.T) {
 	t.Parallel()
-	for _, kn := range kernels() {
+	for _, kn := range testKernels() {
 		rng := rand.New(rand.NewPCG(3, 1))
 		for i, tc := range []struct {
 			name        string
@@ -236,7 +245,7 @@ func TestGemmSpecial(t *testing.T) {
 // gonum's Dgemm.
 func TestGemmNaNInputs(t *testing.T) {
 	t.Parallel()
-	for _, kn := range kernels() {
+	for _, kn := range testKernels() {
 		rng := rand.New(rand.NewPCG(4, 1))
 		a := randGeneral(rng, 9, 11, 0)
 		b := randGeneral(rng, 11, 10, 0)

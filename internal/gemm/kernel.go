@@ -1,6 +1,11 @@
 package gemm
 
-import "strings"
+import (
+	"strings"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+)
 
 // kernel is a register-tiled microkernel together with the cache blocking
 // that suits it.
@@ -27,18 +32,32 @@ type kernel struct {
 	// p < transW·blocks. blocks ≥ 1.
 	transB func(dst []float64, nr int, src []float64, ldb, blocks int)
 	transW int
+
+	// product, if not nil, computes the whole product in place of the
+	// blocking and the tiles: a BLAS library linked in by a build tag. gemm
+	// calls it with the arguments checked, m, n, k ≥ 1 and alpha ≠ 0.
+	product func(tA, tB blas.Transpose, m, n, k int, alpha float64, a, b blas64.General, beta float64, c blas64.General)
 }
 
 // goKernel is the portable fallback, used where no assembly kernel fits the
 // CPU.
 var goKernel = &kernel{name: "go2x4", mr: 2, nr: 4, kc: 256, mc: 128, nc: 1024, tile: tileGo2x4}
 
-// best holds the kernels Gemm chooses among on this CPU, fastest first.
-var best = preferred()
+// best holds the kernels Gemm chooses among: the BLAS library the build
+// links, if any (library, set by the openblas build tag), or this CPU's
+// fastest.
+var best = linked()
+
+func linked() []*kernel {
+	if library != nil {
+		return []*kernel{library}
+	}
+	return preferred()
+}
 
 // Kernel returns the names of the microkernels Gemm chooses among on this
 // CPU, such as "avx512x6x32,avx512x8x16", "avx2x6x8" or the portable
-// "go2x4".
+// "go2x4", or "openblas" in a build with the openblas tag.
 func Kernel() string {
 	names := make([]string, len(best))
 	for i, kn := range best {

@@ -1,0 +1,7 @@
+//go:build !openblas
+
+package gemm
+
+// library is the BLAS library Gemm calls in place of its own kernels: none
+// without the openblas build tag.
+var library *kernel

@@ -80,7 +80,7 @@ func TestGraphGolden(t *testing.T) {
 }
 
 // normalizeFitReport parses a fit JSON report strictly, zeroes what varies
-// between runs and machines (seconds, threads) and replaces the run folder
+// between runs and machines (seconds, threads, gemm) and replaces the run folder
 // dir by a placeholder, and re-marshals it with two-space indentation.
 func normalizeFitReport(t *testing.T, doc []byte, dir string) []byte {
 	t.Helper()
@@ -96,7 +96,10 @@ func normalizeFitReport(t *testing.T, doc []byte, dir string) []byte {
 	if rep.Seconds <= 0 {
 		t.Errorf("fit --json: seconds = %v, want > 0", rep.Seconds)
 	}
-	rep.Seconds, rep.Threads = 0, 0
+	if rep.Gemm == "" {
+		t.Errorf("fit --json: gemm is empty, want the product backend")
+	}
+	rep.Seconds, rep.Threads, rep.Gemm = 0, 0, ""
 	rep.Dir = runDirPlaceholder
 	rep.Model = filepath.Join(runDirPlaceholder, "model.json")
 	b, err := json.MarshalIndent(&rep, "", "  ")

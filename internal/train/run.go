@@ -11,6 +11,7 @@ import (
 
 	"github.com/mlptrain/mlptrain/internal/config"
 	"github.com/mlptrain/mlptrain/internal/data"
+	"github.com/mlptrain/mlptrain/internal/gemm"
 	"github.com/mlptrain/mlptrain/internal/inputerr"
 )
 
@@ -30,6 +31,9 @@ type Report struct {
 	Seed          uint64   `json:"seed"`
 	Seconds       float64  `json:"seconds"`
 	Threads       int      `json:"threads"`
+	// Gemm names the matrix-product backend: the microkernels of
+	// internal/gemm this CPU runs, or "openblas" (gemm.Kernel).
+	Gemm string `json:"gemm"`
 }
 
 // Run is a finished fit: its report, its training result and the problem
@@ -117,7 +121,7 @@ func FitConfig(ctx context.Context, cfg *config.Config, o FitOptions) (*Run, err
 		Schema: 1, Model: filepath.Join(dir, "model.json"), Dir: dir,
 		EpochsRun: len(res.History), BestEpoch: res.BestEpoch, Stopped: res.Stopped,
 		Train: &res.Train, Validation: res.Val,
-		WeightsSHA256: WeightsSHA256(res.Model), Seed: cfg.Train.Seed, Seconds: res.Seconds, Threads: res.Threads,
+		WeightsSHA256: WeightsSHA256(res.Model), Seed: cfg.Train.Seed, Seconds: res.Seconds, Threads: res.Threads, Gemm: gemm.Kernel(),
 	}
 	if test != nil {
 		tm, err := Score(res.Model, test, p.Classes)

@@ -15,7 +15,7 @@ expect_jq "iris fit" '.validation.accuracy >= 0.9'
 # 30 rows aside as a test file, so test.n counts when present.
 expect_jq "iris fit" '.train.n + .validation.n + (.test.n // 0) == 150'
 expect_jq "iris fit" '.weights_sha256 | test("^[0-9a-f]{64}$")'
-expect_jq "iris fit" '.seed == 1 and .threads >= 1 and (.seconds | type) == "number"'
+expect_jq "iris fit" '.seed == 1 and .threads >= 1 and (.seconds | type) == "number" and (.gemm | test("^(avx512x6x32,avx512x8x16|avx2x6x8|go2x4|openblas)$"))'
 expect_jq "iris fit" '.model == "'"$TMP"'/iris/model.json"'
 expect_jq "iris fit" '.train.classes == ["setosa","versicolor","virginica"] and (.train.confusion_matrix | length) == 3'
 if [ -z "$ERR" ]; then ok; else fail "iris fit --quiet: stderr not empty: $(head -c 300 <<<"$ERR")"; fi

@@ -2,17 +2,50 @@ package data
 
 import (
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
 
-func BenchmarkRead10000x20(b *testing.B)  { benchRead(b, 10000, 20) }
-func BenchmarkRead1000x785(b *testing.B)  { benchRead(b, 1000, 785) }
-func BenchmarkRead10x100000(b *testing.B) { benchRead(b, 10, 100000) }
+func BenchmarkRead10000x20(b *testing.B)  { benchRead(b, 10000, 20, false) }
+func BenchmarkRead1000x785(b *testing.B)  { benchRead(b, 1000, 785, false) }
+func BenchmarkRead10x100000(b *testing.B) { benchRead(b, 10, 100000, false) }
+
+// The slow path on the same input, for comparison.
+func BenchmarkReadSlow10000x20(b *testing.B) { benchRead(b, 10000, 20, true) }
+func BenchmarkReadSlow1000x785(b *testing.B) { benchRead(b, 1000, 785, true) }
+
+// The load path of the reference workload (bench/run.sh): a file of
+// 784 features with 4 decimals and a class label; run with -cpu 1,2.
+func BenchmarkReadFile5000x785(b *testing.B)     { benchReadFile(b, 5000, false) }
+func BenchmarkReadFileSlow5000x785(b *testing.B) { benchReadFile(b, 5000, true) }
+
+// BenchmarkReadFileRef reads bench/run.sh's reference file of 60000 rows
+// (329 MB), from $MLPTRAIN_BENCH_DATA or its default place, if it exists.
+func BenchmarkReadFileRef(b *testing.B) {
+	path := os.Getenv("MLPTRAIN_BENCH_DATA")
+	if path == "" {
+		path = filepath.Join(os.TempDir(), "mlptrain-bench-ref-60000.csv")
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		b.Skipf("no reference data: %v (make it with bash bench/run.sh)", err)
+	}
+	opt := Options{Targets: []string{"label"}, Classify: true}
+	b.SetBytes(fi.Size())
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ReadFile(path, opt); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
 
 // benchRead reads a CSV of n rows of d numeric features and a class label.
-func benchRead(b *testing.B, n, d int) {
+func benchRead(b *testing.B, n, d int, slow bool) {
 	rng := rand.New(rand.NewPCG(1, 4))
 	var s strings.Builder
 	for j := range d {
@@ -30,7 +63,50 @@ func benchRead(b *testing.B, n, d int) {
 	b.SetBytes(int64(len(in)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Read(strings.NewReader(in), "bench.csv", opt); err != nil {
+		var r io.Reader = strings.NewReader(in)
+		if slow {
+			r = slowOnly{r}
+		}
+		if _, err := Read(r, "bench.csv", opt); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchReadFile reads a file like the reference data: n rows of 784
+// features in [0, 1) with 4 decimals, and a label 0-9.
+func benchReadFile(b *testing.B, n int, slow bool) {
+	rng := rand.New(rand.NewPCG(1, 4))
+	var s strings.Builder
+	for j := range 784 {
+		fmt.Fprintf(&s, "f%d,", j)
+	}
+	s.WriteString("label\n")
+	for range n {
+		for range 784 {
+			fmt.Fprintf(&s, "%.4f,", rng.Float64())
+		}
+		fmt.Fprintf(&s, "%d\n", rng.IntN(10))
+	}
+	path := filepath.Join(b.TempDir(), "ref.csv")
+	if err := os.WriteFile(path, []byte(s.String()), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	opt := Options{Targets: []string{"label"}, Classify: true}
+	b.SetBytes(int64(s.Len()))
+	b.ReportAllocs()
+	for b.Loop() {
+		f, err := os.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var r io.Reader = f
+		if slow {
+			r = slowOnly{f}
+		}
+		_, err = Read(r, path, opt)
+		f.Close()
+		if err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -26,6 +26,14 @@
 //   - Numbers go straight into the float64 matrix as rows are read; no
 //     copy of the table is kept as strings.
 //
+// A regular file (or a bytes.Reader or strings.Reader) is read on
+// GOMAXPROCS goroutines, chunk by chunk, into one matrix of the right size:
+// a first pass counts the rows, a second parses them, so the peak memory is
+// the Dataset and a chunk per goroutine. Input this fast path does not
+// handle (gzip, quoted fields holding quotes or line ends, a delimiter
+// outside ASCII) and every error go through encoding/csv from the start,
+// so results and errors are the same either way.
+//
 // # Classes
 //
 // A classification target holds labels, strings or integers, compared as

@@ -73,6 +73,22 @@ func ReadFile(path string, opt Options) (*Dataset, error) {
 // its magic bytes and decompressed. Every error is an *inputerr.Error; Read
 // never panics on bad input.
 func Read(r io.Reader, name string, opt Options) (*Dataset, error) {
+	return read(r, name, opt, fastChunk)
+}
+
+// read is Read with the fast path's chunk size.
+func read(r io.Reader, name string, opt Options, chunk int) (*Dataset, error) {
+	if ra, off, size, ok := randomAccess(r); ok {
+		p := &reader{name: name, opt: opt}
+		ds, err := p.readFast(ra, off, size, chunk)
+		if err != errSlow {
+			if s, ok := r.(io.Seeker); ok && err == nil {
+				s.Seek(0, io.SeekEnd) // as if read to the end
+			}
+			return ds, err
+		}
+		r = io.NewSectionReader(ra, off, size-off)
+	}
 	p := &reader{name: name, opt: opt}
 	return p.read(r)
 }
@@ -140,15 +156,7 @@ func (p *reader) read(r io.Reader) (*Dataset, error) {
 		return nil, p.ioErr(err)
 	}
 
-	p.cr = csv.NewReader(br)
-	p.cr.Comma = ','
-	if p.opt.Delimiter != 0 {
-		p.cr.Comma = p.opt.Delimiter
-	}
-	p.cr.FieldsPerRecord = -1
-	p.cr.ReuseRecord = true
-	p.cr.LazyQuotes = false
-
+	p.cr = p.newCSV(br)
 	if err := p.readHeader(); err != nil {
 		return nil, err
 	}
@@ -157,6 +165,19 @@ func (p *reader) read(r io.Reader) (*Dataset, error) {
 		return nil, err
 	}
 	return p.readRows(uses, ds)
+}
+
+// newCSV returns a csv.Reader of r set up for p's options.
+func (p *reader) newCSV(r io.Reader) *csv.Reader {
+	cr := csv.NewReader(r)
+	cr.Comma = ','
+	if p.opt.Delimiter != 0 {
+		cr.Comma = p.opt.Delimiter
+	}
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	cr.LazyQuotes = false
+	return cr
 }
 
 // validDelim matches encoding/csv's rule for a valid delimiter.
@@ -478,19 +499,31 @@ func (p *reader) readRows(uses []use, ds *Dataset) (*Dataset, error) {
 	if k > 0 {
 		ds.Y = mat.NewDense(n, k, ys.data())
 	}
+	if err := p.classes(ds, labelCol, labels, seen, classIdx); err != nil {
+		return nil, err
+	}
+	return ds, nil
+}
+
+// classes sets ds's Classes and Labels from the class indices in labels,
+// which index seen (the classes in order of first appearance) or, if
+// given, the options' classes. It returns an error if the file has only
+// one class.
+func (p *reader) classes(ds *Dataset, labelCol int, labels []int, seen []string, classIdx map[string]int) error {
+	o := p.opt
 	if labelCol < 0 {
 		if o.Classify && o.Classes != nil {
 			ds.Classes = slices.Clone(o.Classes)
 		}
-		return ds, nil
+		return nil
 	}
 	if o.Classes != nil {
 		ds.Classes = slices.Clone(o.Classes)
 		ds.Labels = labels
-		return ds, nil
+		return nil
 	}
 	if len(seen) < 2 {
-		return nil, p.errAt(lines[0], labelCol+1, colKey(p.header[labelCol]),
+		return p.errAt(ds.Lines[0], labelCol+1, colKey(p.header[labelCol]),
 			"a classifier needs rows of at least two classes; check that the target is the class column",
 			fmt.Errorf("only one class (%s) in the target; need at least two", quote(seen[0])))
 	}
@@ -503,7 +536,7 @@ func (p *reader) readRows(uses []use, ds *Dataset) (*Dataset, error) {
 		labels[i] = renum[c]
 	}
 	ds.Labels = labels
-	return ds, nil
+	return nil
 }
 
 // rows collects rows of d numbers in blocks of about blockSize, so that a

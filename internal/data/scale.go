@@ -106,12 +106,30 @@ func (s *Scaler) Apply(dst, x *mat.Dense) {
 	if len(s.Offset) != d || len(s.Scale) != d {
 		panic(fmt.Sprintf("data: Scaler.Apply with %d offsets and %d scales to %d columns", len(s.Offset), len(s.Scale), d))
 	}
+	if s.identity() {
+		// (x − 0)/1 is x: skip a pass over a large matrix.
+		if dst != x {
+			dst.Copy(x)
+		}
+		return
+	}
 	for i := range n {
 		src, out := x.RawRowView(i), dst.RawRowView(i)
 		for j, v := range src {
 			out[j] = (v - s.Offset[j]) / s.Scale[j]
 		}
 	}
+}
+
+// identity reports whether every offset is +0 and every scale 1, so that
+// Apply maps every x to x itself (an offset of −0 would turn −0 into +0).
+func (s *Scaler) identity() bool {
+	for j, o := range s.Offset {
+		if math.Float64bits(o) != 0 || s.Scale[j] != 1 {
+			return false
+		}
+	}
+	return true
 }
 
 // Check reports whether s is usable on d columns: a known method, d offsets

@@ -183,3 +183,35 @@ func TestScalerCheck(t *testing.T) {
 		})
 	}
 }
+
+// TestApplyIdentity checks that the shortcut for offsets +0 and scales 1
+// gives what the formula gives, bit for bit, and that an offset of −0,
+// which turns −0 into +0, takes the formula.
+func TestApplyIdentity(t *testing.T) {
+	t.Parallel()
+	negZero := math.Copysign(0, -1)
+	x := mat.NewDense(2, 3, []float64{negZero, 0, 1.5, -2, 1e-310, math.MaxFloat64})
+	for _, tc := range []struct {
+		name   string
+		offset []float64
+	}{
+		{"offset +0", []float64{0, 0, 0}},
+		{"offset -0", []float64{negZero, 0, 0}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := &Scaler{Method: NoScaling, Offset: tc.offset, Scale: []float64{1, 1, 1}}
+			got := mat.NewDense(2, 3, nil)
+			s.Apply(got, x)
+			inPlace := mat.DenseCopyOf(x)
+			s.Apply(inPlace, inPlace)
+			for i, v := range x.RawMatrix().Data {
+				want := (v - tc.offset[i%3]) / 1
+				for _, m := range []*mat.Dense{got, inPlace} {
+					if g := m.RawMatrix().Data[i]; math.Float64bits(g) != math.Float64bits(want) {
+						t.Errorf("Apply element %d = %v, want %v", i, g, want)
+					}
+				}
+			}
+		})
+	}
+}

@@ -44,6 +44,18 @@ type op interface {
 	backward(inBar []*mat.Dense, outBar, out *mat.Dense, in []*mat.Dense)
 }
 
+// setter is the optional ability of an op to set an input's signal
+// instead of adding to it. Backward asks for it where the op is the only
+// contributor to that signal in the pass, which then need not be zeroed
+// first: for a first layer's weights, W̄ = Xᵀ·z̄ is the only contribution,
+// and zeroing W̄ before adding it was a pass over the largest matrix of the
+// step (and the product then read it back).
+type setter interface {
+	// backwardSet is backward, except that it SETS inBar[i] to the
+	// input's vector-Jacobian product where set[i] is true.
+	backwardSet(inBar []*mat.Dense, set []bool, outBar, out *mat.Dense, in []*mat.Dense)
+}
+
 // tangentOp is the optional ability to run the Pearlmutter R-operator of an
 // op: the directional derivative of forward and of backward along the
 // input tangents. HVP needs every op on the path to the loss to have it.
@@ -67,6 +79,13 @@ type Graph struct {
 	tanN   int    // nodes[:tanN] have tangent buffers
 	live   []bool // scratch for onPath, reused
 	zeros  zeroer // Backward's zeroing of the signals
+
+	// Scratch for Backward, reused: each signal's number of contributions
+	// in the pass and the op and input slot of the last one.
+	contrib []int32
+	by      []*Node
+	slot    []int32
+	toZero  []*mat.Dense
 }
 
 // Node is a variable or an operation in a Graph.
@@ -83,6 +102,9 @@ type Node struct {
 
 	inVal []*mat.Dense // in[i].value, built once
 	inBar []*mat.Dense // in[i].bar, built once
+	// set[i]: this op is the only contributor to in[i]'s signal in the
+	// backward pass in progress, and sets it (ops that are setters only).
+	set []bool
 
 	// Tangents for HVP, allocated on the first HVP call.
 	dot, barDot     *mat.Dense
@@ -160,6 +182,9 @@ func newOp(name string, o op, r, c int, in ...*Node) *Node {
 	}
 	if grad {
 		n.bar = mat.NewDense(r, c, nil)
+	}
+	if _, ok := o.(setter); ok {
+		n.set = make([]bool, len(in))
 	}
 	return g.add(n)
 }
@@ -272,19 +297,71 @@ func (g *Graph) zeroParamsAfter(loss *Node) {
 // if loss is not 1×1.
 func (g *Graph) Backward(loss *Node) {
 	checkLoss(g, loss)
-	g.zeros.zero(g.nodes[:loss.id+1])
 	g.zeroParamsAfter(loss)
-	if loss.bar == nil {
-		return // no parameter reaches the loss
+	nodes := g.nodes[:loss.id+1]
+	if loss.bar == nil { // no parameter reaches the loss
+		g.toZero = g.toZero[:0]
+		for _, n := range nodes {
+			if n.bar != nil {
+				g.toZero = append(g.toZero, n.bar)
+			}
+		}
+		g.zeros.zero(g.toZero)
+		return
 	}
 	live := g.onPath(loss)
+	g.planSignals(nodes, live)
 	loss.bar.Set(0, 0, 1)
 	for i := loss.id; i >= 0; i-- {
 		n := g.nodes[i]
 		if live[i] && n.op != nil && n.bar != nil {
-			n.op.backward(n.inBar, n.bar, n.value, n.inVal)
+			if n.set != nil {
+				n.op.(setter).backwardSet(n.inBar, n.set, n.bar, n.value, n.inVal)
+			} else {
+				n.op.backward(n.inBar, n.bar, n.value, n.inVal)
+			}
 		}
 	}
+}
+
+// planSignals prepares the signals of nodes for a backward pass over the
+// live ones: a signal with exactly one contribution, from an op that can
+// set it, is left to that op; every other signal is zeroed, so that its
+// contributions add up from 0 (and one with none reads 0).
+func (g *Graph) planSignals(nodes []*Node, live []bool) {
+	n := len(nodes)
+	if cap(g.contrib) < len(g.nodes) {
+		g.contrib = make([]int32, len(g.nodes))
+		g.by = make([]*Node, len(g.nodes))
+		g.slot = make([]int32, len(g.nodes))
+	}
+	contrib, by, slot := g.contrib[:n], g.by[:n], g.slot[:n]
+	clear(contrib)
+	for i, u := range nodes {
+		clear(u.set)
+		if !live[i] || u.op == nil || u.bar == nil {
+			continue
+		}
+		for k, x := range u.in {
+			if u.inBar[k] != nil {
+				contrib[x.id]++
+				by[x.id], slot[x.id] = u, int32(k)
+			}
+		}
+	}
+	g.toZero = g.toZero[:0]
+	for i, x := range nodes {
+		if x.bar == nil {
+			continue
+		}
+		if contrib[i] == 1 && by[i].set != nil {
+			by[i].set[slot[i]] = true
+			continue
+		}
+		g.toZero = append(g.toZero, x.bar)
+	}
+	clear(by) // drop the references to the nodes
+	g.zeros.zero(g.toZero)
 }
 
 // zeroer zeroes the error signals of nodes before a backward pass: the
@@ -307,13 +384,11 @@ const (
 	zeroChunk    = 1 << 14
 )
 
-func (z *zeroer) zero(nodes []*Node) {
+// zero zeroes the matrices ms.
+func (z *zeroer) zero(ms []*mat.Dense) {
 	z.chunks = z.chunks[:0]
-	for _, n := range nodes {
-		if n.bar == nil {
-			continue
-		}
-		d := raw(n.bar)
+	for _, m := range ms {
+		d := raw(m)
 		if len(d) < parallelZero || runtime.GOMAXPROCS(0) == 1 {
 			clear(d)
 			continue

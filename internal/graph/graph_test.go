@@ -241,3 +241,57 @@ func TestBackwardLargeSignals(t *testing.T) {
 		}
 	}
 }
+
+// TestSetSignals checks the signals an op sets rather than adds to (the
+// only contribution to them in the pass) against ones it must add to,
+// alternating losses in which a weight has one contribution and two, one
+// in which it has two from one op (W·W), and one the bias is not on.
+func TestSetSignals(t *testing.T) {
+	rng := newRand(18, 0)
+	g := New()
+	x := g.Input("x", 3, 4)
+	x.Value().Copy(normal(3, 4)(rng))
+	y := g.Input("y", 2, 4)
+	y.Value().Copy(normal(2, 4)(rng))
+	w := g.Param("W", normal(4, 4)(rng))
+	b := g.Param("b", normal(1, 4)(rng))
+	c := g.Const("C", normal(4, 4)(rng))
+	one := Sum(AddBias(MatMul(x, w), b)) // W̄ = xᵀ·1, b̄ = 1ᵀ·1: one contribution each
+	two := Add(one, Sum(MatMul(y, w)))   // W̄ = xᵀ·1 + yᵀ·1: two
+	self := Sum(Mul(MatMul(w, w), c))    // W̄ = C·Wᵀ + Wᵀ·C: two, from one op; b̄ = 0
+	filled := func(r, c int, v float64) *mat.Dense {
+		m := mat.NewDense(r, c, nil)
+		for i := range raw(m) {
+			raw(m)[i] = v
+		}
+		return m
+	}
+	var wOne, wTwo, wSelf, tmp mat.Dense
+	wOne.Mul(x.Value().T(), filled(3, 4, 1))
+	wTwo.Mul(y.Value().T(), filled(2, 4, 1))
+	wTwo.Add(&wTwo, &wOne)
+	wSelf.Mul(c.Value(), w.Value().T())
+	tmp.Mul(w.Value().T(), c.Value())
+	wSelf.Add(&wSelf, &tmp)
+	g.Forward()
+	for round := range 2 {
+		for _, tc := range []struct {
+			name         string
+			loss         *Node
+			wantW, wantB *mat.Dense
+		}{
+			{"one", one, &wOne, filled(1, 4, 3)},
+			{"two", two, &wTwo, filled(1, 4, 3)},
+			{"one again", one, &wOne, filled(1, 4, 3)},
+			{"W·W", self, &wSelf, filled(1, 4, 0)},
+		} {
+			g.Backward(tc.loss)
+			if !mat.EqualApprox(w.Grad(), tc.wantW, 1e-12) {
+				t.Errorf("round %d, %s: W̄ =\n%v\nwant\n%v", round, tc.name, mat.Formatted(w.Grad()), mat.Formatted(tc.wantW))
+			}
+			if !mat.Equal(b.Grad(), tc.wantB) {
+				t.Errorf("round %d, %s: b̄ = %v, want %v", round, tc.name, raw(b.Grad()), raw(tc.wantB))
+			}
+		}
+	}
+}

@@ -36,30 +36,48 @@ func (o matMul) forward(out *mat.Dense, in []*mat.Dense) {
 	gemm(o.tA, o.tB, 1, in[0], in[1], 0, out)
 }
 
-// gradA adds the VJP for a, given the output signal cBar and b, into dst.
-func (o matMul) gradA(dst, cBar, b *mat.Dense) {
+// gradA adds the VJP for a, given the output signal cBar and b, into dst
+// (beta = 1), or sets dst to it (beta = 0).
+func (o matMul) gradA(dst, cBar, b *mat.Dense, beta float64) {
 	if o.tA == blas.NoTrans {
-		gemm(blas.NoTrans, flip(o.tB), 1, cBar, b, 1, dst) // ā += c̄·op(b)ᵀ
+		gemm(blas.NoTrans, flip(o.tB), 1, cBar, b, beta, dst) // ā += c̄·op(b)ᵀ
 	} else {
-		gemm(o.tB, blas.Trans, 1, b, cBar, 1, dst) // ā += op(b)·c̄ᵀ
+		gemm(o.tB, blas.Trans, 1, b, cBar, beta, dst) // ā += op(b)·c̄ᵀ
 	}
 }
 
-// gradB adds the VJP for b, given a and the output signal cBar, into dst.
-func (o matMul) gradB(dst, a, cBar *mat.Dense) {
+// gradB adds the VJP for b, given a and the output signal cBar, into dst
+// (beta = 1), or sets dst to it (beta = 0).
+func (o matMul) gradB(dst, a, cBar *mat.Dense, beta float64) {
 	if o.tB == blas.NoTrans {
-		gemm(flip(o.tA), blas.NoTrans, 1, a, cBar, 1, dst) // b̄ += op(a)ᵀ·c̄
+		gemm(flip(o.tA), blas.NoTrans, 1, a, cBar, beta, dst) // b̄ += op(a)ᵀ·c̄
 	} else {
-		gemm(blas.Trans, o.tA, 1, cBar, a, 1, dst) // b̄ += c̄ᵀ·op(a)
+		gemm(blas.Trans, o.tA, 1, cBar, a, beta, dst) // b̄ += c̄ᵀ·op(a)
 	}
+}
+
+// accumulate is the beta that adds a product into a signal (1) or sets
+// the signal to it (0).
+func accumulate(set bool) float64 {
+	if set {
+		return 0
+	}
+	return 1
 }
 
 func (o matMul) backward(inBar []*mat.Dense, outBar, _ *mat.Dense, in []*mat.Dense) {
+	o.backwardSet(inBar, noSet[:], outBar, nil, in)
+}
+
+// noSet is the set flags of a backward that adds into every signal.
+var noSet [2]bool
+
+func (o matMul) backwardSet(inBar []*mat.Dense, set []bool, outBar, _ *mat.Dense, in []*mat.Dense) {
 	if inBar[0] != nil {
-		o.gradA(inBar[0], outBar, in[1])
+		o.gradA(inBar[0], outBar, in[1], accumulate(set[0]))
 	}
 	if inBar[1] != nil {
-		o.gradB(inBar[1], in[0], outBar)
+		o.gradB(inBar[1], in[0], outBar, accumulate(set[1]))
 	}
 }
 
@@ -70,12 +88,12 @@ func (o matMul) forwardDot(outDot, _ *mat.Dense, in, inDot []*mat.Dense) {
 
 func (o matMul) backwardDot(inBarDot []*mat.Dense, outBar, outBarDot, _, _ *mat.Dense, in, inDot []*mat.Dense) {
 	if inBarDot[0] != nil {
-		o.gradA(inBarDot[0], outBarDot, in[1])
-		o.gradA(inBarDot[0], outBar, inDot[1])
+		o.gradA(inBarDot[0], outBarDot, in[1], 1)
+		o.gradA(inBarDot[0], outBar, inDot[1], 1)
 	}
 	if inBarDot[1] != nil {
-		o.gradB(inBarDot[1], inDot[0], outBar)
-		o.gradB(inBarDot[1], in[0], outBarDot)
+		o.gradB(inBarDot[1], inDot[0], outBar, 1)
+		o.gradB(inBarDot[1], in[0], outBarDot, 1)
 	}
 }
 
@@ -279,11 +297,22 @@ func (addBias) forward(out *mat.Dense, in []*mat.Dense) {
 	}
 }
 
-func (addBias) backward(inBar []*mat.Dense, outBar, _ *mat.Dense, _ []*mat.Dense) {
+func (o addBias) backward(inBar []*mat.Dense, outBar, _ *mat.Dense, _ []*mat.Dense) {
+	o.backwardSet(inBar, noSet[:], outBar, nil, nil)
+}
+
+func (addBias) backwardSet(inBar []*mat.Dense, set []bool, outBar, _ *mat.Dense, _ []*mat.Dense) {
 	if inBar[0] != nil {
-		addInto(inBar[0], outBar, 1)
+		if set[0] {
+			inBar[0].Copy(outBar)
+		} else {
+			addInto(inBar[0], outBar, 1)
+		}
 	}
 	if inBar[1] != nil {
+		if set[1] {
+			clear(raw(inBar[1]))
+		}
 		colSumInto(inBar[1], outBar)
 	}
 }

@@ -159,6 +159,15 @@ epoch_median() {
 BIN=$WORK/mlptrain
 note "building mlptrain"
 go build -o "$BIN" ./cmd/mlptrain
+# The optional OpenBLAS build (-tags openblas: cgo and libopenblas-dev), as
+# a reference inside the same trainer, when it builds here.
+OBIN=$WORK/mlptrain-openblas
+HAS_OBUILD=0
+if CGO_ENABLED=1 go build -tags openblas -o "$OBIN" ./cmd/mlptrain 2>"$WORK/openblas-build.err"; then
+	HAS_OBUILD=1
+else
+	note "no OpenBLAS build (needs cgo and libopenblas-dev): $(tail -n 1 "$WORK/openblas-build.err")"
+fi
 CFG=$WORK/ref.yaml
 yq() { printf "'%s'" "${1//\'/\'\'}"; } # a YAML single-quoted string
 cat >"$CFG" <<EOF
@@ -243,6 +252,18 @@ run_mlptrain() {
 	EP[mlptrain,$T]=$(epoch_median "$WORK/run-$T/metrics.csv" "$EPOCHS")
 	RSS[mlptrain,$T]=$(rss_mb "$WORK/time-fit-$T")
 }
+# run_openblas T: the epoch time of the same fit built with -tags openblas.
+run_openblas() {
+	local T=$1
+	note "mlptrain -tags openblas, $T thread(s): fit, $EPOCHS epochs"
+	if timed "$WORK/time-ofit-$T" env GOMAXPROCS="$T" "$OBIN" fit "$CFG" --set train.threads="$T" \
+		--out "$WORK/orun-$T" --quiet --json >"$WORK/oreport-$T.json"; then
+		EP[mlptrain-openblas,$T]=$(epoch_median "$WORK/orun-$T/metrics.csv" "$EPOCHS")
+		RSS[mlptrain-openblas,$T]=$(rss_mb "$WORK/time-ofit-$T")
+	else
+		EP[mlptrain-openblas,$T]=failed RSS[mlptrain-openblas,$T]=-
+	fi
+}
 run_peer() {
 	local impl=$1 T=$2 out=$WORK/peer-$1-$2
 	note "$impl, $T thread(s)"
@@ -261,8 +282,11 @@ if ((HAS_PEERS && HAS_NUMPY && HAS_PANDAS)); then
 	((HAS_SKLEARN)) && PEER_LIST+=(sklearn)
 	((HAS_TORCH)) && PEER_LIST+=(torch)
 fi
+ROWS=("${PEER_LIST[@]}")
+((HAS_OBUILD)) && ROWS=(mlptrain-openblas "${ROWS[@]}")
 for T in "${TLIST[@]}"; do
 	run_mlptrain "$T"
+	((HAS_OBUILD)) && run_openblas "$T"
 	for impl in "${PEER_LIST[@]}"; do
 		run_peer "$impl" "$T"
 	done
@@ -294,11 +318,11 @@ READCSV=$(awk '$1 == "pandas.read_csv" { print $2 }' <<<"$PYLOAD")
 
 # 4. The tables.
 echo "== epoch seconds (median), ratio mlptrain/peer: below 1 means mlptrain is faster =="
-printf '%-10s %7s %11s %14s %12s\n' implementation threads epoch_s mlptrain/peer peak_RSS_MB
+printf '%-17s %7s %11s %14s %12s\n' implementation threads epoch_s mlptrain/peer peak_RSS_MB
 for T in "${TLIST[@]}"; do
-	printf '%-10s %7s %11s %14s %12s\n' mlptrain "$T" "${EP[mlptrain,$T]}" - "${RSS[mlptrain,$T]}"
-	for impl in "${PEER_LIST[@]}"; do
-		printf '%-10s %7s %11s %14s %12s\n' "$impl" "$T" "${EP[$impl,$T]}" \
+	printf '%-17s %7s %11s %14s %12s\n' mlptrain "$T" "${EP[mlptrain,$T]}" - "${RSS[mlptrain,$T]}"
+	for impl in "${ROWS[@]}"; do
+		printf '%-17s %7s %11s %14s %12s\n' "$impl" "$T" "${EP[$impl,$T]}" \
 			"$(ratio "${EP[mlptrain,$T]}" "${EP[$impl,$T]}")" "${RSS[$impl,$T]}"
 	done
 done
@@ -394,16 +418,28 @@ EOF
 	((HAS_SKLEARN && HAS_PANDAS)) || echo "(scikit-learn not installed: no comparison)"
 fi
 
-# 6. The GEMM against OpenBLAS (through numpy) on the network's products.
+# 6. The GEMM against OpenBLAS (through numpy, and through the openblas
+# build's go test) on the network's products.
+# gflops SHAPE IMPL FILE: the median GFLOP/s of BenchmarkGemm/SHAPE/IMPL in FILE.
+gflops() {
+	awk -v s="BenchmarkGemm/$1/$2" '$1 == s || index($1, s "-") == 1 { for (i = 2; i <= NF; i++) if ($i == "GFLOP/s") print $(i - 1) }' "$3" |
+		median | awk '$1 != "nan" { printf "%.1f", $1 }'
+}
 if ((GEMM)); then
 	echo
-	echo "== GEMM GFLOP/s on the network's products (median of 5; mlptrain: go test -bench Gemm .../asm; OpenBLAS: numpy.matmul) =="
-	printf '%-22s %7s %10s %10s %16s\n' shape threads mlptrain openblas mlptrain/openblas
+	echo "== GEMM GFLOP/s on the network's products (median of 5; mlptrain: go test -bench Gemm .../asm; OpenBLAS: numpy.matmul, and"
+	echo "   go test -tags openblas -bench Gemm .../openblas: the graph's calls, with beta = 1 in the backward products, through netlib) =="
+	printf '%-22s %7s %10s %10s %16s %12s %15s\n' shape threads mlptrain openblas mlptrain/openblas openblas_go mlptrain/ob_go
 	SHAPES="fwd_XW1_128x784x256 fwd_HW2_128x256x10 bwd_XtZ1_784x128x256 bwd_Z2W2t_128x10x256 bwd_HtZ2_256x128x10"
 	for T in "${TLIST[@]}"; do
 		note "gemm, $T thread(s)"
-		go test ./internal/gemm -run '^$' -bench 'Gemm/(fwd|bwd).*/asm' -benchtime 200x -count 5 -cpu "$T" >"$WORK/gemm-$T.txt" 2>&1 ||
-			note "go test -bench Gemm failed"
+		if ((HAS_OBUILD)); then
+			CGO_ENABLED=1 go test -tags openblas ./internal/gemm -run '^$' -bench 'Gemm/(fwd|bwd).*/(asm|openblas)$' -benchtime 200x -count 5 \
+				-cpu "$T" >"$WORK/gemm-$T.txt" 2>&1 || note "go test -tags openblas -bench Gemm failed"
+		else
+			go test ./internal/gemm -run '^$' -bench 'Gemm/(fwd|bwd).*/asm' -benchtime 200x -count 5 -cpu "$T" >"$WORK/gemm-$T.txt" 2>&1 ||
+				note "go test -bench Gemm failed"
+		fi
 		OB=""
 		((HAS_NUMPY)) && OB=$(OPENBLAS_NUM_THREADS=$T "$PY" - <<'EOF'
 import statistics, time
@@ -428,9 +464,11 @@ for name, (sa, sb, ta, tb) in shapes.items():
 EOF
 		) || OB=""
 		for sh in $SHAPES; do
-			g=$(awk -v s="BenchmarkGemm/$sh/asm" '$1 == s || index($1, s "-") == 1 { for (i = 2; i <= NF; i++) if ($i == "GFLOP/s") print $(i - 1) }' "$WORK/gemm-$T.txt" | median)
+			g=$(gflops "$sh" asm "$WORK/gemm-$T.txt")
+			og=$(gflops "$sh" openblas "$WORK/gemm-$T.txt")
 			o=$(awk -v s="$sh" '$1 == s { printf "%.1f", $2 }' <<<"$OB")
-			printf '%-22s %7s %10.1f %10s %16s\n' "$sh" "$T" "$g" "${o:--}" "$(ratio "$g" "$o")"
+			printf '%-22s %7s %10.1f %10s %16s %12s %15s\n' "$sh" "$T" "$g" "${o:--}" "$(ratio "$g" "$o")" \
+				"${og:--}" "$(ratio "$g" "$og")"
 		done
 	done
 fi

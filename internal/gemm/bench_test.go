@@ -66,7 +66,7 @@ func benchGemm(b *testing.B, ks []*kernel, tA, tB blas.Transpose, m, n, k int, b
 	ar, ac := dims(tA, m, k)
 	br, bc := dims(tB, k, n)
 	x, y, c := randGeneral(rng, ar, ac, 0), randGeneral(rng, br, bc, 0), randGeneral(rng, m, n, 0)
-	call := func() { gemm(ks, tA, tB, 1, x, y, beta, c) }
+	call := func() { gemm(ks, tA, tB, 1, x, y, beta, c, nil) }
 	if ks == nil {
 		call = func() { blas64.Gemm(tA, tB, 1, x, y, beta, c) }
 	}

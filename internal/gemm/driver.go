@@ -19,10 +19,11 @@ type job struct {
 	splitN      bool // the parts are column ranges of c, not row ranges
 	chunk       int  // columns or rows per part
 	parts       int
-	fn          func(part int) // for Parallel: the work of a part, in place of a product
-	next        atomic.Int32   // the next part to claim
-	refs        atomic.Int32   // the caller and the helpers still using j
-	wg          sync.WaitGroup // counts the parts not yet done
+	fn          func(part int)           // for Parallel: the work of a part, in place of a product
+	then        func(i0, i1, j0, j1 int) // GemmThen's, or nil
+	next        atomic.Int32             // the next part to claim
+	refs        atomic.Int32             // the caller and the helpers still using j
+	wg          sync.WaitGroup           // counts the parts not yet done
 }
 
 // partsPerThread is how many column ranges each thread gets when there are
@@ -91,7 +92,7 @@ func (j *job) work() {
 func (j *job) release() {
 	if j.refs.Add(-1) == 0 {
 		j.a, j.b, j.c = blas64.General{}, blas64.General{}, blas64.General{}
-		j.fn = nil
+		j.fn, j.then = nil, nil
 		jobs.put(j)
 	}
 }
@@ -185,6 +186,9 @@ func (j *job) run(p int) {
 					packA(w.a[full*kb:], j.a, j.aT, ic+full, mb-full, pc, kb, kn.mr)
 				}
 				j.macro(w, ic, mb, jc, nb, pc, kb, beta, j.fuseB && ic == i0)
+				if j.then != nil && pc+kb == j.k {
+					j.then(ic, ic+mb, jc, jc+nb) // the block's last k-block: final
+				}
 			}
 		}
 	}

@@ -40,11 +40,27 @@ const parallelFlops = 1 << 21
 // calls OpenBLAS's dgemm instead, with GOMAXPROCS threads (see the package
 // documentation).
 func Gemm(tA, tB blas.Transpose, alpha float64, a, b blas64.General, beta float64, c blas64.General) {
-	gemm(best, tA, tB, alpha, a, b, beta, c)
+	gemm(best, tA, tB, alpha, a, b, beta, c, nil)
 }
 
-// gemm is Gemm with the kernels ks, chosen among by shape.
-func gemm(ks []*kernel, tA, tB blas.Transpose, alpha float64, a, b blas64.General, beta float64, c blas64.General) {
+// GemmThen is Gemm followed by then(i0, i1, j0, j1) on blocks
+// c[i0:i1, j0:j1] that tile c, each called as soon as the block holds its
+// final values, on the goroutine that computed it, while the block is
+// still in that core's cache: work on c's entries done there (a bias and an
+// activation in a network's forward pass) costs no pass of its own over c,
+// and runs on as many threads as the product. Calls for different blocks
+// may run at the same time; then must touch only its block of c, or
+// entries at the same indices of other matrices. It is called once with
+// the whole of c in a build with the openblas tag, and not at all when m
+// or n is 0. GemmThen allocates nothing if then is a function value made
+// once and kept.
+func GemmThen(tA, tB blas.Transpose, alpha float64, a, b blas64.General, beta float64, c blas64.General, then func(i0, i1, j0, j1 int)) {
+	gemm(best, tA, tB, alpha, a, b, beta, c, then)
+}
+
+// gemm is Gemm with the kernels ks, chosen among by shape, and then as for
+// GemmThen (nil: none).
+func gemm(ks []*kernel, tA, tB blas.Transpose, alpha float64, a, b blas64.General, beta float64, c blas64.General, then func(i0, i1, j0, j1 int)) {
 	aT, bT := isTrans(tA), isTrans(tB)
 	checkGeneral("a", a)
 	checkGeneral("b", b)
@@ -66,17 +82,24 @@ func gemm(ks []*kernel, tA, tB blas.Transpose, alpha float64, a, b blas64.Genera
 	}
 	if alpha == 0 || k == 0 {
 		scale(beta, c)
+		if then != nil {
+			then(0, m, 0, n)
+		}
 		return
 	}
 
 	kn := choose(ks, m, n)
 	if kn.product != nil {
 		kn.product(tA, tB, m, n, k, alpha, a, b, beta, c)
+		if then != nil {
+			then(0, m, 0, n)
+		}
 		return
 	}
 	j := jobs.get()
 	j.kn, j.aT, j.bT, j.m, j.n, j.k = kn, aT, bT, m, n, k
 	j.alpha, j.beta, j.a, j.b, j.c = alpha, beta, a, b, c
+	j.then = then
 	// The columns of a transposed A whose stride is a multiple of 2 KiB
 	// fall into few sets of the L1 cache and evict each other: pack them
 	// when there are enough panels of B to repay it.

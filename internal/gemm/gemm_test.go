@@ -97,7 +97,7 @@ func checkGemm(t *testing.T, kn *kernel, rng *rand.Rand, tA, tB blas.Transpose, 
 	}
 	refGemm(tA, tB, math.Abs(alpha), absGeneral(a), absGeneral(b), math.Abs(beta), bound)
 	got := clone(c)
-	gemm([]*kernel{kn}, tA, tB, alpha, a, b, beta, got)
+	gemm([]*kernel{kn}, tA, tB, alpha, a, b, beta, got, nil)
 
 	if !slices.Equal(a.Data, a0.Data) || !slices.Equal(b.Data, b0.Data) {
 		t.Errorf("%s: inputs modified", kn.name)
@@ -254,7 +254,7 @@ func TestGemmNaNInputs(t *testing.T) {
 		want := randGeneral(rng, 9, 10, 0)
 		got := clone(want)
 		refGemm(blas.NoTrans, blas.NoTrans, 1, a, b, 0, want)
-		gemm([]*kernel{kn}, blas.NoTrans, blas.NoTrans, 1, a, b, 0, got)
+		gemm([]*kernel{kn}, blas.NoTrans, blas.NoTrans, 1, a, b, 0, got, nil)
 		for i := range want.Data {
 			w, g := want.Data[i], got.Data[i]
 			if math.IsNaN(w) != math.IsNaN(g) || math.IsInf(w, 0) != math.IsInf(g, 0) {

@@ -80,6 +80,8 @@ type Graph struct {
 	live   []bool // scratch for onPath, reused
 	zeros  zeroer // Backward's zeroing of the signals
 
+	fusedN int // nodes[:fusedN] are planned for fusion in Forward
+
 	// Scratch for Backward, reused: each signal's number of contributions
 	// in the pass and the op and input slot of the last one.
 	contrib []int32
@@ -105,6 +107,10 @@ type Node struct {
 	// set[i]: this op is the only contributor to in[i]'s signal in the
 	// backward pass in progress, and sets it (ops that are setters only).
 	set []bool
+	// fusion, on a MatMul, computes it and the bias and activation after
+	// it in one pass; fused marks those two, which Forward then skips.
+	fusion *fusion
+	fused  bool
 
 	// Tangents for HVP, allocated on the first HVP call.
 	dot, barDot     *mat.Dense
@@ -241,8 +247,14 @@ func (n *Node) Scalar() float64 {
 
 // Forward evaluates every operation in topological order.
 func (g *Graph) Forward() {
+	if g.fusedN != len(g.nodes) {
+		g.planFusion()
+	}
 	for _, n := range g.nodes {
-		if n.op != nil {
+		switch {
+		case n.fusion != nil:
+			n.fusion.forward()
+		case n.op != nil && !n.fused:
 			n.op.forward(n.value, n.inVal)
 		}
 	}

@@ -1,0 +1,97 @@
+package graph
+
+import (
+	gemmpkg "github.com/mlptrain/mlptrain/internal/gemm"
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/mat"
+)
+
+// fusion is a layer's forward pass in one sweep: the product xw = a·W
+// (MatMul), then z = xw + 1·bᵀ (AddBias) and, if there is one, the
+// elementwise activation h = φ(z), applied block by block as the product's
+// blocks of rows and columns are finished (gemm.GemmThen), while they are
+// in cache and on the threads that computed them. Every node keeps its own
+// value, bit for bit what the nodes would compute one after the other:
+// only the order of the work changes, so Dump, Backward and HVP see the
+// same graph.
+type fusion struct {
+	mm   *Node        // the MatMul
+	z    *Node        // the AddBias of mm
+	bias *mat.Dense   // z's bias row, computed before mm
+	act  *elementwise // h's op, or nil
+	h    *Node
+	then func(i0, i1, j0, j1 int) // f.block, made once
+}
+
+// planFusion finds the MatMul → AddBias (→ elementwise activation) chains
+// of the graph. A chain fuses when the AddBias adds to the product a bias
+// computed before it; the activation, when the AddBias feeds one, is the
+// first elementwise op of it.
+func (g *Graph) planFusion() {
+	for _, n := range g.nodes {
+		n.fusion, n.fused = nil, false
+	}
+	for _, z := range g.nodes {
+		if _, ok := z.op.(addBias); !ok {
+			continue
+		}
+		mm, b := z.in[0], z.in[1]
+		if _, ok := mm.op.(matMul); !ok || mm.fusion != nil || b.id >= mm.id {
+			continue
+		}
+		f := &fusion{mm: mm, z: z, bias: b.value}
+		for _, h := range g.nodes[z.id+1:] {
+			if e, ok := h.op.(*elementwise); ok && h.in[0] == z {
+				f.act, f.h = e, h
+				break
+			}
+		}
+		f.then = f.block
+		mm.fusion = f
+		z.fused = true
+		if f.h != nil {
+			f.h.fused = true
+		}
+	}
+	g.fusedN = len(g.nodes)
+}
+
+func (f *fusion) forward() {
+	o := f.mm.op.(matMul)
+	a, w := f.mm.inVal[0], f.mm.inVal[1]
+	gemmThen(o.tA, o.tB, a, w, f.mm.value, f.then)
+}
+
+// block computes z and h on the rows i0..i1 and columns j0..j1 of the
+// product, which are final.
+func (f *fusion) block(i0, i1, j0, j1 int) {
+	_, k := f.z.value.Dims()
+	xw, z, b := raw(f.mm.value), raw(f.z.value), raw(f.bias)[j0:j1]
+	var h []float64
+	if f.h != nil {
+		h = raw(f.h.value)
+	}
+	for i := i0; i < i1; i++ {
+		xr, zr := xw[i*k+j0:i*k+j1], z[i*k+j0:i*k+j1]
+		for j, v := range b {
+			zr[j] = xr[j] + v
+		}
+		if h == nil {
+			continue
+		}
+		hr := h[i*k+j0 : i*k+j1]
+		if f.act.fwd != nil {
+			f.act.fwd(hr, zr)
+		} else {
+			for j, v := range zr {
+				hr[j] = f.act.f(v)
+			}
+		}
+	}
+}
+
+// gemmThen computes c = op(a)·op(b), then calls then on c's blocks as
+// gemm.GemmThen does.
+func gemmThen(tA, tB blas.Transpose, a, b, c *mat.Dense, then func(i0, i1, j0, j1 int)) {
+	gemmpkg.GemmThen(tA, tB, 1, a.RawMatrix(), b.RawMatrix(), 0, c.RawMatrix(), then)
+}

@@ -5,9 +5,8 @@
 //
 // A graph is built once per network and batch size, then run many times.
 // Every buffer — node values, error signals, the saved context of each op —
-// is allocated while building, so a Forward and Backward step allocates
-// nothing in this package's code. (gonum's Dgemm may still start goroutines
-// for large products; see Faster BLAS below.)
+// is allocated while building (or on the first Forward, Backward or HVP),
+// so a Forward and Backward step allocates nothing at all.
 //
 // # Notation
 //
@@ -67,7 +66,12 @@
 // assigns them, so Mul(x, x), Add(x, x) or a hidden layer feeding two heads
 // all get the summed gradient. Because signals accumulate, Backward zeroes
 // them itself before each pass: calling it twice gives the same gradients,
-// not twice them, and the caller has nothing to reset.
+// not twice them, and the caller has nothing to reset. One shortcut keeps
+// the same result: a signal with a single contribution in the pass, from a
+// MatMul or AddBias, is set by that op instead of zeroed and added to — a
+// first layer's W̄ = Xᵀ·z̄ would otherwise be a pass to zero the largest
+// matrix of the step and a product that reads it back. Large signals are
+// zeroed in parallel.
 //
 // Inputs and constants carry no error signal, and neither does an op that
 // no parameter flows into: their Grad is nil, and Backward skips their
@@ -109,16 +113,23 @@
 // the graph for Graphviz, forward edges solid and the backward pass's
 // error signals dashed and red.
 //
-// # Matrix products
+// # Matrix products and fused layers
 //
-// Every matrix product goes through one function, gemm in ops_linalg.go,
-// which calls package internal/gemm: packed, cache-blocked products with
+// Every matrix product goes through internal/gemm (gemm and gemmThen in
+// ops_linalg.go and fusion.go): packed, cache-blocked products with
 // register-tiled kernels in Go assembly (AVX-512 or AVX2 with FMA, chosen
 // at start-up from the CPU's features, with a portable Go fallback), split
-// over the cores for large products by long-lived helper goroutines. It
-// allocates nothing per call, so a training step allocates nothing at all.
-// To try another implementation (gonum's blas64, or OpenBLAS through cgo),
-// change that one function; the ops need no change.
+// over the cores for large products by long-lived helper goroutines, or
+// OpenBLAS's dgemm in a build with the openblas tag. It allocates nothing
+// per call.
+//
+// Forward runs a layer — z = x·W + b, h = φ(z), a MatMul, an AddBias of a
+// bias computed before it, and an elementwise activation of that — in one
+// sweep: as the product finishes a block of rows and columns, the thread
+// that computed it adds the bias and applies the activation to it while it
+// is in cache (gemm.GemmThen). Each of the three nodes still holds its own
+// value, bit for bit what the ops compute one by one; only the order of
+// the work changes, so Dump, Backward and HVP see the same graph.
 //
 // Results depend on the kernel in use only through rounding (FMA): a fixed
 // seed gives identical results on machines that select the same kernel.

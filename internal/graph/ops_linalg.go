@@ -10,7 +10,8 @@ import (
 
 // gemm computes c = alpha·op(a)·op(b) + beta·c with internal/gemm's
 // packed, register-tiled kernels (AVX-512, AVX2 or portable Go, chosen at
-// start-up), which allocate nothing and start no goroutines per call.
+// start-up; OpenBLAS in a build with the openblas tag), which allocate
+// nothing and start no goroutines per call.
 func gemm(tA, tB blas.Transpose, alpha float64, a, b *mat.Dense, beta float64, c *mat.Dense) {
 	gemmpkg.Gemm(tA, tB, alpha, a.RawMatrix(), b.RawMatrix(), beta, c.RawMatrix())
 }

@@ -96,7 +96,28 @@ func gemm(ks []*kernel, tA, tB blas.Transpose, alpha float64, a, b blas64.Genera
 		}
 		return
 	}
+	threads := 1
+	if flops := 2 * float64(m) * float64(n) * float64(k); flops >= 2*parallelFlops {
+		threads = min(runtime.GOMAXPROCS(0), int(flops/parallelFlops))
+	}
+	if threads == 1 {
+		// On the calling goroutine alone: a job of its own on the stack,
+		// without the hand-over to workers, which costs more than the
+		// product itself for a small network's.
+		var j job
+		j.set(kn, aT, bT, m, n, k, alpha, a, b, beta, c, then)
+		j.split(1)
+		j.run(0)
+		return
+	}
 	j := jobs.get()
+	j.set(kn, aT, bT, m, n, k, alpha, a, b, beta, c, then)
+	j.split(threads)
+	j.do(min(threads, j.parts) - 1)
+}
+
+// set fills in j's product.
+func (j *job) set(kn *kernel, aT, bT bool, m, n, k int, alpha float64, a, b blas64.General, beta float64, c blas64.General, then func(i0, i1, j0, j1 int)) {
 	j.kn, j.aT, j.bT, j.m, j.n, j.k = kn, aT, bT, m, n, k
 	j.alpha, j.beta, j.a, j.b, j.c = alpha, beta, a, b, c
 	j.then = then
@@ -105,12 +126,6 @@ func gemm(ks []*kernel, tA, tB blas.Transpose, alpha float64, a, b blas64.Genera
 	// when there are enough panels of B to repay it.
 	j.packA = aT && a.Stride%256 == 0 && n >= 4*kn.nr
 	j.fuseB = !bT && kn.tilePackB != nil
-	threads := 1
-	if flops := 2 * float64(m) * float64(n) * float64(k); flops >= 2*parallelFlops {
-		threads = min(runtime.GOMAXPROCS(0), int(flops/parallelFlops))
-	}
-	j.split(threads)
-	j.do(min(threads, j.parts) - 1)
 }
 
 func isTrans(t blas.Transpose) bool {

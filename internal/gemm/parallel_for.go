@@ -9,6 +9,9 @@ import "runtime"
 // a minibatch gather) share their threads instead of starting goroutines
 // of their own. f must be safe to call concurrently for different parts.
 //
+// In a build with the openblas tag, Parallel runs every part on the
+// calling goroutine: OpenBLAS's threads own the other cores there.
+//
 // Parallel allocates nothing, provided f is a function value made once
 // and kept: a closure or method value made at each call escapes to the
 // heap.
@@ -17,6 +20,12 @@ func Parallel(parts int, f func(part int)) {
 		return
 	}
 	helpers := min(parts, runtime.GOMAXPROCS(0)) - 1
+	if library != nil {
+		// With OpenBLAS doing the products, its threads wait for work on
+		// the other cores; workers of ours polling beside them for the next
+		// part would take those cores from them.
+		helpers = 0
+	}
 	if helpers == 0 {
 		for p := range parts {
 			f(p)

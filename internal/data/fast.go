@@ -474,29 +474,13 @@ func (f *fastRead) number(line []byte, pos int) (v float64, end int, ok bool) {
 		if neg {
 			i++
 		}
-		var mant uint64
 		start := i
-		for i < len(line) {
-			c := line[i] - '0'
-			if c > 9 {
-				break
-			}
-			mant = mant*10 + uint64(c)
-			i++
-		}
+		i, mant := digits(line, i, 0)
 		nd := i - start
 		frac := 0
 		if i < len(line) && line[i] == '.' {
-			i++
-			fs := i
-			for i < len(line) {
-				c := line[i] - '0'
-				if c > 9 {
-					break
-				}
-				mant = mant*10 + uint64(c)
-				i++
-			}
+			fs := i + 1
+			i, mant = digits(line, fs, mant)
 			frac = i - fs
 			nd += frac
 		}
@@ -519,6 +503,20 @@ func (f *fastRead) number(line []byte, pos int) (v float64, end int, ok bool) {
 	}
 	v, ok = cellNumber(line[pos:end])
 	return v, end, ok
+}
+
+// digits reads the decimal digits of line from i on into mant and returns
+// where they end. mant wraps around past 19 digits: callers count them.
+func digits(line []byte, i int, mant uint64) (int, uint64) {
+	for i < len(line) {
+		c := line[i] - '0'
+		if c > 9 {
+			break
+		}
+		mant = mant*10 + uint64(c)
+		i++
+	}
+	return i, mant
 }
 
 // cellNumber parses a numeric cell as the slow path does, and reports

@@ -58,3 +58,9 @@ func (cf *configFlags) loadConfig(cmd *cobra.Command, path string) (*config.Conf
 	}
 	return config.Load(path, ov)
 }
+
+// addQuietFlag gives a command that prints no progress the --quiet flag
+// of fit and sweep, so that a script can pass --quiet to every command.
+func addQuietFlag(cmd *cobra.Command) {
+	cmd.Flags().BoolP("quiet", "q", false, "no progress on stderr (this command prints none; accepted like fit's)")
+}

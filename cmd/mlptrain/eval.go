@@ -70,6 +70,7 @@ MAE and R². Exit status 4 when a --fail-under/--fail-over gate is missed.`,
 	o.gates.add(cmd, "on DATA")
 	cmd.Flags().BoolVar(&o.json, "json", false, "print the metrics as JSON")
 	cmd.Flags().StringVar(&o.delimiter, "delimiter", ",", "CSV field separator")
+	addQuietFlag(cmd)
 	return cmd
 }
 

@@ -63,6 +63,7 @@ Exit status: 0 all pass, 5 any check fails, 2 bad usage or input.`,
 	f.IntVar(&o.rows, "rows", 16, "rows of training data in the batch")
 	f.StringVar(&o.randomData, "random-data", "", "check on `ROWSxCOLS` random inputs instead of the config's CSV")
 	f.BoolVar(&o.json, "json", false, "print the result as JSON")
+	addQuietFlag(cmd)
 	return cmd
 }
 

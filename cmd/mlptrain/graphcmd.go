@@ -71,5 +71,6 @@ signals dashed red (render with: dot -Tpng -o graph.png).`,
 	f.BoolVar(&o.values, "values", false, "run one forward and backward pass and print values and error signals")
 	f.IntVar(&o.rows, "rows", 2, "rows of training data in the batch")
 	f.StringVar(&o.randomData, "random-data", "", "use `ROWSxCOLS` random inputs instead of the config's CSV")
+	addQuietFlag(cmd)
 	return cmd
 }

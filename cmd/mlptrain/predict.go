@@ -55,6 +55,7 @@ probability (prob_CLASS); for regression the predicted values
 	}
 	cmd.Flags().StringVarP(&o.out, "output", "o", "", "write the CSV to this file instead of stdout")
 	cmd.Flags().StringVar(&o.delimiter, "delimiter", ",", "CSV field separator of DATA")
+	addQuietFlag(cmd)
 	return cmd
 }
 

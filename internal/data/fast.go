@@ -366,7 +366,9 @@ func (w *fastWorker) chunk(i int, buf []byte) ([]byte, bool) {
 	lim := int(e - s) // buf[lim] is the chunk's last byte
 	q := bytes.IndexByte(buf[:lim], '\n')
 	if q < 0 {
-		return buf, true // no line starts in the chunk
+		// No line starts in the chunk: the first pass must have found
+		// none either, or the file changed in between.
+		return buf, f.before[i].rows == f.before[i+1].rows
 	}
 	line, row := f.first+f.before[i].lines, f.before[i].rows
 	end := e // the end of what is in buf

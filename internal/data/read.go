@@ -87,7 +87,16 @@ func read(r io.Reader, name string, opt Options, chunk int) (*Dataset, error) {
 			}
 			return ds, err
 		}
-		r = io.NewSectionReader(ra, off, size-off)
+		// From the start again, to the end of the input as it is now: the
+		// size taken by randomAccess may be stale or, for some files
+		// (procfs), 0.
+		if sk, ok := r.(io.Seeker); ok {
+			if _, err := sk.Seek(off, io.SeekStart); err != nil {
+				r = io.NewSectionReader(ra, off, size-off)
+			}
+		} else {
+			r = io.NewSectionReader(ra, off, size-off)
+		}
 	}
 	p := &reader{name: name, opt: opt}
 	return p.read(r)

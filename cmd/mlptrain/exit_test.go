@@ -63,7 +63,9 @@ func TestExitCodes(t *testing.T) {
 		many  bool     // several "mlptrain: " lines are fine
 		want  []string // substrings of stderr
 	}{
-		{name: "fit without args", args: []string{"fit"}, code: exitInput, usage: true, want: []string{"accepts 1 arg", "Run 'mlptrain fit --help'"}},
+		{name: "fit without args", args: []string{"fit"}, code: exitInput, usage: true, want: []string{"fit takes 1 argument (CONFIG), got none", "Run 'mlptrain fit --help'"}},
+		{name: "eval with one arg", args: []string{"eval", "m.json"}, code: exitInput, usage: true, want: []string{`eval takes 2 arguments (MODEL DATA), got 1: "m.json"`, "Run 'mlptrain eval --help'"}},
+		{name: "predict with three args", args: []string{"predict", "a", "b", "c d"}, code: exitInput, usage: true, want: []string{`predict takes 2 arguments (MODEL DATA), got 3: "a" "b" "c d"`}},
 		{name: "unknown command", args: []string{"bogus"}, code: exitInput, usage: true, want: []string{`unknown command "bogus"`, "Run 'mlptrain --help'"}},
 		{name: "unknown flag", args: []string{"fit", "--bogus", "configs/iris.yaml"}, code: exitInput, usage: true, want: []string{"--bogus"}},
 		{name: "missing config", args: []string{"fit", "nope.yaml", "--out", out("missing")}, code: exitInput, want: []string{"nope.yaml"}},

@@ -3,8 +3,11 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"runtime/debug"
+	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -68,9 +71,30 @@ missed, 5 gradient check failed, 130/143 interrupted.`,
 // exactArgs is cobra.ExactArgs returning a usage error.
 func exactArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
-		if err := cobra.ExactArgs(n)(cmd, args); err != nil {
-			return usageError{err, cmd.CommandPath()}
+		if len(args) == n {
+			return nil
 		}
-		return nil
+		var names []string // the upper-case words of the usage line
+		for _, w := range strings.Fields(cmd.Use)[1:] {
+			if w == strings.ToUpper(w) && strings.Trim(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_") == "" {
+				names = append(names, w)
+			}
+		}
+		want := fmt.Sprintf("%d arguments", n)
+		if n == 1 {
+			want = "1 argument"
+		}
+		if len(names) == n {
+			want += " (" + strings.Join(names, " ") + ")"
+		}
+		got := "none"
+		if len(args) > 0 {
+			q := make([]string, len(args))
+			for i, a := range args {
+				q[i] = strconv.Quote(a)
+			}
+			got = fmt.Sprintf("%d: %s", len(args), strings.Join(q, " "))
+		}
+		return usageError{fmt.Errorf("%s takes %s, got %s", cmd.Name(), want, got), cmd.CommandPath()}
 	}
 }

@@ -131,6 +131,9 @@
 // value, bit for bit what the ops compute one by one; only the order of
 // the work changes, so Dump, Backward and HVP see the same graph.
 //
-// Results depend on the kernel in use only through rounding (FMA): a fixed
-// seed gives identical results on machines that select the same kernel.
+// The assembly kernels, AVX-512 and AVX2, give the same bits (each entry is
+// one chain of fused multiply-adds over k, in the same blocks;
+// TestAsmKernelsAgree), so a fixed seed gives identical results on any
+// amd64 CPU with AVX2. The portable Go kernel (older amd64 CPUs) rounds
+// products separately and differs in the last bits, as does OpenBLAS.
 package graph

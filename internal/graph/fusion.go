@@ -71,6 +71,21 @@ func (f *fusion) block(i0, i1, j0, j1 int) {
 	if f.h != nil {
 		h = raw(f.h.value)
 	}
+	if j0 == 0 && j1 == k && i1-i0 > 1 {
+		// Whole rows: one contiguous stretch, one call of the activation.
+		lo, hi := i0*k, i1*k
+		xs, zs := xw[lo:hi], z[lo:hi]
+		for i := 0; i < len(zs); i += k {
+			xr, zr := xs[i:i+k], zs[i:i+k]
+			for j, v := range b {
+				zr[j] = xr[j] + v
+			}
+		}
+		if h != nil {
+			f.activate(h[lo:hi], zs)
+		}
+		return
+	}
 	for i := i0; i < i1; i++ {
 		xr, zr := xw[i*k+j0:i*k+j1], z[i*k+j0:i*k+j1]
 		for j, v := range b {
@@ -79,14 +94,18 @@ func (f *fusion) block(i0, i1, j0, j1 int) {
 		if h == nil {
 			continue
 		}
-		hr := h[i*k+j0 : i*k+j1]
-		if f.act.fwd != nil {
-			f.act.fwd(hr, zr)
-		} else {
-			for j, v := range zr {
-				hr[j] = f.act.f(v)
-			}
-		}
+		f.activate(h[i*k+j0:i*k+j1], zr)
+	}
+}
+
+// activate sets h = φ(z) entry by entry.
+func (f *fusion) activate(h, z []float64) {
+	if f.act.fwd != nil {
+		f.act.fwd(h, z)
+		return
+	}
+	for j, v := range z {
+		h[j] = f.act.f(v)
 	}
 }
 

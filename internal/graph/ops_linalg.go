@@ -305,7 +305,7 @@ func (o addBias) backward(inBar []*mat.Dense, outBar, _ *mat.Dense, _ []*mat.Den
 func (addBias) backwardSet(inBar []*mat.Dense, set []bool, outBar, _ *mat.Dense, _ []*mat.Dense) {
 	if inBar[0] != nil {
 		if set[0] {
-			inBar[0].Copy(outBar)
+			copy(raw(inBar[0]), raw(outBar))
 		} else {
 			addInto(inBar[0], outBar, 1)
 		}

@@ -101,7 +101,8 @@ func Forward(m *layers.Model, x, t *mat.Dense) (*mat.Dense, float64) {
 // the most probable class of a softmax, or class 1 when a single logistic
 // output is at least ½.
 func PredictClass(y *mat.Dense, i int) int {
-	row := y.RawRowView(i)
+	raw := y.RawMatrix()
+	row := raw.Data[i*raw.Stride : i*raw.Stride+raw.Cols]
 	if len(row) == 1 {
 		if row[0] >= 0.5 {
 			return 1

@@ -359,10 +359,7 @@ func (t *trainer) endEpoch() (EpochStats, bool) {
 // for failures other than divergence, which Result.Err reports.
 func Fit(ctx context.Context, p *Problem, o FitOptions) (*Result, error) {
 	cfg := p.Config
-	if cfg.Train.Threads > 0 {
-		prev := runtime.GOMAXPROCS(cfg.Train.Threads)
-		defer runtime.GOMAXPROCS(prev)
-	}
+	defer useThreads(cfg.Train.Threads)()
 	t, err := newTrainer(p)
 	if err != nil {
 		return nil, err

@@ -45,6 +45,7 @@ const randomClasses = 3
 // name of the data ("random" for random data). Errors about the input are
 // *inputerr.Errors.
 func Point(cfg *config.Config, o CheckOptions) (*layers.Net, string, error) {
+	defer useThreads(cfg.Train.Threads)() // for the data loading
 	if o.Rows <= 0 {
 		o.Rows = 16
 	}
@@ -101,6 +102,7 @@ func Point(cfg *config.Config, o CheckOptions) (*layers.Net, string, error) {
 // including the L2 penalty, at the point that Point builds. Errors about
 // the input are *inputerr.Errors.
 func GradCheck(cfg *config.Config, o CheckOptions) (*CheckReport, error) {
+	defer useThreads(cfg.Train.Threads)()
 	net, source, err := Point(cfg, o)
 	if err != nil {
 		return nil, err

@@ -81,6 +81,16 @@ func removeStaleTemps(dir string) {
 	}
 }
 
+// useThreads sets GOMAXPROCS to train.threads n, unless n is 0 (every
+// core), and returns the function that restores it.
+func useThreads(n int) (restore func()) {
+	if n <= 0 {
+		return func() {}
+	}
+	prev := runtime.GOMAXPROCS(n)
+	return func() { runtime.GOMAXPROCS(prev) }
+}
+
 // FitConfig runs a whole fit from a config: prepare the data, check that
 // the run folder can be written, train (writing checkpoint.json there, and
 // continuing from o.Resume if set), score on the train, validation and test
@@ -89,10 +99,7 @@ func removeStaleTemps(dir string) {
 func FitConfig(ctx context.Context, cfg *config.Config, o FitOptions) (*Run, error) {
 	// train.threads bounds the whole run, the data loading (which parses on
 	// GOMAXPROCS goroutines) and the scoring as well as the training.
-	if th := cfg.Train.Threads; th > 0 {
-		prev := runtime.GOMAXPROCS(th)
-		defer runtime.GOMAXPROCS(prev)
-	}
+	defer useThreads(cfg.Train.Threads)()
 	p, err := Prepare(cfg)
 	if err != nil {
 		return nil, err

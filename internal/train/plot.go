@@ -198,10 +198,9 @@ func lossPlot(title string, epochs []int, train, val []float64) (*plot.Plot, err
 	p := newPlot(title, "epoch", ylabel)
 	p.X.Tick.Marker = epochTicks{}
 	if logY {
-		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = logTicks{}
+		logAxis(&p.Y)
 	}
-	p.Add(&plotter.Grid{Vertical: draw.LineStyle{Color: gridColor, Width: vg.Points(0.5)}, Horizontal: draw.LineStyle{Color: gridColor, Width: vg.Points(0.5)}})
+	addGrid(p)
 
 	var drawn []plotter.XYs
 	for _, s := range series {
@@ -428,7 +427,7 @@ func PlotFit(path, title, xName, tName string, xs, ts []float64, curve func(x fl
 		return fmt.Errorf("plot fit: %w", err)
 	}
 	p := newPlot(title, xName, tName)
-	p.Add(&plotter.Grid{Vertical: draw.LineStyle{Color: gridColor, Width: vg.Points(0.5)}, Horizontal: draw.LineStyle{Color: gridColor, Width: vg.Points(0.5)}})
+	addGrid(p)
 
 	data := make(plotter.XYs, 0, len(xs))
 	dlo, dhi := math.Inf(1), math.Inf(-1)
@@ -545,6 +544,18 @@ func sans(size vg.Length, bold bool) font.Font {
 
 // newPlot returns a plot with the house fonts, linear ticks at round
 // numbers and a legend with wide thumbnails.
+// addGrid draws light grid lines in both directions.
+func addGrid(p *plot.Plot) {
+	line := draw.LineStyle{Color: gridColor, Width: vg.Points(0.5)}
+	p.Add(&plotter.Grid{Vertical: line, Horizontal: line})
+}
+
+// logAxis makes a an axis on a log scale, with ticks at powers of ten.
+func logAxis(a *plot.Axis) {
+	a.Scale = plot.LogScale{}
+	a.Tick.Marker = logTicks{}
+}
+
 func newPlot(title, xLabel, yLabel string) *plot.Plot {
 	p := plot.New()
 	p.Title.Text = title

@@ -115,14 +115,12 @@ func sweepPlot(title, xName string, xs, train, val []float64, best int, missingN
 		legend = append(legend, name)
 	}
 	if logX {
-		p.X.Scale = plot.LogScale{}
-		p.X.Tick.Marker = logTicks{}
+		logAxis(&p.X)
 	}
 	if logY {
-		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = logTicks{}
+		logAxis(&p.Y)
 	}
-	p.Add(&plotter.Grid{Vertical: draw.LineStyle{Color: gridColor, Width: vg.Points(0.5)}, Horizontal: draw.LineStyle{Color: gridColor, Width: vg.Points(0.5)}})
+	addGrid(p)
 
 	// Each series: lines between consecutive usable points, and markers.
 	var drawn []plotter.XYs

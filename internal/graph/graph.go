@@ -399,9 +399,10 @@ const (
 // zero zeroes the matrices ms.
 func (z *zeroer) zero(ms []*mat.Dense) {
 	z.chunks = z.chunks[:0]
+	serial := runtime.GOMAXPROCS(0) == 1
 	for _, m := range ms {
 		d := raw(m)
-		if len(d) < parallelZero || runtime.GOMAXPROCS(0) == 1 {
+		if serial || len(d) < parallelZero {
 			clear(d)
 			continue
 		}

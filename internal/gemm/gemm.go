@@ -13,6 +13,14 @@ import (
 // goroutine alone.
 const parallelFlops = 1 << 21
 
+// smallWork is the most multiply-adds, m·n·k, of a product that the kernels'
+// small path computes without packing.
+const smallWork = 1 << 16
+
+// smallBT is the most entries of a transposed B that the small path copies
+// into row-major order on its stack.
+const smallBT = 512
+
 // Gemm computes
 //
 //	c = alpha·op(a)·op(b) + beta·c,
@@ -99,6 +107,13 @@ func gemm(ks []*kernel, tA, tB blas.Transpose, alpha float64, a, b blas64.Genera
 	threads := 1
 	if flops := 2 * float64(m) * float64(n) * float64(k); flops >= 2*parallelFlops {
 		threads = min(runtime.GOMAXPROCS(0), int(flops/parallelFlops))
+	}
+	if kn.small != nil && threads == 1 && k <= kn.kc && m*n*k <= smallWork &&
+		kn.small(aT, bT, m, n, k, alpha, a, b, beta, c) {
+		if then != nil {
+			then(0, m, 0, n)
+		}
+		return
 	}
 	if threads == 1 {
 		// On the calling goroutine alone: a job of its own on the stack,

@@ -129,10 +129,25 @@ func checkGemm(t *testing.T, kn *kernel, rng *rand.Rand, tA, tB blas.Transpose, 
 // testKernels returns the kernels the CPU runs, the portable one included,
 // and the BLAS library the build links, if any.
 func testKernels() []*kernel {
-	if library != nil {
-		return append([]*kernel{library}, kernels()...)
+	ks := kernels()
+	for _, kn := range kernels() {
+		if kn.small != nil {
+			ks = append(ks, tiledOnly(kn))
+		}
 	}
-	return kernels()
+	if library != nil {
+		return append([]*kernel{library}, ks...)
+	}
+	return ks
+}
+
+// tiledOnly returns kn without its small-product path, named kn's name
+// with "/tiled" appended.
+func tiledOnly(kn *kernel) *kernel {
+	cp := *kn
+	cp.name += "/tiled"
+	cp.small = nil
+	return &cp
 }
 
 var shapes = []struct{ m, n, k int }{

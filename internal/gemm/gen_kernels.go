@@ -63,6 +63,11 @@ func main() {
 		kernel(t, false)
 		kernel(t, true)
 	}
+	for nv := 1; nv <= 2; nv++ {
+		for mr := 1; mr <= 8; mr++ {
+			small(mr, nv)
+		}
+	}
 	transpose8()
 	transpose4()
 	if err := os.WriteFile("kernel_amd64.s", out.Bytes(), 0o644); err != nil {
@@ -257,6 +262,100 @@ func kernel(t tile, fused bool) {
 			p("\tVMOVUPD %s, %d(DX)", t.acc(r, j), j*t.w*8)
 		}
 		if r < t.mr-1 {
+			p("\tADDQ R12, DX")
+		}
+	}
+	p("\tVZEROUPPER")
+	p("\tRET")
+}
+
+// small emits kernSmallRxV (R = mr rows, V = nv vectors of 8 columns),
+// the AVX-512 kernel of a small product: it reads A and B in place, B
+// through masked loads that stop at c's last column, and stores c through
+// the same masks, so that a product too small to repay packing needs
+// neither a packed panel nor an edge tile. Each entry is the same chain of
+// fused multiply-adds over k, and the same store, as in the tiled kernels.
+func small(mr, nv int) {
+	name := fmt.Sprintf("kernSmall%dx%d", mr, nv)
+	acc := func(r, j int) string { return fmt.Sprintf("Z%d", 16+r*nv+j) }
+	p("")
+	p("// func %s(k int, a *float64, ais, aks int, b *float64, ldb int, c *float64, ldc int, mask uint64, alpha, beta float64)", name)
+	p("//")
+	p("// %s computes the %d×%d tile c = alpha·A·B + beta·c on the columns", name, mr, 8*nv)
+	p("// set in mask, where A[i,p] = a[i·ais + p·aks] and B[p,j] = b[p·ldb + j];")
+	p("// beta = 0 overwrites c. k ≥ 1.")
+	p("TEXT ·%s(SB), NOSPLIT, $0-88", name)
+	p("\tMOVQ k+0(FP), CX")
+	p("\tMOVQ a+8(FP), AX")
+	p("\tMOVQ ais+16(FP), R8")
+	p("\tSHLQ $3, R8")
+	p("\tLEAQ (R8)(R8*2), R9")
+	p("\tMOVQ aks+24(FP), R11")
+	p("\tSHLQ $3, R11")
+	if mr > 4 {
+		p("\tLEAQ (AX)(R8*4), SI")
+	}
+	p("\tMOVQ b+32(FP), BX")
+	p("\tMOVQ ldb+40(FP), R12")
+	p("\tSHLQ $3, R12")
+	p("\tMOVQ mask+64(FP), R10")
+	p("\tKMOVW R10, K1")
+	if nv == 2 {
+		p("\tSHRQ $8, R10")
+		p("\tKMOVW R10, K2")
+	}
+	masks := []string{"K1", "K2"}
+	for r := 0; r < mr; r++ {
+		for j := 0; j < nv; j++ {
+			p("\tVPXORQ %s, %s, %s", acc(r, j), acc(r, j), acc(r, j))
+		}
+	}
+	p("%s_loop:", name)
+	for j := 0; j < nv; j++ {
+		p("\tVMOVUPD.Z %d(BX), %s, Z%d", 64*j, masks[j], j)
+	}
+	for r := 0; r < mr; r++ {
+		b := fmt.Sprintf("Z%d", 2+r%4)
+		p("\tVBROADCASTSD %s, %s", aAddr(r), b)
+		for j := 0; j < nv; j++ {
+			p("\tVFMADD231PD Z%d, %s, %s", j, b, acc(r, j))
+		}
+	}
+	p("\tADDQ R11, AX")
+	if mr > 4 {
+		p("\tADDQ R11, SI")
+	}
+	p("\tADDQ R12, BX")
+	p("\tDECQ CX")
+	p("\tJNZ %s_loop", name)
+	p("\tMOVQ c+48(FP), DX")
+	p("\tMOVQ ldc+56(FP), R12")
+	p("\tSHLQ $3, R12")
+	p("\tVBROADCASTSD alpha+72(FP), Z6")
+	p("\tMOVQ beta+80(FP), R13")
+	p("\tSHLQ $1, R13") // ±0 → 0
+	p("\tJZ %s_beta0", name)
+	p("\tVBROADCASTSD beta+80(FP), Z7")
+	for r := 0; r < mr; r++ {
+		for j := 0; j < nv; j++ {
+			p("\tVMOVUPD.Z %d(DX), %s, Z8", 64*j, masks[j])
+			p("\tVMULPD Z8, Z7, Z8")
+			p("\tVFMADD231PD %s, Z6, Z8", acc(r, j))
+			p("\tVMOVUPD Z8, %s, %d(DX)", masks[j], 64*j)
+		}
+		if r < mr-1 {
+			p("\tADDQ R12, DX")
+		}
+	}
+	p("\tVZEROUPPER")
+	p("\tRET")
+	p("%s_beta0:", name)
+	for r := 0; r < mr; r++ {
+		for j := 0; j < nv; j++ {
+			p("\tVMULPD %s, Z6, %s", acc(r, j), acc(r, j))
+			p("\tVMOVUPD %s, %s, %d(DX)", acc(r, j), masks[j], 64*j)
+		}
+		if r < mr-1 {
 			p("\tADDQ R12, DX")
 		}
 	}

@@ -33,6 +33,11 @@ type kernel struct {
 	transB func(dst []float64, nr int, src []float64, ldb, blocks int)
 	transW int
 
+	// small, if not nil, computes a product of one k-block (k ≤ kc) that
+	// is too small to repay packing, bit for bit as the tiles would, and
+	// reports whether it did.
+	small func(aT, bT bool, m, n, k int, alpha float64, a, b blas64.General, beta float64, c blas64.General) bool
+
 	// product, if not nil, computes the whole product in place of the
 	// blocking and the tiles: a BLAS library linked in by a build tag. gemm
 	// calls it with the arguments checked, m, n, k ≥ 1 and alpha ≠ 0.

@@ -1,0 +1,137 @@
+package gemm
+
+import "gonum.org/v1/gonum/blas/blas64"
+
+// The small-product kernels in kernel_amd64.s: kernSmallRxV computes R
+// rows by V vectors of 8 columns; see smallTile for the contract.
+
+//go:noescape
+func kernSmall1x1(k int, a *float64, ais, aks int, b *float64, ldb int, c *float64, ldc int, mask uint64, alpha, beta float64)
+
+//go:noescape
+func kernSmall2x1(k int, a *float64, ais, aks int, b *float64, ldb int, c *float64, ldc int, mask uint64, alpha, beta float64)
+
+//go:noescape
+func kernSmall3x1(k int, a *float64, ais, aks int, b *float64, ldb int, c *float64, ldc int, mask uint64, alpha, beta float64)
+
+//go:noescape
+func kernSmall4x1(k int, a *float64, ais, aks int, b *float64, ldb int, c *float64, ldc int, mask uint64, alpha, beta float64)
+
+//go:noescape
+func kernSmall5x1(k int, a *float64, ais, aks int, b *float64, ldb int, c *float64, ldc int, mask uint64, alpha, beta float64)
+
+//go:noescape
+func kernSmall6x1(k int, a *float64, ais, aks int, b *float64, ldb int, c *float64, ldc int, mask uint64, alpha, beta float64)
+
+//go:noescape
+func kernSmall7x1(k int, a *float64, ais, aks int, b *float64, ldb int, c *float64, ldc int, mask uint64, alpha, beta float64)
+
+//go:noescape
+func kernSmall8x1(k int, a *float64, ais, aks int, b *float64, ldb int, c *float64, ldc int, mask uint64, alpha, beta float64)
+
+//go:noescape
+func kernSmall1x2(k int, a *float64, ais, aks int, b *float64, ldb int, c *float64, ldc int, mask uint64, alpha, beta float64)
+
+//go:noescape
+func kernSmall2x2(k int, a *float64, ais, aks int, b *float64, ldb int, c *float64, ldc int, mask uint64, alpha, beta float64)
+
+//go:noescape
+func kernSmall3x2(k int, a *float64, ais, aks int, b *float64, ldb int, c *float64, ldc int, mask uint64, alpha, beta float64)
+
+//go:noescape
+func kernSmall4x2(k int, a *float64, ais, aks int, b *float64, ldb int, c *float64, ldc int, mask uint64, alpha, beta float64)
+
+//go:noescape
+func kernSmall5x2(k int, a *float64, ais, aks int, b *float64, ldb int, c *float64, ldc int, mask uint64, alpha, beta float64)
+
+//go:noescape
+func kernSmall6x2(k int, a *float64, ais, aks int, b *float64, ldb int, c *float64, ldc int, mask uint64, alpha, beta float64)
+
+//go:noescape
+func kernSmall7x2(k int, a *float64, ais, aks int, b *float64, ldb int, c *float64, ldc int, mask uint64, alpha, beta float64)
+
+//go:noescape
+func kernSmall8x2(k int, a *float64, ais, aks int, b *float64, ldb int, c *float64, ldc int, mask uint64, alpha, beta float64)
+
+// smallTile runs kernSmallRxV for rows = R and nv = V: a direct call for
+// each, since a call through a function value would make the compiler
+// assume that the pointers escape, moving smallAVX512's buffer to the heap.
+func smallTile(rows, nv, k int, a *float64, ais, aks int, b *float64, ldb int, c *float64, ldc int, mask uint64, alpha, beta float64) {
+	switch (nv-1)*8 + rows - 1 {
+	case 0:
+		kernSmall1x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+	case 1:
+		kernSmall2x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+	case 2:
+		kernSmall3x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+	case 3:
+		kernSmall4x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+	case 4:
+		kernSmall5x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+	case 5:
+		kernSmall6x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+	case 6:
+		kernSmall7x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+	case 7:
+		kernSmall8x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+	case 8:
+		kernSmall1x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+	case 9:
+		kernSmall2x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+	case 10:
+		kernSmall3x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+	case 11:
+		kernSmall4x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+	case 12:
+		kernSmall5x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+	case 13:
+		kernSmall6x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+	case 14:
+		kernSmall7x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+	case 15:
+		kernSmall8x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+	}
+}
+
+// smallAVX512 computes the product of a small network's layer, c =
+// alpha·op(a)·op(b) + beta·c with k ≤ 256 (one k-block), with the
+// AVX-512 small kernels: A and B are read where they are, B's last columns
+// and c's through masks, so nothing is packed and no edge tile is merged.
+// Every entry is the same chain of fused multiply-adds over k, stored the
+// same way, as in the tiled AVX-512 and AVX2 kernels, so the results are
+// theirs bit for bit. It reports false, doing nothing, for a transposed B
+// of more than smallBT entries.
+func smallAVX512(aT, bT bool, m, n, k int, alpha float64, a, b blas64.General, beta float64, c blas64.General) bool {
+	ais, aks := a.Stride, 1
+	if aT {
+		ais, aks = 1, a.Stride
+	}
+	bd, ldb := b.Data, b.Stride
+	var buf [smallBT]float64
+	if bT {
+		if k*n > smallBT {
+			return false
+		}
+		for j := range n {
+			row := b.Data[j*b.Stride:][:k]
+			for p, v := range row {
+				buf[p*n+j] = v
+			}
+		}
+		bd, ldb = buf[:k*n], n
+	}
+	for jc := 0; jc < n; jc += 16 {
+		cols := min(16, n-jc)
+		nv := (cols + 7) / 8
+		mask := uint64(1)<<cols - 1
+		for ic := 0; ic < m; ic += 8 {
+			rows := min(8, m-ic)
+			ao := ic * ais
+			co := ic*c.Stride + jc
+			// The kernel's extents, checked once, as the tile functions do.
+			_, _, _ = a.Data[ao+(rows-1)*ais+(k-1)*aks], bd[jc+(k-1)*ldb+cols-1], c.Data[co+(rows-1)*c.Stride+cols-1]
+			smallTile(rows, nv, k, &a.Data[ao], ais, aks, &bd[jc], ldb, &c.Data[co], c.Stride, mask, alpha, beta)
+		}
+	}
+	return true
+}

@@ -78,7 +78,11 @@ type Graph struct {
 	params []*Node
 	tanN   int    // nodes[:tanN] have tangent buffers
 	live   []bool // scratch for onPath, reused
-	zeros  zeroer // Backward's zeroing of the signals
+	// planned is the loss whose backward pass live and the set flags
+	// describe, or nil: the nodes a loss depends on never change, since a
+	// graph only grows, so a training loop plans its loss once.
+	planned *Node
+	zeros   zeroer // Backward's zeroing of the signals
 
 	fusedN int // nodes[:fusedN] are planned for fusion in Forward
 
@@ -271,6 +275,7 @@ func checkLoss(g *Graph, loss *Node) {
 
 // onPath marks the nodes loss depends on, loss included, reusing g.live.
 func (g *Graph) onPath(loss *Node) []bool {
+	g.planned = nil
 	if cap(g.live) < len(g.nodes) {
 		g.live = make([]bool, len(g.nodes))
 	}
@@ -312,6 +317,7 @@ func (g *Graph) Backward(loss *Node) {
 	g.zeroParamsAfter(loss)
 	nodes := g.nodes[:loss.id+1]
 	if loss.bar == nil { // no parameter reaches the loss
+		g.planned = nil
 		g.toZero = g.toZero[:0]
 		for _, n := range nodes {
 			if n.bar != nil {
@@ -321,8 +327,14 @@ func (g *Graph) Backward(loss *Node) {
 		g.zeros.zero(g.toZero)
 		return
 	}
-	live := g.onPath(loss)
-	g.planSignals(nodes, live)
+	live := g.live
+	if g.planned == loss {
+		g.zeros.zero(g.toZero)
+	} else {
+		live = g.onPath(loss)
+		g.planSignals(nodes, live)
+		g.planned = loss
+	}
 	loss.bar.Set(0, 0, 1)
 	for i := loss.id; i >= 0; i-- {
 		n := g.nodes[i]

@@ -109,11 +109,20 @@ func PredictClass(y *mat.Dense, i int) int {
 		}
 		return 0
 	}
-	best := 0
-	for j, v := range row {
-		if v > row[best] {
-			best = j
+	// The first largest entry wins, as with a loop of "if v > max"; NaN
+	// never wins. Selecting by arithmetic rather than branching costs no
+	// mispredicted branch on an unpredictable argmax (a small network's
+	// accuracy count spends more time here than in its products).
+	best, bv := 0, math.Float64bits(row[0])
+	for j := 1; j < len(row); j++ {
+		v := row[j]
+		var gt int
+		if v > math.Float64frombits(bv) {
+			gt = 1
 		}
+		mask := -uint64(gt)
+		bv ^= mask & (bv ^ math.Float64bits(v))
+		best += gt * (j - best)
 	}
 	return best
 }

@@ -326,3 +326,35 @@ func TestMetricsJSON(t *testing.T) {
 		})
 	}
 }
+
+// TestPredictClassAgainstLoop checks the branch-free argmax against the
+// plain loop it replaced, on rows with ties, NaN, infinities and signed
+// zeros: the first largest entry wins and NaN never does.
+func TestPredictClassAgainstLoop(t *testing.T) {
+	ref := func(row []float64) int {
+		best := 0
+		for j, v := range row {
+			if v > row[best] {
+				best = j
+			}
+		}
+		return best
+	}
+	special := []float64{math.NaN(), math.Inf(1), math.Inf(-1), 0, math.Copysign(0, -1), 1, 1, -1, 0.5}
+	rng := rand.New(rand.NewPCG(3, 3))
+	for trial := range 20000 {
+		k := 2 + rng.IntN(6)
+		row := make([]float64, k)
+		for j := range row {
+			if rng.IntN(2) == 0 {
+				row[j] = special[rng.IntN(len(special))]
+			} else {
+				row[j] = rng.NormFloat64()
+			}
+		}
+		y := mat.NewDense(1, k, row)
+		if got, want := PredictClass(y, 0), ref(row); got != want {
+			t.Fatalf("trial %d: PredictClass(%v) = %d, want %d", trial, row, got, want)
+		}
+	}
+}

@@ -115,8 +115,21 @@ func (p *batchPlan) grads(net *layers.Net) []*mat.Dense {
 
 // gather copies the rows idx of src into dst's first len(idx) rows.
 func gather(dst, src *mat.Dense, idx []int) {
+	d, s := dst.RawMatrix(), src.RawMatrix()
+	c := s.Cols
+	if c > 8 {
+		for i, r := range idx {
+			copy(d.Data[i*d.Stride:][:c], s.Data[r*s.Stride:][:c])
+		}
+		return
+	}
+	// Narrow rows (a small network's inputs, its one-hot targets): a loop
+	// costs less than a call to copy per row.
 	for i, r := range idx {
-		copy(dst.RawRowView(i), src.RawRowView(r))
+		dr, sr := d.Data[i*d.Stride:][:c], s.Data[r*s.Stride:][:c]
+		for j := range dr {
+			dr[j] = sr[j]
+		}
 	}
 }
 

@@ -102,17 +102,26 @@ func Forward(m *layers.Model, x, t *mat.Dense) (*mat.Dense, float64) {
 // output is at least ½.
 func PredictClass(y *mat.Dense, i int) int {
 	raw := y.RawMatrix()
-	row := raw.Data[i*raw.Stride : i*raw.Stride+raw.Cols]
+	return predictRow(raw.Data[i*raw.Stride : i*raw.Stride+raw.Cols])
+}
+
+// predictRow is PredictClass for one row of predictions.
+func predictRow(row []float64) int {
 	if len(row) == 1 {
 		if row[0] >= 0.5 {
 			return 1
 		}
 		return 0
 	}
-	// The first largest entry wins, as with a loop of "if v > max"; NaN
-	// never wins. Selecting by arithmetic rather than branching costs no
-	// mispredicted branch on an unpredictable argmax (a small network's
-	// accuracy count spends more time here than in its products).
+	return argmax(row)
+}
+
+// argmax returns the index of the first largest entry of row, as a loop of
+// "if v > max" would; NaN never wins. It selects by arithmetic rather than
+// by branching, so an unpredictable argmax costs no mispredicted branches
+// (a small network's accuracy count spent more time in them than in its
+// products).
+func argmax(row []float64) int {
 	best, bv := 0, math.Float64bits(row[0])
 	for j := 1; j < len(row); j++ {
 		v := row[j]
@@ -125,6 +134,19 @@ func PredictClass(y *mat.Dense, i int) int {
 		best += gt * (j - best)
 	}
 	return best
+}
+
+// countCorrect returns how many rows i of y PredictClass assigns the
+// class labels[idx[i]].
+func countCorrect(y *mat.Dense, labels []int, idx []int) int {
+	raw := y.RawMatrix()
+	n := 0
+	for i, r := range idx {
+		if predictRow(raw.Data[i*raw.Stride:][:raw.Cols]) == labels[r] {
+			n++
+		}
+	}
+	return n
 }
 
 // Score computes the metrics of model m on ds, whose features are already

@@ -312,11 +312,7 @@ func (t *trainer) trainStep() error {
 		return &DivergedError{Epoch: t.epoch, Step: t.step + 1, What: "a weight became infinite or NaN", LearningRate: cfg.Train.LearningRate, WholeEpoch: true}
 	}
 	if t.classify {
-		for i, r := range idx {
-			if PredictClass(net.Y.Value(), i) == t.p.Train.Labels[r] {
-				t.correct++
-			}
-		}
+		t.correct += countCorrect(net.Y.Value(), t.p.Train.Labels, idx)
 	}
 	t.sum += loss * float64(len(idx))
 	t.step++

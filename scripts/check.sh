@@ -21,7 +21,7 @@ step "staticcheck"
 go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
 step "dependency direction"
-# gemm and graph know only numbers (graph's products go through gemm);
+# gemm, vmath and graph know only numbers (graph's products go through gemm);
 # layers builds on graph; data knows only files and tables; nothing imports
 # cmd. (These are the default build's imports: with -tags openblas, gemm
 # also imports its own internal/gemm/openblas.)
@@ -38,6 +38,7 @@ rule() { # package, forbidden-import regexp
 }
 rule graph 'mlptrain/internal/(layers|data|train|config|gradcheck|examples|inputerr|jsonnum)|spf13|plot'
 rule gemm 'mlptrain/internal/|spf13|plot'
+rule vmath 'mlptrain/internal/|spf13|plot'
 rule layers 'mlptrain/internal/(data|train|config|gradcheck)|spf13|plot'
 rule data 'mlptrain/internal/(graph|layers|train|config|gradcheck)|spf13|plot'
 rule config 'mlptrain/internal/(graph|layers|data|train|gradcheck)|plot'

@@ -3,6 +3,8 @@ package graph
 import (
 	"math"
 
+	"github.com/mlptrain/mlptrain/internal/vmath"
+
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -118,9 +120,25 @@ var (
 	}
 	logisticOp = &elementwise{
 		f: logistic,
+		// logistic's arithmetic, with the exponentials (e^−z or e^z, as
+		// logistic takes them, so that even a NaN keeps its bits) taken a
+		// vector at a time.
 		fwd: func(y, x []float64) {
-			for i, v := range x[:len(y)] {
-				y[i] = logistic(v)
+			y = y[:len(x)]
+			for i, v := range x {
+				if v >= 0 {
+					y[i] = -v
+				} else {
+					y[i] = v
+				}
+			}
+			vmath.Exp(y, y)
+			for i, e := range y {
+				if x[i] >= 0 {
+					y[i] = 1 / (1 + e)
+				} else {
+					y[i] = e / (1 + e)
+				}
 			}
 		},
 		bwd: func(xb, yb, _, y []float64) {
@@ -133,12 +151,8 @@ var (
 		d2: func(_, y float64) float64 { return y * (1 - y) * (1 - 2*y) },
 	}
 	tanhOp = &elementwise{
-		f: math.Tanh,
-		fwd: func(y, x []float64) {
-			for i, v := range x[:len(y)] {
-				y[i] = math.Tanh(v)
-			}
-		},
+		f:   math.Tanh,
+		fwd: vmath.Tanh, // math.Tanh, bit for bit, a vector at a time
 		bwd: func(xb, yb, _, y []float64) {
 			y = y[:len(xb)]
 			for i, g := range yb[:len(xb)] {
@@ -200,9 +214,10 @@ var (
 		d2: func(x, _ float64) float64 { s := logistic(x); return s * (1 - s) },
 	}
 	expOp = &elementwise{
-		f:  math.Exp,
-		d1: func(_, y float64) float64 { return y },
-		d2: func(_, y float64) float64 { return y },
+		f:   math.Exp,
+		fwd: vmath.Exp,
+		d1:  func(_, y float64) float64 { return y },
+		d2:  func(_, y float64) float64 { return y },
 	}
 	sinOp = &elementwise{
 		f:  math.Sin,
@@ -264,24 +279,74 @@ type softmax struct{ lse []float64 }
 // row's maximum first so that no exponential overflows. It stores each
 // row's log-sum-exp in lse if lse is not nil.
 func softmaxRows(y, z []float64, k int, lse []float64) {
+	// y = z − max of its row, then exp of all of it in one call (a small
+	// network's batch has only a few classes per row), then the sums.
+	y = y[:len(z)]
 	for i := 0; i < len(z); i += k {
 		zr, yr := z[i:i+k], y[i:i+k]
-		m := zr[0]
-		for _, v := range zr[1:] {
-			m = math.Max(m, v)
-		}
-		var s float64
+		m := rowMax(zr)
 		for j, v := range zr {
-			yr[j] = math.Exp(v - m)
-			s += yr[j]
+			yr[j] = v - m
+		}
+	}
+	vmath.Exp(y, y)
+	for i := 0; i < len(y); i += k {
+		yr := y[i : i+k]
+		var s float64
+		for _, v := range yr {
+			s += v
 		}
 		for j := range yr {
 			yr[j] /= s
 		}
 		if lse != nil {
-			lse[i/k] = m + math.Log(s)
+			lse[i/k] = s
 		}
 	}
+	if lse == nil {
+		return
+	}
+	lse = lse[:len(z)/k]
+	vmath.Log(lse, lse)
+	for i := range lse {
+		lse[i] += rowMax(z[i*k : i*k+k])
+	}
+}
+
+// rowMax returns the largest entry of row as a fold of math.Max would, bit
+// for bit, but inline: math.Max is a call per entry on amd64. Without NaN
+// and with a maximum other than ±0, that is the builtin max; otherwise,
+// which is rare, rowMaxSlow follows math.Max case by case.
+func rowMax(row []float64) float64 {
+	m, nan := row[0], row[0]-row[0] // nan: 0, or NaN once a NaN or ±Inf is seen
+	for _, v := range row[1:] {
+		m = max(m, v)
+		nan += v - v
+	}
+	if nan != 0 || m == 0 {
+		return rowMaxSlow(row)
+	}
+	return m
+}
+
+// rowMaxSlow is a fold of math.Max as amd64 computes it: +Inf if either
+// argument is +Inf, else its one NaN (0x7FF8…01) if either is NaN, and for
+// two zeros +0 unless both are −0.
+func rowMaxSlow(row []float64) float64 {
+	m := row[0]
+	for _, v := range row[1:] {
+		switch {
+		case math.IsInf(m, 1) || math.IsInf(v, 1):
+			m = math.Inf(1)
+		case m != m || v != v:
+			m = math.NaN()
+		case m == 0 && v == 0:
+			m = math.Float64frombits(math.Float64bits(m) & math.Float64bits(v))
+		case v > m:
+			m = v
+		}
+	}
+	return m
 }
 
 // softmaxVJP adds y ⊙ (g − (g·y)) row-wise into dst: the softmax VJP for

@@ -92,8 +92,11 @@ func (o *softmaxCE) forward(out *mat.Dense, in []*mat.Dense) {
 		softmaxRows(o.p, z, o.k, o.lse)
 	}
 	var s float64
-	for i := range z {
-		s += t[i] * (o.lse[i/o.k] - z[i])
+	for i, l := range o.lse[:n] {
+		zr, tr := z[i*o.k:][:o.k], t[i*o.k:][:o.k]
+		for j, v := range zr {
+			s += tr[j] * (l - v)
+		}
 	}
 	out.Set(0, 0, s/float64(n))
 }
@@ -122,8 +125,11 @@ func (o *softmaxCE) backward(inBar []*mat.Dense, outBar, _ *mat.Dense, in []*mat
 	}
 	if inBar[1] != nil {
 		tb := raw(inBar[1])
-		for j := range tb {
-			tb[j] += g * (o.lse[j/o.k] - z[j])
+		for i, l := range o.lse[:n] {
+			tr, zr := tb[i*o.k:][:o.k], z[i*o.k:][:o.k]
+			for j, v := range zr {
+				tr[j] += g * (l - v)
+			}
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"math"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -256,9 +257,9 @@ func TestElementwiseSlicePaths(t *testing.T) {
 			yb[i] = rng.NormFloat64()
 		}
 	}
-	ops := map[string]*elementwise{"identity": identityOp, "logistic": logisticOp, "tanh": tanhOp, "relu": reluOp, "softplus": softplusOp}
+	ops := map[string]*elementwise{"identity": identityOp, "logistic": logisticOp, "tanh": tanhOp, "relu": reluOp, "softplus": softplusOp, "exp": expOp}
 	for name, o := range ops {
-		if o.fwd == nil || o.bwd == nil {
+		if o.fwd == nil || (o.bwd == nil && o != expOp) {
 			t.Errorf("%s: no slice path", name)
 			continue
 		}
@@ -269,7 +270,11 @@ func TestElementwiseSlicePaths(t *testing.T) {
 			xb[i] = float64(i%5) - 2 // accumulate into non-zero signals
 		}
 		want := append([]float64(nil), xb...)
-		o.bwd(xb, yb, x, y)
+		if o.bwd != nil {
+			o.bwd(xb, yb, x, y)
+		} else {
+			o.backward([]*mat.Dense{mat.NewDense(1, len(xb), xb)}, mat.NewDense(1, len(yb), yb), mat.NewDense(1, len(y), y), []*mat.Dense{mat.NewDense(1, len(x), x)})
+		}
 		for i, v := range x {
 			if f := o.f(v); math.Float64bits(y[i]) != math.Float64bits(f) {
 				t.Errorf("%s forward at x=%v: %v, per entry %v", name, v, y[i], f)
@@ -317,6 +322,100 @@ func TestSoftmaxCrossEntropyOfSame(t *testing.T) {
 		}
 		if !slices.Equal(raw(h1[i]), raw(h2[i])) {
 			t.Errorf("HVP %d differs:\n%v\n%v", i, raw(h1[i]), raw(h2[i]))
+		}
+	}
+}
+
+// TestRowMax checks rowMax against a fold of math.Max, bit for bit, on
+// rows of special values.
+func TestRowMax(t *testing.T) {
+	special := []float64{0, math.Copysign(0, -1), 1, -1, math.Inf(1), math.Inf(-1), math.NaN(), math.Float64frombits(0x7ff4000000000123), math.MaxFloat64}
+	rng := newRand(15, 0)
+	for range 20000 {
+		row := make([]float64, 1+rng.IntN(5))
+		for i := range row {
+			row[i] = special[rng.IntN(len(special))]
+		}
+		want := row[0]
+		for _, v := range row[1:] {
+			want = math.Max(want, v)
+		}
+		got := rowMax(row)
+		if math.Float64bits(got) != math.Float64bits(want) && !(runtime.GOARCH != "amd64" && math.IsNaN(got) && math.IsNaN(want)) {
+			t.Fatalf("rowMax(%v) = %v (%#x), math.Max folds to %v (%#x)", row, got, math.Float64bits(got), want, math.Float64bits(want))
+		}
+	}
+}
+
+// TestSoftmaxRowsPerEntry checks softmaxRows, which takes the exponentials
+// and logarithms a vector at a time, against the per-entry arithmetic it
+// replaced, bit for bit (any NaN for a NaN), for rows of 1 to 12
+// classes holding large, tiny, infinite and NaN logits.
+func TestSoftmaxRowsPerEntry(t *testing.T) {
+	ref := func(y, z []float64, k int, lse []float64) {
+		for i := 0; i < len(z); i += k {
+			zr, yr := z[i:i+k], y[i:i+k]
+			m := zr[0]
+			for _, v := range zr[1:] {
+				m = math.Max(m, v)
+			}
+			var s float64
+			for j, v := range zr {
+				yr[j] = math.Exp(v - m)
+				s += yr[j]
+			}
+			for j := range yr {
+				yr[j] /= s
+			}
+			if lse != nil {
+				lse[i/k] = m + math.Log(s)
+			}
+		}
+	}
+	special := []float64{0, math.Copysign(0, -1), 800, -800, 1e-300, 745, -745, math.Inf(1), math.Inf(-1), math.NaN(), math.MaxFloat64}
+	rng := newRand(14, 0)
+	for trial := range 400 {
+		k, n := 1+rng.IntN(12), 1+rng.IntN(40)
+		z := make([]float64, n*k)
+		for i := range z {
+			z[i] = 5 * rng.NormFloat64()
+			if trial%4 == 0 && rng.IntN(8) == 0 {
+				z[i] = special[rng.IntN(len(special))]
+			}
+		}
+		got, want := make([]float64, n*k), make([]float64, n*k)
+		gl, wl := make([]float64, n), make([]float64, n)
+		softmaxRows(got, z, k, gl)
+		ref(want, z, k, wl)
+		same := func(a, b []float64) bool {
+			for i := range a {
+				// A NaN's payload after NaN + NaN depends on which operand
+				// the compiler puts first, which Go leaves open.
+				if math.IsNaN(a[i]) && math.IsNaN(b[i]) {
+					continue
+				}
+				if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
+					return false
+				}
+			}
+			return true
+		}
+		if !same(got, want) || !same(gl, wl) {
+			for i := range got {
+				if !same(got[i:i+1], want[i:i+1]) {
+					t.Errorf("y[%d] (row %v): %v (%#x), want %v (%#x)", i, z[i/k*k:i/k*k+k], got[i], math.Float64bits(got[i]), want[i], math.Float64bits(want[i]))
+				}
+			}
+			for i := range gl {
+				if !same(gl[i:i+1], wl[i:i+1]) {
+					t.Errorf("lse[%d] (row %v): %v (%#x), want %v (%#x)", i, z[i*k:i*k+k], gl[i], math.Float64bits(gl[i]), wl[i], math.Float64bits(wl[i]))
+				}
+			}
+			t.Fatalf("trial %d (%d×%d): softmaxRows differs from the per-entry arithmetic", trial, n, k)
+		}
+		softmaxRows(got, z, k, nil)
+		if !same(got, want) {
+			t.Fatalf("trial %d: without lse, softmaxRows differs", trial)
 		}
 	}
 }

@@ -272,26 +272,36 @@ func Square(x *Node) *Node { return unary("square", squareOp, x) }
 
 // softmax is the row-wise y_ij = e^{z_ij} / Σ_k e^{z_ik}. When a
 // cross-entropy reads its output (SoftmaxCrossEntropyOf), it also keeps
-// each row's log-sum-exp in lse for that loss; otherwise lse is nil.
+// each row's log-sum-exp in lse for that loss (lse is 2n long: see
+// softmaxRows); otherwise lse is nil.
 type softmax struct{ lse []float64 }
 
 // softmaxRows sets y to the row-wise softmax of z (n×k), subtracting each
-// row's maximum first so that no exponential overflows. It stores each
-// row's log-sum-exp in lse if lse is not nil.
+// row's maximum first so that no exponential overflows. If lse is not nil,
+// it stores each row's log-sum-exp in lse[:n], using lse[n:2n] for the
+// row maxima.
 func softmaxRows(y, z []float64, k int, lse []float64) {
 	// y = z − max of its row, then exp of all of it in one call (a small
 	// network's batch has only a few classes per row), then the sums.
 	y = y[:len(z)]
-	for i := 0; i < len(z); i += k {
-		zr, yr := z[i:i+k], y[i:i+k]
+	n := len(z) / k
+	var ms []float64
+	if lse != nil {
+		lse, ms = lse[:n], lse[n:2*n]
+	}
+	for r := range n {
+		zr, yr := z[r*k:][:k], y[r*k:][:k]
 		m := rowMax(zr)
 		for j, v := range zr {
 			yr[j] = v - m
 		}
+		if ms != nil {
+			ms[r] = m
+		}
 	}
 	vmath.Exp(y, y)
-	for i := 0; i < len(y); i += k {
-		yr := y[i : i+k]
+	for r := range n {
+		yr := y[r*k:][:k]
 		var s float64
 		for _, v := range yr {
 			s += v
@@ -300,16 +310,15 @@ func softmaxRows(y, z []float64, k int, lse []float64) {
 			yr[j] /= s
 		}
 		if lse != nil {
-			lse[i/k] = s
+			lse[r] = s
 		}
 	}
 	if lse == nil {
 		return
 	}
-	lse = lse[:len(z)/k]
 	vmath.Log(lse, lse)
-	for i := range lse {
-		lse[i] += rowMax(z[i*k : i*k+k])
+	for i, m := range ms {
+		lse[i] += m
 	}
 }
 

@@ -78,7 +78,7 @@ func SquaredError(y, t *Node) *Node {
 // the log-sum-exp. It keeps p = softmax(z) and lse for its backward pass.
 type softmaxCE struct {
 	p   []float64 // n×k
-	lse []float64 // n
+	lse []float64 // n, and n more for softmaxRows
 	k   int
 	// shared: p and lse are the output and log-sum-exps of a Softmax node
 	// of the same logits, computed before this op in the forward pass.
@@ -182,7 +182,7 @@ func (o *softmaxCE) backwardDot(inBarDot []*mat.Dense, outBar, outBarDot, _, _ *
 // for rows of t summing to 1, p = softmax(z). It panics if the shapes differ.
 func SoftmaxCrossEntropy(z, t *Node) *Node {
 	n, k := sameDims("softmax_cross_entropy", z, t)
-	return newOp("softmax_cross_entropy", &softmaxCE{p: make([]float64, n*k), lse: make([]float64, n), k: k}, 1, 1, z, t)
+	return newOp("softmax_cross_entropy", &softmaxCE{p: make([]float64, n*k), lse: make([]float64, 2*n), k: k}, 1, 1, z, t)
 }
 
 // SoftmaxCrossEntropyOf is SoftmaxCrossEntropy(z, t) for the node
@@ -199,7 +199,7 @@ func SoftmaxCrossEntropyOf(y, t *Node) *Node {
 	z := y.in[0]
 	n, k := sameDims("softmax_cross_entropy", z, t)
 	if sm.lse == nil {
-		sm.lse = make([]float64, n)
+		sm.lse = make([]float64, 2*n)
 	}
 	return newOp("softmax_cross_entropy", &softmaxCE{p: raw(y.value), lse: sm.lse, k: k, shared: true}, 1, 1, z, t)
 }

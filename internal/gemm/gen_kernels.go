@@ -64,7 +64,7 @@ func main() {
 		kernel(t, true)
 	}
 	for nv := 1; nv <= 2; nv++ {
-		for mr := 1; mr <= 8; mr++ {
+		for mr := 1; mr <= 16/nv; mr++ {
 			small(mr, nv)
 		}
 	}
@@ -79,8 +79,9 @@ func (t tile) v(i int) string { return fmt.Sprintf("%s%d", t.reg, i) }
 
 func (t tile) acc(r, j int) string { return t.v(t.acc0 + r*t.nv + j) }
 
-// aBases hold the addresses of rows 0, 4 and 8 of the current column of A.
-var aBases = []string{"AX", "SI", "DI"}
+// aBases hold the addresses of rows 0, 4, 8 and 12 of the current column
+// of A (the last only in the small kernels).
+var aBases = []string{"AX", "SI", "DI", "DX"}
 
 // aAddr is the address of row r of the current column of A: R8 holds the
 // row stride in bytes and R9 three times it.
@@ -269,7 +270,9 @@ func kernel(t tile, fused bool) {
 	p("\tRET")
 }
 
-// small emits kernSmallRxV (R = mr rows, V = nv vectors of 8 columns),
+// small emits kernSmallRxV (R = mr rows, V = nv vectors of 8 columns; up
+// to 16 rows of one vector, so that a narrow product has 16 chains of
+// fused multiply-adds in flight, or 8 of two),
 // the AVX-512 kernel of a small product: it reads A and B in place, B
 // through masked loads that stop at c's last column, and stores c through
 // the same masks, so that a product too small to repay packing needs
@@ -292,8 +295,8 @@ func small(mr, nv int) {
 	p("\tLEAQ (R8)(R8*2), R9")
 	p("\tMOVQ aks+24(FP), R11")
 	p("\tSHLQ $3, R11")
-	if mr > 4 {
-		p("\tLEAQ (AX)(R8*4), SI")
+	for i := 1; i*4 < mr; i++ {
+		p("\tLEAQ (%s)(R8*4), %s", aBases[i-1], aBases[i])
 	}
 	p("\tMOVQ b+32(FP), BX")
 	p("\tMOVQ ldb+40(FP), R12")
@@ -321,9 +324,8 @@ func small(mr, nv int) {
 			p("\tVFMADD231PD Z%d, %s, %s", j, b, acc(r, j))
 		}
 	}
-	p("\tADDQ R11, AX")
-	if mr > 4 {
-		p("\tADDQ R11, SI")
+	for i := 0; i*4 < mr; i++ {
+		p("\tADDQ R11, %s", aBases[i])
 	}
 	p("\tADDQ R12, BX")
 	p("\tDECQ CX")

@@ -30,6 +30,30 @@ func kernSmall7x1(k int, a *float64, ais, aks int, b *float64, ldb int, c *float
 func kernSmall8x1(k int, a *float64, ais, aks int, b *float64, ldb int, c *float64, ldc int, mask uint64, alpha, beta float64)
 
 //go:noescape
+func kernSmall9x1(k int, a *float64, ais, aks int, b *float64, ldb int, c *float64, ldc int, mask uint64, alpha, beta float64)
+
+//go:noescape
+func kernSmall10x1(k int, a *float64, ais, aks int, b *float64, ldb int, c *float64, ldc int, mask uint64, alpha, beta float64)
+
+//go:noescape
+func kernSmall11x1(k int, a *float64, ais, aks int, b *float64, ldb int, c *float64, ldc int, mask uint64, alpha, beta float64)
+
+//go:noescape
+func kernSmall12x1(k int, a *float64, ais, aks int, b *float64, ldb int, c *float64, ldc int, mask uint64, alpha, beta float64)
+
+//go:noescape
+func kernSmall13x1(k int, a *float64, ais, aks int, b *float64, ldb int, c *float64, ldc int, mask uint64, alpha, beta float64)
+
+//go:noescape
+func kernSmall14x1(k int, a *float64, ais, aks int, b *float64, ldb int, c *float64, ldc int, mask uint64, alpha, beta float64)
+
+//go:noescape
+func kernSmall15x1(k int, a *float64, ais, aks int, b *float64, ldb int, c *float64, ldc int, mask uint64, alpha, beta float64)
+
+//go:noescape
+func kernSmall16x1(k int, a *float64, ais, aks int, b *float64, ldb int, c *float64, ldc int, mask uint64, alpha, beta float64)
+
+//go:noescape
 func kernSmall1x2(k int, a *float64, ais, aks int, b *float64, ldb int, c *float64, ldc int, mask uint64, alpha, beta float64)
 
 //go:noescape
@@ -57,39 +81,61 @@ func kernSmall8x2(k int, a *float64, ais, aks int, b *float64, ldb int, c *float
 // each, since a call through a function value would make the compiler
 // assume that the pointers escape, moving smallAVX512's buffer to the heap.
 func smallTile(rows, nv, k int, a *float64, ais, aks int, b *float64, ldb int, c *float64, ldc int, mask uint64, alpha, beta float64) {
-	switch (nv-1)*8 + rows - 1 {
-	case 0:
-		kernSmall1x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+	switch nv {
 	case 1:
-		kernSmall2x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		switch rows {
+		case 1:
+			kernSmall1x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 2:
+			kernSmall2x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 3:
+			kernSmall3x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 4:
+			kernSmall4x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 5:
+			kernSmall5x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 6:
+			kernSmall6x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 7:
+			kernSmall7x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 8:
+			kernSmall8x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 9:
+			kernSmall9x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 10:
+			kernSmall10x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 11:
+			kernSmall11x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 12:
+			kernSmall12x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 13:
+			kernSmall13x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 14:
+			kernSmall14x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 15:
+			kernSmall15x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 16:
+			kernSmall16x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		}
 	case 2:
-		kernSmall3x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
-	case 3:
-		kernSmall4x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
-	case 4:
-		kernSmall5x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
-	case 5:
-		kernSmall6x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
-	case 6:
-		kernSmall7x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
-	case 7:
-		kernSmall8x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
-	case 8:
-		kernSmall1x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
-	case 9:
-		kernSmall2x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
-	case 10:
-		kernSmall3x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
-	case 11:
-		kernSmall4x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
-	case 12:
-		kernSmall5x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
-	case 13:
-		kernSmall6x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
-	case 14:
-		kernSmall7x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
-	case 15:
-		kernSmall8x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		switch rows {
+		case 1:
+			kernSmall1x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 2:
+			kernSmall2x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 3:
+			kernSmall3x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 4:
+			kernSmall4x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 5:
+			kernSmall5x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 6:
+			kernSmall6x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 7:
+			kernSmall7x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 8:
+			kernSmall8x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		}
 	}
 }
 
@@ -102,30 +148,47 @@ func smallTile(rows, nv, k int, a *float64, ais, aks int, b *float64, ldb int, c
 // theirs bit for bit. It reports false, doing nothing, for a transposed B
 // of more than smallBT entries.
 func smallAVX512(aT, bT bool, m, n, k int, alpha float64, a, b blas64.General, beta float64, c blas64.General) bool {
-	ais, aks := a.Stride, 1
-	if aT {
-		ais, aks = 1, a.Stride
-	}
-	bd, ldb := b.Data, b.Stride
-	var buf [smallBT]float64
 	if bT {
 		if k*n > smallBT {
 			return false
 		}
-		for j := range n {
-			row := b.Data[j*b.Stride:][:k]
-			for p, v := range row {
-				buf[p*n+j] = v
-			}
+		smallTransB(aT, m, n, k, alpha, a, b, beta, c)
+		return true
+	}
+	smallTiles(aT, m, n, k, alpha, a, b.Data, b.Stride, beta, c)
+	return true
+}
+
+// smallTransB is smallAVX512 for a transposed B of at most smallBT
+// entries, which it copies into row-major order on its stack first. (A
+// function of its own, so that the other products do not clear the
+// buffer.)
+func smallTransB(aT bool, m, n, k int, alpha float64, a, b blas64.General, beta float64, c blas64.General) {
+	var buf [smallBT]float64
+	for j := range n {
+		row := b.Data[j*b.Stride:][:k]
+		for p, v := range row {
+			buf[p*n+j] = v
 		}
-		bd, ldb = buf[:k*n], n
+	}
+	smallTiles(aT, m, n, k, alpha, a, buf[:k*n], n, beta, c)
+}
+
+// smallTiles runs the small kernels over c, 8 rows by 16 columns or 16
+// rows by 8 at a time,
+// with B = bd row-major with stride ldb.
+func smallTiles(aT bool, m, n, k int, alpha float64, a blas64.General, bd []float64, ldb int, beta float64, c blas64.General) {
+	ais, aks := a.Stride, 1
+	if aT {
+		ais, aks = 1, a.Stride
 	}
 	for jc := 0; jc < n; jc += 16 {
 		cols := min(16, n-jc)
 		nv := (cols + 7) / 8
 		mask := uint64(1)<<cols - 1
-		for ic := 0; ic < m; ic += 8 {
-			rows := min(8, m-ic)
+		mr := 16 / nv
+		for ic := 0; ic < m; ic += mr {
+			rows := min(mr, m-ic)
 			ao := ic * ais
 			co := ic*c.Stride + jc
 			// The kernel's extents, checked once, as the tile functions do.
@@ -133,5 +196,4 @@ func smallAVX512(aT, bT bool, m, n, k int, alpha float64, a, b blas64.General, b
 			smallTile(rows, nv, k, &a.Data[ao], ais, aks, &bd[jc], ldb, &c.Data[co], c.Stride, mask, alpha, beta)
 		}
 	}
-	return true
 }

@@ -2,7 +2,7 @@
 
 // gen_kernels writes kernel_amd64.s: the register-tiled microkernels, each
 // also in a variant that packs B as it reads it, the AVX-512 and AVX2
-// transposes that pack a transposed B, and the cpuid and xgetbv helpers.
+// transposes that pack a transposed B, and the small-product kernels.
 // Run it with go generate after editing it.
 package main
 
@@ -40,25 +40,6 @@ func main() {
 	p("//go:build amd64")
 	p("")
 	p(`#include "textflag.h"`)
-	p("")
-	p("// func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)")
-	p("TEXT ·cpuid(SB), NOSPLIT, $0-24")
-	p("\tMOVL eaxArg+0(FP), AX")
-	p("\tMOVL ecxArg+4(FP), CX")
-	p("\tCPUID")
-	p("\tMOVL AX, eax+8(FP)")
-	p("\tMOVL BX, ebx+12(FP)")
-	p("\tMOVL CX, ecx+16(FP)")
-	p("\tMOVL DX, edx+20(FP)")
-	p("\tRET")
-	p("")
-	p("// func xgetbv() (eax, edx uint32)")
-	p("TEXT ·xgetbv(SB), NOSPLIT, $0-8")
-	p("\tMOVL $0, CX")
-	p("\tXGETBV")
-	p("\tMOVL AX, eax+0(FP)")
-	p("\tMOVL DX, edx+4(FP)")
-	p("\tRET")
 	for _, t := range tiles {
 		kernel(t, false)
 		kernel(t, true)

@@ -1,10 +1,8 @@
 package gemm
 
-//go:generate go run gen_kernels.go
+import "github.com/mlptrain/mlptrain/internal/cpufeat"
 
-// cpuid and xgetbv are in kernel_amd64.s.
-func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
-func xgetbv() (eax, edx uint32)
+//go:generate go run gen_kernels.go
 
 // The microkernels in kernel_amd64.s; see kernel.tile for the contract.
 //
@@ -85,39 +83,14 @@ var (
 	avx512WideKernel = &kernel{name: "avx512x6x32", mr: 6, nr: 32, kc: 256, mc: 144, nc: 512, tile: tileAVX512x6x32, tilePackB: tileAVX512x6x32PackB, transB: transpose8, transW: 8, small: smallAVX512}
 )
 
-// cpuFeatures reports whether the CPU and the OS support AVX2 with FMA, and
-// AVX-512 Foundation.
-func cpuFeatures() (avx2FMA, avx512 bool) {
-	maxID, _, _, _ := cpuid(0, 0)
-	if maxID < 7 {
-		return false, false
-	}
-	_, _, ecx1, _ := cpuid(1, 0)
-	const fma, osxsave, avx = 1 << 12, 1 << 27, 1 << 28
-	if ecx1&(fma|osxsave|avx) != fma|osxsave|avx {
-		return false, false
-	}
-	xcr0, _ := xgetbv()
-	const sseAVXState, avx512State = 1<<1 | 1<<2, 1<<5 | 1<<6 | 1<<7
-	if xcr0&sseAVXState != sseAVXState {
-		return false, false
-	}
-	_, ebx7, _, _ := cpuid(7, 0)
-	const avx2, avx512f = 1 << 5, 1 << 16
-	avx2FMA = ebx7&avx2 != 0
-	avx512 = avx2FMA && ebx7&avx512f != 0 && xcr0&avx512State == avx512State
-	return avx2FMA, avx512
-}
-
 // kernels lists the kernels this CPU runs, fastest first; the last is the
 // portable one.
 func kernels() []*kernel {
-	avx2FMA, avx512 := cpuFeatures()
 	var ks []*kernel
-	if avx512 {
+	if cpufeat.AVX512() {
 		ks = append(ks, avx512WideKernel, avx512Kernel)
 	}
-	if avx2FMA {
+	if cpufeat.AVX2FMA() {
 		ks = append(ks, avx2Kernel)
 	}
 	return append(ks, goKernel)

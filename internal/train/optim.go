@@ -59,10 +59,11 @@ func NewOptimizer(name string, lr, momentum float64) (Optimizer, error) {
 	return nil, fmt.Errorf("unknown optimizer %q", name)
 }
 
-// The update loops check that the weights stay finite by summing w − w,
-// which is 0 for every finite w and NaN otherwise, and NaN once any term
-// is: one subtraction and addition per weight, without a branch, cheaper
-// than math.IsNaN and math.IsInf.
+// The update loops check that the weights stay finite by OR-ing the bits
+// of w − w, which is +0 (all bits clear) for every finite w and NaN
+// otherwise: a subtraction and an integer OR per weight, without a branch
+// or a chain of floating-point adds, cheaper than math.IsNaN and
+// math.IsInf.
 
 // chunkLen is the number of entries of a parameter one part of an update
 // covers, and parallelEntries the least number of entries in all that is
@@ -150,10 +151,10 @@ func (o *sgd) update(i, lo, hi int) bool {
 	w := o.chunks.params[i].RawMatrix().Data[lo:hi]
 	g := o.chunks.grads[i].RawMatrix().Data[lo:hi]
 	g = g[:len(w)]
-	lr, nan := o.lr, 0.0
+	lr, nan := o.lr, uint64(0)
 	for j := range w {
 		w[j] -= lr * g[j]
-		nan += w[j] - w[j]
+		nan |= math.Float64bits(w[j] - w[j])
 	}
 	return nan == 0
 }
@@ -193,11 +194,11 @@ func (o *momentumOpt) update(i, lo, hi int) bool {
 	g := o.chunks.grads[i].RawMatrix().Data[lo:hi]
 	v := o.v[i][lo:hi]
 	g, v = g[:len(w)], v[:len(w)]
-	nan := 0.0
+	nan := uint64(0)
 	for j := range w {
 		v[j] = o.mu*v[j] - o.lr*g[j]
 		w[j] += v[j]
-		nan += w[j] - w[j]
+		nan |= math.Float64bits(w[j] - w[j])
 	}
 	return nan == 0
 }
@@ -235,12 +236,12 @@ func (o *adam) update(i, lo, hi int) bool {
 	m, v := o.m[i][lo:hi], o.v[i][lo:hi]
 	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
 	c1, c2 := o.c1, o.c2
-	nan := 0.0
+	nan := uint64(0)
 	for j := range w {
 		m[j] = adamBeta1*m[j] + (1-adamBeta1)*g[j]
 		v[j] = adamBeta2*v[j] + (1-adamBeta2)*g[j]*g[j]
 		w[j] -= o.lr * (m[j] / c1) / (math.Sqrt(v[j]/c2) + adamEps)
-		nan += w[j] - w[j]
+		nan |= math.Float64bits(w[j] - w[j])
 	}
 	return nan == 0
 }

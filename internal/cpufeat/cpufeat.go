@@ -1,0 +1,16 @@
+// Package cpufeat tells the assembly kernels of internal/gemm and
+// internal/vmath which vector instructions this CPU and its operating
+// system support, so that each package picks its kernels at start-up from
+// one detection.
+package cpufeat
+
+// AVX2FMA reports whether the CPU and the OS support AVX2 with FMA3: the
+// 256-bit kernels.
+func AVX2FMA() bool { return avx2FMA }
+
+// AVX512 reports whether they also support AVX-512 Foundation, with the
+// ZMM and mask registers saved by the OS: the 512-bit kernels. It implies
+// AVX2FMA.
+func AVX512() bool { return avx512 }
+
+var avx2FMA, avx512 = detect()

@@ -17,7 +17,7 @@
 // A microkernel computes one mr×nr tile of c as a sum of kc rank-1
 // updates held in vector registers, then writes alpha times it plus beta
 // times c. The kernels, chosen once at start-up from CPUID and XGETBV
-// (which says the OS saves the registers), are:
+// (which says the OS saves the registers; see internal/cpufeat), are:
 //
 //	avx512x6x32   6×32 tile in 24 ZMM accumulators (AVX-512F)
 //	avx512x8x16   8×16 tile in 16 ZMM accumulators, for c with few columns
@@ -39,6 +39,19 @@
 // packed with zeros, and a transposed a whose stride is a multiple of 2 KiB,
 // which would thrash the L1 cache. Edge tiles are computed whole into a
 // scratch tile and merged.
+//
+// # Small products
+//
+// A small network's products (iris's 32×16·16×3, 16×32·32×3, ...) are
+// smaller than the blocking and packing around them: they took 0.2–0.5 µs
+// each for a few thousand multiply-adds. On AVX-512 machines a product of
+// at most 2^16 multiply-adds and one k-block (k ≤ 256) takes the small
+// path instead: kernels of up to 16 rows by 8 columns, or 8 by 16, that
+// read a and b in place, b's last columns and c's through AVX-512 masks,
+// so nothing is packed and no edge tile is merged (a transposed b of at
+// most 512 entries is copied to the stack first). Every entry is the same
+// chain of fused multiply-adds over k, stored the same way, as in the
+// tiles, so the results do not depend on the path (TestSmallMatchesTiles).
 //
 // # Parallelism
 //

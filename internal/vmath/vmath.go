@@ -6,8 +6,8 @@ import (
 	"math"
 )
 
-// ErrLength is the error that Exp, Log and Tanh panic with, wrapped with
-// the lengths, when dst and x differ in length.
+// ErrLength is the error that the functions panic with, wrapped with the
+// lengths, when their slices' lengths do not match.
 var ErrLength = errors.New("vmath: length mismatch")
 
 // lanes is the size of the groups the kernels compute or leave to Go.

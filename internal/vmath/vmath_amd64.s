@@ -123,25 +123,6 @@ VEC4(tanhHuge, $0x404601e678fc457b)           // 0.5*MAXLOG = 44.014845965556525
 	VADDPD.BCST      two<>(SB), R, P; \
 	VFMADD213PD.BCST one<>(SB), P, R
 
-// func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
-TEXT ·cpuid(SB), NOSPLIT, $0-24
-	MOVL eaxArg+0(FP), AX
-	MOVL ecxArg+4(FP), CX
-	CPUID
-	MOVL AX, eax+8(FP)
-	MOVL BX, ebx+12(FP)
-	MOVL CX, ecx+16(FP)
-	MOVL DX, edx+20(FP)
-	RET
-
-// func xgetbv() (eax, edx uint32)
-TEXT ·xgetbv(SB), NOSPLIT, $0-8
-	MOVL $0, CX
-	XGETBV
-	MOVL AX, eax+0(FP)
-	MOVL DX, edx+4(FP)
-	RET
-
 // Each kernel has the same loops. Registers: SI = x, DI = dst, CX = n,
 // AX = i, DX = n - i, R8 = avx512.
 //

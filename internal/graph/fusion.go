@@ -2,6 +2,7 @@ package graph
 
 import (
 	gemmpkg "github.com/mlptrain/mlptrain/internal/gemm"
+	"github.com/mlptrain/mlptrain/internal/vmath"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/mat"
 )
@@ -74,23 +75,16 @@ func (f *fusion) block(i0, i1, j0, j1 int) {
 	if j0 == 0 && j1 == k && i1-i0 > 1 {
 		// Whole rows: one contiguous stretch, one call of the activation.
 		lo, hi := i0*k, i1*k
-		xs, zs := xw[lo:hi], z[lo:hi]
-		for i := 0; i < len(zs); i += k {
-			xr, zr := xs[i:i+k], zs[i:i+k]
-			for j, v := range b {
-				zr[j] = xr[j] + v
-			}
-		}
+		zs := z[lo:hi]
+		vmath.AddRows(zs, xw[lo:hi], b)
 		if h != nil {
 			f.activate(h[lo:hi], zs)
 		}
 		return
 	}
 	for i := i0; i < i1; i++ {
-		xr, zr := xw[i*k+j0:i*k+j1], z[i*k+j0:i*k+j1]
-		for j, v := range b {
-			zr[j] = xr[j] + v
-		}
+		zr := z[i*k+j0 : i*k+j1]
+		vmath.AddRows(zr, xw[i*k+j0:i*k+j1], b)
 		if h == nil {
 			continue
 		}

@@ -77,9 +77,6 @@ func unary(name string, o *elementwise, x *Node) *Node {
 func zero(_, _ float64) float64 { return 0 }
 func one(_, _ float64) float64  { return 1 }
 
-// one64 is the bits of 1.0.
-var one64 = math.Float64bits(1)
-
 // Logistic is σ(z) = 1/(1+e^−z), computed without overflow at any z.
 func logistic(z float64) float64 {
 	if z >= 0 {
@@ -98,11 +95,7 @@ var (
 	identityOp = &elementwise{
 		f: func(x float64) float64 { return x }, d1: one, d2: zero,
 		fwd: func(y, x []float64) { copy(y, x) },
-		bwd: func(xb, yb, _, _ []float64) {
-			for i, g := range yb[:len(xb)] {
-				xb[i] += g
-			}
-		},
+		bwd: func(xb, yb, _, _ []float64) { vmath.Add(xb, yb[:len(xb)]) },
 	}
 	// The hard threshold is 1 for z ≥ 0, else 0. Its derivative is 0
 	// everywhere it exists (and taken as 0 at z = 0), so no error signal
@@ -141,26 +134,16 @@ var (
 				}
 			}
 		},
-		bwd: func(xb, yb, _, y []float64) {
-			y = y[:len(xb)]
-			for i, g := range yb[:len(xb)] {
-				xb[i] += g * (y[i] * (1 - y[i]))
-			}
-		},
-		d1: func(_, y float64) float64 { return y * (1 - y) },
-		d2: func(_, y float64) float64 { return y * (1 - y) * (1 - 2*y) },
+		bwd: func(xb, yb, _, y []float64) { vmath.AddLogisticGrad(xb, yb[:len(xb)], y[:len(xb)]) },
+		d1:  func(_, y float64) float64 { return y * (1 - y) },
+		d2:  func(_, y float64) float64 { return y * (1 - y) * (1 - 2*y) },
 	}
 	tanhOp = &elementwise{
 		f:   math.Tanh,
 		fwd: vmath.Tanh, // math.Tanh, bit for bit, a vector at a time
-		bwd: func(xb, yb, _, y []float64) {
-			y = y[:len(xb)]
-			for i, g := range yb[:len(xb)] {
-				xb[i] += g * (1 - y[i]*y[i])
-			}
-		},
-		d1: func(_, y float64) float64 { return 1 - y*y },
-		d2: func(_, y float64) float64 { return -2 * y * (1 - y*y) },
+		bwd: func(xb, yb, _, y []float64) { vmath.AddTanhGrad(xb, yb[:len(xb)], y[:len(xb)]) },
+		d1:  func(_, y float64) float64 { return 1 - y*y },
+		d2:  func(_, y float64) float64 { return -2 * y * (1 - y*y) },
 	}
 	// ReLU's derivative is taken as 0 at z = 0.
 	reluOp = &elementwise{
@@ -173,29 +156,11 @@ var (
 		},
 		d2:   zero,
 		side: func(x float64) bool { return x > 0 },
-		// Branch-free (the signs of a layer's inputs are a coin toss for
-		// the branch predictor): the value's bits are kept under an
-		// all-ones mask, which the compiler selects with a conditional
-		// move.
-		fwd: func(y, x []float64) {
-			for i, v := range x[:len(y)] {
-				var keep uint64
-				if !(v <= 0) { // v > 0, or NaN, which max(v, 0) keeps
-					keep = ^uint64(0)
-				} // else +0, also for −0, as max(−0, 0) = +0
-				y[i] = math.Float64frombits(math.Float64bits(v) & keep)
-			}
-		},
-		bwd: func(xb, yb, x, _ []float64) {
-			x = x[:len(xb)]
-			for i, g := range yb[:len(xb)] {
-				var keep uint64
-				if x[i] > 0 {
-					keep = ^uint64(0)
-				}
-				xb[i] += g * math.Float64frombits(one64&keep) // ȳ·1 or ȳ·0
-			}
-		},
+		// Vector kernels, bit for bit the per-entry arithmetic: the value's
+		// bits under an all-ones or all-zeros mask (a NaN keeps its own,
+		// as max(v, 0) does; −0 becomes +0), and x̄ += ȳ·1 or ȳ·0.
+		fwd: vmath.ReLU,
+		bwd: func(xb, yb, x, _ []float64) { vmath.AddReLUGrad(xb, yb[:len(xb)], x[:len(xb)]) },
 	}
 	softplusOp = &elementwise{
 		f: softplus,

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	gemmpkg "github.com/mlptrain/mlptrain/internal/gemm"
+	"github.com/mlptrain/mlptrain/internal/vmath"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/mat"
 )
@@ -154,9 +155,7 @@ func addInto(dst, x *mat.Dense, alpha float64) {
 	d, s := raw(dst), raw(x)
 	s = s[:len(d)]
 	if alpha == 1 {
-		for i, v := range s {
-			d[i] += v // alpha·v is v, bit for bit
-		}
+		vmath.Add(d, s) // alpha·v is v, bit for bit
 		return
 	}
 	for i, v := range s {
@@ -288,14 +287,8 @@ type addBias struct{}
 
 func (addBias) forward(out *mat.Dense, in []*mat.Dense) {
 	_, k := out.Dims()
-	y, x, b := raw(out), raw(in[0]), raw(in[1])
-	b = b[:k]
-	for i := 0; i < len(y); i += k {
-		yr, xr := y[i:i+k], x[i:i+k]
-		for j, v := range b {
-			yr[j] = xr[j] + v
-		}
-	}
+	y := raw(out)
+	vmath.AddRows(y, raw(in[0])[:len(y)], raw(in[1])[:k])
 }
 
 func (o addBias) backward(inBar []*mat.Dense, outBar, _ *mat.Dense, _ []*mat.Dense) {
@@ -321,14 +314,7 @@ func (addBias) backwardSet(inBar []*mat.Dense, set []bool, outBar, _ *mat.Dense,
 // colSumInto adds the column sums of x into the row dst.
 func colSumInto(dst, x *mat.Dense) {
 	_, k := x.Dims()
-	d, s := raw(dst), raw(x)
-	d = d[:k]
-	for i := 0; i < len(s); i += k {
-		row := s[i : i+k]
-		for j, v := range row {
-			d[j] += v
-		}
-	}
+	vmath.AddColSums(raw(dst)[:k], raw(x))
 }
 
 func (o addBias) forwardDot(outDot, _ *mat.Dense, _, inDot []*mat.Dense) { o.forward(outDot, inDot) }

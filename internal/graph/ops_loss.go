@@ -116,10 +116,12 @@ func (o *softmaxCE) backward(inBar []*mat.Dense, outBar, _ *mat.Dense, in []*mat
 	z, t := raw(in[0]), raw(in[1])
 	if inBar[0] != nil {
 		zb := raw(inBar[0])
-		for i := 0; i < n; i++ {
+		for i := range n {
+			lo := i * o.k
+			zr, pr, tr := zb[lo:][:o.k], o.p[lo:][:o.k], t[lo:][:o.k]
 			s := rowSum(t, i, o.k)
-			for j := i * o.k; j < (i+1)*o.k; j++ {
-				zb[j] += g * (o.p[j]*s - t[j])
+			for j, p := range pr {
+				zr[j] += g * (p*s - tr[j])
 			}
 		}
 	}

@@ -4,7 +4,9 @@
 # uninterrupted run.
 source "$(dirname "$0")/lib.sh"
 
-# A run long enough to interrupt: about a second or more.
+# A run long enough to interrupt after epoch 20: about a second or more
+# (800 epochs of 32 units took 0.1 s once training got faster, which left
+# the signal racing the end of the run).
 cat >"$TMP/long.yaml" <<'YAML'
 data:
   train: datasets/diabetes.csv
@@ -12,14 +14,14 @@ data:
   target: progression
 model:
   layers:
-    - {units: 32, activation: tanh}
+    - {units: 128, activation: tanh}
     - {activation: identity}
   loss: squared_error
 train:
   optimizer: adam
   learning_rate: 0.01
   batch_size: 16
-  epochs: 800
+  epochs: 3000
   seed: 3
 YAML
 
@@ -43,7 +45,7 @@ for sig in INT TERM; do
   expect_grep "SIG$sig message" err "interrupted by SIG$sig"
   expect_no_stack "SIG$sig"
   OUT=$(cat "$dir/report.json")
-  expect_jq "SIG$sig report" '.stopped == "interrupted" and .epochs_run < 800'
+  expect_jq "SIG$sig report" '.stopped == "interrupted" and .epochs_run < 3000'
   epochs=$(printf '%s' "$OUT" | jq .epochs_run)
   rows=$(($(wc -l <"$dir/metrics.csv") - 1))
   if [ "$rows" = "$epochs" ]; then ok; else fail "SIG$sig: metrics.csv has $rows rows, report says $epochs epochs"; fi
@@ -51,7 +53,7 @@ for sig in INT TERM; do
 
   run fit "$TMP/long.yaml" --resume "$dir" --quiet --json
   expect_code "SIG$sig resume" 0
-  expect_jq "SIG$sig resume" '.stopped == "completed" and .epochs_run == 800'
+  expect_jq "SIG$sig resume" '.stopped == "completed" and .epochs_run == 3000'
   if cmp -s "$dir/model.json" "$TMP/whole/model.json"; then ok; else fail "SIG$sig: resumed model.json differs from the uninterrupted one"; fi
   if diff <(cut -d, -f1-5 "$dir/metrics.csv") <(cut -d, -f1-5 "$TMP/whole/metrics.csv") >/dev/null; then ok; else fail "SIG$sig: metrics.csv differs apart from seconds"; fi
 done

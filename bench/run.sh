@@ -209,7 +209,7 @@ HAS_PEERS=0
 [[ -f $PEERS/peers.py ]] && HAS_PEERS=1
 OPENBLAS=$(dpkg-query -W -f '${Version}' libopenblas0-pthread 2>/dev/null || echo "?")
 # The microkernels this CPU runs, fastest first, as BenchmarkKernels names them.
-KERNELS=$(go test ./internal/gemm -run '^$' -bench 'Kernels/fwd_HW2' -benchtime 1x 2>/dev/null |
+KERNELS=$(go test ./internal/gemm -run '^$' -bench 'Kernels/^fwd_HW2' -benchtime 1x 2>/dev/null |
 	awk '/^BenchmarkKernels\// { n = split($1, p, "/"); sub(/-[0-9]+$/, "", p[n]); printf "%s%s", s, p[n]; s = " " }')
 
 EPLABEL="median over epochs 2..$EPOCHS"

@@ -136,4 +136,14 @@
 // TestAsmKernelsAgree), so a fixed seed gives identical results on any
 // amd64 CPU with AVX2. The portable Go kernel (older amd64 CPUs) rounds
 // products separately and differs in the last bits, as does OpenBLAS.
+//
+// # Elementwise work
+//
+// The hot activations, the softmax's exponentials and logarithms, the bias
+// adds, the bias gradients and signal sums run a slice at a time through
+// internal/vmath's vector kernels, which give math.Exp's, math.Log's and
+// math.Tanh's bits, and the plain loops' bits, exactly (but for which of
+// two NaNs an operation on two NaNs returns). A small network's step is
+// mostly such work: for iris (4-16-3, batch 32) it took a step from 6.6 to
+// 2.7 µs (relu) without changing a result.
 package graph

@@ -1,7 +1,9 @@
 // Package cpufeat tells the assembly kernels of internal/gemm and
 // internal/vmath which vector instructions this CPU and its operating
 // system support, so that each package picks its kernels at start-up from
-// one detection.
+// one detection. It reads CPUID and XGETBV itself, so GODEBUG settings such
+// as cpu.avx512f=off, which turn off the standard library's own uses of
+// those instructions, do not turn off these kernels.
 package cpufeat
 
 // AVX2FMA reports whether the CPU and the OS support AVX2 with FMA3: the

@@ -10,11 +10,13 @@ import (
 )
 
 // TestAsmKernelsAgree checks that the assembly kernels give the same bits
-// for the graph's products (alpha 1, beta 0 or 1): each accumulates an
-// entry as one chain of fused multiply-adds over k, in the same k-blocks,
-// so a run's results do not depend on whether the CPU has AVX-512 or only
-// AVX2 (the shipped goldens, weights hashes included, hold on both). The
-// portable Go kernel rounds products separately on amd64 and is left out.
+// for the graph's products (alpha 1, beta 0 or 1) and any other alpha and
+// beta: each accumulates an entry as one chain of fused multiply-adds over
+// k, in the same k-blocks, and stores fma(alpha, AB, beta·c), edge tiles
+// included, so a run's results do not depend on whether the CPU has
+// AVX-512 or only AVX2 (the shipped goldens, weights hashes included, hold
+// on both). The portable Go kernel rounds products separately on amd64 and
+// is left out.
 func TestAsmKernelsAgree(t *testing.T) {
 	var ks []*kernel
 	for _, kn := range testKernels() {
@@ -29,7 +31,8 @@ func TestAsmKernelsAgree(t *testing.T) {
 	for _, sh := range [][3]int{{1, 1, 1}, {7, 5, 3}, {32, 16, 4}, {13, 37, 300}, {128, 256, 784}, {128, 10, 256}, {256, 10, 128}} {
 		m, n, k := sh[0], sh[1], sh[2]
 		for _, tr := range [][2]blas.Transpose{{blas.NoTrans, blas.NoTrans}, {blas.Trans, blas.NoTrans}, {blas.NoTrans, blas.Trans}, {blas.Trans, blas.Trans}} {
-			for _, beta := range []float64{0, 1} {
+			for _, ab := range [][2]float64{{1, 0}, {1, 1}, {1.0 / 3, 0.3}, {-2, 1}} {
+				alpha, beta := ab[0], ab[1]
 				ar, ac := dims(tr[0], m, k)
 				br, bc := dims(tr[1], k, n)
 				a, b := randGeneral(rng, ar, ac, 1), randGeneral(rng, br, bc, 2)
@@ -37,14 +40,14 @@ func TestAsmKernelsAgree(t *testing.T) {
 				var want []float64
 				for i, kn := range ks {
 					c := clone(c0)
-					gemm(ks[i:i+1], tr[0], tr[1], 1, a, b, beta, c, nil)
+					gemm(ks[i:i+1], tr[0], tr[1], alpha, a, b, beta, c, nil)
 					if i == 0 {
 						want = c.Data
 						continue
 					}
 					for x := range want {
 						if math.Float64bits(want[x]) != math.Float64bits(c.Data[x]) {
-							t.Fatalf("%s: %s and %s differ at %d: %v, %v", fmt.Sprintf("%dx%dx%d %s%s beta=%v", m, n, k, tname(tr[0]), tname(tr[1]), beta),
+							t.Fatalf("%s: %s and %s differ at %d: %v, %v", fmt.Sprintf("%dx%dx%d %s%s alpha=%v beta=%v", m, n, k, tname(tr[0]), tname(tr[1]), alpha, beta),
 								ks[0].name, kn.name, x, want[x], c.Data[x])
 						}
 					}
@@ -56,9 +59,10 @@ func TestAsmKernelsAgree(t *testing.T) {
 
 // TestSmallMatchesTiles checks the small-product path against the tiles it
 // stands in for, bit for bit, on random small products of every transpose
-// case, with padded strides, alpha 1 and beta 0, 1 or 0.5: the graph's
-// products of a small network take the small path on an AVX-512 CPU and
-// the tiles on an AVX2 one, and must not depend on which.
+// case, with padded strides, alpha 1 (the graph's) or not, and beta 0, 1
+// or neither: the graph's products of a small network take the small path
+// on an AVX-512 CPU and the tiles on an AVX2 one, and must not depend on
+// which.
 func TestSmallMatchesTiles(t *testing.T) {
 	var small *kernel
 	for _, kn := range kernels() {
@@ -79,16 +83,17 @@ func TestSmallMatchesTiles(t *testing.T) {
 			m, n = 1+rng.IntN(9), 1+rng.IntN(17)
 		}
 		tA, tB := transposes[rng.IntN(2)], transposes[rng.IntN(2)]
-		beta := []float64{0, 1, 0.5}[rng.IntN(3)]
+		alpha := []float64{1, 1, 1.0 / 3, -2}[rng.IntN(4)]
+		beta := []float64{0, 1, 0.5, 0.3}[rng.IntN(4)]
 		ar, ac := dims(tA, m, k)
 		br, bc := dims(tB, k, n)
 		a, b := randGeneral(rng, ar, ac, rng.IntN(3)), randGeneral(rng, br, bc, rng.IntN(3))
 		c0 := randGeneral(rng, m, n, rng.IntN(3))
 		want, got := clone(c0), clone(c0)
-		gemm([]*kernel{tiled}, tA, tB, 1, a, b, beta, want, nil)
-		gemm([]*kernel{small}, tA, tB, 1, a, b, beta, got, nil)
+		gemm([]*kernel{tiled}, tA, tB, alpha, a, b, beta, want, nil)
+		gemm([]*kernel{small}, tA, tB, alpha, a, b, beta, got, nil)
 		if !equalGeneral(got, want) {
-			t.Fatalf("%dx%dx%d %s%s beta=%v: the small path differs from the tiles", m, n, k, tname(tA), tname(tB), beta)
+			t.Fatalf("%dx%dx%d %s%s alpha=%v beta=%v: the small path differs from the tiles", m, n, k, tname(tA), tname(tB), alpha, beta)
 		}
 		if m*n*k <= smallWork && (tB == blas.NoTrans || k*n <= smallBT) {
 			took++

@@ -1,6 +1,7 @@
 package gemm
 
 import (
+	"math"
 	"sync"
 	"sync/atomic"
 
@@ -228,26 +229,35 @@ func (j *job) macro(w *workspace, ic, mb, jc, nb, pc, kb int, beta float64, pack
 				kn.tile(kb, ap, ais, aks, bp, cp, ldc, al, be)
 			}
 			if edge {
-				merge(c.Data[off:], c.Stride, w.t, nr, rows, cols, alpha, beta)
+				merge(c.Data[off:], c.Stride, w.t, nr, rows, cols, alpha, beta, kn.fused)
 			}
 		}
 	}
 }
 
 // merge computes c = alpha·t + beta·c on a rows×cols block, where beta = 0
-// overwrites c.
-func merge(c []float64, ldc int, t []float64, ldt, rows, cols int, alpha, beta float64) {
+// overwrites c. With fused set it rounds as the assembly kernels store a
+// whole tile, fma(alpha, t, beta·c), so that where edge tiles fall (which
+// depends on the kernel) does not change the bits for any alpha; the
+// portable kernel, which may run where FMA is emulated in software, rounds
+// alpha·t and beta·c separately, as its own tiles do.
+func merge(c []float64, ldc int, t []float64, ldt, rows, cols int, alpha, beta float64, fused bool) {
 	for i := range rows {
 		cr := c[i*ldc:][:cols]
 		tr := t[i*ldt:][:cols]
-		if beta == 0 {
+		switch {
+		case beta == 0:
 			for x, v := range tr {
 				cr[x] = alpha * v
 			}
-			continue
-		}
-		for x, v := range tr {
-			cr[x] = alpha*v + beta*cr[x]
+		case fused:
+			for x, v := range tr {
+				cr[x] = math.FMA(alpha, v, beta*cr[x])
+			}
+		default:
+			for x, v := range tr {
+				cr[x] = alpha*v + beta*cr[x]
+			}
 		}
 	}
 }

@@ -21,6 +21,9 @@ type kernel struct {
 	mr, nr     int
 	kc, mc, nc int // block sizes: the k, m and n extents of one packed block
 	tile       func(k int, a []float64, ais, aks int, bp, c []float64, ldc int, alpha, beta float64)
+	// fused: tile stores fma(alpha, AB, beta·c), rounding once, as the
+	// assembly kernels do; edge tiles are merged the same way.
+	fused bool
 
 	// tilePackB, if not nil, is tile for a B read in place, B[p,j] =
 	// b[p·ldb + j], that also stores the panel packed at bp for the

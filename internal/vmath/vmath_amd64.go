@@ -46,8 +46,32 @@ func bestPath() path {
 			return pathGo
 		}
 	}
+	// Log and Tanh repeat archLog and math.tanh as this Go release has
+	// them: should a release change either, the kernels must stand down
+	// rather than differ (the tests would say so, but a build made without
+	// running them would not).
+	log(dst, logProbes[:], p)
+	for i, x := range logProbes {
+		if math.Float64bits(dst[i]) != math.Float64bits(math.Log(x)) {
+			return pathGo
+		}
+	}
+	tanh(dst, tanhProbes[:], p)
+	for i, x := range tanhProbes {
+		if math.Float64bits(dst[i]) != math.Float64bits(math.Tanh(x)) {
+			return pathGo
+		}
+	}
 	return p
 }
+
+// logProbes and tanhProbes take every branch of the Log and Tanh kernels:
+// f1 on either side of √2/2, and tanh's rational and exponential forms
+// and its ±1 beyond 44.
+var (
+	logProbes  = [8]float64{0.3, 0.7071067811865476, 0.75, 1.4142135623730951, 3, 1e-10, 1e10, 123.456}
+	tanhProbes = [8]float64{0.1, -0.5, 0.624, 0.625, -1.5, 3, 20, -50}
+)
 
 // expProbes are arguments for which archExp's FMA and non-FMA paths
 // differ (TestExpProbes checks it).

@@ -43,15 +43,16 @@
 // # Small products
 //
 // A small network's products (iris's 32×16·16×3, 16×32·32×3, ...) are
-// smaller than the blocking and packing around them: they took 0.2–0.5 µs
-// each for a few thousand multiply-adds. On AVX-512 machines a product of
-// at most 2^16 multiply-adds and one k-block (k ≤ 256) takes the small
-// path instead: kernels of up to 16 rows by 8 columns, or 8 by 16, that
-// read a and b in place, b's last columns and c's through AVX-512 masks,
-// so nothing is packed and no edge tile is merged (a transposed b of at
-// most 512 entries is copied to the stack first). Every entry is the same
-// chain of fused multiply-adds over k, stored the same way, as in the
-// tiles, so the results do not depend on the path (TestSmallMatchesTiles).
+// smaller than the blocking and packing around them: they took 0.2–0.7 µs
+// each for a few thousand multiply-adds. A product of at most 2^16
+// multiply-adds and one k-block (k ≤ 256) takes the small path instead:
+// kernels that read a and b in place, b's last columns and c's through
+// masks, so nothing is packed and no edge tile is merged (a transposed b
+// of at most 512 entries is copied to the stack first). On AVX-512 they
+// hold up to 16 rows by 8 columns or 8 by 16, with mask registers; on AVX2
+// up to 12 by 4 or 6 by 8, with VMASKMOVPD. Every entry is the same chain
+// of fused multiply-adds over k, stored the same way, as in the tiles, so
+// the results do not depend on the path (TestSmallMatchesTiles).
 //
 // # Parallelism
 //

@@ -49,6 +49,11 @@ func main() {
 			small(mr, nv)
 		}
 	}
+	for nv := 1; nv <= 2; nv++ {
+		for mr := 1; mr <= 12/nv; mr++ {
+			smallAVX2(mr, nv)
+		}
+	}
 	transpose8()
 	transpose4()
 	if err := os.WriteFile("kernel_amd64.s", out.Bytes(), 0o644); err != nil {
@@ -337,6 +342,106 @@ func small(mr, nv int) {
 		for j := 0; j < nv; j++ {
 			p("\tVMULPD %s, Z6, %s", acc(r, j), acc(r, j))
 			p("\tVMOVUPD %s, %s, %d(DX)", acc(r, j), masks[j], 64*j)
+		}
+		if r < mr-1 {
+			p("\tADDQ R12, DX")
+		}
+	}
+	p("\tVZEROUPPER")
+	p("\tRET")
+}
+
+// smallAVX2 emits kernSmallAVX2RxV, small's counterpart for AVX2: R rows
+// (up to 12/V) by V vectors of 4 columns, B's last columns and c's read and
+// written through VMASKMOVPD under a mask of 8 lanes (all ones for a column
+// in use) that the caller passes, since AVX2 has no mask registers. The
+// arithmetic is small's and the tiles', lane by lane.
+func smallAVX2(mr, nv int) {
+	name := fmt.Sprintf("kernSmallAVX2%dx%d", mr, nv)
+	acc := func(r, j int) string { return fmt.Sprintf("Y%d", 4+r*nv+j) }
+	// In the loop, Y0 and Y1: a row of B; Y2 and Y3: its masks, then
+	// broadcasts of A; Y4..Y15: accumulators. There is no register left to
+	// keep the masks in, so they are reloaded from (R10) when needed.
+	p("")
+	p("// func %s(k int, a *float64, ais, aks int, b *float64, ldb int, c *float64, ldc int, mask *uint64, alpha, beta float64)", name)
+	p("//")
+	p("// %s computes the %d×%d tile c = alpha·A·B + beta·c on the columns", name, mr, 4*nv)
+	p("// whose lanes of the mask at mask[0:%d] have the sign bit set, where", 4*nv)
+	p("// A[i,p] = a[i·ais + p·aks] and B[p,j] = b[p·ldb + j]; beta = 0")
+	p("// overwrites c. k ≥ 1.")
+	p("TEXT ·%s(SB), NOSPLIT, $0-88", name)
+	p("\tMOVQ k+0(FP), CX")
+	p("\tMOVQ a+8(FP), AX")
+	p("\tMOVQ ais+16(FP), R8")
+	p("\tSHLQ $3, R8")
+	p("\tLEAQ (R8)(R8*2), R9")
+	p("\tMOVQ aks+24(FP), R11")
+	p("\tSHLQ $3, R11")
+	for i := 1; i*4 < mr; i++ {
+		p("\tLEAQ (%s)(R8*4), %s", aBases[i-1], aBases[i])
+	}
+	p("\tMOVQ b+32(FP), BX")
+	p("\tMOVQ ldb+40(FP), R12")
+	p("\tSHLQ $3, R12")
+	p("\tMOVQ mask+64(FP), R10")
+	for r := 0; r < mr; r++ {
+		for j := 0; j < nv; j++ {
+			p("\tVXORPD %s, %s, %s", acc(r, j), acc(r, j), acc(r, j))
+		}
+	}
+	p("%s_loop:", name)
+	for j := 0; j < nv; j++ {
+		p("\tVMOVUPD %d(R10), Y%d", 32*j, 2+j)
+		p("\tVMASKMOVPD %d(BX), Y%d, Y%d", 32*j, 2+j, j)
+	}
+	for r := 0; r < mr; r++ {
+		b := fmt.Sprintf("Y%d", 2+r%2)
+		p("\tVBROADCASTSD %s, %s", aAddr(r), b)
+		for j := 0; j < nv; j++ {
+			p("\tVFMADD231PD Y%d, %s, %s", j, b, acc(r, j))
+		}
+	}
+	for i := 0; i*4 < mr; i++ {
+		p("\tADDQ R11, %s", aBases[i])
+	}
+	p("\tADDQ R12, BX")
+	p("\tDECQ CX")
+	p("\tJNZ %s_loop", name)
+	p("\tMOVQ c+48(FP), DX")
+	p("\tMOVQ ldc+56(FP), R12")
+	p("\tSHLQ $3, R12")
+	// Y0: a mask, reloaded for each vector of a row when there are two;
+	// Y1: alpha; Y2: beta; Y3: a row of c.
+	mask := func(r, j int) {
+		if r == 0 && j == 0 || nv > 1 {
+			p("\tVMOVUPD %d(R10), Y0", 32*j)
+		}
+	}
+	p("\tVBROADCASTSD alpha+72(FP), Y1")
+	p("\tMOVQ beta+80(FP), R13")
+	p("\tSHLQ $1, R13") // ±0 → 0
+	p("\tJZ %s_beta0", name)
+	p("\tVBROADCASTSD beta+80(FP), Y2")
+	for r := 0; r < mr; r++ {
+		for j := 0; j < nv; j++ {
+			mask(r, j)
+			p("\tVMASKMOVPD %d(DX), Y0, Y3", 32*j)
+			p("\tVMULPD Y3, Y2, Y3")
+			p("\tVFMADD231PD %s, Y1, Y3", acc(r, j))
+			p("\tVMASKMOVPD Y3, Y0, %d(DX)", 32*j)
+		}
+		if r < mr-1 {
+			p("\tADDQ R12, DX")
+		}
+	}
+	p("\tVZEROUPPER")
+	p("\tRET")
+	p("%s_beta0:", name)
+	for r := 0; r < mr; r++ {
+		for j := 0; j < nv; j++ {
+			mask(r, j)
+			p("\tVMULPD %s, Y1, %s", acc(r, j), acc(r, j))
+			p("\tVMASKMOVPD %s, Y0, %d(DX)", acc(r, j), 32*j)
 		}
 		if r < mr-1 {
 			p("\tADDQ R12, DX")

@@ -78,7 +78,7 @@ func transpose4(dst []float64, nr int, src []float64, ldb, blocks int) {
 }
 
 var (
-	avx2Kernel       = &kernel{name: "avx2x6x8", mr: 6, nr: 8, kc: 256, mc: 144, nc: 512, tile: tileAVX2x6x8, fused: true, tilePackB: tileAVX2x6x8PackB, transB: transpose4, transW: 4}
+	avx2Kernel       = &kernel{name: "avx2x6x8", mr: 6, nr: 8, kc: 256, mc: 144, nc: 512, tile: tileAVX2x6x8, fused: true, tilePackB: tileAVX2x6x8PackB, transB: transpose4, transW: 4, small: smallAVX2}
 	avx512Kernel     = &kernel{name: "avx512x8x16", mr: 8, nr: 16, kc: 256, mc: 128, nc: 512, tile: tileAVX512x8x16, fused: true, tilePackB: tileAVX512x8x16PackB, transB: transpose8, transW: 8, small: smallAVX512}
 	avx512WideKernel = &kernel{name: "avx512x6x32", mr: 6, nr: 32, kc: 256, mc: 144, nc: 512, tile: tileAVX512x6x32, fused: true, tilePackB: tileAVX512x6x32PackB, transB: transpose8, transW: 8, small: smallAVX512}
 )

@@ -274,20 +274,7 @@ func small(mr, nv int) {
 	p("// set in mask, where A[i,p] = a[i·ais + p·aks] and B[p,j] = b[p·ldb + j];")
 	p("// beta = 0 overwrites c. k ≥ 1.")
 	p("TEXT ·%s(SB), NOSPLIT, $0-88", name)
-	p("\tMOVQ k+0(FP), CX")
-	p("\tMOVQ a+8(FP), AX")
-	p("\tMOVQ ais+16(FP), R8")
-	p("\tSHLQ $3, R8")
-	p("\tLEAQ (R8)(R8*2), R9")
-	p("\tMOVQ aks+24(FP), R11")
-	p("\tSHLQ $3, R11")
-	for i := 1; i*4 < mr; i++ {
-		p("\tLEAQ (%s)(R8*4), %s", aBases[i-1], aBases[i])
-	}
-	p("\tMOVQ b+32(FP), BX")
-	p("\tMOVQ ldb+40(FP), R12")
-	p("\tSHLQ $3, R12")
-	p("\tMOVQ mask+64(FP), R10")
+	smallArgs(mr)
 	p("\tKMOVW R10, K1")
 	if nv == 2 {
 		p("\tSHRQ $8, R10")
@@ -310,15 +297,7 @@ func small(mr, nv int) {
 			p("\tVFMADD231PD Z%d, %s, %s", j, b, acc(r, j))
 		}
 	}
-	for i := 0; i*4 < mr; i++ {
-		p("\tADDQ R11, %s", aBases[i])
-	}
-	p("\tADDQ R12, BX")
-	p("\tDECQ CX")
-	p("\tJNZ %s_loop", name)
-	p("\tMOVQ c+48(FP), DX")
-	p("\tMOVQ ldc+56(FP), R12")
-	p("\tSHLQ $3, R12")
+	smallLoopEnd(name, mr)
 	p("\tVBROADCASTSD alpha+72(FP), Z6")
 	p("\tMOVQ beta+80(FP), R13")
 	p("\tSHLQ $1, R13") // ±0 → 0
@@ -370,20 +349,7 @@ func smallAVX2(mr, nv int) {
 	p("// A[i,p] = a[i·ais + p·aks] and B[p,j] = b[p·ldb + j]; beta = 0")
 	p("// overwrites c. k ≥ 1.")
 	p("TEXT ·%s(SB), NOSPLIT, $0-88", name)
-	p("\tMOVQ k+0(FP), CX")
-	p("\tMOVQ a+8(FP), AX")
-	p("\tMOVQ ais+16(FP), R8")
-	p("\tSHLQ $3, R8")
-	p("\tLEAQ (R8)(R8*2), R9")
-	p("\tMOVQ aks+24(FP), R11")
-	p("\tSHLQ $3, R11")
-	for i := 1; i*4 < mr; i++ {
-		p("\tLEAQ (%s)(R8*4), %s", aBases[i-1], aBases[i])
-	}
-	p("\tMOVQ b+32(FP), BX")
-	p("\tMOVQ ldb+40(FP), R12")
-	p("\tSHLQ $3, R12")
-	p("\tMOVQ mask+64(FP), R10")
+	smallArgs(mr)
 	for r := 0; r < mr; r++ {
 		for j := 0; j < nv; j++ {
 			p("\tVXORPD %s, %s, %s", acc(r, j), acc(r, j), acc(r, j))
@@ -401,15 +367,7 @@ func smallAVX2(mr, nv int) {
 			p("\tVFMADD231PD Y%d, %s, %s", j, b, acc(r, j))
 		}
 	}
-	for i := 0; i*4 < mr; i++ {
-		p("\tADDQ R11, %s", aBases[i])
-	}
-	p("\tADDQ R12, BX")
-	p("\tDECQ CX")
-	p("\tJNZ %s_loop", name)
-	p("\tMOVQ c+48(FP), DX")
-	p("\tMOVQ ldc+56(FP), R12")
-	p("\tSHLQ $3, R12")
+	smallLoopEnd(name, mr)
 	// Y0: a mask, reloaded for each vector of a row when there are two;
 	// Y1: alpha; Y2: beta; Y3: a row of c.
 	mask := func(r, j int) {
@@ -449,6 +407,41 @@ func smallAVX2(mr, nv int) {
 	}
 	p("\tVZEROUPPER")
 	p("\tRET")
+}
+
+// smallArgs emits the small kernels' loading of their arguments: k in CX,
+// the addresses of A's rows 0, 4, 8 and 12 (as many as mr needs) with the
+// row stride in R8 (R9 = 3·R8) and the column stride in R11, B in BX with
+// its row stride in R12, and the mask's argument in R10.
+func smallArgs(mr int) {
+	p("\tMOVQ k+0(FP), CX")
+	p("\tMOVQ a+8(FP), AX")
+	p("\tMOVQ ais+16(FP), R8")
+	p("\tSHLQ $3, R8")
+	p("\tLEAQ (R8)(R8*2), R9")
+	p("\tMOVQ aks+24(FP), R11")
+	p("\tSHLQ $3, R11")
+	for i := 1; i*4 < mr; i++ {
+		p("\tLEAQ (%s)(R8*4), %s", aBases[i-1], aBases[i])
+	}
+	p("\tMOVQ b+32(FP), BX")
+	p("\tMOVQ ldb+40(FP), R12")
+	p("\tSHLQ $3, R12")
+	p("\tMOVQ mask+64(FP), R10")
+}
+
+// smallLoopEnd emits the end of a small kernel's loop over k (A's column
+// and B's row advance) and then loads c into DX with its row stride in R12.
+func smallLoopEnd(name string, mr int) {
+	for i := 0; i*4 < mr; i++ {
+		p("\tADDQ R11, %s", aBases[i])
+	}
+	p("\tADDQ R12, BX")
+	p("\tDECQ CX")
+	p("\tJNZ %s_loop", name)
+	p("\tMOVQ c+48(FP), DX")
+	p("\tMOVQ ldc+56(FP), R12")
+	p("\tSHLQ $3, R12")
 }
 
 // transpose8 emits transpose8x8AVX512, which packs a panel of a transposed

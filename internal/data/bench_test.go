@@ -111,3 +111,57 @@ func benchReadFile(b *testing.B, n int, slow bool) {
 		}
 	}
 }
+
+// BenchmarkReadWideMisspelt refuses a target misspelt among 10^5 columns
+// (TestReadWide checks the message and bounds the allocations; this
+// times it, which a unit test must not).
+func BenchmarkReadWideMisspelt(b *testing.B) {
+	const d = 100_000
+	var s strings.Builder
+	for j := range d {
+		fmt.Fprintf(&s, "c%d,", j)
+	}
+	s.WriteString("y\n")
+	for j := range d {
+		fmt.Fprintf(&s, "%d,", j)
+	}
+	s.WriteString("1\n")
+	in := s.String()
+	opt := Options{Targets: []string{"c99999x"}}
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Read(strings.NewReader(in), "wide.csv", opt); err == nil {
+			b.Fatal("a misspelt target was accepted")
+		}
+	}
+}
+
+// BenchmarkReadHostile reads the hostile files of TestReadHugeLine at
+// 5 MB instead of 50: a number too long to parse and a line of a million
+// one-byte fields.
+func BenchmarkReadHostile(b *testing.B) {
+	const size = 5 << 20
+	for _, bc := range []struct {
+		name string
+		in   string
+		opt  Options
+	}{
+		{"huge-number", "a,y\n" + strings.Repeat("7", size) + ",1\n1,2\n", Options{Targets: []string{"y"}}},
+		{"million-fields", "a,y\n" + strings.Repeat("1,", 1<<20) + "1\n", Options{Targets: []string{"y"}}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			path := filepath.Join(b.TempDir(), "hostile.csv")
+			if err := os.WriteFile(path, []byte(bc.in), 0o644); err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(len(bc.in)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := ReadFile(path, bc.opt); err == nil {
+					b.Fatal("a hostile file was accepted")
+				}
+			}
+		})
+	}
+}

@@ -12,9 +12,6 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// hostileTime bounds how long reading one hostile file may take.
-const hostileTime = 30 * time.Second
-
 // writeBig writes the parts to a file in a fresh folder and returns its
 // path and size.
 func writeBig(t *testing.T, parts ...string) (string, int) {
@@ -39,8 +36,9 @@ func writeBig(t *testing.T, parts ...string) (string, int) {
 }
 
 // measure runs f and returns the bytes it allocated, an upper bound of
-// the memory it needed, and its duration. Tests calling it are not
-// parallel.
+// the memory it needed, and its duration, which tests log but do not
+// bound (time belongs in benchmarks: BenchmarkReadHostile). Tests calling
+// it are not parallel.
 func measure(f func()) (uint64, time.Duration) {
 	var before, after runtime.MemStats
 	runtime.GC()
@@ -90,9 +88,6 @@ func TestReadHugeLine(t *testing.T) {
 			var ds *Dataset
 			alloc, d := measure(func() { ds, err = ReadFile(path, tc.opt) })
 			t.Logf("%d MB file: %v, allocated %d MB", n>>20, d, alloc>>20)
-			if d > hostileTime {
-				t.Errorf("reading took %v", d)
-			}
 			if limit := uint64(tc.perByte * n); alloc > limit {
 				t.Errorf("reading allocated %d MB, more than %d MB", alloc>>20, limit>>20)
 			}
@@ -158,9 +153,6 @@ func TestReadMillionColumns(t *testing.T) {
 			t.Logf("%d MB file: %v, allocated %d MB", n>>20, dur, alloc>>20)
 			if limit := uint64(64 * n); alloc > limit {
 				t.Errorf("reading allocated %d MB, more than %d MB", alloc>>20, limit>>20)
-			}
-			if dur > hostileTime {
-				t.Errorf("reading took %v", dur)
 			}
 			if tc.msg == "" {
 				if err != nil {

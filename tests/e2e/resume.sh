@@ -34,8 +34,8 @@ for sig in INT TERM; do
   set +e
   "$BIN" fit "$TMP/long.yaml" --out "$dir" --progress-every 1 >"$TMP/out" 2>"$TMP/err" &
   pid=$!
-  # Wait until training is under way, then signal.
-  for _ in $(seq 200); do grep -q '^epoch 20/' "$TMP/err" && break; sleep 0.05; done
+  # Wait until training is under way (up to a minute on a loaded machine), then signal.
+  for _ in $(seq 1200); do grep -q '^epoch 20/' "$TMP/err" && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
   kill -s "$sig" "$pid"
   wait "$pid"
   CODE=$?
@@ -63,7 +63,7 @@ dir="$TMP/twice"
 set +e
 "$BIN" fit "$TMP/long.yaml" --out "$dir" --epochs 100000 --progress-every 1 >/dev/null 2>"$TMP/err" &
 pid=$!
-for _ in $(seq 200); do grep -q '^epoch 20/' "$TMP/err" && break; sleep 0.05; done
+for _ in $(seq 1200); do grep -q '^epoch 20/' "$TMP/err" && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
 kill -INT "$pid"; sleep 0.01; kill -INT "$pid"
 wait "$pid"
 CODE=$?

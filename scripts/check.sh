@@ -52,6 +52,12 @@ for p in graph layers data train gradcheck jsonnum inputerr; do rule "$p" 'spf13
 step "go test"
 go test -shuffle=on ./...
 
+step "go test -tags purego (the portable kernels, as arm64 and old x86 CPUs run them)"
+# Numeric goldens are the AVX2/AVX-512 kernels' bits; with the portable
+# kernels they are compared within stated tolerances (cmd/mlptrain's
+# numgolden_test.go).
+go test -shuffle=on -tags purego ./...
+
 step "go test -tags openblas (gemm and graph through OpenBLAS)"
 # The optional OpenBLAS build (README, "OpenBLAS build") needs cgo and
 # libopenblas-dev; CI installs them (.ci/run) and must run this step.

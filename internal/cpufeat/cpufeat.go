@@ -3,7 +3,9 @@
 // system support, so that each package picks its kernels at start-up from
 // one detection. It reads CPUID and XGETBV itself, so GODEBUG settings such
 // as cpu.avx512f=off, which turn off the standard library's own uses of
-// those instructions, do not turn off these kernels.
+// those instructions, do not turn off these kernels; the purego build tag
+// does (go test -tags purego ./... tests the portable kernels that arm64
+// and old x86 CPUs run).
 package cpufeat
 
 // AVX2FMA reports whether the CPU and the OS support AVX2 with FMA3: the
@@ -15,4 +17,13 @@ func AVX2FMA() bool { return avx2FMA }
 // AVX2FMA.
 func AVX512() bool { return avx512 }
 
-var avx2FMA, avx512 = detect()
+var avx2FMA, avx512 = available()
+
+// available is detect, unless the purego build tag turns the vector
+// kernels off.
+func available() (avx2FMA, avx512 bool) {
+	if purego {
+		return false, false
+	}
+	return detect()
+}

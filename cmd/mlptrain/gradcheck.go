@@ -233,6 +233,10 @@ func warnLambda(stderr io.Writer, h *gradcheck.HVPResult) {
 	if h == nil || h.Converged {
 		return
 	}
+	if math.IsNaN(float64(h.LambdaMax)) {
+		fmt.Fprintf(stderr, "mlptrain: warning: λ_max not computed: the Hessian-vector products are not finite\n")
+		return
+	}
 	fmt.Fprintf(stderr, "mlptrain: warning: λ_max did not converge in %d Lanczos steps (residual %.3g > %.3g): %.6g is only a lower bound, so 2/λ_max overstates the stable step; raise --eig-iters\n",
 		h.Iterations, h.Residual, h.ResidualTol, h.LambdaMax)
 }

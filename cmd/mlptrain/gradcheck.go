@@ -21,6 +21,7 @@ type gradcheckOptions struct {
 	rows       int
 	randomData string
 	json       bool
+	eigIters   int
 }
 
 func newGradcheckCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -39,9 +40,13 @@ relative above 1, absolute below. Entries whose difference quotient straddles
 a kink (ReLU at 0, the hard threshold) are counted as skipped, never failed.
 
 With --hvp it also checks exact Hessian-vector products against central
-differences of exact gradients, checks the symmetry uᵀHv = vᵀHu, and estimates
-the Hessian's largest eigenvalue λ_max by power iteration: gradient descent
-is stable near this point for learning rates below 2/λ_max.
+differences of exact gradients, checks the symmetry uᵀHv = vᵀHu, and computes
+λ_max, the Hessian's largest (most positive) eigenvalue, by the Lanczos
+iteration: gradient descent is stable near this point for learning rates
+below 2/λ_max. Negative eigenvalues (saddle directions) bound no step. The
+iteration stops once the residual ‖Hy − λ_max·y‖ is at most 1e-8·‖H‖. If
+--eig-iters steps do not get it there, λ_max is only a lower bound, 2/λ_max
+overstates the stable step, and a warning on stderr says so.
 
 Exit status: 0 all pass, 5 any check fails, 2 bad usage or input.`,
 		Example: `  mlptrain gradcheck configs/iris.yaml
@@ -63,6 +68,7 @@ Exit status: 0 all pass, 5 any check fails, 2 bad usage or input.`,
 	f.IntVar(&o.rows, "rows", 16, "rows of training data in the batch")
 	f.StringVar(&o.randomData, "random-data", "", "check on `ROWSxCOLS` random inputs instead of the config's CSV")
 	f.BoolVar(&o.json, "json", false, "print the result as JSON")
+	f.IntVar(&o.eigIters, "eig-iters", gradcheck.DefaultEigIters, "with --hvp, Lanczos steps at most for λ_max (one Hessian-vector product each)")
 	addQuietFlag(cmd)
 	return cmd
 }
@@ -92,7 +98,10 @@ func runGradcheck(cmd *cobra.Command, path string, o *gradcheckOptions, stdout, 
 	if o.rows < 1 {
 		return usagef("--rows %d: want a positive number", o.rows)
 	}
-	co := train.CheckOptions{Options: gradcheck.Options{Tol: o.tol, Entries: o.entries, HVP: o.hvp}, Rows: o.rows}
+	if o.eigIters < 1 {
+		return usagef("--eig-iters %d: want a positive number", o.eigIters)
+	}
+	co := train.CheckOptions{Options: gradcheck.Options{Tol: o.tol, Entries: o.entries, HVP: o.hvp, EigIters: o.eigIters}, Rows: o.rows}
 	if o.randomData != "" {
 		var err error
 		if co.RandomRows, co.RandomCols, err = parseShape(o.randomData); err != nil {
@@ -114,6 +123,7 @@ func runGradcheck(cmd *cobra.Command, path string, o *gradcheckOptions, stdout, 
 	} else if err := printGradcheck(stdout, path, rep); err != nil {
 		return err
 	}
+	warnLambda(stderr, rep.HVP)
 	if !rep.Pass {
 		for _, p := range rep.Params {
 			if !p.Pass {
@@ -166,16 +176,7 @@ func printGradcheck(w io.Writer, path string, rep *train.CheckReport) error {
 			fmt.Fprintf(w, "  vs central differences of gradients: max rel err %.2e (worst %s[%d,%d])\n", h.MaxRelErr, h.WorstParam, h.WorstIndex[0], h.WorstIndex[1])
 		}
 		fmt.Fprintf(w, "  symmetry uᵀHv = vᵀHu: rel err %.2e\n", h.SymmetryErr)
-		fmt.Fprintf(w, "  largest Hessian eigenvalue λ_max ≈ %.6g (power iteration, %d steps)\n", h.LambdaMax, h.Iterations)
-		if h.StepBound != nil {
-			verdict := "below it: stable here"
-			if rep.LearningRate >= *h.StepBound {
-				verdict = "above it: gradient descent may diverge"
-			}
-			fmt.Fprintf(w, "  stable gradient-descent step < 2/λ_max = %.6g; learning_rate %g is %s\n", *h.StepBound, rep.LearningRate, verdict)
-		} else {
-			fmt.Fprintf(w, "  λ_max ≤ 0: no curvature bound on the step here\n")
-		}
+		printLambda(w, h, rep.LearningRate)
 	}
 	n := len(rep.Params)
 	if rep.Pass {
@@ -184,4 +185,58 @@ func printGradcheck(w io.Writer, path string, rep *train.CheckReport) error {
 		fmt.Fprintf(w, "\nFAIL\n")
 	}
 	return nil
+}
+
+// printLambda prints λ_max, how the Lanczos iteration ended, and the step
+// bound 2/λ_max against the learning rate lr. Unconverged, λ_max is a lower
+// bound, so 2/λ_max is an upper bound on the stable step: a learning rate
+// above it is still too large, one below it is not known to be stable.
+func printLambda(w io.Writer, h *gradcheck.HVPResult, lr float64) {
+	const what = "(the most positive curvature; negative eigenvalues bound no step)"
+	lambda := float64(h.LambdaMax)
+	if math.IsNaN(lambda) {
+		fmt.Fprintf(w, "  largest Hessian eigenvalue λ_max: not computed (the Hessian-vector products are not finite)\n")
+		return
+	}
+	rel := "≈"
+	if !h.Converged {
+		rel = "≥"
+	}
+	fmt.Fprintf(w, "  largest Hessian eigenvalue λ_max %s %.6g %s\n", rel, lambda, what)
+	if h.Converged {
+		fmt.Fprintf(w, "  Lanczos iteration: converged in %d steps, residual ‖Hy − λ_max·y‖ %.3g ≤ %.3g\n", h.Iterations, h.Residual, h.ResidualTol)
+	} else {
+		fmt.Fprintf(w, "  Lanczos iteration: NOT converged in %d steps, residual ‖Hy − λ_max·y‖ %.3g > %.3g: λ_max is only a lower bound\n", h.Iterations, h.Residual, h.ResidualTol)
+	}
+	switch {
+	case h.StepBound == nil && h.Converged:
+		fmt.Fprintf(w, "  λ_max ≤ 0: no curvature bound on the step here\n")
+	case h.StepBound == nil:
+		fmt.Fprintf(w, "  stable gradient-descent step: unknown (λ_max not converged)\n")
+	case h.Converged:
+		verdict := "below it: stable here"
+		if lr >= *h.StepBound {
+			verdict = "above it: gradient descent may diverge"
+		}
+		fmt.Fprintf(w, "  stable gradient-descent step < 2/λ_max = %.6g; learning_rate %g is %s\n", *h.StepBound, lr, verdict)
+	default:
+		verdict := "below it, which proves nothing: the true bound may be smaller"
+		if lr >= *h.StepBound {
+			verdict = "above it: gradient descent may diverge"
+		}
+		fmt.Fprintf(w, "  stable gradient-descent step < 2/λ_max ≤ %.6g (an upper bound only); learning_rate %g is %s\n", *h.StepBound, lr, verdict)
+	}
+}
+
+// warnLambda warns on stderr when λ_max did not converge.
+func warnLambda(stderr io.Writer, h *gradcheck.HVPResult) {
+	if h == nil || h.Converged {
+		return
+	}
+	if math.IsNaN(float64(h.LambdaMax)) {
+		fmt.Fprintf(stderr, "mlptrain: warning: λ_max not computed: the Hessian-vector products are not finite\n")
+		return
+	}
+	fmt.Fprintf(stderr, "mlptrain: warning: λ_max did not converge in %d Lanczos steps (residual %.3g > %.3g): %.6g is only a lower bound, so 2/λ_max overstates the stable step; raise --eig-iters\n",
+		h.Iterations, h.Residual, h.ResidualTol, h.LambdaMax)
 }

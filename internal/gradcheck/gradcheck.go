@@ -23,10 +23,35 @@
 // # Hessian-vector products
 //
 // With HVP set, Check compares graph.HVP along a random direction v with
-// the central difference of exact gradients (∇L(θ+hv) − ∇L(θ−hv))/2h,
-// checks the symmetry uᵀHv = vᵀHu for random u, v, and estimates the
-// largest eigenvalue λ_max of the Hessian by power iteration on Hv, which
-// bounds the stable gradient-descent step: 2/λ_max.
+// the central difference of exact gradients (∇L(θ+hv) − ∇L(θ−hv))/2h, and
+// checks the symmetry uᵀHv = vᵀHu for random u, v.
+//
+// # λ_max and the stable step
+//
+// It also estimates λ_max, the largest algebraic eigenvalue of the Hessian
+// H: the most positive curvature. On the quadratic model of the loss,
+// gradient descent with step η multiplies the component of the error
+// along an eigenvector of eigenvalue λ by 1 − ηλ, which shrinks for every
+// λ > 0 exactly when η < 2/λ. A negative eigenvalue (a saddle direction)
+// gives 1 − ηλ > 1 for every η > 0, so it bounds no step; the eigenvalue
+// of largest magnitude is therefore not the one that matters, and the
+// step bound is 2/λ_max (none when λ_max ≤ 0).
+//
+// The estimate is the Lanczos iteration on v ↦ Hv with full
+// reorthogonalization and thick restarts (at most 64 basis vectors, so
+// that the memory is about a hundred vectors of the parameters' size),
+// from a random start drawn from the seeded stream. It stops when the
+// residual ‖Hy − θy‖ of the Ritz pair (θ, y) with the largest θ is at most
+// 1e-8 times the largest |Ritz value|. The reported λ_max is the Rayleigh
+// quotient yᵀHy of the unit vector y: never above the true λ_max, up to
+// rounding, and when converged within the residual of an eigenvalue, which
+// is the largest one unless the random start is all but orthogonal to its
+// eigenvector (the Krylov space finds the ends of the spectrum first). If
+// the budget of Options.EigIters steps runs out first, the result says so
+// (HVPResult.Converged false) and λ_max is only a lower bound. Unlike power
+// iteration, whose error shrinks by (λ₂/λ₁)² per step, the Lanczos
+// iteration is not slowed much by a negative eigenvalue of nearly the same
+// magnitude as λ_max, such as 273.0 against −270.4.
 package gradcheck
 
 import (
@@ -45,7 +70,6 @@ const (
 	DefaultEntries = 200  // entries sampled per tensor when it has more
 	step           = 6e-6 // central-difference step, scaled by max(1, |θ|)
 	hvpStep        = 1e-5 // step along a unit direction for HVP differences
-	powerIters     = 300
 )
 
 // Options control a check. The zero value means the defaults.
@@ -54,6 +78,8 @@ type Options struct {
 	Entries int     // entries checked per tensor, sampled when it has more; 0 means DefaultEntries, <0 all
 	Seed    uint64  // for the sample of entries and the HVP directions
 	HVP     bool    // also check Hessian-vector products
+	// EigIters bounds the Lanczos steps for λ_max; 0 means DefaultEigIters.
+	EigIters int
 }
 
 // ParamResult is the outcome for one parameter tensor.
@@ -78,11 +104,27 @@ type HVPResult struct {
 	WorstIndex  [2]int `json:"worst_index"`
 	SymmetryErr Float  `json:"symmetry_err"`
 	Skipped     bool   `json:"skipped_at_kink"`
-	LambdaMax   Float  `json:"lambda_max"`
+	// LambdaMax is the largest algebraic eigenvalue of the Hessian, the
+	// most positive curvature (not the largest in magnitude: negative
+	// eigenvalues do not bound the step). It is the Rayleigh quotient of
+	// the unit vector the Lanczos iteration found, so it never exceeds the
+	// true λ_max (up to rounding); when Converged, an eigenvalue lies within
+	// Residual of it.
+	LambdaMax Float `json:"lambda_max"`
 	// StepBound is 2/λ_max, the largest stable gradient-descent step on
-	// this loss near this point; +Inf (null in JSON) when λ_max ≤ 0.
-	StepBound  *float64 `json:"step_bound"`
-	Iterations int      `json:"power_iterations"`
+	// this loss near this point; +Inf (null in JSON) when λ_max ≤ 0. When
+	// not Converged, λ_max may be larger and the true bound smaller.
+	StepBound *float64 `json:"step_bound"`
+	// Converged reports Residual ≤ ResidualTol.
+	Converged bool `json:"converged"`
+	// Iterations counts the Lanczos steps, one Hessian-vector product each
+	// (and one more verifies the residual).
+	Iterations int `json:"iterations"`
+	// Residual is ‖Hy − λ_max·y‖ for the unit vector y found.
+	Residual Float `json:"residual"`
+	// ResidualTol is 1e-8 times the largest |Ritz value|, an estimate of
+	// ‖H‖ from below.
+	ResidualTol Float `json:"residual_tol"`
 }
 
 // Result is the outcome of a check.
@@ -123,6 +165,9 @@ func Check(g *graph.Graph, loss *graph.Node, params []*graph.Node, opts Options)
 	}
 	if opts.Entries == 0 {
 		opts.Entries = DefaultEntries
+	}
+	if opts.EigIters <= 0 {
+		opts.EigIters = DefaultEigIters
 	}
 	rng := rand.New(rand.NewPCG(opts.Seed, 7))
 	c := &checker{g: g, loss: loss, params: params}
@@ -173,7 +218,7 @@ func Check(g *graph.Graph, loss *graph.Node, params []*graph.Node, opts Options)
 	}
 	g.Forward()
 	if opts.HVP {
-		h := c.checkHVP(opts.Tol, rng)
+		h := c.checkHVP(opts.Tol, opts.EigIters, rng)
 		res.HVP = &h
 		res.Pass = res.Pass && h.Pass
 	}
@@ -269,7 +314,7 @@ func (c *checker) gradAt(dst vec, s float64, v vec, base []bool) bool {
 	return same
 }
 
-func (c *checker) checkHVP(tol float64, rng *rand.Rand) HVPResult {
+func (c *checker) checkHVP(tol float64, maxIter int, rng *rand.Rand) HVPResult {
 	var res HVPResult
 	c.g.Forward()
 	base := c.g.KinkPattern(nil)
@@ -306,10 +351,11 @@ func (c *checker) checkHVP(tol float64, rng *rand.Rand) HVPResult {
 	c.hvp(hv, v)
 	c.hvp(hu, u)
 	res.SymmetryErr = Float(errMeasure(u.dot(hv), v.dot(hu)))
-	lambda, iters := c.lambdaMax(rng)
-	res.LambdaMax, res.Iterations = Float(lambda), iters
-	if lambda > 0 {
-		b := 2 / lambda
+	e := c.lambdaMax(maxIter, krylovDim, rng)
+	res.LambdaMax, res.Iterations, res.Converged = Float(e.value), e.iterations, e.converged
+	res.Residual, res.ResidualTol = Float(e.residual), Float(e.tol)
+	if e.value > 0 {
+		b := 2 / e.value
 		res.StepBound = &b
 	}
 	res.Pass = float64(res.MaxRelErr) <= tol && float64(res.SymmetryErr) <= tol
@@ -317,39 +363,37 @@ func (c *checker) checkHVP(tol float64, rng *rand.Rand) HVPResult {
 	return res
 }
 
-// power runs power iteration on H − shift·I and returns its dominant
-// eigenvalue (by magnitude) and the number of iterations.
-func (c *checker) power(shift float64, rng *rand.Rand) (float64, int) {
-	v := c.randVec(rng)
-	hv := c.newVec()
-	var lambda float64
-	for it := 1; it <= powerIters; it++ {
-		c.hvp(hv, v)
-		hv.axpy(-shift, v)
-		next := v.dot(hv) // Rayleigh quotient, v a unit vector
-		n := hv.norm()
-		if n == 0 {
-			return 0, it
-		}
-		for i := range v {
-			v[i].Scale(1/n, hv[i])
-		}
-		if it > 1 && math.Abs(next-lambda) <= 1e-10*max(math.Abs(next), 1e-300) {
-			return next, it
-		}
-		lambda = next
+// lambdaMax estimates the largest (algebraic) eigenvalue of the Hessian by
+// lanczosMaxDim, with a Krylov basis of at most dim vectors, from a
+// standard normal start vector drawn from rng, in at most maxIter steps.
+func (c *checker) lambdaMax(maxIter, dim int, rng *rand.Rand) eigResult {
+	x, hx := c.newVec(), c.newVec()
+	var n int
+	for _, m := range x {
+		n += len(m.RawMatrix().Data)
 	}
-	return lambda, powerIters
+	x0 := make([]float64, n)
+	for i := range x0 {
+		x0[i] = rng.NormFloat64()
+	}
+	apply := func(dst, v []float64) {
+		x.setFlat(v)
+		c.hvp(hx, x)
+		hx.flat(dst)
+	}
+	return lanczosMaxDim(apply, x0, maxIter, dim)
 }
 
-// lambdaMax estimates the largest (algebraic) eigenvalue of the Hessian:
-// power iteration finds the eigenvalue μ of largest magnitude; if μ < 0, a
-// second run on H − μI, whose eigenvalues are all ≥ 0, finds λ_max − μ.
-func (c *checker) lambdaMax(rng *rand.Rand) (float64, int) {
-	mu, it := c.power(0, rng)
-	if mu >= 0 {
-		return mu, it
+// setFlat copies the concatenated entries of all matrices from src.
+func (v vec) setFlat(src []float64) {
+	for _, m := range v {
+		src = src[copy(m.RawMatrix().Data, src):]
 	}
-	nu, it2 := c.power(mu, rng)
-	return nu + mu, it + it2
+}
+
+// flat copies the concatenated entries of all matrices into dst.
+func (v vec) flat(dst []float64) {
+	for _, m := range v {
+		dst = dst[copy(dst, m.RawMatrix().Data):]
+	}
 }

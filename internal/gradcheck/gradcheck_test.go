@@ -198,8 +198,8 @@ func TestLambdaMax(t *testing.T) {
 		want float64
 	}{
 		{"positive definite", []float64{1, 4, 2.5}, 4},
-		// The eigenvalue of largest magnitude is negative: power
-		// iteration must shift to find the largest algebraic one.
+		// The eigenvalue of largest magnitude is negative; λ_max is the
+		// largest algebraic one.
 		{"indefinite", []float64{-5, 1, 2}, 2},
 		{"negative definite", []float64{-5, -1, -2}, -1},
 	} {
@@ -220,7 +220,7 @@ func TestLambdaMax(t *testing.T) {
 			if !res.Pass {
 				t.Fatalf("Check failed: %+v %+v", res.Params, res.HVP)
 			}
-			if got := float64(res.HVP.LambdaMax); math.Abs(got-tc.want) > 1e-6 {
+			if got := float64(res.HVP.LambdaMax); !res.HVP.Converged || math.Abs(got-tc.want) > 1e-6 {
 				t.Errorf("λ_max = %v, want %v", got, tc.want)
 			}
 			if tc.want > 0 && math.Abs(*res.HVP.StepBound-2/tc.want) > 1e-6 {
@@ -230,6 +230,148 @@ func TestLambdaMax(t *testing.T) {
 				t.Errorf("step bound %v for a negative λ_max, want none", *res.HVP.StepBound)
 			}
 		})
+	}
+}
+
+// regression builds a squared-error network with one tanh hidden layer of
+// width h on 12 examples of 6 inputs, with targets of scale 50 (as
+// unscaled regression targets are): 8h + 1 parameters, and a Hessian whose
+// largest and most negative eigenvalues are close in magnitude.
+func regression(seed uint64, h int) (*graph.Graph, *graph.Node) {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	g := graph.New()
+	x := g.Const("x", randDense(rng, 12, 6, 1))
+	w1 := g.Param("W1", randDense(rng, 6, h, 0.5))
+	b1 := g.Param("b1", randDense(rng, 1, h, 0.3))
+	w2 := g.Param("W2", randDense(rng, h, 1, 0.5))
+	b2 := g.Param("b2", randDense(rng, 1, 1, 0.3))
+	y := graph.AddBias(graph.MatMul(graph.Tanh(graph.AddBias(graph.MatMul(x, w1), b1)), w2), b2)
+	return g, graph.SquaredError(y, g.Const("t", randDense(rng, 12, 1, 50)))
+}
+
+// denseHessian builds the Hessian of loss from the products He_i with the
+// unit vectors, symmetrized, and returns its eigenvalues in ascending
+// order.
+func denseHessian(t *testing.T, g *graph.Graph, loss *graph.Node) []float64 {
+	t.Helper()
+	params := g.Params()
+	v, hv := make([]*mat.Dense, len(params)), make([]*mat.Dense, len(params))
+	n := 0
+	for i, p := range params {
+		r, c := p.Dims()
+		v[i], hv[i] = mat.NewDense(r, c, nil), mat.NewDense(r, c, nil)
+		n += r * c
+	}
+	h := mat.NewDense(n, n, nil)
+	col := 0
+	for i := range params {
+		e := v[i].RawMatrix().Data
+		for j := range e {
+			e[j] = 1
+			g.HVP(hv, loss, params, v)
+			e[j] = 0
+			row := 0
+			for _, m := range hv {
+				for _, x := range m.RawMatrix().Data {
+					h.Set(row, col, x)
+					row++
+				}
+			}
+			col++
+		}
+	}
+	sym := mat.NewSymDense(n, nil)
+	for i := range n {
+		for j := i; j < n; j++ {
+			sym.SetSym(i, j, (h.At(i, j)+h.At(j, i))/2)
+		}
+	}
+	var es mat.EigenSym
+	if !es.Factorize(sym, false) {
+		t.Fatal("EigenSym failed on the dense Hessian")
+	}
+	return es.Values(nil)
+}
+
+func TestLambdaMaxMatchesDenseHessian(t *testing.T) {
+	t.Parallel()
+	type build func() (*graph.Graph, *graph.Node)
+	for i, test := range []struct {
+		name  string
+		build build
+	}{
+		{"softmax tanh", func() (*graph.Graph, *graph.Node) { return mlp(1, graph.Tanh) }},
+		{"softmax softplus", func() (*graph.Graph, *graph.Node) { return mlp(2, graph.Softplus) }},
+		{"softmax relu", func() (*graph.Graph, *graph.Node) { return mlp(3, graph.ReLU) }},
+		{"squared error, 97 params", func() (*graph.Graph, *graph.Node) { return regression(1, 12) }},
+		{"squared error, 185 params", func() (*graph.Graph, *graph.Node) { return regression(2, 23) }},
+		{"squared error, 281 params", func() (*graph.Graph, *graph.Node) { return regression(3, 35) }},
+	} {
+		t.Run(test.name, func(t *testing.T) {
+			g, loss := test.build()
+			res := Check(g, loss, g.Params(), Options{Entries: 1, HVP: true, Seed: 4})
+			g.Forward()
+			ev := denseHessian(t, g, loss)
+			want, scale := ev[len(ev)-1], max(-ev[0], ev[len(ev)-1])
+			h := res.HVP
+			if got := float64(h.LambdaMax); !h.Converged || math.Abs(got-want) > lanczosTol*scale {
+				t.Errorf("unexpected λ_max for test %d: got: %.12g (converged %v, %d steps) want: %.12g (dense Hessian, eigenvalues %.4g … %.4g)",
+					i, got, h.Converged, h.Iterations, want, ev[0], want)
+			}
+			if h.Residual > h.ResidualTol {
+				t.Errorf("test %d: residual %g > tol %g", i, h.Residual, h.ResidualTol)
+			}
+			t.Logf("%s: %d parameters, eigenvalues %.6g … %.6g, λ_max %.12g in %d steps", test.name, len(ev), ev[0], want, h.LambdaMax, h.Iterations)
+		})
+	}
+}
+
+// TestLambdaMaxRestartsOnNetwork forces thick restarts on a network's
+// Hessian with small Krylov bases.
+func TestLambdaMaxRestartsOnNetwork(t *testing.T) {
+	t.Parallel()
+	g, loss := regression(3, 35)
+	g.Forward()
+	ev := denseHessian(t, g, loss)
+	want, scale := ev[len(ev)-1], max(-ev[0], ev[len(ev)-1])
+	for i, dim := range []int{4, 8, 20} {
+		c := &checker{g: g, loss: loss, params: g.Params()}
+		e := c.lambdaMax(DefaultEigIters, dim, rand.New(rand.NewPCG(1, uint64(i))))
+		if !e.converged || math.Abs(e.value-want) > lanczosTol*scale {
+			t.Errorf("unexpected λ_max for Krylov dimension %d: got: %.12g (converged %v, %d steps) want: %.12g",
+				dim, e.value, e.converged, e.iterations, want)
+		}
+		t.Logf("Krylov dimension %d: %d steps", dim, e.iterations)
+	}
+}
+
+func TestLambdaMaxNotConverged(t *testing.T) {
+	t.Parallel()
+	g, loss := regression(3, 35)
+	res := Check(g, loss, g.Params(), Options{Entries: 1, HVP: true, EigIters: 4})
+	h := res.HVP
+	if h.Converged || h.Iterations != 4 || !(h.Residual > h.ResidualTol) {
+		t.Errorf("4 steps: converged %v, %d steps, residual %g, tol %g; want false, 4, residual > tol",
+			h.Converged, h.Iterations, h.Residual, h.ResidualTol)
+	}
+	// Not converging is not a failed check: the HVPs themselves are right.
+	if !h.Pass {
+		t.Errorf("HVP check failed: %+v", h)
+	}
+}
+
+func TestCheckHVPDeterministic(t *testing.T) {
+	t.Parallel()
+	run := func() []byte {
+		g, loss := regression(5, 20)
+		b, err := json.Marshal(Check(g, loss, g.Params(), Options{HVP: true, Seed: 8}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	if a, b := run(), run(); string(a) != string(b) {
+		t.Errorf("two runs with one seed differ:\n%s\n%s", a, b)
 	}
 }
 

@@ -23,9 +23,10 @@ go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 step "dependency direction"
 # gemm, vmath and graph know only numbers (graph's products go through
 # gemm; gemm and vmath ask cpufeat which kernels the CPU runs); layers
-# builds on graph; data knows only files and tables; nothing imports
-# cmd. (These are the default build's imports: with -tags openblas, gemm
-# also imports its own internal/gemm/openblas.)
+# builds on graph; data knows only files and tables; atomicfile knows
+# only the file system; nothing imports cmd. (These are the default
+# build's imports: with -tags openblas, gemm also imports its own
+# internal/gemm/openblas.)
 deps=$(go list -f '{{.ImportPath}}: {{join .Imports " "}}' ./internal/...)
 fail=0
 rule() { # package, forbidden-import regexp
@@ -41,6 +42,7 @@ rule graph 'mlptrain/internal/(layers|data|train|config|gradcheck|examples|input
 rule gemm 'mlptrain/internal/(graph|layers|data|train|config|gradcheck|examples|inputerr|jsonnum|vmath)|spf13|plot'
 rule vmath 'mlptrain/internal/(graph|layers|data|train|config|gradcheck|examples|inputerr|jsonnum|gemm)|spf13|plot'
 rule cpufeat 'mlptrain/internal/|spf13|plot'
+rule atomicfile 'mlptrain/internal/|spf13|plot|gonum'
 rule layers 'mlptrain/internal/(data|train|config|gradcheck)|spf13|plot'
 rule data 'mlptrain/internal/(graph|layers|train|config|gradcheck)|spf13|plot'
 rule config 'mlptrain/internal/(graph|layers|data|train|gradcheck)|plot'

@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 
+	"github.com/mlptrain/mlptrain/internal/atomicfile"
 	"github.com/mlptrain/mlptrain/internal/inputerr"
 	"github.com/mlptrain/mlptrain/internal/train"
 	"github.com/spf13/cobra"
@@ -42,7 +43,7 @@ probability (prob_CLASS); for regression the predicted values
 			if o.out == "" {
 				return write(stdout)
 			}
-			if err := train.WriteFileAtomic(o.out, write); err != nil {
+			if err := atomicfile.Write(o.out, write); err != nil {
 				var pe *fs.PathError
 				if errors.As(err, &pe) { // a missing or read-only folder: bad input, not a bug
 					return &inputerr.Error{File: o.out, Err: fmt.Errorf("cannot write the predictions: %w", inputerr.PathCause(err)),

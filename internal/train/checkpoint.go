@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 
+	"github.com/mlptrain/mlptrain/internal/atomicfile"
 	"github.com/mlptrain/mlptrain/internal/inputerr"
 	"gonum.org/v1/gonum/mat"
 )
@@ -120,7 +121,7 @@ func (c *Checkpoint) write(path string) error {
 	if err != nil {
 		return fmt.Errorf("encode checkpoint: %w", err)
 	}
-	return WriteFileAtomic(path, func(w io.Writer) error { _, err := w.Write(append(b, '\n')); return err })
+	return atomicfile.Write(path, func(w io.Writer) error { _, err := w.Write(append(b, '\n')); return err })
 }
 
 // LoadCheckpoint reads a checkpoint.json. Errors are *inputerr.Errors.

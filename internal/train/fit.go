@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/mlptrain/mlptrain/internal/atomicfile"
 	"github.com/mlptrain/mlptrain/internal/data"
 	"github.com/mlptrain/mlptrain/internal/gemm"
 	"github.com/mlptrain/mlptrain/internal/layers"
@@ -468,7 +469,7 @@ func gradsOf(net *layers.Net) []*mat.Dense {
 // train_accuracy,val_accuracy,seconds, with empty cells for values that
 // do not apply (NaN).
 func WriteMetricsCSV(path string, hist []EpochStats) error {
-	return WriteFileAtomic(path, func(w io.Writer) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
 		if _, err := io.WriteString(w, "epoch,train_loss,val_loss,train_accuracy,val_accuracy,seconds\n"); err != nil {
 			return err
 		}

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/mlptrain/mlptrain/internal/atomicfile"
 	"github.com/mlptrain/mlptrain/internal/data"
 	"github.com/mlptrain/mlptrain/internal/inputerr"
 	"github.com/mlptrain/mlptrain/internal/layers"
@@ -111,7 +112,7 @@ func WriteModel(path string, s *Saved) error {
 	if err != nil {
 		return fmt.Errorf("encode model: %w", err)
 	}
-	return WriteFileAtomic(path, func(w io.Writer) error { _, err := w.Write(b); return err })
+	return atomicfile.Write(path, func(w io.Writer) error { _, err := w.Write(b); return err })
 }
 
 // WeightsSHA256 returns the hex SHA-256 of the model's weights and biases

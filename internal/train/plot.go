@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"github.com/mlptrain/mlptrain/internal/atomicfile"
 	stdfont "golang.org/x/image/font"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -382,7 +383,7 @@ func PlotBoundary(path, title string, xName, yName string, xr, yr [2]float64, pr
 	p.X.Min, p.X.Max = xr[0], xr[1]
 	p.Y.Min, p.Y.Max = yr[0], yr[1]
 	p.X.Padding, p.Y.Padding = 0, 0 // the regions meet the axes
-	return WriteFileAtomic(path, func(w io.Writer) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
 		c, err := draw.NewFormattedCanvas(boundaryWidth, boundaryHeight, "png")
 		if err != nil {
 			return err
@@ -602,7 +603,7 @@ func padRange(a *plot.Axis, frac float64) {
 
 // savePlot writes p to path in format, atomically.
 func savePlot(p *plot.Plot, path string, w, h vg.Length, format string) error {
-	return WriteFileAtomic(path, func(out io.Writer) error {
+	return atomicfile.Write(path, func(out io.Writer) error {
 		wt, err := p.WriterTo(w, h, format)
 		if err != nil {
 			return err

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 
+	"github.com/mlptrain/mlptrain/internal/atomicfile"
 	"github.com/mlptrain/mlptrain/internal/config"
 	"github.com/mlptrain/mlptrain/internal/data"
 	"github.com/mlptrain/mlptrain/internal/gemm"
@@ -62,24 +63,14 @@ func checkWritable(dir string) error {
 	if err := os.Remove(f.Name()); err != nil {
 		return bad(err)
 	}
-	removeStaleTemps(dir)
+	// Remove the temporary files of a process killed in the middle of a
+	// write (a second Ctrl-C); the files themselves are whole.
+	atomicfile.RemoveTemps(dir, runFiles...)
 	return nil
 }
 
 // runFiles are the files a run folder may hold.
 var runFiles = []string{"model.json", "metrics.csv", "loss.png", "loss.svg", "boundary.png", "fit.png", "config.yaml", "report.json", "checkpoint.json"}
-
-// removeStaleTemps removes the temporary files that WriteFileAtomic leaves
-// when the process is killed in the middle of a write (a second Ctrl-C):
-// ".NAME-RANDOM" for the run folder's files. The files themselves are whole.
-func removeStaleTemps(dir string) {
-	for _, name := range runFiles {
-		stale, _ := filepath.Glob(filepath.Join(dir, "."+name+"-*"))
-		for _, f := range stale {
-			os.Remove(f)
-		}
-	}
-}
 
 // useThreads sets GOMAXPROCS to train.threads n, unless n is 0 (every
 // core), and returns the function that restores it.
@@ -159,10 +150,10 @@ func (r *Run) write() error {
 	if err != nil {
 		return err
 	}
-	if err := WriteFileAtomic(filepath.Join(dir, "config.yaml"), func(w io.Writer) error { _, err := w.Write(y); return err }); err != nil {
+	if err := atomicfile.Write(filepath.Join(dir, "config.yaml"), func(w io.Writer) error { _, err := w.Write(y); return err }); err != nil {
 		return err
 	}
-	if err := WriteFileAtomic(filepath.Join(dir, "report.json"), func(w io.Writer) error { return WriteJSON(w, r.Report) }); err != nil {
+	if err := atomicfile.Write(filepath.Join(dir, "report.json"), func(w io.Writer) error { return WriteJSON(w, r.Report) }); err != nil {
 		return err
 	}
 	return r.plots()

@@ -19,6 +19,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mlptrain/mlptrain/internal/atomicfile"
 	"github.com/mlptrain/mlptrain/internal/config"
 	"github.com/mlptrain/mlptrain/internal/inputerr"
 	"github.com/mlptrain/mlptrain/internal/jsonnum"
@@ -612,10 +613,10 @@ func runPoint(ctx context.Context, p *SweepPoint) (*SweepResult, error) {
 
 // write writes sweep.json, sweep.csv and, for one numeric key, sweep.png.
 func (s *Sweep) write(rep *SweepReport) error {
-	if err := WriteFileAtomic(filepath.Join(s.Dir, "sweep.json"), func(w io.Writer) error { return WriteJSON(w, rep) }); err != nil {
+	if err := atomicfile.Write(filepath.Join(s.Dir, "sweep.json"), func(w io.Writer) error { return WriteJSON(w, rep) }); err != nil {
 		return err
 	}
-	if err := WriteFileAtomic(filepath.Join(s.Dir, "sweep.csv"), func(w io.Writer) error { return WriteSweepCSV(w, rep) }); err != nil {
+	if err := atomicfile.Write(filepath.Join(s.Dir, "sweep.csv"), func(w io.Writer) error { return WriteSweepCSV(w, rep) }); err != nil {
 		return err
 	}
 	png := filepath.Join(s.Dir, "sweep.png")

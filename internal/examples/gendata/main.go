@@ -14,8 +14,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/mlptrain/mlptrain/internal/atomicfile"
 	"github.com/mlptrain/mlptrain/internal/examples"
-	"github.com/mlptrain/mlptrain/internal/train"
 )
 
 func main() {
@@ -37,7 +37,7 @@ func write(dir string) error {
 	}
 	for _, f := range examples.Files() {
 		path := filepath.Join(dir, f.Name)
-		if err := train.WriteFileAtomic(path, func(w io.Writer) error { _, err := w.Write(f.Data); return err }); err != nil {
+		if err := atomicfile.Write(path, func(w io.Writer) error { _, err := w.Write(f.Data); return err }); err != nil {
 			return err
 		}
 		fmt.Printf("wrote %s (%d bytes)\n", path, len(f.Data))

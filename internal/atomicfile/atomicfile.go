@@ -1,4 +1,4 @@
-package train
+package atomicfile
 
 import (
 	"bufio"
@@ -8,13 +8,13 @@ import (
 	"path/filepath"
 )
 
-// WriteFileAtomic writes a file that appears whole or not at all: write
+// Write writes a file that appears whole or not at all: write
 // fills a temporary file in the same folder, which is synced, closed and
 // renamed over path. On any error, or a panic in write, the temporary
 // file is removed and an existing file at path is left as it was. Only a
 // process killed mid-write leaves its temporary file, ".BASE-" and digits,
-// beside path.
-func WriteFileAtomic(path string, write func(w io.Writer) error) (err error) {
+// beside path, for RemoveTemps. Errors name path and wrap the cause.
+func Write(path string, write func(w io.Writer) error) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -51,4 +51,17 @@ func WriteFileAtomic(path string, write func(w io.Writer) error) (err error) {
 	}
 	renamed = true
 	return nil
+}
+
+// RemoveTemps removes from dir the temporary files that a Write of each of
+// names (base names, such as "model.json") left when its process was
+// killed mid-write. It must not run while such a Write is under way, and
+// it ignores errors: a file it cannot remove stays.
+func RemoveTemps(dir string, names ...string) {
+	for _, name := range names {
+		stale, _ := filepath.Glob(filepath.Join(dir, "."+name+"-*"))
+		for _, f := range stale {
+			os.Remove(f)
+		}
+	}
 }

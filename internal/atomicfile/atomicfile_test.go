@@ -1,4 +1,4 @@
-package train
+package atomicfile
 
 import (
 	"bytes"
@@ -75,16 +75,16 @@ func headString(s string) string {
 // errHalfway is the error of a write function that gives up.
 var errHalfway = errors.New("disk full (simulated)")
 
-// TestWriteFileAtomic checks that WriteFileAtomic replaces a file whole,
+// TestWrite checks that Write replaces a file whole,
 // and that every way of failing leaves the old file as it was and no
 // temporary file behind.
-func TestWriteFileAtomic(t *testing.T) {
+func TestWrite(t *testing.T) {
 	t.Parallel()
 	big := bytes.Repeat([]byte("0123456789abcdef"), 1<<16) // 1 MiB, past the 64 KiB buffer
 	t.Run("success", func(t *testing.T) {
 		t.Parallel()
 		dir, path := atomicDir(t, "model.json")
-		if err := WriteFileAtomic(path, func(w io.Writer) error { _, err := w.Write(big); return err }); err != nil {
+		if err := Write(path, func(w io.Writer) error { _, err := w.Write(big); return err }); err != nil {
 			t.Fatal(err)
 		}
 		if got := readString(t, path); got != string(big) {
@@ -117,7 +117,7 @@ func TestWriteFileAtomic(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			dir, path := atomicDir(t, "model.json")
-			err := WriteFileAtomic(path, tc.write)
+			err := Write(path, tc.write)
 			if err == nil || !errors.Is(err, errHalfway) || !strings.Contains(err.Error(), path) {
 				t.Errorf("error %v, want one wrapping %q and naming %s", err, errHalfway, path)
 			}
@@ -133,7 +133,7 @@ func TestWriteFileAtomic(t *testing.T) {
 					t.Error("the panic did not reach the caller")
 				}
 			}()
-			WriteFileAtomic(path, func(w io.Writer) error {
+			Write(path, func(w io.Writer) error {
 				w.Write(big[:len(big)/2])
 				panic("write: a bug")
 			})
@@ -147,7 +147,7 @@ func TestWriteFileAtomic(t *testing.T) {
 		if err := os.Mkdir(path, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		err := WriteFileAtomic(path, func(w io.Writer) error { _, err := w.Write(big); return err })
+		err := Write(path, func(w io.Writer) error { _, err := w.Write(big); return err })
 		if err == nil || !strings.Contains(err.Error(), path) {
 			t.Errorf("error %v, want one naming %s", err, path)
 		}
@@ -156,7 +156,7 @@ func TestWriteFileAtomic(t *testing.T) {
 	t.Run("folder missing", func(t *testing.T) {
 		t.Parallel()
 		path := filepath.Join(t.TempDir(), "missing", "model.json")
-		err := WriteFileAtomic(path, func(io.Writer) error { t.Error("write called"); return nil })
+		err := Write(path, func(io.Writer) error { t.Error("write called"); return nil })
 		if !errors.Is(err, os.ErrNotExist) || !strings.Contains(err.Error(), path) {
 			t.Errorf("error %v, want one wrapping %v and naming %s", err, os.ErrNotExist, path)
 		}
@@ -172,7 +172,7 @@ func checkNames(t *testing.T, dir string, want ...string) {
 	}
 }
 
-// Environment of the child process of TestWriteFileAtomicKilled.
+// Environment of the child process of TestWriteKilled.
 const (
 	envKillDir = "MLPTRAIN_TEST_ATOMIC_KILL_DIR"
 	// killHalf is what the child writes before it says it is ready and
@@ -181,13 +181,13 @@ const (
 	killHalf = 8 << 20
 )
 
-// TestWriteFileAtomicKilled runs a WriteFileAtomic of 16 MiB in a child
-// process (this test binary, run again), kills it with SIGKILL when half
-// is written, and checks that the old file is intact. No deferred cleanup
-// runs after SIGKILL, so the one thing a kill may leave behind is the
-// temporary file, named ".model.json-*": the run folder holds it beside
-// the intact model.json until someone deletes it.
-func TestWriteFileAtomicKilled(t *testing.T) {
+// TestWriteKilled runs a Write of 16 MiB in a child process (this test
+// binary, run again), kills it with SIGKILL when half is written, and
+// checks that the old file is intact. No deferred cleanup runs after
+// SIGKILL, so the one thing a kill may leave behind is the temporary file,
+// named ".model.json-*": the run folder holds it beside the intact
+// model.json until RemoveTemps deletes it.
+func TestWriteKilled(t *testing.T) {
 	if dir := os.Getenv(envKillDir); dir != "" {
 		killChild(dir)
 		return
@@ -198,7 +198,7 @@ func TestWriteFileAtomicKilled(t *testing.T) {
 	t.Parallel()
 	dir, path := atomicDir(t, "model.json")
 	ready := filepath.Join(t.TempDir(), "ready")
-	cmd := exec.Command(os.Args[0], "-test.run=^TestWriteFileAtomicKilled$", "-test.v")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestWriteKilled$", "-test.v")
 	cmd.Env = append(os.Environ(), envKillDir+"="+dir, envKillDir+"_READY="+ready)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -251,13 +251,17 @@ func TestWriteFileAtomicKilled(t *testing.T) {
 	if fi.Size() == 0 || fi.Size() > 2*killHalf {
 		t.Errorf("the stray temporary file holds %d bytes, want some of the %d written", fi.Size(), killHalf)
 	}
+
+	// RemoveTemps deletes the stray file and nothing else.
+	RemoveTemps(dir, "config.yaml", "model.json")
+	checkUntouched(t, dir, path, "model.json")
 }
 
-// killChild is the child of TestWriteFileAtomicKilled: it writes half of
+// killChild is the child of TestWriteKilled: it writes half of
 // a large model.json, says so by creating the ready file, and waits.
 func killChild(dir string) {
 	ready := os.Getenv(envKillDir + "_READY")
-	err := WriteFileAtomic(filepath.Join(dir, "model.json"), func(w io.Writer) error {
+	err := Write(filepath.Join(dir, "model.json"), func(w io.Writer) error {
 		chunk := bytes.Repeat([]byte("x"), 1<<16)
 		for n := 0; n < killHalf; n += len(chunk) {
 			if _, err := w.Write(chunk); err != nil {
@@ -272,7 +276,7 @@ func killChild(dir string) {
 	})
 	// Reached only if the parent failed to kill: exit without the rest
 	// of the test.
-	os.Stderr.WriteString("child: WriteFileAtomic returned " + errString(err) + "\n")
+	os.Stderr.WriteString("child: Write returned " + errString(err) + "\n")
 	os.Exit(3)
 }
 

@@ -31,16 +31,17 @@
 //	train:                      MLPTRAIN_TRAIN_EPOCHS=77     --set train.epochs=77
 //	  epochs: 77                                             --epochs 77
 //
-// Keys lists every key that the environment and --set can set. Values
-// there are parsed strictly by the key's type: whole numbers in decimal,
-// numbers as strconv.ParseFloat reads them, booleans as true or false (in
-// any case; not 1, 0, yes or no), and the lists data.target and
-// data.features as comma-separated names. model.layers, a list of
-// mappings, can be set only in the file.
+// Keys lists every key that the environment and --set can set, and
+// Config.Value reads one by its dotted name. Values there are parsed
+// strictly by the key's type: whole numbers in decimal, numbers as
+// strconv.ParseFloat reads them, booleans as true or false (in any case;
+// not 1, 0, yes or no), and the lists data.target and data.features as
+// comma-separated names. model.layers, a list of mappings, can be set
+// only in the file.
 //
 // The schema, that is which keys exist, what they hold and which are
 // sections, is derived by reflection from Config's yaml tags, so the file
-// format, Keys and the environment variables cannot drift apart.
+// format, Keys, Value and the environment variables cannot drift apart.
 // configs/reference.yaml shows every key with its default, and a test
 // keeps it in step.
 //

@@ -149,6 +149,22 @@ func (c *Config) value(f *field) reflect.Value {
 	return reflect.ValueOf(c).Elem().FieldByIndex(f.index)
 }
 
+// Value returns the value that key, one of Keys, holds in c: a string,
+// int, uint64, float64 or bool, or a []string for the lists data.target
+// and data.features. For any other key, such as a section or model.layers,
+// it returns false.
+func (c *Config) Value(key string) (any, bool) {
+	f := byKey[key]
+	if f == nil || !f.settable() {
+		return nil, false
+	}
+	v := c.value(f)
+	if f.kind == kindList || f.kind == kindTargets {
+		return v.Convert(stringsType).Interface(), true
+	}
+	return v.Interface(), true
+}
+
 // describe returns what a key of kind k expects, for messages.
 func (k kind) describe() string {
 	switch k {

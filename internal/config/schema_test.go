@@ -1,6 +1,7 @@
 package config
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -63,6 +64,43 @@ func TestSetText(t *testing.T) {
 				t.Errorf("text(%s) = %q after setting %q", f.key, got, values[f.kind])
 			}
 		})
+	}
+}
+
+// TestValue checks Value against the Config fields themselves, and that
+// it knows only the settable keys.
+func TestValue(t *testing.T) {
+	t.Parallel()
+	c := Default()
+	c.Data.Target = Targets{"y1", "y2"}
+	c.Data.Features = []string{"a"}
+	c.Train.Epochs = 7
+	for _, tc := range []struct {
+		key  string
+		want any
+	}{
+		{"train.epochs", 7},
+		{"train.learning_rate", c.Train.LearningRate},
+		{"train.seed", c.Train.Seed},
+		{"train.optimizer", c.Train.Optimizer},
+		{"data.feature_map.interactions_only", false},
+		{"data.target", []string{"y1", "y2"}},
+		{"data.features", []string{"a"}},
+	} {
+		got, ok := c.Value(tc.key)
+		if !ok || !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("Value(%q) = %#v, %v; want %#v, true", tc.key, got, ok, tc.want)
+		}
+	}
+	for _, k := range Keys() {
+		if _, ok := c.Value(k); !ok {
+			t.Errorf("Value(%q) does not know the key", k)
+		}
+	}
+	for _, k := range []string{"", "train", "data.feature_map", "model.layers", "model.layers[].units", "train.learnin_rate", "train.epochs.x"} {
+		if v, ok := c.Value(k); ok {
+			t.Errorf("Value(%q) = %#v, true; want false", k, v)
+		}
 	}
 }
 

@@ -24,7 +24,8 @@ step "dependency direction"
 # gemm, vmath and graph know only numbers (graph's products go through
 # gemm; gemm and vmath ask cpufeat which kernels the CPU runs); layers
 # builds on graph; data knows only files and tables; atomicfile knows
-# only the file system; nothing imports cmd. (These are the default
+# only the file system; sweep runs many fits through train, and nothing
+# but cmd imports it; nothing imports cmd. (These are the default
 # build's imports: with -tags openblas, gemm also imports its own
 # internal/gemm/openblas.)
 deps=$(go list -f '{{.ImportPath}}: {{join .Imports " "}}' ./internal/...)
@@ -47,6 +48,8 @@ rule layers 'mlptrain/internal/(data|train|config|gradcheck)|spf13|plot'
 rule data 'mlptrain/internal/(graph|layers|train|config|gradcheck)|spf13|plot'
 rule config 'mlptrain/internal/(graph|layers|data|train|gradcheck)|plot'
 rule gradcheck 'mlptrain/internal/(layers|data|train|config)|spf13|plot'
+rule sweep 'mlptrain/internal/(graph|layers|data|gemm|vmath|cpufeat|gradcheck)|spf13|gonum.org/v1/plot'
+for p in graph gemm vmath cpufeat layers data config gradcheck train atomicfile; do rule "$p" 'mlptrain/internal/sweep'; done
 if printf '%s\n' "$deps" | grep -q 'mlptrain/cmd'; then echo "nothing may import cmd" >&2; fail=1; fi
 for p in graph layers data train gradcheck jsonnum inputerr; do rule "$p" 'spf13/viper'; done
 [ "$fail" = 0 ]

@@ -12,6 +12,7 @@ import (
 	"github.com/mlptrain/mlptrain/internal/config"
 	"github.com/mlptrain/mlptrain/internal/inputerr"
 	"github.com/mlptrain/mlptrain/internal/jsonnum"
+	"github.com/mlptrain/mlptrain/internal/sweep"
 	"github.com/mlptrain/mlptrain/internal/train"
 	"github.com/spf13/cobra"
 )
@@ -99,12 +100,12 @@ func runSweep(cmd *cobra.Command, path string, o *sweepOptions, stdout, stderr i
 			return usageError{err: &inputerr.Error{Key: x.Source, Err: fmt.Errorf("output.dir is set per point by the sweep"), Hint: "use --out DIR for the sweep's folder"}}
 		}
 	}
-	grids, err := train.ParseGrids(o.grids, ov)
+	grids, err := sweep.ParseGrids(o.grids, ov)
 	if err != nil {
 		return usageError{err: err}
 	}
 	load := func(ov []config.Override) (*config.Config, error) { return config.Load(path, ov) }
-	sw, err := train.PlanSweep(load, ov, grids, o.out)
+	sw, err := sweep.Plan(load, ov, grids, o.out)
 	if err != nil {
 		return err
 	}
@@ -113,11 +114,11 @@ func runSweep(cmd *cobra.Command, path string, o *sweepOptions, stdout, stderr i
 	if err != nil {
 		return err
 	}
-	so := train.SweepOptions{Jobs: jobs}
+	so := sweep.Options{Jobs: jobs}
 	if !o.quiet {
 		fmt.Fprintf(stderr, "sweep of %s over %s: %d points, %s → %s\n", path, strings.Join(sw.Keys, ", "), len(sw.Points), jobsText(jobs), sw.Dir)
 		warned := map[string]bool{}
-		so.Done = func(r *train.SweepResult, finished, total int) {
+		so.Done = func(r *sweep.Result, finished, total int) {
 			for _, w := range r.Warnings {
 				if !warned[w] {
 					warned[w] = true
@@ -150,7 +151,7 @@ func jobsText(jobs int) string {
 }
 
 // pointOutcome is a progress line's account of a finished point.
-func pointOutcome(r *train.SweepResult) string {
+func pointOutcome(r *sweep.Result) string {
 	s := fmt.Sprintf("%s after %d epochs in %.1fs", r.Stopped, r.EpochsRun, r.Seconds)
 	if r.Finished() {
 		s += "  train_loss " + fmtMetric(float64(r.TrainLoss)) + "  val_loss " + fmtMetric(float64(r.ValLoss))
@@ -162,7 +163,7 @@ func pointOutcome(r *train.SweepResult) string {
 }
 
 // printSweepTable prints the sweep's table, the best point and the files.
-func printSweepTable(w io.Writer, rep *train.SweepReport) {
+func printSweepTable(w io.Writer, rep *sweep.Report) {
 	var tb bytes.Buffer
 	tw := tabwriter.NewWriter(&tb, 0, 0, 2, ' ', 0)
 	head := append([]string{"#"}, rep.Keys...)

@@ -45,9 +45,11 @@ type Run struct {
 	Problem *Problem
 }
 
-// checkWritable makes dir and checks that a file can be created in it, so
-// that a run does not train for an hour and then fail to save.
-func checkWritable(dir string) error {
+// CheckWritable makes dir and checks that a file can be created in it, so
+// that a run does not train for an hour and then fail to save, and
+// removes the temporary files of a killed run there. Its error is an
+// *inputerr.Error naming dir and output.dir.
+func CheckWritable(dir string) error {
 	bad := func(err error) error {
 		return &inputerr.Error{File: dir, Key: "output.dir", Err: fmt.Errorf("cannot write the run folder: %w", inputerr.PathCause(err)),
 			Hint: "choose another folder with --out DIR"}
@@ -107,7 +109,7 @@ func FitConfig(ctx context.Context, cfg *config.Config, o FitOptions) (*Run, err
 		transform(p.Poly, p.Scaler, test)
 	}
 	dir := cfg.Output.Dir
-	if err := checkWritable(dir); err != nil {
+	if err := CheckWritable(dir); err != nil {
 		return nil, err
 	}
 	o.Checkpoint, o.CheckpointEvery = filepath.Join(dir, "checkpoint.json"), cfg.Train.CheckpointEvery

@@ -1,4 +1,4 @@
-package train
+package sweep
 
 import (
 	"bytes"
@@ -23,17 +23,18 @@ import (
 	"github.com/mlptrain/mlptrain/internal/config"
 	"github.com/mlptrain/mlptrain/internal/inputerr"
 	"github.com/mlptrain/mlptrain/internal/jsonnum"
+	"github.com/mlptrain/mlptrain/internal/train"
 )
 
-// MaxSweepPoints is the largest number of points a sweep may have.
-const MaxSweepPoints = 10_000
+// MaxPoints is the largest number of points a sweep may have.
+const MaxPoints = 10_000
 
 // StopNotRun is the state of a sweep point that an interruption kept from
 // starting, beside a fit's Stopped values.
 const StopNotRun = "not_run"
 
-// SweepBy names the measure by which a sweep picks its best point.
-const SweepBy = "val_loss"
+// By names the measure by which a sweep picks its best point.
+const By = "val_loss"
 
 // Grid is one swept key with its values, as --grid KEY=V1,V2,... gives
 // them. Values are kept as text; config loading parses them by the key's
@@ -105,7 +106,8 @@ func ParseGrids(specs []string, fixed []config.Override) ([]Grid, error) {
 		if g.Key == "output.dir" {
 			return nil, gridError(spec, "use --out DIR for the sweep's folder", "output.dir cannot be swept: each point has its own run folder under the sweep's folder")
 		}
-		if v, ok := configField(&config.Config{}, g.Key); ok && v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.String {
+		v, _ := new(config.Config).Value(g.Key)
+		if _, list := v.([]string); list {
 			return nil, gridError(spec, "sweep it by writing one config per choice", "%s is a list, whose comma-separated values --grid cannot tell apart", g.Key)
 		}
 		grids = append(grids, g)
@@ -135,7 +137,7 @@ func Product(grids []Grid) [][]string {
 }
 
 // Param is one key's value at a sweep point: as the user wrote it, and as
-// the config holds it (a float64, int, uint64 or string).
+// the config holds it (a float64, int, uint64, bool or string).
 type Param struct {
 	Key   string
 	Text  string
@@ -179,8 +181,8 @@ func (ps Params) String() string {
 	return strings.Join(parts, ",")
 }
 
-// SweepPoint is one planned run of a sweep.
-type SweepPoint struct {
+// Point is one planned run of a sweep.
+type Point struct {
 	Index  int
 	Params Params
 	Dir    string // the run folder, under the sweep's folder
@@ -194,32 +196,32 @@ type Sweep struct {
 	Name   string // the config's name, for titles
 	Dir    string
 	Keys   []string
-	Points []SweepPoint
+	Points []Point
 }
 
 // Loader resolves the config with the given overrides, as config.Load
 // does for a config file.
 type Loader func(overrides []config.Override) (*config.Config, error)
 
-// DefaultSweepDir returns the sweep folder used when none is given:
+// DefaultDir returns the sweep folder used when none is given:
 // runs/<config name>-sweep.
-func DefaultSweepDir(cfg *config.Config) string {
+func DefaultDir(cfg *config.Config) string {
 	return filepath.Join("runs", cfg.Name+"-sweep")
 }
 
-// PlanSweep resolves one config per point of the grids' product: load with
+// Plan resolves one config per point of the grids' product: load with
 // the overrides, then the point's values, then output.dir set to the
 // point's folder dir/<index>_<key=value,...>. Every value is first loaded
 // on its own, so that a bad key or value is reported naming its --grid
 // flag. Every point must have validation data, since the sweep picks its
 // best point by validation loss. Errors are *inputerr.Error values; no
 // training happens here.
-func PlanSweep(load Loader, overrides []config.Override, grids []Grid, dir string) (*Sweep, error) {
+func Plan(load Loader, overrides []config.Override, grids []Grid, dir string) (*Sweep, error) {
 	n := 1
 	for _, g := range grids {
 		n *= len(g.Values)
-		if n > MaxSweepPoints {
-			return nil, &inputerr.Error{Key: "--grid", Err: fmt.Errorf("the grids have more than %d points", MaxSweepPoints), Hint: "sweep fewer values at a time"}
+		if n > MaxPoints {
+			return nil, &inputerr.Error{Key: "--grid", Err: fmt.Errorf("the grids have more than %d points", MaxPoints), Hint: "sweep fewer values at a time"}
 		}
 	}
 	base, err := load(overrides)
@@ -227,7 +229,7 @@ func PlanSweep(load Loader, overrides []config.Override, grids []Grid, dir strin
 		return nil, err
 	}
 	if dir == "" {
-		dir = DefaultSweepDir(base)
+		dir = DefaultDir(base)
 	}
 	s := &Sweep{File: base.File, Name: base.Name, Dir: dir}
 	for _, g := range grids {
@@ -257,13 +259,13 @@ func PlanSweep(load Loader, overrides []config.Override, grids []Grid, dir strin
 			return nil, err
 		}
 		for j := range ps {
-			if v, ok := configField(cfg, ps[j].Key); ok {
-				ps[j].Value = v.Interface()
+			if v, ok := cfg.Value(ps[j].Key); ok {
+				ps[j].Value = v
 			} else {
 				ps[j].Value = ps[j].Text
 			}
 		}
-		s.Points = append(s.Points, SweepPoint{Index: i, Params: ps, Dir: pdir, Config: cfg})
+		s.Points = append(s.Points, Point{Index: i, Params: ps, Dir: pdir, Config: cfg})
 	}
 	return s, nil
 }
@@ -315,30 +317,6 @@ func sanitize(s string) string {
 	return string(b)
 }
 
-// configField returns the field of cfg that the dotted key names, by the
-// YAML tags of config.Config, and whether there is one.
-func configField(cfg *config.Config, key string) (reflect.Value, bool) {
-	v := reflect.ValueOf(cfg).Elem()
-	for name := range strings.SplitSeq(key, ".") {
-		if v.Kind() != reflect.Struct {
-			return reflect.Value{}, false
-		}
-		t, found := v.Type(), false
-		for i := range t.NumField() {
-			f := t.Field(i)
-			tag, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-			if f.IsExported() && tag == name {
-				v, found = v.Field(i), true
-				break
-			}
-		}
-		if !found {
-			return reflect.Value{}, false
-		}
-	}
-	return v, true
-}
-
 // isNumber reports whether v is an int, uint or float.
 func isNumber(v any) bool {
 	switch reflect.ValueOf(v).Kind() {
@@ -364,12 +342,12 @@ func toFloat(v any) float64 {
 	return math.NaN()
 }
 
-// SweepResult is the outcome of one sweep point, as sweep.json records it.
+// Result is the outcome of one sweep point, as sweep.json records it.
 // Losses and accuracies are those of the model the point's model.json
 // holds, scored on the training and validation sets; they are null unless
 // the point finished (completed or stopped early). The accuracies are
 // present for classification only.
-type SweepResult struct {
+type Result struct {
 	Index         int            `json:"index"`
 	Params        Params         `json:"params"`
 	Dir           string         `json:"dir"`
@@ -392,27 +370,27 @@ type SweepResult struct {
 
 // Finished reports whether the point trained to the end or stopped early,
 // so that its losses count.
-func (r *SweepResult) Finished() bool {
-	return r.Stopped == StopCompleted || r.Stopped == StopEarlyStopping
+func (r *Result) Finished() bool {
+	return r.Stopped == train.StopCompleted || r.Stopped == train.StopEarlyStopping
 }
 
-// SweepReport is sweep.json, and what sweep --json prints. Best is the
+// Report is sweep.json, and what sweep --json prints. Best is the
 // index of the finished point with the lowest validation loss (the first
 // of equals), or null when no point finished.
-type SweepReport struct {
-	Schema  int           `json:"schema"`
-	Config  string        `json:"config"`
-	Dir     string        `json:"dir"`
-	Keys    []string      `json:"keys"`
-	Points  []SweepResult `json:"points"`
-	Best    *int          `json:"best"`
-	By      string        `json:"by"`
-	Classes bool          `json:"-"` // whether the points are classifiers
+type Report struct {
+	Schema  int      `json:"schema"`
+	Config  string   `json:"config"`
+	Dir     string   `json:"dir"`
+	Keys    []string `json:"keys"`
+	Points  []Result `json:"points"`
+	Best    *int     `json:"best"`
+	By      string   `json:"by"`
+	Classes bool     `json:"-"` // whether the points are classifiers
 }
 
 // BestPoint returns the index of the finished point with the lowest finite
 // validation loss, the first one of equals, or -1 when there is none.
-func BestPoint(points []SweepResult) int {
+func BestPoint(points []Result) int {
 	best := -1
 	for i := range points {
 		p := &points[i]
@@ -427,54 +405,54 @@ func BestPoint(points []SweepResult) int {
 	return best
 }
 
-// SweepOptions control Run.
-type SweepOptions struct {
+// Options control Run.
+type Options struct {
 	// Jobs is the number of points trained at once; 0 means GOMAXPROCS.
 	Jobs int
 	// Started, if not nil, is called when a point starts training, and
 	// Done when it has finished, with the number finished so far. Calls
 	// come from one goroutine at a time.
-	Started func(p *SweepPoint)
-	Done    func(r *SweepResult, finished, total int)
+	Started func(p *Point)
+	Done    func(r *Result, finished, total int)
 }
 
-// SweepDivergedError says that every point of a sweep diverged.
-type SweepDivergedError struct{ Points int }
+// DivergedError says that every point of a sweep diverged.
+type DivergedError struct{ Points int }
 
-func (e *SweepDivergedError) Error() string {
+func (e *DivergedError) Error() string {
 	return fmt.Sprintf("all %d points of the sweep diverged (training diverged at every point); sweep.json records them (hint: try smaller learning rates)", e.Points)
 }
 
-// Unwrap returns ErrDiverged.
-func (e *SweepDivergedError) Unwrap() error { return ErrDiverged }
+// Unwrap returns train.ErrDiverged.
+func (e *DivergedError) Unwrap() error { return train.ErrDiverged }
 
 // Run trains every point, o.Jobs at a time, and writes sweep.csv,
 // sweep.json and, when exactly one numeric key is swept, sweep.png into
-// the sweep's folder. Each point is a whole fit (FitConfig) with its own
-// config, seed and data, sharing nothing with the others, so its results
-// do not depend on Jobs.
+// the sweep's folder. Each point is a whole fit (train.FitConfig) with its
+// own config, seed and data, sharing nothing with the others, so its
+// results do not depend on Jobs.
 //
 // A diverged point is recorded with null losses and does not stop the
 // sweep; if every point diverges, Run returns the report with a
-// *SweepDivergedError. Cancelling ctx stops the running points after their
+// *DivergedError. Cancelling ctx stops the running points after their
 // current step (recorded as interrupted) and starts no more (not_run);
 // Run then writes the files and returns the report with ctx's cause. Any
 // other failure of a point stops the sweep and is returned without a
 // report. With Jobs > 1, a point whose train.threads is positive is an
 // error: it would set GOMAXPROCS, which is process-wide, under the other
 // points' feet.
-func (s *Sweep) Run(ctx context.Context, o SweepOptions) (*SweepReport, error) {
+func (s *Sweep) Run(ctx context.Context, o Options) (*Report, error) {
 	jobs, err := s.Jobs(o.Jobs)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkWritable(s.Dir); err != nil {
+	if err := train.CheckWritable(s.Dir); err != nil {
 		return nil, err
 	}
 
-	results := make([]SweepResult, len(s.Points))
+	results := make([]Result, len(s.Points))
 	for i, p := range s.Points {
-		results[i] = SweepResult{Index: p.Index, Params: p.Params, Dir: p.Dir, Stopped: StopNotRun,
+		results[i] = Result{Index: p.Index, Params: p.Params, Dir: p.Dir, Stopped: StopNotRun,
 			TrainLoss: jsonnum.Float(math.NaN()), ValLoss: jsonnum.Float(math.NaN())}
 	}
 	runCtx, cancel := context.WithCancelCause(ctx)
@@ -530,9 +508,9 @@ dispatch:
 		return nil, fatal
 	}
 
-	rep := &SweepReport{Schema: 1, Config: s.File, Dir: s.Dir, Keys: s.Keys, Points: results, By: SweepBy}
+	rep := &Report{Schema: 1, Config: s.File, Dir: s.Dir, Keys: s.Keys, Points: results, By: By}
 	if len(s.Points) > 0 {
-		rep.Classes = Classify(s.Points[0].Config.Model.Loss)
+		rep.Classes = train.Classify(s.Points[0].Config.Model.Loss)
 	}
 	if b := BestPoint(results); b >= 0 {
 		rep.Best = &results[b].Index
@@ -544,7 +522,7 @@ dispatch:
 		return rep, context.Cause(ctx)
 	}
 	if rep.Best == nil {
-		return rep, &SweepDivergedError{Points: len(results)}
+		return rep, &DivergedError{Points: len(results)}
 	}
 	return rep, nil
 }
@@ -574,15 +552,15 @@ func (s *Sweep) Jobs(jobs int) (int, error) {
 
 // runPoint trains one point. It returns an error only for failures other
 // than divergence and interruption.
-func runPoint(ctx context.Context, p *SweepPoint) (*SweepResult, error) {
-	r := &SweepResult{Index: p.Index, Params: p.Params, Dir: p.Dir,
+func runPoint(ctx context.Context, p *Point) (*Result, error) {
+	r := &Result{Index: p.Index, Params: p.Params, Dir: p.Dir,
 		TrainLoss: jsonnum.Float(math.NaN()), ValLoss: jsonnum.Float(math.NaN())}
-	classify := Classify(p.Config.Model.Loss)
+	classify := train.Classify(p.Config.Model.Loss)
 	if classify {
 		r.TrainAccuracy, r.ValAccuracy = jsonnum.Ptr(math.NaN()), jsonnum.Ptr(math.NaN())
 	}
 	start := time.Now()
-	run, err := FitConfig(ctx, p.Config, FitOptions{})
+	run, err := train.FitConfig(ctx, p.Config, train.FitOptions{})
 	r.Seconds = time.Since(start).Seconds()
 	if run == nil {
 		if err == nil {
@@ -590,7 +568,7 @@ func runPoint(ctx context.Context, p *SweepPoint) (*SweepResult, error) {
 		}
 		return nil, err
 	}
-	if err != nil && !IsDiverged(err) {
+	if err != nil && !train.IsDiverged(err) {
 		return nil, err
 	}
 	rep := run.Report
@@ -612,11 +590,11 @@ func runPoint(ctx context.Context, p *SweepPoint) (*SweepResult, error) {
 }
 
 // write writes sweep.json, sweep.csv and, for one numeric key, sweep.png.
-func (s *Sweep) write(rep *SweepReport) error {
-	if err := atomicfile.Write(filepath.Join(s.Dir, "sweep.json"), func(w io.Writer) error { return WriteJSON(w, rep) }); err != nil {
+func (s *Sweep) write(rep *Report) error {
+	if err := atomicfile.Write(filepath.Join(s.Dir, "sweep.json"), func(w io.Writer) error { return train.WriteJSON(w, rep) }); err != nil {
 		return err
 	}
-	if err := atomicfile.Write(filepath.Join(s.Dir, "sweep.csv"), func(w io.Writer) error { return WriteSweepCSV(w, rep) }); err != nil {
+	if err := atomicfile.Write(filepath.Join(s.Dir, "sweep.csv"), func(w io.Writer) error { return WriteCSV(w, rep) }); err != nil {
 		return err
 	}
 	png := filepath.Join(s.Dir, "sweep.png")
@@ -638,18 +616,18 @@ func (s *Sweep) write(rep *SweepReport) error {
 	}
 	missing := "diverged (no loss)"
 	for _, p := range rep.Points {
-		if p.Stopped == StopInterrupted || p.Stopped == StopNotRun {
+		if p.Stopped == train.StopInterrupted || p.Stopped == StopNotRun {
 			missing = "diverged or not finished (no loss)"
 		}
 	}
-	return PlotSweep(png, s.Name+" — loss against "+rep.Keys[0], rep.Keys[0], xs, tr, va, best, missing)
+	return train.PlotSweep(png, s.Name+" — loss against "+rep.Keys[0], rep.Keys[0], xs, tr, va, best, missing)
 }
 
-// WriteSweepCSV writes the sweep's table as CSV: index, one column per
+// WriteCSV writes the sweep's table as CSV: index, one column per
 // key, stopped, epochs_run, best_epoch, train_loss, val_loss,
 // train_accuracy, val_accuracy (empty for regression and where there is
 // no value), best (1 for the best point, else 0) and dir.
-func WriteSweepCSV(w io.Writer, rep *SweepReport) error {
+func WriteCSV(w io.Writer, rep *Report) error {
 	cw := csv.NewWriter(w)
 	header := append([]string{"index"}, rep.Keys...)
 	header = append(header, "stopped", "epochs_run", "best_epoch", "train_loss", "val_loss", "train_accuracy", "val_accuracy", "best", "dir")
@@ -679,6 +657,14 @@ func WriteSweepCSV(w io.Writer, rep *SweepReport) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// cell formats v as metrics.csv does: empty for NaN.
+func cell(v float64) string {
+	if math.IsNaN(v) {
+		return ""
+	}
+	return train.FormatFloat(v)
 }
 
 // finiteCell is cell, but also empty for ±Inf.

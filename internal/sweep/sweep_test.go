@@ -1,4 +1,4 @@
-package train
+package sweep
 
 import (
 	"bytes"
@@ -20,6 +20,7 @@ import (
 	"github.com/mlptrain/mlptrain/internal/config"
 	"github.com/mlptrain/mlptrain/internal/inputerr"
 	"github.com/mlptrain/mlptrain/internal/jsonnum"
+	"github.com/mlptrain/mlptrain/internal/train"
 )
 
 func TestParseGrid(t *testing.T) {
@@ -139,23 +140,23 @@ func TestProduct(t *testing.T) {
 func TestBestPoint(t *testing.T) {
 	t.Parallel()
 	nan := math.NaN()
-	pt := func(stopped string, val float64) SweepResult {
-		return SweepResult{Stopped: stopped, ValLoss: jsonnum.Float(val), TrainLoss: jsonnum.Float(val / 2)}
+	pt := func(stopped string, val float64) Result {
+		return Result{Stopped: stopped, ValLoss: jsonnum.Float(val), TrainLoss: jsonnum.Float(val / 2)}
 	}
 	for _, tc := range []struct {
 		name   string
-		points []SweepResult
+		points []Result
 		want   int
 	}{
 		{"none", nil, -1},
-		{"lowest", []SweepResult{pt("completed", 0.3), pt("completed", 0.1), pt("completed", 0.2)}, 1},
-		{"ties go to the first", []SweepResult{pt("completed", 0.3), pt("completed", 0.1), pt("completed", 0.1)}, 1},
-		{"early stopping counts", []SweepResult{pt("completed", 0.3), pt("early_stopping", 0.2)}, 1},
-		{"diverged skipped", []SweepResult{pt("completed", 0.3), pt("diverged", 0.0)}, 0},
-		{"interrupted and not run skipped", []SweepResult{pt("interrupted", 0.1), pt(StopNotRun, 0.0), pt("completed", 0.5)}, 2},
-		{"not finite skipped", []SweepResult{pt("completed", nan), pt("completed", math.Inf(1)), pt("completed", 7)}, 2},
-		{"all diverged", []SweepResult{pt("diverged", nan), pt("diverged", nan)}, -1},
-		{"not the training loss", []SweepResult{
+		{"lowest", []Result{pt("completed", 0.3), pt("completed", 0.1), pt("completed", 0.2)}, 1},
+		{"ties go to the first", []Result{pt("completed", 0.3), pt("completed", 0.1), pt("completed", 0.1)}, 1},
+		{"early stopping counts", []Result{pt("completed", 0.3), pt("early_stopping", 0.2)}, 1},
+		{"diverged skipped", []Result{pt("completed", 0.3), pt("diverged", 0.0)}, 0},
+		{"interrupted and not run skipped", []Result{pt("interrupted", 0.1), pt(StopNotRun, 0.0), pt("completed", 0.5)}, 2},
+		{"not finite skipped", []Result{pt("completed", nan), pt("completed", math.Inf(1)), pt("completed", 7)}, 2},
+		{"all diverged", []Result{pt("diverged", nan), pt("diverged", nan)}, -1},
+		{"not the training loss", []Result{
 			{Stopped: "completed", TrainLoss: 0.01, ValLoss: 0.5},
 			{Stopped: "completed", TrainLoss: 0.2, ValLoss: 0.3},
 		}, 1},
@@ -198,14 +199,14 @@ train: {optimizer: adam, learning_rate: 0.01, batch_size: 8, epochs: 15, seed: 3
 	}
 }
 
-func TestPlanSweep(t *testing.T) {
+func TestPlan(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	load := sweepTestLoader(t, dir, "")
 	grids := []Grid{{"train.learning_rate", []string{"0.01", "1e-1"}}, {"train.optimizer", []string{"sgd", "adam"}}, {"train.batch_size", []string{"4"}}}
 	fixed := []config.Override{{Key: "train.epochs", Value: "7", Source: "--set train.epochs=7"}}
 	out := filepath.Join(dir, "sw")
-	s, err := PlanSweep(load, fixed, grids, out)
+	s, err := Plan(load, fixed, grids, out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +243,7 @@ func TestPlanSweep(t *testing.T) {
 	}
 
 	// The default folder.
-	s, err = PlanSweep(load, nil, grids[:1], "")
+	s, err = Plan(load, nil, grids[:1], "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,7 +252,7 @@ func TestPlanSweep(t *testing.T) {
 	}
 }
 
-func TestPlanSweepErrors(t *testing.T) {
+func TestPlanErrors(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	load := sweepTestLoader(t, dir, "")
@@ -273,18 +274,18 @@ func TestPlanSweepErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := PlanSweep(load, tc.fixed, tc.grids, out)
+			_, err := Plan(load, tc.fixed, tc.grids, out)
 			var ie *inputerr.Error
 			if !errors.As(err, &ie) {
-				t.Fatalf("PlanSweep error %v, want an *inputerr.Error", err)
+				t.Fatalf("Plan error %v, want an *inputerr.Error", err)
 			}
 			if ie.Key != tc.wantKey || !strings.Contains(err.Error(), tc.wantErr) {
-				t.Errorf("PlanSweep error %q (key %q), want key %q and text %q", err, ie.Key, tc.wantKey, tc.wantErr)
+				t.Errorf("Plan error %q (key %q), want key %q and text %q", err, ie.Key, tc.wantKey, tc.wantErr)
 			}
 		})
 	}
 	if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("PlanSweep created %s", out)
+		t.Errorf("Plan created %s", out)
 	}
 }
 
@@ -305,16 +306,16 @@ func TestSweepRunDeterministicAcrossJobs(t *testing.T) {
 	load := sweepTestLoader(t, dir, "")
 	grids := []Grid{{"train.learning_rate", []string{"0.003", "0.3"}}, {"train.l2", []string{"0", "0.01"}}}
 	var docs []string
-	var reps []*SweepReport
+	var reps []*Report
 	for _, jobs := range []int{1, 2, 4} {
 		out := filepath.Join(dir, fmt.Sprintf("jobs%d", jobs))
-		s, err := PlanSweep(load, nil, grids, out)
+		s, err := Plan(load, nil, grids, out)
 		if err != nil {
 			t.Fatal(err)
 		}
 		var mu sync.Mutex
 		var done []int
-		rep, err := s.Run(t.Context(), SweepOptions{Jobs: jobs, Done: func(r *SweepResult, finished, total int) {
+		rep, err := s.Run(t.Context(), Options{Jobs: jobs, Done: func(r *Result, finished, total int) {
 			mu.Lock()
 			defer mu.Unlock()
 			if total != 4 || finished != len(done)+1 {
@@ -366,7 +367,7 @@ func TestSweepRunDeterministicAcrossJobs(t *testing.T) {
 	}
 	best := 0
 	for i, p := range rep.Points {
-		if p.Stopped != StopCompleted || p.EpochsRun != 15 || !finite(float64(p.ValLoss)) || !finite(float64(p.TrainLoss)) {
+		if p.Stopped != train.StopCompleted || p.EpochsRun != 15 || !finite(float64(p.ValLoss)) || !finite(float64(p.TrainLoss)) {
 			t.Errorf("point %d: %+v", i, p)
 		}
 		if p.TrainAccuracy != nil || p.ValAccuracy != nil {
@@ -412,15 +413,15 @@ func TestSweepRunDiverged(t *testing.T) {
 	fixed := []config.Override{{Key: "train.optimizer", Value: "gd"}, {Key: "train.epochs", Value: "100"}}
 
 	// One point diverges, the sweep goes on.
-	s, err := PlanSweep(load, fixed, []Grid{{"train.learning_rate", []string{"0.01", "1e6"}}}, filepath.Join(dir, "some"))
+	s, err := Plan(load, fixed, []Grid{{"train.learning_rate", []string{"0.01", "1e6"}}}, filepath.Join(dir, "some"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := s.Run(t.Context(), SweepOptions{Jobs: 2})
+	rep, err := s.Run(t.Context(), Options{Jobs: 2})
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	if rep.Points[1].Stopped != StopDiverged || rep.Best == nil || *rep.Best != 0 {
+	if rep.Points[1].Stopped != train.StopDiverged || rep.Best == nil || *rep.Best != 0 {
 		t.Fatalf("points %+v, best %v", rep.Points, rep.Best)
 	}
 	doc := readSweepJSON(t, rep.Dir)
@@ -437,15 +438,15 @@ func TestSweepRunDiverged(t *testing.T) {
 		t.Errorf("sweep.png: %v", err)
 	}
 
-	// Every point diverges: the report, and an error that IsDiverged.
-	s, err = PlanSweep(load, fixed, []Grid{{"train.learning_rate", []string{"1e5", "1e6"}}}, filepath.Join(dir, "all"))
+	// Every point diverges: the report, and an error that train.IsDiverged.
+	s, err = Plan(load, fixed, []Grid{{"train.learning_rate", []string{"1e5", "1e6"}}}, filepath.Join(dir, "all"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err = s.Run(t.Context(), SweepOptions{Jobs: 1})
-	var de *SweepDivergedError
-	if !IsDiverged(err) || !errors.As(err, &de) || de.Points != 2 {
-		t.Fatalf("Run error %v, want a *SweepDivergedError for 2 points", err)
+	rep, err = s.Run(t.Context(), Options{Jobs: 1})
+	var de *DivergedError
+	if !train.IsDiverged(err) || !errors.As(err, &de) || de.Points != 2 {
+		t.Fatalf("Run error %v, want a *DivergedError for 2 points", err)
 	}
 	if rep == nil || rep.Best != nil {
 		t.Fatalf("report %+v, want one with no best", rep)
@@ -459,13 +460,13 @@ func TestSweepRunInterrupted(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	load := sweepTestLoader(t, dir, "")
-	s, err := PlanSweep(load, nil, []Grid{{"train.seed", []string{"1", "2", "3"}}}, filepath.Join(dir, "sw"))
+	s, err := Plan(load, nil, []Grid{{"train.seed", []string{"1", "2", "3"}}}, filepath.Join(dir, "sw"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	rep, err := s.Run(ctx, SweepOptions{Jobs: 2})
+	rep, err := s.Run(ctx, Options{Jobs: 2})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run error %v, want context.Canceled", err)
 	}
@@ -473,7 +474,7 @@ func TestSweepRunInterrupted(t *testing.T) {
 		t.Fatalf("report %+v, want one with no best", rep)
 	}
 	for _, p := range rep.Points {
-		if p.Stopped != StopNotRun && p.Stopped != StopInterrupted {
+		if p.Stopped != StopNotRun && p.Stopped != train.StopInterrupted {
 			t.Errorf("point %d stopped %q after cancellation", p.Index, p.Stopped)
 		}
 	}
@@ -486,7 +487,7 @@ func TestSweepJobsThreads(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	load := sweepTestLoader(t, dir, ", threads: 2")
-	s, err := PlanSweep(load, nil, []Grid{{"train.seed", []string{"1", "2"}}}, filepath.Join(dir, "sw"))
+	s, err := Plan(load, nil, []Grid{{"train.seed", []string{"1", "2"}}}, filepath.Join(dir, "sw"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -506,7 +507,7 @@ func TestSweepJobsThreads(t *testing.T) {
 			t.Errorf("Jobs(%d) error %v, want an input error naming --jobs and train.threads", tc.jobs, err)
 		}
 	}
-	if _, err := s.Run(t.Context(), SweepOptions{Jobs: 2}); !inputerr.Is(err) {
+	if _, err := s.Run(t.Context(), Options{Jobs: 2}); !inputerr.Is(err) {
 		t.Errorf("Run with --jobs 2 and train.threads 2: error %v, want an input error", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "sw")); !errors.Is(err, os.ErrNotExist) {

@@ -24,9 +24,11 @@ step "dependency direction"
 # gemm, vmath and graph know only numbers (graph's products go through
 # gemm; gemm and vmath ask cpufeat which kernels the CPU runs); layers
 # builds on graph; data knows only files and tables; atomicfile knows
-# only the file system; sweep runs many fits through train, and nothing
-# but cmd imports it; nothing imports cmd. (These are the default
-# build's imports: with -tags openblas, gemm also imports its own
+# only the file system; train draws no pictures: plot alone imports
+# gonum.org/v1/plot, and of the internal packages only sweep imports plot
+# (cmd does too); sweep runs many fits through train, and nothing but cmd
+# imports it; nothing imports cmd. (These are the default build's
+# imports: with -tags openblas, gemm also imports its own
 # internal/gemm/openblas.)
 deps=$(go list -f '{{.ImportPath}}: {{join .Imports " "}}' ./internal/...)
 fail=0
@@ -48,8 +50,20 @@ rule layers 'mlptrain/internal/(data|train|config|gradcheck)|spf13|plot'
 rule data 'mlptrain/internal/(graph|layers|train|config|gradcheck)|spf13|plot'
 rule config 'mlptrain/internal/(graph|layers|data|train|gradcheck)|plot'
 rule gradcheck 'mlptrain/internal/(layers|data|train|config)|spf13|plot'
+rule train 'mlptrain/internal/(plot|sweep)|gonum.org/v1/plot'
+rule plot 'mlptrain/internal/(sweep|config|data|gradcheck)|spf13'
 rule sweep 'mlptrain/internal/(graph|layers|data|gemm|vmath|cpufeat|gradcheck)|spf13|gonum.org/v1/plot'
-for p in graph gemm vmath cpufeat layers data config gradcheck train atomicfile; do rule "$p" 'mlptrain/internal/sweep'; done
+only() { # import path (and those under it), the one internal package allowed it ("" for none; cmd may)
+  local who
+  who=$(printf '%s\n' "$deps" | grep -E " $1(/[^ ]*)?( |$)" | cut -d: -f1 | sed 's|^github.com/mlptrain/mlptrain/||' | grep -vx "internal/$2" || true)
+  if [ -n "$who" ]; then
+    echo "$(printf '%s' "$who" | tr '\n' ' ') must not import $1 (only cmd${2:+ and internal/$2} may)" >&2
+    fail=1
+  fi
+}
+only gonum.org/v1/plot plot
+only github.com/mlptrain/mlptrain/internal/plot sweep
+only github.com/mlptrain/mlptrain/internal/sweep ''
 if printf '%s\n' "$deps" | grep -q 'mlptrain/cmd'; then echo "nothing may import cmd" >&2; fail=1; fi
 for p in graph layers data train gradcheck jsonnum inputerr; do rule "$p" 'spf13/viper'; done
 [ "$fail" = 0 ]

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mlptrain/mlptrain/internal/config"
+	"github.com/mlptrain/mlptrain/internal/plot"
 	"github.com/mlptrain/mlptrain/internal/train"
 	"github.com/spf13/cobra"
 )
@@ -171,7 +172,7 @@ func runFit(cmd *cobra.Command, path string, o *fitOptions, stdout, stderr io.Wr
 	if err != nil {
 		return err
 	}
-	fo := train.FitOptions{}
+	fo := train.FitOptions{Pictures: plot.Run}
 	if o.resume != "" {
 		if fo.Resume, err = train.LoadCheckpoint(filepath.Join(o.resume, "checkpoint.json")); err != nil {
 			return err

@@ -23,6 +23,7 @@ import (
 	"github.com/mlptrain/mlptrain/internal/config"
 	"github.com/mlptrain/mlptrain/internal/inputerr"
 	"github.com/mlptrain/mlptrain/internal/jsonnum"
+	"github.com/mlptrain/mlptrain/internal/plot"
 	"github.com/mlptrain/mlptrain/internal/train"
 )
 
@@ -560,7 +561,7 @@ func runPoint(ctx context.Context, p *Point) (*Result, error) {
 		r.TrainAccuracy, r.ValAccuracy = jsonnum.Ptr(math.NaN()), jsonnum.Ptr(math.NaN())
 	}
 	start := time.Now()
-	run, err := train.FitConfig(ctx, p.Config, train.FitOptions{})
+	run, err := train.FitConfig(ctx, p.Config, train.FitOptions{Pictures: plot.Run})
 	r.Seconds = time.Since(start).Seconds()
 	if run == nil {
 		if err == nil {
@@ -620,7 +621,7 @@ func (s *Sweep) write(rep *Report) error {
 			missing = "diverged or not finished (no loss)"
 		}
 	}
-	return train.PlotSweep(png, s.Name+" — loss against "+rep.Keys[0], rep.Keys[0], xs, tr, va, best, missing)
+	return plot.Sweep(png, s.Name+" — loss against "+rep.Keys[0], rep.Keys[0], xs, tr, va, best, missing)
 }
 
 // WriteCSV writes the sweep's table as CSV: index, one column per

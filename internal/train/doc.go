@@ -1,7 +1,12 @@
-// Package train joins the other packages: it resolves a config against its
-// data (Prepare: read the CSV files, split off validation, apply the
-// feature map and the normalization fitted on the training split), builds
-// the model, and runs gradient checks (GradCheck) on it.
+// Package train fits a model to a config's data: it prepares the problem
+// (Prepare: read the CSV files, split off validation, apply the feature
+// map and the normalization fitted on the training split), trains it with
+// its optimizers, early stopping and checkpoints (Fit), scores it with
+// metrics and quality gates, writes the run folder with model.json
+// (FitConfig), and runs gradient checks on the model (GradCheck). It
+// draws no pictures and runs no sweeps: FitConfig hands the finished Run
+// to FitOptions.Pictures, which internal/plot fills, and internal/sweep
+// runs many fits.
 //
 // # Randomness
 //

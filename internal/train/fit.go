@@ -60,7 +60,8 @@ type EpochStats struct {
 	Seconds            float64 // wall time of the epoch's training steps
 }
 
-// FitOptions control Fit's progress reports and checkpoints.
+// FitOptions control Fit's progress reports and checkpoints, and
+// FitConfig's pictures.
 type FitOptions struct {
 	// Progress receives one report per epoch; nil means none.
 	Progress func(s EpochStats, epochs int)
@@ -71,6 +72,10 @@ type FitOptions struct {
 	CheckpointEvery int
 	// Resume continues the run a checkpoint describes.
 	Resume *Checkpoint
+	// Pictures, if not nil, draws the run folder's pictures once
+	// FitConfig has written its other files (internal/plot's Run does);
+	// its error is FitConfig's. Fit does not call it.
+	Pictures func(r *Run) error
 
 	// afterStep, for tests, is called after each training step with the
 	// epoch and the number of its steps done.

@@ -87,8 +87,10 @@ func useThreads(n int) (restore func()) {
 // FitConfig runs a whole fit from a config: prepare the data, check that
 // the run folder can be written, train (writing checkpoint.json there, and
 // continuing from o.Resume if set), score on the train, validation and test
-// sets, and write the run folder. A diverged run is still written, and its
-// *DivergedError returned with the Run.
+// sets, and write the run folder, its pictures last through o.Pictures
+// (train itself draws none). A diverged run is still written, and its
+// *DivergedError returned with the Run. Any error writing the folder,
+// o.Pictures' included, is returned without the Run.
 func FitConfig(ctx context.Context, cfg *config.Config, o FitOptions) (*Run, error) {
 	// train.threads bounds the whole run, the data loading (which parses on
 	// GOMAXPROCS goroutines) and the scoring as well as the training.
@@ -131,15 +133,15 @@ func FitConfig(ctx context.Context, cfg *config.Config, o FitOptions) (*Run, err
 		rep.Test = &tm
 	}
 	run := &Run{Report: rep, Result: res, Problem: p}
-	if err := run.write(); err != nil {
+	if err := run.write(o.Pictures); err != nil {
 		return nil, err
 	}
 	return run, res.Err
 }
 
 // write writes the run folder: model.json, metrics.csv, config.yaml,
-// report.json and the plots.
-func (r *Run) write() error {
+// report.json and then, if pictures is not nil, the pictures it draws.
+func (r *Run) write(pictures func(*Run) error) error {
 	cfg := r.Problem.Config
 	dir := cfg.Output.Dir
 	if err := WriteModel(filepath.Join(dir, "model.json"), r.Problem.Saved(r.Result.Model)); err != nil {
@@ -158,7 +160,10 @@ func (r *Run) write() error {
 	if err := atomicfile.Write(filepath.Join(dir, "report.json"), func(w io.Writer) error { return WriteJSON(w, r.Report) }); err != nil {
 		return err
 	}
-	return r.plots()
+	if pictures == nil {
+		return nil
+	}
+	return pictures(r)
 }
 
 // IsDiverged reports whether err says that training diverged.

@@ -281,3 +281,65 @@ output: {dir: %s}
 		t.Errorf("two runs of one config gave different metrics:\n%s\n%s", metrics[0], metrics[1])
 	}
 }
+
+// TestFitConfigPictures checks the Pictures hook: FitConfig calls it once,
+// with the Run, after the run folder's other files are written; its error
+// is FitConfig's, without the Run; and without it no picture is drawn.
+func TestFitConfigPictures(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	train := writeTestFile(t, dir, "train.csv", blobsCSV(39, []int{10, 10}, 1))
+	errPictures := errors.New("no pictures today")
+	for _, tc := range []struct {
+		name string
+		err  error // what Pictures returns; nil for no Pictures at all
+	}{
+		{"none", nil},
+		{"failing", errPictures},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			out := filepath.Join(dir, tc.name)
+			cfg := parseTestConfig(t, dir, fmt.Sprintf(`data: {train: %s, target: class, validation: 0}
+model: {layers: [{activation: softmax}]}
+train: {epochs: 3}
+output: {dir: %s}
+`, q(train), q(out)))
+			var o FitOptions
+			calls := 0
+			if tc.err != nil {
+				o.Pictures = func(r *Run) error {
+					calls++
+					if r == nil || r.Problem.Config != cfg || len(r.Result.History) != 3 {
+						t.Errorf("Pictures got run %+v", r)
+					}
+					for _, f := range []string{"model.json", "metrics.csv", "config.yaml", "report.json"} {
+						if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+							t.Errorf("when Pictures is called: %v", err)
+						}
+					}
+					return tc.err
+				}
+			}
+			run, err := FitConfig(t.Context(), cfg, o)
+			if tc.err != nil {
+				if !errors.Is(err, tc.err) || run != nil || calls != 1 {
+					t.Errorf("FitConfig = %v, %v after %d calls of Pictures; want no run, its error, 1 call", run, err, calls)
+				}
+				return
+			}
+			if err != nil || run == nil {
+				t.Fatalf("FitConfig = %v, %v", run, err)
+			}
+			entries, err := os.ReadDir(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range entries {
+				if strings.HasSuffix(e.Name(), ".png") || strings.HasSuffix(e.Name(), ".svg") {
+					t.Errorf("%s drawn without Pictures", e.Name())
+				}
+			}
+		})
+	}
+}

@@ -1,4 +1,4 @@
-package train
+package plot
 
 import (
 	"errors"
@@ -26,15 +26,15 @@ const (
 	boundaryWidth, boundaryHeight = 7 * vg.Inch, 5 * vg.Inch
 
 	// boundaryGrid is the number of cells along each axis at which
-	// PlotBoundary evaluates predict.
+	// Boundary evaluates predict.
 	boundaryGrid = 200
-	// fitSamples is the number of points at which PlotFit samples curve.
+	// fitSamples is the number of points at which Fit samples curve.
 	fitSamples = 400
 	// fewEpochs is the largest number of points of a loss series drawn
 	// with markers as well as a line.
 	fewEpochs = 12
 	// logSpan is the ratio max/min of the positive loss values above which
-	// PlotLoss uses a log scale.
+	// Loss uses a log scale.
 	logSpan = 50
 	// tintAlpha is the weight of a class color in its region's tint, the
 	// rest being white.
@@ -71,12 +71,12 @@ var (
 	gridColor    = color.Gray{0xdd}
 )
 
-// PlotLoss writes dir/loss.png and dir/loss.svg: the training loss, and
+// Loss writes dir/loss.png and dir/loss.svg: the training loss, and
 // the validation loss when val is not nil and starts with a finite value,
 // against epoch. epochs[i] is the epoch at which train[i] and val[i] were
 // measured; val may be nil.
 //
-// A diverged run does not make PlotLoss fail: each series is drawn only up
+// A diverged run does not make Loss fail: each series is drawn only up
 // to its first NaN or ±Inf, its legend entry names that epoch ("train
 // (diverged at epoch 37)"), and the X axis still spans every epoch. If no
 // value at all is finite, the plot says so. When the finite positive
@@ -86,10 +86,10 @@ var (
 // The legend goes in a corner where it covers no curve, if need be above
 // raised headroom.
 //
-// PlotLoss returns an error if train or a non-nil val differs in length
+// Loss returns an error if train or a non-nil val differs in length
 // from epochs, or if a file cannot be written; an existing file is then
 // left as it was. It does not panic.
-func PlotLoss(dir, title string, epochs []int, train, val []float64) error {
+func Loss(dir, title string, epochs []int, train, val []float64) error {
 	p, err := lossPlot(title, epochs, train, val)
 	if err != nil {
 		return err
@@ -158,7 +158,7 @@ type lossSeries struct {
 	optional bool
 }
 
-// lossPlot builds the plot that PlotLoss writes.
+// lossPlot builds the plot that Loss writes.
 func lossPlot(title string, epochs []int, train, val []float64) (*plot.Plot, error) {
 	if len(train) != len(epochs) {
 		return nil, fmt.Errorf("plot loss: %d epochs but %d training losses", len(epochs), len(train))
@@ -296,7 +296,7 @@ func finitePrefix(v []float64) int {
 	return len(v)
 }
 
-// PlotBoundary writes to path a PNG of the decision regions of a
+// Boundary writes to path a PNG of the decision regions of a
 // classifier with two inputs. predict is evaluated at the centers of a
 // 200 × 200 grid over xr × yr, widened if needed to take in every point
 // with a margin, and each cell is tinted with a light shade of the
@@ -307,12 +307,12 @@ func finitePrefix(v []float64) int {
 // come from the Tableau 10 palette and repeat after 10 classes, though
 // the glyph shapes keep the classes apart.
 //
-// PlotBoundary returns an error if classes is empty, predict is nil, the
+// Boundary returns an error if classes is empty, predict is nil, the
 // lengths of points and labels differ, xr or yr is not an increasing pair
 // of finite numbers, a label or a prediction is outside
 // [0, len(classes)), or the file cannot be written. It does not panic
 // unless predict does.
-func PlotBoundary(path, title string, xName, yName string, xr, yr [2]float64, predict func(x, y float64) int, points [][2]float64, labels []int, classes []string) error {
+func Boundary(path, title string, xName, yName string, xr, yr [2]float64, predict func(x, y float64) int, points [][2]float64, labels []int, classes []string) error {
 	switch {
 	case len(classes) == 0:
 		return errors.New("plot boundary: no classes")
@@ -404,7 +404,7 @@ func drawWithLegend(dc draw.Canvas, p *plot.Plot, legend *plot.Legend) {
 	legend.Draw(draw.Crop(dc, dc.Size().X-width-gap, -gap, 0, -top))
 }
 
-// PlotFit writes to path a PNG of a regression with one input: the data
+// Fit writes to path a PNG of a regression with one input: the data
 // (xs[i], ts[i]) as points, and the model curve sampled at 400 points over
 // xr as a line, with legend entries "data" and "model". Data points with a
 // NaN or infinite coordinate are skipped, and the curve is broken where
@@ -414,10 +414,10 @@ func drawWithLegend(dc draw.Canvas, p *plot.Plot, legend *plot.Legend) {
 // clipped there. The legend goes in a corner where it covers nothing, if
 // need be above raised headroom.
 //
-// PlotFit returns an error if curve is nil, xs and ts differ in length,
+// Fit returns an error if curve is nil, xs and ts differ in length,
 // xr is not an increasing pair of finite numbers, or the file cannot be
 // written. It does not panic unless curve does.
-func PlotFit(path, title, xName, tName string, xs, ts []float64, curve func(x float64) float64, xr [2]float64) error {
+func Fit(path, title, xName, tName string, xs, ts []float64, curve func(x float64) float64, xr [2]float64) error {
 	if curve == nil {
 		return errors.New("plot fit: nil curve")
 	}

@@ -1,17 +1,21 @@
-package train
+package plot
 
 import (
 	"math"
 	"path/filepath"
 
 	"github.com/mlptrain/mlptrain/internal/layers"
+	"github.com/mlptrain/mlptrain/internal/train"
 	"gonum.org/v1/gonum/mat"
 )
 
-// plots draws the run folder's pictures: the loss curves always; the
-// decision regions (boundary.png) for a classifier of 2 input columns; the
-// learned curve (fit.png) for a regression of 1 input column on 1 target.
-func (r *Run) plots() error {
+// Run draws a finished fit's pictures into its run folder: the loss
+// curves (loss.png and loss.svg) always; the decision regions
+// (boundary.png) for a classifier of 2 input columns; the learned curve
+// (fit.png) for a regression of 1 input column on 1 target. It is what
+// train.FitOptions.Pictures takes, and returns the first error of Loss,
+// Boundary or Fit.
+func Run(r *train.Run) error {
 	p, cfg := r.Problem, r.Problem.Config
 	dir := cfg.Output.Dir
 	hist := r.Result.History
@@ -23,23 +27,23 @@ func (r *Run) plots() error {
 	if p.Val == nil {
 		va = nil
 	}
-	if err := PlotLoss(dir, cfg.Name+" — loss", epochs, tr, va); err != nil {
+	if err := Loss(dir, cfg.Name+" — loss", epochs, tr, va); err != nil {
 		return err
 	}
 	pp := newPointPredictor(p.Saved(r.Result.Model))
 	switch {
 	case len(p.Features) == 2 && p.Classes != nil:
-		pts, xr, yr := r.rawInputs(2)
+		pts, xr, yr := rawInputs(r, 2)
 		x := mat.NewDense(1, 2, nil)
 		predict := func(a, b float64) int {
 			x.Set(0, 0, a)
 			x.Set(0, 1, b)
-			return PredictClass(pp.predict(x), 0)
+			return train.PredictClass(pp.predict(x), 0)
 		}
-		return PlotBoundary(filepath.Join(dir, "boundary.png"), cfg.Name+" — decision regions", p.Features[0], p.Features[1],
+		return Boundary(filepath.Join(dir, "boundary.png"), cfg.Name+" — decision regions", p.Features[0], p.Features[1],
 			xr, yr, predict, pts, p.Train.Labels, p.Classes)
 	case len(p.Features) == 1 && p.Classes == nil && len(p.Train.TargetNames) == 1:
-		pts, xr, _ := r.rawInputs(1)
+		pts, xr, _ := rawInputs(r, 1)
 		xs := make([]float64, len(pts))
 		for i, pt := range pts {
 			xs[i] = pt[0]
@@ -49,7 +53,7 @@ func (r *Run) plots() error {
 			x.Set(0, 0, a)
 			return pp.predict(x).At(0, 0)
 		}
-		return PlotFit(filepath.Join(dir, "fit.png"), cfg.Name+" — fit", p.Features[0], p.Train.TargetNames[0],
+		return Fit(filepath.Join(dir, "fit.png"), cfg.Name+" — fit", p.Features[0], p.Train.TargetNames[0],
 			xs, mat.Col(nil, 0, p.Train.Y), curve, xr)
 	}
 	return nil
@@ -58,7 +62,7 @@ func (r *Run) plots() error {
 // rawInputs returns the training rows' first k input columns in the
 // data's own units (undoing the normalization; the feature map keeps the
 // inputs themselves as its first columns) and their ranges.
-func (r *Run) rawInputs(k int) (pts [][2]float64, xr, yr [2]float64) {
+func rawInputs(r *train.Run, k int) (pts [][2]float64, xr, yr [2]float64) {
 	p := r.Problem
 	xr = [2]float64{math.Inf(1), math.Inf(-1)}
 	yr = xr
@@ -84,12 +88,12 @@ func (r *Run) rawInputs(k int) (pts [][2]float64, xr, yr [2]float64) {
 // pointPredictor applies a saved model to one raw (untransformed) input
 // row at a time, reusing one graph.
 type pointPredictor struct {
-	s      *Saved
+	s      *train.Saved
 	mapped *mat.Dense // 1×inputs after the feature map and scaling
 	net    *layers.Net
 }
 
-func newPointPredictor(s *Saved) *pointPredictor {
+func newPointPredictor(s *train.Saved) *pointPredictor {
 	return &pointPredictor{s: s, mapped: mat.NewDense(1, s.Model.Inputs, nil), net: s.Model.Build(1, 0)}
 }
 

@@ -1,4 +1,4 @@
-package train
+package plot
 
 import (
 	"math"
@@ -11,7 +11,7 @@ import (
 	"gonum.org/v1/plot"
 )
 
-func TestPlotSweep(t *testing.T) {
+func TestSweep(t *testing.T) {
 	t.Parallel()
 	nan := math.NaN()
 	for _, tc := range []struct {
@@ -83,8 +83,8 @@ func TestPlotSweep(t *testing.T) {
 			}
 
 			path := filepath.Join(t.TempDir(), "sweep.png")
-			if err := PlotSweep(path, "test — "+tc.name, "lr", tc.xs, tc.train, tc.val, tc.best, ""); err != nil {
-				t.Fatalf("PlotSweep: %v", err)
+			if err := Sweep(path, "test — "+tc.name, "lr", tc.xs, tc.train, tc.val, tc.best, ""); err != nil {
+				t.Fatalf("Sweep: %v", err)
 			}
 			checkPNG(t, path, 576, 384)
 			keepPlot(t, path, "sweep_"+tc.name+".png")
@@ -105,7 +105,7 @@ func sameFloats(a, b []float64) bool {
 	return slices.EqualFunc(a, b, func(x, y float64) bool { return x == y || math.IsNaN(x) && math.IsNaN(y) })
 }
 
-func TestPlotSweepErrors(t *testing.T) {
+func TestSweepErrors(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	for _, tc := range []struct {
@@ -123,16 +123,16 @@ func TestPlotSweepErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			path := filepath.Join(dir, tc.name+".png")
-			err := PlotSweep(path, "t", "x", tc.xs, tc.train, tc.val, tc.best, "")
+			err := Sweep(path, "t", "x", tc.xs, tc.train, tc.val, tc.best, "")
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("PlotSweep error %v, want one containing %q", err, tc.want)
+				t.Fatalf("Sweep error %v, want one containing %q", err, tc.want)
 			}
 			if _, serr := os.Stat(path); serr == nil {
-				t.Errorf("PlotSweep wrote %s despite the error", path)
+				t.Errorf("Sweep wrote %s despite the error", path)
 			}
 		})
 	}
-	if err := PlotSweep(filepath.Join(dir, "no", "such", "sweep.png"), "t", "x", []float64{1}, []float64{1}, []float64{1}, 0, ""); err == nil {
-		t.Error("PlotSweep into a missing folder: no error")
+	if err := Sweep(filepath.Join(dir, "no", "such", "sweep.png"), "t", "x", []float64{1}, []float64{1}, []float64{1}, 0, ""); err == nil {
+		t.Error("Sweep into a missing folder: no error")
 	}
 }

@@ -1,4 +1,4 @@
-package train
+package plot
 
 import (
 	"errors"
@@ -16,13 +16,13 @@ import (
 
 const (
 	// sweepLogX is the ratio max/min of the swept values, all positive,
-	// at and above which PlotSweep uses a log X axis: two decades.
+	// at and above which Sweep uses a log X axis: two decades.
 	sweepLogX = 100
-	// sweepValueTicks is the most swept values that PlotSweep marks as
+	// sweepValueTicks is the most swept values that Sweep marks as
 	// ticks themselves.
 	sweepValueTicks = 12
 	// sweepTickGap is the smallest gap, as a fraction of the axis, between
-	// swept values that PlotSweep marks as ticks themselves.
+	// swept values that Sweep marks as ticks themselves.
 	sweepTickGap = 0.07
 )
 
@@ -31,7 +31,7 @@ var (
 	divergedColor = color.RGBA{0xd6, 0x27, 0x28, 0xff} // red
 )
 
-// PlotSweep writes to path a PNG of the validation and training loss of a
+// Sweep writes to path a PNG of the validation and training loss of a
 // sweep's points against the swept key's value xs[i]: each series as
 // points joined in order of x, broken where a loss is missing (NaN, as for
 // a diverged point). Points missing both losses are marked with a red × on
@@ -43,10 +43,10 @@ var (
 // positive losses span more than a factor of 50 (losses ≤ 0 are then left
 // out). Up to 12 well-separated values are ticks themselves.
 //
-// PlotSweep returns an error if xs, train and val differ in length, an x
+// Sweep returns an error if xs, train and val differ in length, an x
 // is not finite, best is out of range, or the file cannot be written; an
 // existing file is then left as it was. It does not panic.
-func PlotSweep(path, title, xName string, xs, train, val []float64, best int, missing string) error {
+func Sweep(path, title, xName string, xs, train, val []float64, best int, missing string) error {
 	p, _, err := sweepPlot(title, xName, xs, train, val, best, missing)
 	if err != nil {
 		return err
@@ -54,7 +54,7 @@ func PlotSweep(path, title, xName string, xs, train, val []float64, best int, mi
 	return savePlot(p, path, lossWidth, lossHeight, "png")
 }
 
-// sweepPlot builds the plot that PlotSweep writes, and returns its legend
+// sweepPlot builds the plot that Sweep writes, and returns its legend
 // entries too.
 func sweepPlot(title, xName string, xs, train, val []float64, best int, missingName string) (p *plot.Plot, legend []string, err error) {
 	if missingName == "" {

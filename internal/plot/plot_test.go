@@ -1,4 +1,4 @@
-package train
+package plot
 
 import (
 	"bytes"
@@ -75,7 +75,7 @@ func lossCurve(rng *rand.Rand, n int, a, q, floor, noise float64) ([]int, []floa
 	return epochs, loss
 }
 
-func TestPlotLoss(t *testing.T) {
+func TestLoss(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(1, 1))
 	epochs, decay := lossCurve(rng, 60, 2.3, 0.867, 0.004, 0.2)
@@ -130,8 +130,8 @@ func TestPlotLoss(t *testing.T) {
 			}
 
 			dir := t.TempDir()
-			if err := PlotLoss(dir, "test — "+strings.ReplaceAll(tc.name, "_", " "), tc.epochs, tc.train, tc.val); err != nil {
-				t.Fatalf("PlotLoss: %v", err)
+			if err := Loss(dir, "test — "+strings.ReplaceAll(tc.name, "_", " "), tc.epochs, tc.train, tc.val); err != nil {
+				t.Fatalf("Loss: %v", err)
 			}
 			checkPNG(t, filepath.Join(dir, "loss.png"), 576, 384)
 			keepPlot(t, filepath.Join(dir, "loss.png"), "loss_"+tc.name+".png")
@@ -154,23 +154,23 @@ func TestPlotLoss(t *testing.T) {
 			}
 			want, err := os.ReadFile(golden)
 			if err != nil {
-				t.Fatalf("%v (run go test -run TestPlotLoss -update to create it)", err)
+				t.Fatalf("%v (run go test -run TestLoss -update to create it)", err)
 			}
 			if !bytes.Equal(svg, want) {
-				t.Errorf("loss.svg differs from %s; if the change is intended, run go test -run TestPlotLoss -update and look at the new plot", golden)
+				t.Errorf("loss.svg differs from %s; if the change is intended, run go test -run TestLoss -update and look at the new plot", golden)
 			}
 		})
 	}
 }
 
-func TestPlotLossDeterministic(t *testing.T) {
+func TestLossDeterministic(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(2, 1))
 	epochs, train := lossCurve(rng, 30, 1, 0.82, 0.01, 0.3)
 	var svgs [2][]byte
 	for i := range svgs {
 		dir := t.TempDir()
-		if err := PlotLoss(dir, "again", epochs, train, nil); err != nil {
+		if err := Loss(dir, "again", epochs, train, nil); err != nil {
 			t.Fatal(err)
 		}
 		b, err := os.ReadFile(filepath.Join(dir, "loss.svg"))
@@ -180,21 +180,21 @@ func TestPlotLossDeterministic(t *testing.T) {
 		svgs[i] = b
 	}
 	if !bytes.Equal(svgs[0], svgs[1]) {
-		t.Error("two runs of PlotLoss wrote different SVGs")
+		t.Error("two runs of Loss wrote different SVGs")
 	}
 }
 
-func TestPlotLossInputUnmodified(t *testing.T) {
+func TestLossInputUnmodified(t *testing.T) {
 	t.Parallel()
 	train := []float64{1, 0.1, 0, -1, math.NaN(), 5}
 	val := []float64{2, 0.01, 0.001, math.Inf(1), 1, 1}
 	tc, vc := append([]float64(nil), train...), append([]float64(nil), val...)
-	if err := PlotLoss(t.TempDir(), "x", []int{1, 2, 3, 4, 5, 6}, train, val); err != nil {
+	if err := Loss(t.TempDir(), "x", []int{1, 2, 3, 4, 5, 6}, train, val); err != nil {
 		t.Fatal(err)
 	}
 	for i := range train {
 		if !same(train[i], tc[i]) || !same(val[i], vc[i]) {
-			t.Fatalf("PlotLoss modified its input: train %v, val %v", train, val)
+			t.Fatalf("Loss modified its input: train %v, val %v", train, val)
 		}
 	}
 }
@@ -227,7 +227,7 @@ func nearest(centers [][2]float64) func(x, y float64) int {
 	}
 }
 
-func TestPlotBoundary(t *testing.T) {
+func TestBoundary(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(3, 1))
 	xorPts, xorLabels := blobs(rng, 25, [][2]float64{{0, 0}, {1, 1}, {0, 1}, {1, 0}}, 0.12)
@@ -268,9 +268,9 @@ func TestPlotBoundary(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			path := filepath.Join(t.TempDir(), "boundary.png")
-			err := PlotBoundary(path, "test — "+strings.ReplaceAll(tc.name, "_", " "), "x₁", "x₂", tc.xr, tc.yr, tc.predict, tc.points, tc.labels, tc.classes)
+			err := Boundary(path, "test — "+strings.ReplaceAll(tc.name, "_", " "), "x₁", "x₂", tc.xr, tc.yr, tc.predict, tc.points, tc.labels, tc.classes)
 			if err != nil {
-				t.Fatalf("PlotBoundary: %v", err)
+				t.Fatalf("Boundary: %v", err)
 			}
 			img := checkPNG(t, path, 672, 480)
 			keepPlot(t, path, "boundary_"+tc.name+".png")
@@ -292,7 +292,7 @@ func TestPlotBoundary(t *testing.T) {
 	}
 }
 
-func TestPlotFit(t *testing.T) {
+func TestFit(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(4, 1))
 	var xs, ts []float64
@@ -328,8 +328,8 @@ func TestPlotFit(t *testing.T) {
 			if tc.name == "huge" {
 				ts = []float64{-1e308, 1e308, 0}
 			}
-			if err := PlotFit(path, "test — "+strings.ReplaceAll(tc.name, "_", " "), "x", "t", tc.xs, ts, tc.curve, tc.xr); err != nil {
-				t.Fatalf("PlotFit: %v", err)
+			if err := Fit(path, "test — "+strings.ReplaceAll(tc.name, "_", " "), "x", "t", tc.xs, ts, tc.curve, tc.xr); err != nil {
+				t.Fatalf("Fit: %v", err)
 			}
 			checkPNG(t, path, 576, 384)
 			keepPlot(t, path, "fit_"+tc.name+".png")
@@ -358,47 +358,47 @@ func TestPlotErrors(t *testing.T) {
 		run  func() error
 		want string
 	}{
-		{"loss unwritable dir", func() error { return PlotLoss(missing, "t", epochs, loss, nil) }, "loss.png"},
-		{"loss train length", func() error { return PlotLoss(t.TempDir(), "t", epochs, loss[:2], nil) }, "3 epochs but 2 training"},
-		{"loss val length", func() error { return PlotLoss(t.TempDir(), "t", epochs, loss, loss[:1]) }, "3 epochs but 1 validation"},
+		{"loss unwritable dir", func() error { return Loss(missing, "t", epochs, loss, nil) }, "loss.png"},
+		{"loss train length", func() error { return Loss(t.TempDir(), "t", epochs, loss[:2], nil) }, "3 epochs but 2 training"},
+		{"loss val length", func() error { return Loss(t.TempDir(), "t", epochs, loss, loss[:1]) }, "3 epochs but 1 validation"},
 		{"boundary unwritable dir", func() error {
-			return PlotBoundary(filepath.Join(missing, "b.png"), "t", "x", "y", unit, unit, half, pts, []int{0, 1}, two)
+			return Boundary(filepath.Join(missing, "b.png"), "t", "x", "y", unit, unit, half, pts, []int{0, 1}, two)
 		}, "b.png"},
 		{"boundary label length", func() error {
-			return PlotBoundary(filepath.Join(t.TempDir(), "b.png"), "t", "x", "y", unit, unit, half, pts, []int{0}, two)
+			return Boundary(filepath.Join(t.TempDir(), "b.png"), "t", "x", "y", unit, unit, half, pts, []int{0}, two)
 		}, "2 points but 1 labels"},
 		{"boundary label range", func() error {
-			return PlotBoundary(filepath.Join(t.TempDir(), "b.png"), "t", "x", "y", unit, unit, half, pts, []int{0, 2}, two)
+			return Boundary(filepath.Join(t.TempDir(), "b.png"), "t", "x", "y", unit, unit, half, pts, []int{0, 2}, two)
 		}, "label 2"},
 		{"boundary prediction range", func() error {
-			return PlotBoundary(filepath.Join(t.TempDir(), "b.png"), "t", "x", "y", unit, unit, func(x, y float64) int { return -1 }, pts, []int{0, 1}, two)
+			return Boundary(filepath.Join(t.TempDir(), "b.png"), "t", "x", "y", unit, unit, func(x, y float64) int { return -1 }, pts, []int{0, 1}, two)
 		}, "= -1"},
 		{"boundary empty x range", func() error {
-			return PlotBoundary(filepath.Join(t.TempDir(), "b.png"), "t", "x", "y", [2]float64{1, 1}, unit, half, pts, []int{0, 1}, two)
+			return Boundary(filepath.Join(t.TempDir(), "b.png"), "t", "x", "y", [2]float64{1, 1}, unit, half, pts, []int{0, 1}, two)
 		}, "x range"},
 		{"boundary NaN y range", func() error {
-			return PlotBoundary(filepath.Join(t.TempDir(), "b.png"), "t", "x", "y", unit, [2]float64{0, math.NaN()}, half, pts, []int{0, 1}, two)
+			return Boundary(filepath.Join(t.TempDir(), "b.png"), "t", "x", "y", unit, [2]float64{0, math.NaN()}, half, pts, []int{0, 1}, two)
 		}, "y range"},
 		{"boundary no classes", func() error {
-			return PlotBoundary(filepath.Join(t.TempDir(), "b.png"), "t", "x", "y", unit, unit, half, nil, nil, nil)
+			return Boundary(filepath.Join(t.TempDir(), "b.png"), "t", "x", "y", unit, unit, half, nil, nil, nil)
 		}, "no classes"},
 		{"boundary huge points", func() error {
-			return PlotBoundary(filepath.Join(t.TempDir(), "b.png"), "t", "x", "y", unit, unit, half, [][2]float64{{-1e308, 0}, {1e308, 0}}, []int{0, 1}, two)
+			return Boundary(filepath.Join(t.TempDir(), "b.png"), "t", "x", "y", unit, unit, half, [][2]float64{{-1e308, 0}, {1e308, 0}}, []int{0, 1}, two)
 		}, "points widen"},
 		{"boundary nil predict", func() error {
-			return PlotBoundary(filepath.Join(t.TempDir(), "b.png"), "t", "x", "y", unit, unit, nil, pts, []int{0, 1}, two)
+			return Boundary(filepath.Join(t.TempDir(), "b.png"), "t", "x", "y", unit, unit, nil, pts, []int{0, 1}, two)
 		}, "nil predict"},
 		{"fit unwritable dir", func() error {
-			return PlotFit(filepath.Join(missing, "f.png"), "t", "x", "t", loss, loss, id, unit)
+			return Fit(filepath.Join(missing, "f.png"), "t", "x", "t", loss, loss, id, unit)
 		}, "f.png"},
 		{"fit length", func() error {
-			return PlotFit(filepath.Join(t.TempDir(), "f.png"), "t", "x", "t", loss, loss[:2], id, unit)
+			return Fit(filepath.Join(t.TempDir(), "f.png"), "t", "x", "t", loss, loss[:2], id, unit)
 		}, "3 inputs but 2 targets"},
 		{"fit range", func() error {
-			return PlotFit(filepath.Join(t.TempDir(), "f.png"), "t", "x", "t", loss, loss, id, [2]float64{1, 0})
+			return Fit(filepath.Join(t.TempDir(), "f.png"), "t", "x", "t", loss, loss, id, [2]float64{1, 0})
 		}, "x range"},
 		{"fit nil curve", func() error {
-			return PlotFit(filepath.Join(t.TempDir(), "f.png"), "t", "x", "t", loss, loss, nil, unit)
+			return Fit(filepath.Join(t.TempDir(), "f.png"), "t", "x", "t", loss, loss, nil, unit)
 		}, "nil curve"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

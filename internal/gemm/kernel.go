@@ -7,6 +7,11 @@ import (
 	"gonum.org/v1/gonum/blas/blas64"
 )
 
+// gen_kernels.go writes the generated files, kernel_amd64.s, on any
+// platform.
+//
+//go:generate go run gen_kernels.go
+
 // kernel is a register-tiled microkernel together with the cache blocking
 // that suits it.
 //

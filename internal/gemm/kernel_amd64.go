@@ -2,8 +2,6 @@ package gemm
 
 import "github.com/mlptrain/mlptrain/internal/cpufeat"
 
-//go:generate go run gen_kernels.go
-
 // The microkernels in kernel_amd64.s; see kernel.tile for the contract.
 //
 //go:noescape

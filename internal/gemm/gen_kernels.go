@@ -1,7 +1,8 @@
 //go:build ignore
 
 // gen_kernels writes the generated files of package gemm, which
-// internal/gen makes: kernel_amd64.s. Run it with go generate
+// internal/gen makes: kernel_amd64.s, the assembly kernels, and
+// kernel_gen_amd64.go, their Go side. Run it with go generate
 // ./internal/gemm after editing internal/gen; TestGenerated fails until
 // then.
 package main
@@ -14,7 +15,11 @@ import (
 )
 
 func main() {
-	for _, f := range gen.Files() {
+	files, err := gen.Files()
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, f := range files {
 		if err := os.WriteFile(f.Name, f.Data, 0o644); err != nil {
 			log.Fatal(err)
 		}

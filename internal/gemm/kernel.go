@@ -7,8 +7,8 @@ import (
 	"gonum.org/v1/gonum/blas/blas64"
 )
 
-// gen_kernels.go writes the generated files, kernel_amd64.s, on any
-// platform.
+// gen_kernels.go writes the generated files, kernel_amd64.s and
+// kernel_gen_amd64.go, on any platform.
 //
 //go:generate go run gen_kernels.go
 

@@ -2,23 +2,6 @@ package gen
 
 import "fmt"
 
-// tile describes one microkernel: mr rows of C by nv vectors of w doubles.
-type tile struct {
-	name string
-	mr   int
-	nv   int
-	w    int    // doubles per vector: 4 (YMM) or 8 (ZMM)
-	reg  string // "Y" or "Z"
-	acc0 int    // first accumulator register
-	bc   []int  // registers for the broadcast A values, used in turn
-}
-
-var tiles = []tile{
-	{name: "kernAVX2x6x8", mr: 6, nv: 2, w: 4, reg: "Y", acc0: 4, bc: []int{2, 3}},
-	{name: "kernAVX512x8x16", mr: 8, nv: 2, w: 8, reg: "Z", acc0: 16, bc: []int{2, 3, 4, 5}},
-	{name: "kernAVX512x6x32", mr: 6, nv: 4, w: 8, reg: "Z", acc0: 8, bc: []int{4, 5, 6, 7}},
-}
-
 // asm returns kernel_amd64.s: the register-tiled microkernels, each also
 // in a variant that packs B as it reads it, the small-product kernels, and
 // the AVX-512 and AVX2 transposes that pack a transposed B.
@@ -33,18 +16,16 @@ func asm() []byte {
 		e.kernel(t, false)
 		e.kernel(t, true)
 	}
-	for nv := 1; nv <= 2; nv++ {
-		for mr := 1; mr <= 16/nv; mr++ {
-			e.small(mr, nv)
+	for _, s := range smalls {
+		for nv := 1; nv <= 2; nv++ {
+			for mr := 1; mr <= s.regs/nv; mr++ {
+				s.emit(&e, s, mr, nv)
+			}
 		}
 	}
-	for nv := 1; nv <= 2; nv++ {
-		for mr := 1; mr <= 12/nv; mr++ {
-			e.smallAVX2(mr, nv)
-		}
+	for _, tr := range transposes {
+		tr.emit(&e, tr.name)
 	}
-	e.transpose8()
-	e.transpose4()
 	return e.out.Bytes()
 }
 
@@ -113,14 +94,11 @@ const prefetchShift = 5
 // reads B in place, row p at b + p·ldb, and stores the panel at bp.
 func (e *emitter) kernel(t tile, fused bool) {
 	const unroll = 4
-	nr := t.nv * t.w
-	name := t.name
-	args := "k int, a *float64, ais, aks int, b, c *float64, ldc int, alpha, beta float64"
+	nr := t.nr()
+	name, args := t.asmName(fused), t.args(fused)
 	off := map[string]int{"k": 0, "a": 8, "ais": 16, "aks": 24, "b": 32, "c": 40, "ldc": 48, "alpha": 56, "beta": 64}
 	size := 72
 	if fused {
-		name += "PackB"
-		args = "k int, a *float64, ais, aks int, b *float64, ldb int, bp, c *float64, ldc int, alpha, beta float64"
 		off = map[string]int{"k": 0, "a": 8, "ais": 16, "aks": 24, "b": 32, "ldb": 40, "bp": 48, "c": 56, "ldc": 64, "alpha": 72, "beta": 80}
 		size = 88
 	}
@@ -251,11 +229,11 @@ func (e *emitter) kernel(t tile, fused bool) {
 // the same masks, so that a product too small to repay packing needs
 // neither a packed panel nor an edge tile. Each entry is the same chain of
 // fused multiply-adds over k, and the same store, as in the tiled kernels.
-func (e *emitter) small(mr, nv int) {
-	name := fmt.Sprintf("kernSmall%dx%d", mr, nv)
+func (e *emitter) small(s smallKernels, mr, nv int) {
+	name := s.asmName(mr, nv)
 	acc := func(r, j int) string { return fmt.Sprintf("Z%d", 16+r*nv+j) }
 	e.p("")
-	e.p("// func %s(k int, a *float64, ais, aks int, b *float64, ldb int, c *float64, ldc int, mask uint64, alpha, beta float64)", name)
+	e.p("// func %s(%s)", name, s.args())
 	e.p("//")
 	e.p("// %s computes the %d×%d tile c = alpha·A·B + beta·c on the columns", name, mr, 8*nv)
 	e.p("// set in mask, where A[i,p] = a[i·ais + p·aks] and B[p,j] = b[p·ldb + j];")
@@ -322,14 +300,14 @@ func (e *emitter) small(mr, nv int) {
 // written through VMASKMOVPD under a mask of 8 lanes (all ones for a column
 // in use) that the caller passes, since AVX2 has no mask registers. The
 // arithmetic is small's and the tiles', lane by lane.
-func (e *emitter) smallAVX2(mr, nv int) {
-	name := fmt.Sprintf("kernSmallAVX2%dx%d", mr, nv)
+func (e *emitter) smallAVX2(s smallKernels, mr, nv int) {
+	name := s.asmName(mr, nv)
 	acc := func(r, j int) string { return fmt.Sprintf("Y%d", 4+r*nv+j) }
 	// In the loop, Y0 and Y1: a row of B; Y2 and Y3: its masks, then
 	// broadcasts of A; Y4..Y15: accumulators. There is no register left to
 	// keep the masks in, so they are reloaded from (R10) when needed.
 	e.p("")
-	e.p("// func %s(k int, a *float64, ais, aks int, b *float64, ldb int, c *float64, ldc int, mask *uint64, alpha, beta float64)", name)
+	e.p("// func %s(%s)", name, s.args())
 	e.p("//")
 	e.p("// %s computes the %d×%d tile c = alpha·A·B + beta·c on the columns", name, mr, 4*nv)
 	e.p("// whose lanes of the mask at mask[0:%d] have the sign bit set, where", 4*nv)
@@ -431,13 +409,12 @@ func (e *emitter) smallLoopEnd(name string, mr int) {
 	e.p("\tSHLQ $3, R12")
 }
 
-// transpose8 emits transpose8x8AVX512, which packs a panel of a transposed
-// B: 8 rows of b (8 columns of op(b)) become 8 columns of the packed panel,
+// transpose8 emits the transpose name (transpose8x8AVX512), which packs a
+// panel of a transposed B: 8 rows of b (8 columns of op(b)) become 8 columns of the packed panel,
 // 8×8 doubles at a time.
-func (e *emitter) transpose8() {
-	const name = "transpose8x8AVX512"
+func (e *emitter) transpose8(name string) {
 	e.p("")
-	e.p("// func %s(dst *float64, nr int, src *float64, ldb, blocks int)", name)
+	e.p("// func %s(%s)", name, transposeArgs)
 	e.p("//")
 	e.p("// %s stores src[j·ldb + p] at dst[p·nr + j] for j < 8 and", name)
 	e.p("// p < 8·blocks. blocks ≥ 1.")
@@ -499,12 +476,11 @@ func (e *emitter) transpose8() {
 	e.p("\tRET")
 }
 
-// transpose4 emits transpose4x4AVX, the AVX2 counterpart of transpose8 for
-// 4 rows of b at a time.
-func (e *emitter) transpose4() {
-	const name = "transpose4x4AVX"
+// transpose4 emits the transpose name (transpose4x4AVX), the AVX2
+// counterpart of transpose8 for 4 rows of b at a time.
+func (e *emitter) transpose4(name string) {
 	e.p("")
-	e.p("// func %s(dst *float64, nr int, src *float64, ldb, blocks int)", name)
+	e.p("// func %s(%s)", name, transposeArgs)
 	e.p("//")
 	e.p("// %s stores src[j·ldb + p] at dst[p·nr + j] for j < 4 and", name)
 	e.p("// p < 4·blocks. blocks ≥ 1.")

@@ -1,12 +1,14 @@
 package gemm
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
+	"github.com/mlptrain/mlptrain/internal/cpufeat"
 	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 )
 
 // TestAsmKernelsAgree checks that the assembly kernels give the same bits
@@ -15,17 +17,39 @@ import (
 // k, in the same k-blocks, and stores fma(alpha, AB, beta·c), edge tiles
 // included, so a run's results do not depend on whether the CPU has
 // AVX-512 or only AVX2 (the shipped goldens, weights hashes included, hold
-// on both). The portable Go kernel rounds products separately on amd64 and
-// is left out.
+// on both). It compares with fmaRef, which computes those bits in plain Go,
+// every assembly kernel the CPU runs, through its small path and through
+// its tiles, and the kernels Gemm chooses among on each CPU this one can
+// stand in for (with AVX-512, with AVX2 only): so a CPU with AVX2 only
+// checks its kernels against the bits that the AVX-512 ones are checked
+// against where they run. The portable Go kernel rounds products
+// separately on amd64 and is left out.
 func TestAsmKernelsAgree(t *testing.T) {
-	var ks []*kernel
+	type run struct {
+		name string
+		ks   []*kernel
+	}
+	var runs []run
 	for _, kn := range testKernels() {
-		if kn.tile != nil && kn != goKernel {
-			ks = append(ks, kn)
+		if kn.fused && kn.product == nil {
+			runs = append(runs, run{kn.name, []*kernel{kn}})
 		}
 	}
-	if len(ks) < 2 {
-		t.Skipf("%d assembly kernels on this CPU: nothing to compare", len(ks))
+	for _, cpu := range cpus() {
+		if ks := preferredFor(cpu.avx2FMA, cpu.avx512); ks[0].fused {
+			runs = append(runs, run{"Gemm on a CPU with " + cpu.name, ks})
+		}
+	}
+	if len(runs) == 0 {
+		t.Skipf("no assembly kernels run here, only %s (%s): nothing to check", kernelNames(kernels()), noVectors)
+	}
+	kc := runs[0].ks[0].kc
+	for _, r := range runs {
+		for _, kn := range r.ks {
+			if kn.kc != kc {
+				t.Fatalf("%s has kc = %d, %s %d: k-blocks of different sizes round differently", kn.name, kn.kc, runs[0].ks[0].name, kc)
+			}
+		}
 	}
 	rng := rand.New(rand.NewPCG(23, 1))
 	for _, sh := range [][3]int{{1, 1, 1}, {7, 5, 3}, {32, 16, 4}, {13, 37, 300}, {128, 256, 784}, {128, 10, 256}, {256, 10, 128}} {
@@ -37,24 +61,96 @@ func TestAsmKernelsAgree(t *testing.T) {
 				br, bc := dims(tr[1], k, n)
 				a, b := randGeneral(rng, ar, ac, 1), randGeneral(rng, br, bc, 2)
 				c0 := randGeneral(rng, m, n, 3)
-				var want []float64
-				for i, kn := range ks {
+				want := clone(c0)
+				fmaRef(kc, tr[0], tr[1], alpha, a, b, beta, want)
+				for _, r := range runs {
 					c := clone(c0)
-					gemm(ks[i:i+1], tr[0], tr[1], alpha, a, b, beta, c, nil)
-					if i == 0 {
-						want = c.Data
-						continue
-					}
-					for x := range want {
-						if math.Float64bits(want[x]) != math.Float64bits(c.Data[x]) {
-							t.Fatalf("%s: %s and %s differ at %d: %v, %v", fmt.Sprintf("%dx%dx%d %s%s alpha=%v beta=%v", m, n, k, tname(tr[0]), tname(tr[1]), alpha, beta),
-								ks[0].name, kn.name, x, want[x], c.Data[x])
+					gemm(r.ks, tr[0], tr[1], alpha, a, b, beta, c, nil)
+					for x := range want.Data {
+						if math.Float64bits(want.Data[x]) != math.Float64bits(c.Data[x]) {
+							t.Fatalf("%dx%dx%d %s%s alpha=%v beta=%v: %s gives %v at %d, fmaRef %v",
+								m, n, k, tname(tr[0]), tname(tr[1]), alpha, beta, r.name, c.Data[x], x, want.Data[x])
 						}
 					}
 				}
 			}
 		}
 	}
+	var names []string
+	for _, r := range runs {
+		names = append(names, r.name)
+	}
+	t.Logf("the same bits as fmaRef: %s", strings.Join(names, "; "))
+	if !cpufeat.AVX512() {
+		t.Log("not run here: the AVX-512 kernels (cpufeat reports no AVX-512F)")
+	}
+}
+
+// fmaRef computes c = alpha·op(a)·op(b) + beta·c as the assembly kernels
+// do, in plain Go: each entry of a k-block (blocks of at most kc, as equal
+// as blockSize makes them) is one chain of math.FMA over the block, from
+// zero, stored as alpha·sum where beta = 0 and as fma(alpha, sum, beta·c)
+// otherwise, with beta = 1 after the first block. math.FMA rounds once on
+// every platform, so these are the bits wherever the kernels run.
+func fmaRef(kc int, tA, tB blas.Transpose, alpha float64, a, b blas64.General, beta float64, c blas64.General) {
+	aT, bT := isTrans(tA), isTrans(tB)
+	m, n, k := c.Rows, c.Cols, a.Cols
+	if aT {
+		k = a.Rows
+	}
+	at := func(x blas64.General, trans bool, i, j int) float64 {
+		if trans {
+			return x.Data[j*x.Stride+i]
+		}
+		return x.Data[i*x.Stride+j]
+	}
+	kb := blockSize(k, kc, 1)
+	for p0 := 0; p0 < k; p0 += kb {
+		for i := range m {
+			for j := range n {
+				var sum float64
+				for p := p0; p < min(k, p0+kb); p++ {
+					sum = math.FMA(at(a, aT, i, p), at(b, bT, p, j), sum)
+				}
+				cij := &c.Data[i*c.Stride+j]
+				if beta == 0 {
+					*cij = alpha * sum
+				} else {
+					*cij = math.FMA(alpha, sum, beta**cij)
+				}
+			}
+		}
+		beta = 1
+	}
+}
+
+// cpu is a set of the features the kernels are chosen by.
+type cpu struct {
+	name            string
+	avx2FMA, avx512 bool
+}
+
+// cpus returns this CPU and each with fewer features, down to none (the
+// portable kernel alone): those whose kernels this one runs.
+func cpus() []cpu {
+	var cs []cpu
+	for _, c := range []cpu{{"AVX-512", true, true}, {"AVX2 only", true, false}, {"no AVX2", false, false}} {
+		if (!c.avx512 || cpufeat.AVX512()) && (!c.avx2FMA || cpufeat.AVX2FMA()) {
+			cs = append(cs, c)
+		}
+	}
+	return cs
+}
+
+// noVectors says why the assembly kernels may not run.
+const noVectors = "cpufeat reports no AVX2 with FMA: not amd64, an older CPU, or the purego tag"
+
+func kernelNames(ks []*kernel) string {
+	names := make([]string, len(ks))
+	for i, kn := range ks {
+		names[i] = kn.name
+	}
+	return strings.Join(names, ", ")
 }
 
 // TestSmallMatchesTiles checks each kernel's small-product path (AVX-512
@@ -72,7 +168,7 @@ func TestSmallMatchesTiles(t *testing.T) {
 		t.Run(small.name, func(t *testing.T) { checkSmallMatchesTiles(t, small) })
 	}
 	if ran == 0 {
-		t.Skip("no small-product path on this CPU")
+		t.Skipf("no small-product path runs here, only %s (%s)", kernelNames(kernels()), noVectors)
 	}
 }
 

@@ -3,6 +3,7 @@ package gemm
 import (
 	"strings"
 
+	"github.com/mlptrain/mlptrain/internal/cpufeat"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 )
@@ -67,6 +68,13 @@ func linked() []*kernel {
 	}
 	return preferred()
 }
+
+// kernels lists the kernels this CPU runs, fastest first; the last is the
+// portable one.
+func kernels() []*kernel { return kernelsFor(cpufeat.AVX2FMA(), cpufeat.AVX512()) }
+
+// preferred returns the kernels Gemm chooses among by shape on this CPU.
+func preferred() []*kernel { return preferredFor(cpufeat.AVX2FMA(), cpufeat.AVX512()) }
 
 // Kernel returns the names of the microkernels Gemm chooses among on this
 // CPU, such as "avx512x6x32,avx512x8x16", "avx2x6x8" or the portable

@@ -1,30 +1,29 @@
 package gemm
 
-import "github.com/mlptrain/mlptrain/internal/cpufeat"
-
 // The assembly kernels, their Go declarations and the lists avx512Kernels
 // and avx2Kernels are generated: kernel_amd64.s and kernel_gen_amd64.go.
 
-// kernels lists the kernels this CPU runs, fastest first; the last is the
-// portable one.
-func kernels() []*kernel {
+// kernelsFor lists the kernels that a CPU with AVX2 and FMA (avx2FMA),
+// and AVX-512F too (avx512), runs, fastest first; the last is the portable
+// one.
+func kernelsFor(avx2FMA, avx512 bool) []*kernel {
 	var ks []*kernel
-	if cpufeat.AVX512() {
+	if avx512 {
 		ks = append(ks, avx512Kernels...)
 	}
-	if cpufeat.AVX2FMA() {
+	if avx2FMA {
 		ks = append(ks, avx2Kernels...)
 	}
 	return append(ks, goKernel)
 }
 
-// preferred returns the kernels Gemm chooses among by shape: those of the
-// best extension this CPU has.
-func preferred() []*kernel {
+// preferredFor returns the kernels Gemm chooses among by shape on such a
+// CPU: those of the best extension it has.
+func preferredFor(avx2FMA, avx512 bool) []*kernel {
 	switch {
-	case cpufeat.AVX512():
+	case avx512:
 		return avx512Kernels
-	case cpufeat.AVX2FMA():
+	case avx2FMA:
 		return avx2Kernels
 	}
 	return []*kernel{goKernel}

@@ -349,16 +349,36 @@ func TestGemmThreads(t *testing.T) {
 }
 
 // TestGemmAllocs checks that Gemm allocates nothing once warm, serial and
-// parallel. (Not parallel: AllocsPerRun counts every goroutine's
-// allocations.)
+// parallel, on the small path with a transposed b too, and so do the
+// kernels it chooses among on each CPU this one can stand in for. (Not
+// parallel: AllocsPerRun counts every goroutine's allocations.)
 func TestGemmAllocs(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 1))
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
-	for _, s := range []struct{ m, n, k int }{{4, 16, 8}, {128, 256, 784}} {
-		a, b, c := randGeneral(rng, s.m, s.k, 0), randGeneral(rng, s.k, s.n, 0), randGeneral(rng, s.m, s.n, 0)
-		Gemm(blas.NoTrans, blas.NoTrans, 1, a, b, 0, c)
-		if n := testing.AllocsPerRun(50, func() { Gemm(blas.NoTrans, blas.NoTrans, 1, a, b, 0, c) }); n != 0 {
-			t.Errorf("Gemm %d×%d·%d×%d: %v allocations per call, want 0", s.m, s.k, s.k, s.n, n)
+	type run struct {
+		name string
+		ks   []*kernel
+	}
+	runs := []run{{"Gemm (" + Kernel() + ")", nil}}
+	for _, cpu := range cpus() {
+		ks := preferredFor(cpu.avx2FMA, cpu.avx512)
+		runs = append(runs, run{kernelNames(ks) + " on a CPU with " + cpu.name, ks})
+	}
+	for _, r := range runs {
+		for _, s := range []struct {
+			m, n, k int
+			tB      blas.Transpose
+		}{{4, 16, 8, blas.NoTrans}, {4, 16, 8, blas.Trans}, {128, 256, 784, blas.NoTrans}} {
+			br, bc := dims(s.tB, s.k, s.n)
+			a, b, c := randGeneral(rng, s.m, s.k, 0), randGeneral(rng, br, bc, 0), randGeneral(rng, s.m, s.n, 0)
+			call := func() { gemm(r.ks, blas.NoTrans, s.tB, 1, a, b, 0, c, nil) }
+			if r.ks == nil {
+				call = func() { Gemm(blas.NoTrans, s.tB, 1, a, b, 0, c) }
+			}
+			call()
+			if n := testing.AllocsPerRun(50, call); n != 0 {
+				t.Errorf("%s: %d×%d·%d×%d%s: %v allocations per call, want 0", r.name, s.m, s.k, s.k, s.n, tname(s.tB), n)
+			}
 		}
 	}
 }

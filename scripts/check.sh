@@ -77,6 +77,10 @@ step "go test -tags purego (the portable kernels, as arm64 and old x86 CPUs run 
 # numgolden_test.go).
 go test -shuffle=on -tags purego ./...
 
+step "go test -tags noavx512 (the kernels a CPU with AVX2 only runs)"
+# They must give the AVX-512 kernels' bits: the goldens compare exactly.
+go test -shuffle=on -tags noavx512 ./internal/gemm/... ./internal/vmath/ ./internal/graph/ ./internal/train/ ./cmd/mlptrain/
+
 step "go test -tags openblas (gemm and graph through OpenBLAS)"
 # The optional OpenBLAS build (README, "OpenBLAS build") needs cgo and
 # libopenblas-dev; CI installs them (.ci/run) and must run this step.

@@ -3,9 +3,10 @@
 // system support, so that each package picks its kernels at start-up from
 // one detection. It reads CPUID and XGETBV itself, so GODEBUG settings such
 // as cpu.avx512f=off, which turn off the standard library's own uses of
-// those instructions, do not turn off these kernels; the purego build tag
-// does (go test -tags purego ./... tests the portable kernels that arm64
-// and old x86 CPUs run).
+// those instructions, do not turn off these kernels. Build tags do: purego
+// turns off every vector kernel (go test -tags purego ./... tests the
+// portable kernels that arm64 and old x86 CPUs run), and noavx512 the
+// AVX-512 ones (the suite as a CPU with AVX2 only runs it).
 package cpufeat
 
 // AVX2FMA reports whether the CPU and the OS support AVX2 with FMA3: the
@@ -19,11 +20,12 @@ func AVX512() bool { return avx512 }
 
 var avx2FMA, avx512 = available()
 
-// available is detect, unless the purego build tag turns the vector
-// kernels off.
+// available is detect, less what the purego and noavx512 build tags turn
+// off.
 func available() (avx2FMA, avx512 bool) {
 	if purego {
 		return false, false
 	}
-	return detect()
+	avx2FMA, avx512 = detect()
+	return avx2FMA, avx512 && !noAVX512
 }

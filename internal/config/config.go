@@ -95,9 +95,10 @@ type Model struct {
 	// Layers lists the layers in order; the last one is the output layer.
 	// Required: there is no default architecture.
 	Layers []Layer `yaml:"layers"`
-	// Loss is squared_error, cross_entropy or binary_cross_entropy.
+	// Loss names a loss of the catalog (internal/vocab), such as
+	// cross_entropy.
 	Loss string `yaml:"loss"`
-	// Init is xavier, he, normal, uniform or zeros.
+	// Init names an initialization of the catalog, such as xavier.
 	Init string `yaml:"init"`
 	// Weights is an optional file of explicit weights and biases.
 	Weights string `yaml:"weights"`
@@ -108,15 +109,16 @@ type Layer struct {
 	// Units is the layer's width. 0 (or omitted) means "infer from the
 	// target", which only the output layer may do.
 	Units int `yaml:"units,omitempty"`
-	// Activation is identity, threshold, logistic, tanh, relu, softplus or
-	// softmax (output layer only). Validate replaces the aliases sigmoid and
-	// soft_relu with logistic and softplus.
+	// Activation names an activation of the catalog (internal/vocab), such
+	// as tanh; some are for the output layer only (softmax). Validate
+	// replaces an alias (sigmoid) with the canonical name (logistic).
 	Activation string `yaml:"activation"`
 }
 
 // Train holds the optimization settings.
 type Train struct {
-	// Optimizer is gd (full batch), sgd, momentum or adam.
+	// Optimizer names an optimizer of the catalog (internal/vocab), such as
+	// sgd.
 	Optimizer string `yaml:"optimizer"`
 	// LearningRate is the step size, finite and > 0.
 	LearningRate float64 `yaml:"learning_rate"`

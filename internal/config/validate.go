@@ -8,21 +8,17 @@ import (
 	"unicode/utf8"
 
 	"github.com/mlptrain/mlptrain/internal/inputerr"
+	"github.com/mlptrain/mlptrain/internal/vocab"
 )
 
-// The values the enumerated keys accept.
-var (
-	activations       = []string{"identity", "threshold", "logistic", "tanh", "relu", "softplus", "softmax"}
-	activationAliases = map[string]string{"sigmoid": "logistic", "soft_relu": "softplus"}
-	losses            = []string{"squared_error", "cross_entropy", "binary_cross_entropy"}
-	inits             = []string{"xavier", "he", "normal", "uniform", "zeros"}
-	optimizers        = []string{"gd", "sgd", "momentum", "adam"}
-	normalizations    = []string{"standardize", "minmax", "none"}
-)
+// normalizations are the values data.normalize accepts. The model's names
+// (activations, losses, inits, optimizers) come from the catalog in
+// internal/vocab.
+var normalizations = []string{"standardize", "minmax", "none"}
 
 // Validate checks every key's value and the rules that join keys, and
-// replaces the activation aliases sigmoid and soft_relu with logistic and
-// softplus. It returns the first problem in file order as an
+// replaces activation aliases (sigmoid, soft_relu) with their canonical
+// names (logistic, softplus). It returns the first problem in file order as an
 // *inputerr.Error placed where the value came from: the file's line and
 // column, the environment variable, or the flag. For a value left at its
 // default it names the key, at the enclosing section of the file if there
@@ -68,6 +64,33 @@ func (c *Config) enum(key, what, value string, allowed []string) error {
 		return nil
 	}
 	return c.fail(key, didYouMean(value, allowed, "use one of"), "unknown %s %s", what, quote(value))
+}
+
+// activations lists the activations for hints, each canonical name with
+// its aliases in parentheses: "logistic (sigmoid)".
+func activations() string {
+	var names []string
+	for _, a := range vocab.Activations() {
+		n := a.Name
+		if len(a.Aliases) > 0 {
+			n += " (" + strings.Join(a.Aliases, ", ") + ")"
+		}
+		names = append(names, n)
+	}
+	return strings.Join(names, ", ")
+}
+
+// activation checks that value, the value of key, names an activation,
+// suggesting the nearest name or alias if not.
+func (c *Config) activation(key, value string) error {
+	if _, ok := vocab.ActivationNamed(value); ok {
+		return nil
+	}
+	hint := "use one of: " + activations()
+	if n := nearest(value, append(vocab.ActivationNames(), vocab.ActivationAliases()...)); n != "" {
+		hint = `did you mean "` + n + `"?`
+	}
+	return c.fail(key, hint, "unknown activation %s", quote(value))
 }
 
 func (c *Config) validateData() error {
@@ -161,18 +184,17 @@ func (c *Config) validateModel() error {
 		case l.Units > MaxUnits:
 			return c.fail(key+".units", "use a narrower layer", "must be at most %d, got %d", MaxUnits, l.Units)
 		}
-		if a, ok := activationAliases[l.Activation]; ok {
-			l.Activation = a
-		}
 		if l.Activation == "" {
-			return c.fail(key+".activation", "use one of: "+strings.Join(activations, ", "), "required")
+			return c.fail(key+".activation", "use one of: "+activations(), "required")
 		}
-		if err := c.enum(key+".activation", "activation", l.Activation, activations); err != nil {
+		if err := c.activation(key+".activation", l.Activation); err != nil {
 			return err
 		}
-		if l.Activation == "softmax" && i != last {
-			return c.fail(key+".activation", "use softmax on the output layer only; hidden layers often use tanh or relu",
-				"softmax is allowed only on the output layer")
+		act, _ := vocab.ActivationNamed(l.Activation)
+		l.Activation = act.Name
+		if act.OutputOnly && i != last {
+			return c.fail(key+".activation", "use "+act.Name+" on the output layer only; hidden layers often use tanh or relu",
+				"%s is allowed only on the output layer", act.Name)
 		}
 		u := float64(max(l.Units, 1))
 		params += prev*u + u
@@ -182,10 +204,10 @@ func (c *Config) validateModel() error {
 		return c.fail("model.layers", "use fewer or narrower layers",
 			"about %.2g parameters, more than the limit of %.0g", params, float64(MaxParams))
 	}
-	if err := c.enum("model.loss", "loss", m.Loss, losses); err != nil {
+	if err := c.enum("model.loss", "loss", m.Loss, vocab.LossNames()); err != nil {
 		return err
 	}
-	if err := c.enum("model.init", "init", m.Init, inits); err != nil {
+	if err := c.enum("model.init", "init", m.Init, vocab.InitNames()); err != nil {
 		return err
 	}
 	out := m.Layers[last]
@@ -195,24 +217,21 @@ func (c *Config) validateModel() error {
 	if _, chosen := c.origin[key]; !chosen {
 		key, loss = fmt.Sprintf("model.layers[%d].activation", last), "the default loss, "+m.Loss+","
 	}
-	switch m.Loss {
-	case "cross_entropy":
-		if out.Activation != "softmax" {
-			return c.fail(key, "use {activation: softmax} or loss: squared_error",
-				"%s needs a softmax output layer, got %s", loss, out.Activation)
+	l, _ := vocab.LossNamed(m.Loss)
+	if need := l.Requirement(out.Activation, out.Units); need != "" {
+		// Show the activation alone when it is all that is wrong.
+		got := out.String()
+		if out.Activation != l.Output && l.Units == 0 {
+			got = out.Activation
 		}
-	case "binary_cross_entropy":
-		if out.Activation != "logistic" || out.Units > 1 {
-			return c.fail(key, "use {units: 1, activation: logistic} as the output layer, or another loss",
-				"%s needs a logistic output layer with 1 unit, got %s", loss, out)
-		}
+		return c.fail(key, l.Fix, "%s needs %s, got %s", loss, need, got)
 	}
 	return nil
 }
 
 func (c *Config) validateTrain() error {
 	t := &c.Train
-	if err := c.enum("train.optimizer", "optimizer", t.Optimizer, optimizers); err != nil {
+	if err := c.enum("train.optimizer", "optimizer", t.Optimizer, vocab.OptimizerNames()); err != nil {
 		return err
 	}
 	if !(finite(t.LearningRate) && t.LearningRate > 0) {

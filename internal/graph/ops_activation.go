@@ -201,6 +201,27 @@ var (
 	}
 )
 
+// activations are the activation functions of a layer by name, as the
+// catalog (internal/vocab) names them; each builds a node whose Op is its
+// name.
+var activations = map[string]func(*Node) *Node{
+	"identity":  Identity,
+	"threshold": Threshold,
+	"logistic":  Logistic,
+	"tanh":      Tanh,
+	"relu":      ReLU,
+	"softplus":  Softplus,
+	"softmax":   Softmax,
+}
+
+// Activation returns the function that builds the named layer activation
+// (identity, tanh, softmax, ...: a canonical name of the catalog in
+// internal/vocab) and whether there is one.
+func Activation(name string) (func(*Node) *Node, bool) {
+	f, ok := activations[name]
+	return f, ok
+}
+
 // Identity returns y = x. Backward: x̄ += ȳ.
 func Identity(x *Node) *Node { return unary("identity", identityOp, x) }
 

@@ -13,21 +13,24 @@
 //	t  n×k   targets: one-hot rows (cross_entropy), 0/1 (binary_cross_entropy)
 //	         or values (squared_error)
 //
+// # Names
+//
+// The activations, losses and initializations, their aliases, and which
+// output layer each loss needs come from the catalog in internal/vocab;
+// New checks a Spec against it. An activation is built by the graph op
+// of its name (graph.Activation).
+//
 // # Losses and output layers
 //
-// cross_entropy needs a softmax output and is computed from the logits z
-// (graph.SoftmaxCrossEntropy); binary_cross_entropy needs one logistic unit
-// and is computed from its logit (graph.BinaryCrossEntropy); squared_error
-// takes the output activations y, whatever the activation. The L2 penalty
-// λ/2 Σ‖W‖² covers the weights, not the biases.
+// cross_entropy is computed from the logits z of its softmax output
+// (graph.SoftmaxCrossEntropyOf); binary_cross_entropy from the logit of its
+// one logistic unit (graph.BinaryCrossEntropy); squared_error takes the
+// output activations y, whatever the activation. The L2 penalty λ/2 Σ‖W‖²
+// covers the weights, not the biases.
 //
 // # Initialization
 //
-// All from the caller's seeded source; biases start at zero.
-//
-//	xavier   W ~ U(−a, a), a = √(6/(d+k))  (Glorot and Bengio, 2010)
-//	he       W ~ N(0, 2/d)                 (He et al., 2015)
-//	normal   W ~ N(0, 0.01²)
-//	uniform  W ~ U(−0.05, 0.05)
-//	zeros    W = 0 (every hidden unit stays identical: for demonstrations)
+// Weights are drawn from the caller's seeded source by the formulas of the
+// catalog's help (xavier after Glorot and Bengio, 2010; he after He et
+// al., 2015); biases start at zero.
 package layers

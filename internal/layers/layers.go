@@ -6,35 +6,9 @@ import (
 	"math/rand/v2"
 
 	"github.com/mlptrain/mlptrain/internal/graph"
+	"github.com/mlptrain/mlptrain/internal/vocab"
 	"gonum.org/v1/gonum/mat"
 )
-
-// Activations names every activation a layer may have, canonical names
-// first; aliases map to them in Canonical.
-var Activations = []string{"identity", "threshold", "logistic", "tanh", "relu", "softplus", "softmax"}
-
-// Losses names every loss.
-var Losses = []string{"squared_error", "cross_entropy", "binary_cross_entropy"}
-
-// Inits names every initialization.
-var Inits = []string{"xavier", "he", "normal", "uniform", "zeros"}
-
-// Canonical maps an activation alias (sigmoid, soft_relu) to its canonical
-// name and reports whether the name is known.
-func Canonical(activation string) (string, bool) {
-	switch activation {
-	case "sigmoid":
-		return "logistic", true
-	case "soft_relu":
-		return "softplus", true
-	}
-	for _, a := range Activations {
-		if a == activation {
-			return a, true
-		}
-	}
-	return "", false
-}
 
 // Layer is one fully connected layer y = φ(xW + b).
 type Layer struct {
@@ -102,40 +76,38 @@ func check(spec Spec) ([]string, error) {
 	d, total := spec.Inputs, 0
 	last := len(spec.Units) - 1
 	for i, k := range spec.Units {
-		act, ok := Canonical(spec.Acts[i])
+		act, ok := vocab.ActivationNamed(spec.Acts[i])
 		switch {
 		case !ok:
-			return nil, fmt.Errorf("layer %d: unknown activation %q (want one of %v)", i+1, spec.Acts[i], Activations)
+			return nil, fmt.Errorf("layer %d: unknown activation %q (want one of %v)", i+1, spec.Acts[i], vocab.ActivationNames())
 		case k < 1:
 			return nil, fmt.Errorf("layer %d: %d units, need at least 1", i+1, k)
-		case act == "softmax" && i != last:
-			return nil, fmt.Errorf("layer %d: softmax is only for the output layer", i+1)
+		case act.OutputOnly && i != last:
+			return nil, fmt.Errorf("layer %d: %s is only for the output layer", i+1, act.Name)
 		}
 		if k > maxParams/(d+1) || total+(d+1)*k > maxParams {
 			return nil, fmt.Errorf("layer %d: the model would have more than %d parameters", i+1, maxParams)
 		}
 		total += (d + 1) * k
-		acts[i] = act
+		acts[i] = act.Name
 		d = k
 	}
 	out, k := acts[last], spec.Units[last]
-	switch spec.Loss {
-	case "squared_error":
-	case "cross_entropy":
-		if out != "softmax" {
-			return nil, fmt.Errorf("loss cross_entropy needs a softmax output layer, not %s (use activation: softmax on the last layer, or loss: squared_error)", out)
-		}
-		if k < 2 {
-			return nil, fmt.Errorf("loss cross_entropy needs at least 2 output units, got %d", k)
-		}
-	case "binary_cross_entropy":
-		if out != "logistic" || k != 1 {
-			return nil, fmt.Errorf("loss binary_cross_entropy needs one logistic output unit, not %d %s (use {units: 1, activation: logistic}, or loss: cross_entropy with a softmax output)", k, out)
-		}
-	default:
-		return nil, fmt.Errorf("unknown loss %q (want one of %v)", spec.Loss, Losses)
+	loss, ok := vocab.LossNamed(spec.Loss)
+	if !ok {
+		return nil, fmt.Errorf("unknown loss %q (want one of %v)", spec.Loss, vocab.LossNames())
+	}
+	if need := loss.Requirement(out, k); need != "" {
+		return nil, fmt.Errorf("loss %s needs %s, got %d %s unit%s (%s)", spec.Loss, need, k, out, plural(k), loss.Fix)
 	}
 	return acts, nil
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
 
 // Outputs returns the number of output units.
@@ -150,28 +122,39 @@ func (m *Model) NumParams() int {
 	return n
 }
 
+// inits are the initializations by the catalog's names (internal/vocab,
+// whose help gives each formula): each returns the draw of one weight of a
+// d×k layer from rng.
+var inits = map[string]func(d, k int, rng *rand.Rand) func() float64{
+	"xavier": func(d, k int, rng *rand.Rand) func() float64 {
+		a := math.Sqrt(6 / float64(d+k))
+		return func() float64 { return a * (2*rng.Float64() - 1) }
+	},
+	"he": func(d, _ int, rng *rand.Rand) func() float64 {
+		s := math.Sqrt(2 / float64(d))
+		return func() float64 { return s * rng.NormFloat64() }
+	},
+	"normal": func(_, _ int, rng *rand.Rand) func() float64 {
+		return func() float64 { return 0.01 * rng.NormFloat64() }
+	},
+	"uniform": func(_, _ int, rng *rand.Rand) func() float64 {
+		return func() float64 { return 0.05 * (2*rng.Float64() - 1) }
+	},
+	"zeros": func(_, _ int, _ *rand.Rand) func() float64 {
+		return func() float64 { return 0 }
+	},
+}
+
 // Init sets the weights by the named method from rng and zeroes the
 // biases. It returns an error for an unknown method.
 func (m *Model) Init(method string, rng *rand.Rand) error {
+	init, ok := inits[method]
+	if !ok {
+		return fmt.Errorf("unknown init %q (want one of %v)", method, vocab.InitNames())
+	}
 	for _, l := range m.Layers {
 		d, k := l.W.Dims()
-		var draw func() float64
-		switch method {
-		case "xavier":
-			a := math.Sqrt(6 / float64(d+k))
-			draw = func() float64 { return a * (2*rng.Float64() - 1) }
-		case "he":
-			s := math.Sqrt(2 / float64(d))
-			draw = func() float64 { return s * rng.NormFloat64() }
-		case "normal":
-			draw = func() float64 { return 0.01 * rng.NormFloat64() }
-		case "uniform":
-			draw = func() float64 { return 0.05 * (2*rng.Float64() - 1) }
-		case "zeros":
-			draw = func() float64 { return 0 }
-		default:
-			return fmt.Errorf("unknown init %q (want one of %v)", method, Inits)
-		}
+		draw := init(d, k, rng)
 		w := l.W.RawMatrix().Data
 		for i := range w {
 			w[i] = draw()
@@ -197,23 +180,11 @@ type Net struct {
 
 // activate applies the named (canonical) activation.
 func activate(act string, z *graph.Node) *graph.Node {
-	switch act {
-	case "identity":
-		return graph.Identity(z)
-	case "threshold":
-		return graph.Threshold(z)
-	case "logistic":
-		return graph.Logistic(z)
-	case "tanh":
-		return graph.Tanh(z)
-	case "relu":
-		return graph.ReLU(z)
-	case "softplus":
-		return graph.Softplus(z)
-	case "softmax":
-		return graph.Softmax(z)
+	f, ok := graph.Activation(act)
+	if !ok {
+		panic(fmt.Sprintf("layers: no graph op for activation %q", act))
 	}
-	panic(fmt.Sprintf("layers: unknown activation %q", act))
+	return f(z)
 }
 
 // Build returns the model's graph for batches of n rows, with an L2
@@ -246,9 +217,12 @@ func (m *Model) Build(n int, l2 float64) *Net {
 		// again.
 		net.DataLoss = graph.SoftmaxCrossEntropyOf(net.Y, net.T)
 	case "binary_cross_entropy":
+		// The loss of the logit z of the one logistic unit y = σ(z).
 		net.DataLoss = graph.BinaryCrossEntropy(net.Z, net.T)
-	default:
+	case "squared_error":
 		net.DataLoss = graph.SquaredError(net.Y, net.T)
+	default:
+		panic(fmt.Sprintf("layers: no graph op for loss %q", m.Loss))
 	}
 	net.DataLoss.Named("loss_data")
 	net.Loss = net.DataLoss

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/mlptrain/mlptrain/internal/gradcheck"
+	"github.com/mlptrain/mlptrain/internal/vocab"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -24,8 +25,8 @@ func TestNewRejectsBadSpecs(t *testing.T) {
 		{"hidden softmax", Spec{Inputs: 2, Units: []int{3, 2}, Acts: []string{"softmax", "softmax"}, Loss: "cross_entropy"}, "only for the output layer"},
 		{"ce without softmax", Spec{Inputs: 2, Units: []int{3}, Acts: []string{"logistic"}, Loss: "cross_entropy"}, "needs a softmax output"},
 		{"ce one unit", Spec{Inputs: 2, Units: []int{1}, Acts: []string{"softmax"}, Loss: "cross_entropy"}, "at least 2 output units"},
-		{"bce two units", Spec{Inputs: 2, Units: []int{2}, Acts: []string{"logistic"}, Loss: "binary_cross_entropy"}, "one logistic output unit"},
-		{"bce tanh", Spec{Inputs: 2, Units: []int{1}, Acts: []string{"tanh"}, Loss: "binary_cross_entropy"}, "one logistic output unit"},
+		{"bce two units", Spec{Inputs: 2, Units: []int{2}, Acts: []string{"logistic"}, Loss: "binary_cross_entropy"}, "needs a logistic output layer with 1 unit"},
+		{"bce tanh", Spec{Inputs: 2, Units: []int{1}, Acts: []string{"tanh"}, Loss: "binary_cross_entropy"}, "needs a logistic output layer with 1 unit"},
 		{"unknown loss", Spec{Inputs: 2, Units: []int{1}, Acts: []string{"identity"}, Loss: "hinge"}, `unknown loss "hinge"`},
 		{"too large", Spec{Inputs: 1 << 20, Units: []int{1 << 20}, Acts: []string{"identity"}, Loss: "squared_error"}, "more than"},
 	} {
@@ -134,24 +135,39 @@ func std(w []float64) float64 {
 	return math.Sqrt(s2/n - (s/n)*(s/n))
 }
 
-// TestNetGradients checks every activation under every loss it fits.
+// TestNetGradients checks every hidden activation of the catalog under
+// every loss, with the output layer the loss needs or, for a loss that
+// takes any, several.
 func TestNetGradients(t *testing.T) {
 	t.Parallel()
-	outputs := []struct {
-		act, loss string
-		k         int
-	}{
-		{"softmax", "cross_entropy", 3},
-		{"logistic", "binary_cross_entropy", 1},
-		{"identity", "squared_error", 2},
-		{"tanh", "squared_error", 2},
-		{"softmax", "squared_error", 3},
+	type output struct {
+		act  string
+		loss vocab.Loss
+		k    int
 	}
-	for _, hidden := range []string{"identity", "threshold", "logistic", "tanh", "relu", "softplus"} {
+	var outputs []output
+	for _, l := range vocab.Losses() {
+		if l.Output != "" {
+			k := l.Units
+			if k == 0 {
+				k = max(l.MinUnits, 3)
+			}
+			outputs = append(outputs, output{l.Output, l, k})
+			continue
+		}
+		for _, act := range []string{"identity", "tanh", "softmax"} {
+			outputs = append(outputs, output{act, l, 2})
+		}
+	}
+	for _, a := range vocab.Activations() {
+		if a.OutputOnly {
+			continue
+		}
+		hidden := a.Name
 		for _, out := range outputs {
-			t.Run(hidden+"/"+out.act+"/"+out.loss, func(t *testing.T) {
+			t.Run(hidden+"/"+out.act+"/"+out.loss.Name, func(t *testing.T) {
 				rng := rand.New(rand.NewPCG(2, 2))
-				m, err := New(Spec{Inputs: 3, Units: []int{4, out.k}, Acts: []string{hidden, out.act}, Loss: out.loss})
+				m, err := New(Spec{Inputs: 3, Units: []int{4, out.k}, Acts: []string{hidden, out.act}, Loss: out.loss.Name})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -167,10 +183,10 @@ func TestNetGradients(t *testing.T) {
 				}
 				tv := net.T.Value()
 				for i := 0; i < 5; i++ {
-					switch out.loss {
-					case "cross_entropy":
+					switch out.loss.Target {
+					case vocab.Classes:
 						tv.Set(i, rng.IntN(out.k), 1)
-					case "binary_cross_entropy":
+					case vocab.BinaryClass:
 						tv.Set(i, 0, float64(rng.IntN(2)))
 					default:
 						for j := 0; j < out.k; j++ {

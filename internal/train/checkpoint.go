@@ -203,9 +203,11 @@ func (t *trainer) restore(c *Checkpoint) error {
 	if c.Optimizer == nil {
 		perr(errors.New("no optimizer state"))
 	} else {
-		for _, m := range [][][]float64{c.Optimizer.M, c.Optimizer.V} {
-			if m != nil {
-				perr(fill(cloneAll(t.ws), m))
+		for _, b := range c.Optimizer.Buffers {
+			if b.Data != nil {
+				if err := fill(cloneAll(t.ws), b.Data); err != nil {
+					perr(fmt.Errorf("optimizer state %q: %w", b.Name, err))
+				}
 			}
 		}
 		perr(t.opt.SetState(c.Optimizer))

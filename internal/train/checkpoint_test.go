@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/mlptrain/mlptrain/internal/inputerr"
+	"github.com/mlptrain/mlptrain/internal/vocab"
 )
 
 // stopAt is a point of a run: after the given step of the given epoch.
@@ -61,11 +63,12 @@ func TestResumeIsExact(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	train := writeTestFile(t, dir, "train.csv", blobsCSV(41, []int{15, 13, 17}, 2.5))
-	for _, tc := range []struct {
+	type resumeCase struct {
 		name  string
 		train string
 		stops []stopAt
-	}{
+	}
+	cases := []resumeCase{
 		{"sgd", "{optimizer: sgd, learning_rate: 0.1, batch_size: 8, epochs: 6}", []stopAt{{2, 3}}},
 		{"gd", "{optimizer: gd, learning_rate: 0.5, epochs: 7}", []stopAt{{3, 1}, {5, 1}}},
 		{"momentum", "{optimizer: momentum, learning_rate: 0.05, momentum: 0.9, batch_size: 7, epochs: 6}", []stopAt{{1, 1}, {1, 2}, {4, 5}}},
@@ -74,7 +77,14 @@ func TestResumeIsExact(t *testing.T) {
 		// After the last step of an epoch: the next epoch's order is
 		// drawn but none of its steps is done.
 		{"end of an epoch", "{optimizer: sgd, learning_rate: 0.1, batch_size: 9, epochs: 3}", []stopAt{{2, 4}}},
-	} {
+	}
+	// Every optimizer of the catalog, in the middle of an epoch at least.
+	for _, name := range vocab.OptimizerNames() {
+		if !slices.ContainsFunc(cases, func(c resumeCase) bool { return strings.Contains(c.train, "optimizer: "+name+",") }) {
+			cases = append(cases, resumeCase{name, "{optimizer: " + name + ", learning_rate: 0.02, batch_size: 10, epochs: 4}", []stopAt{{2, 3}}})
+		}
+	}
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			text := fmt.Sprintf("data: {train: %s, target: class, validation: 0.2}\nmodel: {layers: [{units: 6, activation: tanh}, {activation: softmax}]}\ntrain: %s\n", q(train), tc.train)

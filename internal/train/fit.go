@@ -14,6 +14,7 @@ import (
 	"github.com/mlptrain/mlptrain/internal/data"
 	"github.com/mlptrain/mlptrain/internal/gemm"
 	"github.com/mlptrain/mlptrain/internal/layers"
+	"github.com/mlptrain/mlptrain/internal/vocab"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -255,7 +256,8 @@ func newTrainer(p *Problem) (*trainer, error) {
 		return nil, err
 	}
 	t.plan = &batchPlan{size: cfg.Train.BatchSize}
-	if cfg.Train.Optimizer == "gd" || t.plan.size <= 0 || t.plan.size > n {
+	opt, _ := vocab.OptimizerNamed(cfg.Train.Optimizer)
+	if opt.FullBatch || t.plan.size <= 0 || t.plan.size > n {
 		t.plan.size = n
 	}
 	t.plan.full = m.Build(t.plan.size, cfg.Train.L2)
@@ -264,10 +266,10 @@ func newTrainer(p *Problem) (*trainer, error) {
 		t.plan.tail = m.Build(r, cfg.Train.L2)
 		t.plan.tailGrads = gradsOf(t.plan.tail)
 	}
-	if t.opt, err = NewOptimizer(cfg.Train.Optimizer, cfg.Train.LearningRate, cfg.Train.Momentum); err != nil {
+	if t.opt, err = NewOptimizer(cfg.Train.Optimizer, Hyper{LearningRate: cfg.Train.LearningRate, Momentum: cfg.Train.Momentum}); err != nil {
 		return nil, err
 	}
-	t.shuffle = cfg.Train.Optimizer != "gd" && t.plan.size < n
+	t.shuffle = !opt.FullBatch && t.plan.size < n
 	t.src = rand.NewPCG(cfg.Train.Seed, streamShuffle)
 	t.rng = rand.New(t.src)
 	t.perm = make([]int, n)

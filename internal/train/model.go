@@ -17,6 +17,7 @@ import (
 	"github.com/mlptrain/mlptrain/internal/data"
 	"github.com/mlptrain/mlptrain/internal/inputerr"
 	"github.com/mlptrain/mlptrain/internal/layers"
+	"github.com/mlptrain/mlptrain/internal/vocab"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -284,9 +285,9 @@ func (f *modelFile) saved(name string) (*Saved, error) {
 	}
 	k := m.Outputs()
 	switch {
-	case Classify(f.Loss) && f.Loss == "cross_entropy" && len(f.Classes) != k:
+	case target(f.Loss) == vocab.Classes && len(f.Classes) != k:
 		return nil, bad("%d classes for %d outputs", len(f.Classes), k)
-	case f.Loss == "binary_cross_entropy" && len(f.Classes) != 2:
+	case target(f.Loss) == vocab.BinaryClass && len(f.Classes) != 2:
 		return nil, bad("%d classes for a binary output", len(f.Classes))
 	case !Classify(f.Loss) && len(f.Targets) != k:
 		return nil, bad("%d targets for %d outputs", len(f.Targets), k)

@@ -1,10 +1,15 @@
 package train
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/mlptrain/mlptrain/internal/gemm"
+	"github.com/mlptrain/mlptrain/internal/vocab"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -15,19 +20,216 @@ type Optimizer interface {
 	// parameter is finite: the divergence check rides on the update's
 	// pass over the weights instead of making one of its own.
 	Step(params, grads []*mat.Dense) (finite bool)
-	// State returns the optimizer's state (moments, step count) for a
-	// checkpoint; nil for plain gradient descent.
+	// State returns the optimizer's state (step count, and the buffers
+	// the catalog names) for a checkpoint.
 	State() *OptimizerState
 	// SetState restores a checkpoint's state, returning an error if it
 	// does not fit.
 	SetState(*OptimizerState) error
 }
 
-// OptimizerState is what an optimizer carries from step to step.
+// Hyper holds the hyperparameters an optimizer may read; the catalog
+// (vocab.Optimizer.Reads) says which one reads which, by its key under
+// train.
+type Hyper struct {
+	LearningRate float64 // learning_rate: the step size α
+	Momentum     float64 // momentum: μ
+}
+
+// updateRule is one optimizer's update, as the catalog names it.
+type updateRule interface {
+	// buffers returns the optimizer's state arrays, in the order of the
+	// catalog's Optimizer.State: one entry per parameter, each as long
+	// as the parameter. They are nil until the first step or SetState.
+	buffers() []*[][]float64
+	// begin prepares the step-th step (1, 2, ...), such as Adam's bias
+	// corrections.
+	begin(step int)
+	// apply updates w, entries [lo, lo+len(w)) of parameter i, from g,
+	// the same entries of its gradient, and reports whether they are all
+	// finite afterwards. (Each rule reslices its arrays to len(w), which
+	// lets the compiler drop the bounds checks of its loop.)
+	apply(i, lo int, w, g []float64) bool
+}
+
+// updateRules makes each optimizer's update by the catalog's name.
+var updateRules = map[string]func(Hyper) updateRule{
+	"gd":       func(h Hyper) updateRule { return &sgd{lr: h.LearningRate} },
+	"sgd":      func(h Hyper) updateRule { return &sgd{lr: h.LearningRate} },
+	"momentum": func(h Hyper) updateRule { return &momentumOpt{lr: h.LearningRate, mu: h.Momentum} },
+	"adam":     func(h Hyper) updateRule { return &adam{lr: h.LearningRate} },
+}
+
+// NewOptimizer returns the named optimizer of the catalog (internal/vocab,
+// whose help says what each does) with the hyperparameters h. It returns
+// an error for a name the catalog does not list.
+func NewOptimizer(name string, h Hyper) (Optimizer, error) {
+	spec, ok := vocab.OptimizerNamed(name)
+	newRule, has := updateRules[name]
+	if !ok || !has {
+		return nil, fmt.Errorf("unknown optimizer %q", name)
+	}
+	o := &optimizer{spec: spec, u: newRule(h)}
+	o.chunks.rule = o.part
+	return o, nil
+}
+
+// optimizer runs an update rule: it counts the steps, allocates the
+// state, shares the work out in chunks and converts the state for
+// checkpoints.
+type optimizer struct {
+	spec   vocab.Optimizer
+	u      updateRule
+	steps  int
+	chunks chunked
+}
+
+func (o *optimizer) Step(params, grads []*mat.Dense) bool {
+	for _, b := range o.u.buffers() {
+		if *b == nil {
+			*b = moments(params)
+		}
+	}
+	o.steps++
+	o.u.begin(o.steps)
+	return o.chunks.step(params, grads)
+}
+
+// part updates entries [lo, hi) of parameter i.
+func (o *optimizer) part(i, lo, hi int) bool {
+	w := o.chunks.params[i].RawMatrix().Data[lo:hi]
+	g := o.chunks.grads[i].RawMatrix().Data[lo:hi]
+	return o.u.apply(i, lo, w, g)
+}
+
+// serial makes every later update run on the calling goroutine alone (for
+// tests).
+func (o *optimizer) serial() { o.chunks.serial() }
+
+func (o *optimizer) State() *OptimizerState {
+	s := &OptimizerState{Steps: o.steps}
+	for i, b := range o.u.buffers() {
+		s.Buffers = append(s.Buffers, StateBuffer{Name: o.spec.State[i].Name, Data: *b})
+	}
+	return s
+}
+
+// SetState restores s, which must hold the buffers the catalog names for
+// the optimizer after a step, and none before the first. Their shapes are
+// the caller's to check.
+func (o *optimizer) SetState(s *OptimizerState) error {
+	bufs := o.u.buffers()
+	data := make([][][]float64, len(bufs))
+	have := 0
+	for _, b := range s.Buffers {
+		i := -1
+		for j, sb := range o.spec.State {
+			if sb.Name == b.Name {
+				i = j
+			}
+		}
+		switch {
+		case i < 0:
+			return fmt.Errorf("optimizer %s keeps no state %q", o.spec.Name, b.Name)
+		case data[i] != nil:
+			return fmt.Errorf("optimizer state %q given twice", b.Name)
+		case b.Data == nil:
+			continue
+		}
+		data[i] = b.Data
+		have++
+	}
+	if s.Steps < 0 {
+		return fmt.Errorf("optimizer step %d", s.Steps)
+	}
+	want := 0
+	if s.Steps > 0 {
+		want = len(bufs)
+	}
+	if have != want {
+		return fmt.Errorf("optimizer %s after %d steps has %d of its state buffers %v", o.spec.Name, s.Steps, have, o.spec.StateNames())
+	}
+	o.steps = s.Steps
+	for i, b := range bufs {
+		*b = data[i]
+	}
+	return nil
+}
+
+// OptimizerState is what an optimizer carries from step to step: the
+// number of steps and the buffers the catalog names for it (momentum's
+// velocity "m", Adam's moments "m" and "v"), none before the first step.
+// In checkpoint.json it is one object, {"steps": n, "m": [...], ...}.
 type OptimizerState struct {
-	Steps int         `json:"steps"`
-	M     [][]float64 `json:"m,omitempty"` // momentum velocity, or Adam's first moment
-	V     [][]float64 `json:"v,omitempty"` // Adam's second moment
+	Steps   int
+	Buffers []StateBuffer
+}
+
+// StateBuffer is one named array of an optimizer's state: an entry per
+// parameter, each as long as the parameter.
+type StateBuffer struct {
+	Name string
+	Data [][]float64
+}
+
+// MarshalJSON writes s as {"steps": n, "<name>": [...], ...}, buffers in
+// order, leaving out empty ones.
+func (s OptimizerState) MarshalJSON() ([]byte, error) {
+	b := []byte(`{"steps":`)
+	b = strconv.AppendInt(b, int64(s.Steps), 10)
+	for _, buf := range s.Buffers {
+		if len(buf.Data) == 0 {
+			continue
+		}
+		name, err := json.Marshal(buf.Name)
+		if err != nil {
+			return nil, err
+		}
+		data, err := json.Marshal(buf.Data)
+		if err != nil {
+			return nil, err
+		}
+		b = append(append(append(append(b, ','), name...), ':'), data...)
+	}
+	return append(b, '}'), nil
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, keeping the buffers in the
+// file's order. Which buffers fit is for SetState to say.
+func (s *OptimizerState) UnmarshalJSON(b []byte) error {
+	*s = OptimizerState{}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return errors.New("optimizer state is not an object")
+	}
+	steps := false
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		name, _ := t.(string)
+		if name == "steps" {
+			if steps {
+				return errors.New(`optimizer state has "steps" twice`)
+			}
+			steps = true
+			if err := dec.Decode(&s.Steps); err != nil {
+				return fmt.Errorf("optimizer steps: %w", err)
+			}
+			continue
+		}
+		var data [][]float64
+		if err := dec.Decode(&data); err != nil {
+			return fmt.Errorf("optimizer state %q: %w", name, err)
+		}
+		s.Buffers = append(s.Buffers, StateBuffer{Name: name, Data: data})
+	}
+	if !steps {
+		return errors.New(`optimizer state without "steps"`)
+	}
+	_, err := dec.Token()
+	return err
 }
 
 // Adam's constants (Kingma and Ba, 2015).
@@ -36,28 +238,6 @@ const (
 	adamBeta2 = 0.999
 	adamEps   = 1e-8
 )
-
-// NewOptimizer returns the named optimizer: gd and sgd take θ ← θ − α∇;
-// momentum keeps a velocity p ← μp − α∇, θ ← θ + p; adam scales by bias-
-// corrected moment estimates. (gd and sgd differ in their batches, not in
-// the update.)
-func NewOptimizer(name string, lr, momentum float64) (Optimizer, error) {
-	switch name {
-	case "gd", "sgd":
-		o := &sgd{lr: lr}
-		o.chunks.rule = o.update
-		return o, nil
-	case "momentum":
-		o := &momentumOpt{lr: lr, mu: momentum}
-		o.chunks.rule = o.update
-		return o, nil
-	case "adam":
-		o := &adam{lr: lr}
-		o.chunks.rule = o.update
-		return o, nil
-	}
-	return nil, fmt.Errorf("unknown optimizer %q", name)
-}
 
 // The update loops check that the weights stay finite by OR-ing the bits
 // of w − w, which is +0 (all bits clear) for every finite w and NaN
@@ -127,8 +307,7 @@ func (c *chunked) step(params, grads []*mat.Dense) bool {
 	return true
 }
 
-// serial makes every later update run on the calling goroutine alone (for
-// tests).
+// serial makes every later update run on the calling goroutine alone.
 func (c *chunked) serial() { c.run = nil; c.noParallel = true }
 
 func (c *chunked) part(k int) {
@@ -136,20 +315,15 @@ func (c *chunked) part(k int) {
 	c.bad[k] = !c.rule(ch.i, ch.lo, ch.hi)
 }
 
-type sgd struct {
-	lr     float64
-	steps  int
-	chunks chunked
-}
+// sgd is θ ← θ − α∇ (gd and sgd differ in their batches, not in the
+// update).
+type sgd struct{ lr float64 }
 
-func (o *sgd) Step(params, grads []*mat.Dense) bool {
-	o.steps++
-	return o.chunks.step(params, grads)
-}
+func (o *sgd) buffers() []*[][]float64 { return nil }
 
-func (o *sgd) update(i, lo, hi int) bool {
-	w := o.chunks.params[i].RawMatrix().Data[lo:hi]
-	g := o.chunks.grads[i].RawMatrix().Data[lo:hi]
+func (o *sgd) begin(int) {}
+
+func (o *sgd) apply(_, _ int, w, g []float64) bool {
 	g = g[:len(w)]
 	lr, nan := o.lr, uint64(0)
 	for j := range w {
@@ -158,12 +332,6 @@ func (o *sgd) update(i, lo, hi int) bool {
 	}
 	return nan == 0
 }
-
-func (o *sgd) serial() { o.chunks.serial() }
-
-func (o *sgd) State() *OptimizerState { return &OptimizerState{Steps: o.steps} }
-
-func (o *sgd) SetState(s *OptimizerState) error { o.steps = s.Steps; return nil }
 
 // moments allocates zeroed buffers shaped like params.
 func moments(params []*mat.Dense) [][]float64 {
@@ -174,25 +342,18 @@ func moments(params []*mat.Dense) [][]float64 {
 	return m
 }
 
+// momentumOpt keeps a velocity p ← μp − α∇ and steps θ ← θ + p.
 type momentumOpt struct {
 	lr, mu float64
-	steps  int
-	v      [][]float64
-	chunks chunked
+	v      [][]float64 // the velocity p, "m" in checkpoints
 }
 
-func (o *momentumOpt) Step(params, grads []*mat.Dense) bool {
-	if o.v == nil {
-		o.v = moments(params)
-	}
-	o.steps++
-	return o.chunks.step(params, grads)
-}
+func (o *momentumOpt) buffers() []*[][]float64 { return []*[][]float64{&o.v} }
 
-func (o *momentumOpt) update(i, lo, hi int) bool {
-	w := o.chunks.params[i].RawMatrix().Data[lo:hi]
-	g := o.chunks.grads[i].RawMatrix().Data[lo:hi]
-	v := o.v[i][lo:hi]
+func (o *momentumOpt) begin(int) {}
+
+func (o *momentumOpt) apply(i, lo int, w, g []float64) bool {
+	v := o.v[i][lo:]
 	g, v = g[:len(w)], v[:len(w)]
 	nan := uint64(0)
 	for j := range w {
@@ -203,37 +364,22 @@ func (o *momentumOpt) update(i, lo, hi int) bool {
 	return nan == 0
 }
 
-func (o *momentumOpt) serial() { o.chunks.serial() }
-
-func (o *momentumOpt) State() *OptimizerState { return &OptimizerState{Steps: o.steps, M: o.v} }
-
-func (o *momentumOpt) SetState(s *OptimizerState) error {
-	o.steps, o.v = s.Steps, s.M
-	return nil
-}
-
+// adam scales the step by bias-corrected moment estimates.
 type adam struct {
 	lr     float64
-	steps  int
 	m, v   [][]float64
 	c1, c2 float64 // the bias corrections of the step in progress
-	chunks chunked
 }
 
-func (o *adam) Step(params, grads []*mat.Dense) bool {
-	if o.m == nil {
-		o.m, o.v = moments(params), moments(params)
-	}
-	o.steps++
-	o.c1 = 1 - math.Pow(adamBeta1, float64(o.steps))
-	o.c2 = 1 - math.Pow(adamBeta2, float64(o.steps))
-	return o.chunks.step(params, grads)
+func (o *adam) buffers() []*[][]float64 { return []*[][]float64{&o.m, &o.v} }
+
+func (o *adam) begin(step int) {
+	o.c1 = 1 - math.Pow(adamBeta1, float64(step))
+	o.c2 = 1 - math.Pow(adamBeta2, float64(step))
 }
 
-func (o *adam) update(i, lo, hi int) bool {
-	w := o.chunks.params[i].RawMatrix().Data[lo:hi]
-	g := o.chunks.grads[i].RawMatrix().Data[lo:hi]
-	m, v := o.m[i][lo:hi], o.v[i][lo:hi]
+func (o *adam) apply(i, lo int, w, g []float64) bool {
+	m, v := o.m[i][lo:], o.v[i][lo:]
 	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
 	c1, c2 := o.c1, o.c2
 	nan := uint64(0)
@@ -244,13 +390,4 @@ func (o *adam) update(i, lo, hi int) bool {
 		nan |= math.Float64bits(w[j] - w[j])
 	}
 	return nan == 0
-}
-
-func (o *adam) serial() { o.chunks.serial() }
-
-func (o *adam) State() *OptimizerState { return &OptimizerState{Steps: o.steps, M: o.m, V: o.v} }
-
-func (o *adam) SetState(s *OptimizerState) error {
-	o.steps, o.m, o.v = s.Steps, s.M, s.V
-	return nil
 }

@@ -1,11 +1,16 @@
 package train
 
 import (
+	"bytes"
+	"encoding/json"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"testing"
 
+	"github.com/mlptrain/mlptrain/internal/vocab"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -13,7 +18,7 @@ import (
 // on the linear f(w) = c·w when linear is set, and returns every iterate.
 func steps(t *testing.T, name string, lr, mu, a, w0 float64, n int, linear bool) []float64 {
 	t.Helper()
-	o, err := NewOptimizer(name, lr, mu)
+	o, err := NewOptimizer(name, Hyper{LearningRate: lr, Momentum: mu})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,21 +98,44 @@ func TestAdamClosedForm(t *testing.T) {
 	}
 }
 
+// TestOptimizerState splits a run of every optimizer of the catalog at a
+// step and restores its state, passed through checkpoint JSON, into a new
+// optimizer: the run continues exactly. The JSON holds the step count and
+// the buffers the catalog names, in its order.
 func TestOptimizerState(t *testing.T) {
 	t.Parallel()
-	// Splitting a run at a step and restoring the state continues exactly.
-	for _, name := range []string{"sgd", "momentum", "adam"} {
+	for _, spec := range vocab.Optimizers() {
+		name := spec.Name
 		whole := steps(t, name, 0.05, 0.9, 2, 1, 6, false)
-		o, _ := NewOptimizer(name, 0.05, 0.9)
+		h := Hyper{LearningRate: 0.05, Momentum: 0.9}
+		o, err := NewOptimizer(name, h)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		fresh, _ := json.Marshal(o.State())
+		if string(fresh) != `{"steps":0}` {
+			t.Errorf("%s: state before the first step %s", name, fresh)
+		}
 		w := mat.NewDense(1, 1, []float64{1})
 		g := mat.NewDense(1, 1, nil)
 		for i := 0; i < 3; i++ {
 			g.Set(0, 0, 2*w.At(0, 0))
 			o.Step([]*mat.Dense{w}, []*mat.Dense{g})
 		}
-		o2, _ := NewOptimizer(name, 0.05, 0.9)
-		if err := o2.SetState(o.State()); err != nil {
+		b, err := json.Marshal(o.State())
+		if err != nil {
 			t.Fatal(err)
+		}
+		if keys := jsonKeys(t, b); !slices.Equal(keys, append([]string{"steps"}, spec.StateNames()...)) {
+			t.Errorf("%s: state members %v, want steps and %v", name, keys, spec.StateNames())
+		}
+		var s OptimizerState
+		if err := json.Unmarshal(b, &s); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		o2, _ := NewOptimizer(name, h)
+		if err := o2.SetState(&s); err != nil {
+			t.Fatalf("%s: %v", name, err)
 		}
 		for i := 3; i < 6; i++ {
 			g.Set(0, 0, 2*w.At(0, 0))
@@ -117,8 +145,104 @@ func TestOptimizerState(t *testing.T) {
 			t.Errorf("%s: resumed run ends at %v, whole run at %v", name, w.At(0, 0), whole[6])
 		}
 	}
-	if _, err := NewOptimizer("rmsprop", 0.1, 0); err == nil {
+	if _, err := NewOptimizer("rmsprop", Hyper{LearningRate: 0.1}); err == nil {
 		t.Error("NewOptimizer(rmsprop) succeeded")
+	}
+}
+
+// jsonKeys returns the member names of the JSON object b, in order.
+func jsonKeys(t *testing.T, b []byte) []string {
+	t.Helper()
+	var keys []string
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if _, err := dec.Token(); err != nil {
+		t.Fatal(err)
+	}
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, k.(string))
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return keys
+}
+
+// TestOptimizerSetStateRefuses checks that a state that does not fit the
+// optimizer is refused: buffers it does not keep, some but not all of
+// its buffers, buffers before the first step or none after it.
+func TestOptimizerSetStateRefuses(t *testing.T) {
+	t.Parallel()
+	one := [][]float64{{0}}
+	for _, tc := range []struct {
+		name string
+		s    OptimizerState
+	}{
+		{"sgd", OptimizerState{Steps: 2, Buffers: []StateBuffer{{"m", one}}}},
+		{"momentum", OptimizerState{Steps: 2, Buffers: []StateBuffer{{"v", one}}}},
+		{"momentum", OptimizerState{Steps: 2}},
+		{"momentum", OptimizerState{Steps: 0, Buffers: []StateBuffer{{"m", one}}}},
+		{"momentum", OptimizerState{Steps: 2, Buffers: []StateBuffer{{"m", one}, {"m", one}}}},
+		{"adam", OptimizerState{Steps: 2, Buffers: []StateBuffer{{"m", one}}}},
+		{"adam", OptimizerState{Steps: -1}},
+	} {
+		o, _ := NewOptimizer(tc.name, Hyper{LearningRate: 0.1})
+		if err := o.SetState(&tc.s); err == nil {
+			t.Errorf("%s took the state %+v", tc.name, tc.s)
+		}
+	}
+	for _, bad := range []string{`[]`, `{"m": [[1]]}`, `{"steps": 1, "steps": 2}`, `{"steps": 1.5}`, `{"steps": 1, "m": {}}`} {
+		var s OptimizerState
+		if err := json.Unmarshal([]byte(bad), &s); err == nil {
+			t.Errorf("optimizer state %s read as %+v", bad, s)
+		}
+	}
+}
+
+// TestOptimizersMatchCatalog checks that train has an update for every
+// optimizer of the catalog and for no other, and that each reads the
+// hyperparameters the catalog says it reads and no other.
+func TestOptimizersMatchCatalog(t *testing.T) {
+	t.Parallel()
+	if got, want := slices.Sorted(maps.Keys(updateRules)), slices.Sorted(slices.Values(vocab.OptimizerNames())); !slices.Equal(got, want) {
+		t.Errorf("train's optimizers %v, the catalog's %v", got, want)
+	}
+	// Every hyperparameter, by its key under train.
+	fields := map[string]func(*Hyper) *float64{
+		"learning_rate": func(h *Hyper) *float64 { return &h.LearningRate },
+		"momentum":      func(h *Hyper) *float64 { return &h.Momentum },
+	}
+	run := func(name string, h Hyper) float64 {
+		o, err := NewOptimizer(name, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, g := mat.NewDense(1, 1, []float64{1}), mat.NewDense(1, 1, nil)
+		for range 4 {
+			g.Set(0, 0, 3*w.At(0, 0)-0.5)
+			o.Step([]*mat.Dense{w}, []*mat.Dense{g})
+		}
+		return w.At(0, 0)
+	}
+	for _, spec := range vocab.Optimizers() {
+		for _, key := range spec.Reads {
+			if fields[key] == nil {
+				t.Errorf("%s reads %s, which Hyper does not hold", spec.Name, key)
+			}
+		}
+		base := Hyper{LearningRate: 0.05, Momentum: 0.5}
+		w0 := run(spec.Name, base)
+		for key, field := range fields {
+			h := base
+			*field(&h) *= 1.5
+			if changed, reads := run(spec.Name, h) != w0, slices.Contains(spec.Reads, key); changed != reads {
+				t.Errorf("%s: changing %s changes the update: %v; the catalog says it reads it: %v", spec.Name, key, changed, reads)
+			}
+		}
 	}
 }
 
@@ -127,10 +251,11 @@ func TestOptimizerState(t *testing.T) {
 // parameters, and reports finite updates as finite.
 func TestStepReportsNonFinite(t *testing.T) {
 	t.Parallel()
-	for _, name := range []string{"gd", "sgd", "momentum", "adam"} {
+	overflows := 0
+	for _, name := range vocab.OptimizerNames() {
 		for _, bad := range []float64{math.Inf(1), math.Inf(-1), math.NaN(), math.MaxFloat64} {
 			for at := range 3 {
-				o, err := NewOptimizer(name, 1, 0.9)
+				o, err := NewOptimizer(name, Hyper{LearningRate: 1, Momentum: 0.9})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -141,17 +266,28 @@ func TestStepReportsNonFinite(t *testing.T) {
 				}
 				// A gradient of −MaxFloat64 overflows w − lr·g for gd and
 				// momentum; Adam's normalized step stays finite there.
+				// Either way Step must say what happened.
 				gs[1].RawMatrix().Data[at] = bad
 				if bad == math.MaxFloat64 {
 					ws[1].RawMatrix().Data[at] = math.MaxFloat64
 					gs[1].RawMatrix().Data[at] = -math.MaxFloat64
 				}
-				wantFinite := bad == math.MaxFloat64 && name == "adam"
-				if got := o.Step(ws, gs); got != wantFinite {
+				got := o.Step(ws, gs)
+				wantFinite := allFiniteData(ws)
+				if bad != math.MaxFloat64 && wantFinite {
+					t.Errorf("%s, gradient %v: the weights stayed finite", name, bad)
+				}
+				if bad == math.MaxFloat64 && !wantFinite {
+					overflows++
+				}
+				if got != wantFinite {
 					t.Errorf("%s, gradient %v at entry %d: Step reported finite=%v, want %v (weights %v)", name, bad, at, got, wantFinite, ws[1].RawMatrix().Data)
 				}
 			}
 		}
+	}
+	if overflows == 0 {
+		t.Error("no update overflowed on a gradient of −MaxFloat64: the case tests nothing")
 	}
 }
 
@@ -175,9 +311,9 @@ func TestStepParallel(t *testing.T) {
 	for _, sh := range shapes {
 		ws0, gs = append(ws0, rnd(sh[0], sh[1])), append(gs, rnd(sh[0], sh[1]))
 	}
-	for _, name := range []string{"sgd", "momentum", "adam"} {
-		par, _ := NewOptimizer(name, 0.01, 0.9)
-		ser, _ := NewOptimizer(name, 0.01, 0.9)
+	for _, name := range vocab.OptimizerNames() {
+		par, _ := NewOptimizer(name, Hyper{LearningRate: 0.01, Momentum: 0.9})
+		ser, _ := NewOptimizer(name, Hyper{LearningRate: 0.01, Momentum: 0.9})
 		ser.(interface{ serial() }).serial()
 		wp, wsr := cloneAll(ws0), cloneAll(ws0)
 		for range 3 {
@@ -200,4 +336,16 @@ func TestStepParallel(t *testing.T) {
 			g[at[1]] = keep
 		}
 	}
+}
+
+// allFiniteData reports whether every entry of ms is finite.
+func allFiniteData(ms []*mat.Dense) bool {
+	for _, m := range ms {
+		for _, v := range m.RawMatrix().Data {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return false
+			}
+		}
+	}
+	return true
 }

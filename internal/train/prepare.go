@@ -10,6 +10,7 @@ import (
 	"github.com/mlptrain/mlptrain/internal/data"
 	"github.com/mlptrain/mlptrain/internal/inputerr"
 	"github.com/mlptrain/mlptrain/internal/layers"
+	"github.com/mlptrain/mlptrain/internal/vocab"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -42,8 +43,19 @@ func (p *Problem) Saved(m *layers.Model) *Saved {
 	return &Saved{Features: p.Features, Poly: p.Poly, Scaler: p.Scaler, Targets: p.Train.TargetNames, Classes: p.Classes, Model: m}
 }
 
-// Classify reports whether the loss makes this a classification problem.
-func Classify(loss string) bool { return loss == "cross_entropy" || loss == "binary_cross_entropy" }
+// Classify reports whether the loss makes this a classification problem
+// (the catalog's vocab.Loss.Classify; false for a name it does not list).
+func Classify(loss string) bool {
+	l, ok := vocab.LossNamed(loss)
+	return ok && l.Classify()
+}
+
+// target returns what the named loss compares the output with; Values
+// for a name the catalog does not list (layers refuses those).
+func target(loss string) vocab.Target {
+	l, _ := vocab.LossNamed(loss)
+	return l.Target
+}
 
 // Prepare reads and transforms the data the config names and infers the
 // model's architecture. Every error about the input is an *inputerr.Error.
@@ -149,14 +161,14 @@ func (p *Problem) spec(train *data.Dataset) error {
 	cfg := p.Config
 	_, d := train.X.Dims()
 	k := 0
-	switch cfg.Model.Loss {
-	case "cross_entropy":
+	switch target(cfg.Model.Loss) {
+	case vocab.Classes:
 		k = len(train.Classes)
-	case "binary_cross_entropy":
+	case vocab.BinaryClass:
 		k = 1
 		if len(train.Classes) != 2 {
 			return &inputerr.Error{File: cfg.Data.Train, Key: fmt.Sprintf("column %q", train.TargetNames[0]),
-				Err:  fmt.Errorf("binary_cross_entropy needs exactly 2 classes, found %d", len(train.Classes)),
+				Err:  fmt.Errorf("%s needs exactly 2 classes, found %d", cfg.Model.Loss, len(train.Classes)),
 				Hint: "use loss: cross_entropy with a softmax output layer"}
 		}
 	default:
@@ -197,17 +209,18 @@ func SpecFor(cfg *config.Config, d, k int) (layers.Spec, error) {
 	return s, nil
 }
 
-// Targets returns the n×k target matrix of ds for the model's loss:
-// one-hot rows for cross_entropy, 0/1 for binary_cross_entropy (1 for the
-// second class), the values for squared_error.
+// Targets returns the n×k target matrix of ds for the model's loss, by
+// what it compares the output with (vocab.Target): one-hot rows for
+// classes (cross_entropy), 0/1 for a binary class (binary_cross_entropy;
+// 1 for the second class), the values for regression (squared_error).
 func Targets(ds *data.Dataset, loss string, k int) (*mat.Dense, error) {
 	n := ds.Len()
 	switch {
-	case loss == "cross_entropy":
+	case target(loss) == vocab.Classes:
 		t := mat.NewDense(n, k, nil)
 		data.OneHot(t, ds.Labels, k)
 		return t, nil
-	case loss == "binary_cross_entropy":
+	case target(loss) == vocab.BinaryClass:
 		t := mat.NewDense(n, 1, nil)
 		for i, l := range ds.Labels {
 			t.Set(i, 0, float64(l))

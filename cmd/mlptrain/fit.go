@@ -14,6 +14,7 @@ import (
 	"github.com/mlptrain/mlptrain/internal/config"
 	"github.com/mlptrain/mlptrain/internal/plot"
 	"github.com/mlptrain/mlptrain/internal/train"
+	"github.com/mlptrain/mlptrain/internal/vocab"
 	"github.com/spf13/cobra"
 )
 
@@ -81,7 +82,9 @@ byte, as a run never interrupted; train.epochs may be raised to train longer.
 
 Progress goes to stderr (--quiet silences it), the summary or, with --json, the
 report to stdout. Exit status: 0 success, 2 bad config or data, 3 training
-diverged (the last finite weights are kept), 4 a quality gate missed.`,
+diverged (the last finite weights are kept), 4 a quality gate missed.
+
+` + vocab.Help(),
 		Example: `  mlptrain fit configs/iris.yaml
   mlptrain fit configs/iris.yaml --epochs 50 --lr 0.1 --out runs/try --json
   mlptrain fit configs/iris.yaml --quiet --fail-under accuracy=0.9

@@ -50,6 +50,9 @@ rule layers 'mlptrain/internal/(data|train|config|gradcheck)|spf13|plot'
 rule data 'mlptrain/internal/(graph|layers|train|config|gradcheck)|spf13|plot'
 rule config 'mlptrain/internal/(graph|layers|data|train|gradcheck)|plot'
 rule gradcheck 'mlptrain/internal/(layers|data|train|config)|spf13|plot'
+# The vocabulary catalog is read by config, layers, train and cmd, so it
+# imports nothing but the standard library.
+rule vocab 'mlptrain/|spf13|gonum|golang.org/x'
 rule train 'mlptrain/internal/(plot|sweep)|gonum.org/v1/plot'
 rule plot 'mlptrain/internal/(sweep|config|data|gradcheck)|spf13'
 rule sweep 'mlptrain/internal/(graph|layers|data|gemm|vmath|cpufeat|gradcheck)|spf13|gonum.org/v1/plot'

@@ -70,6 +70,7 @@ func NewOptimizer(name string, h Hyper) (Optimizer, error) {
 		return nil, fmt.Errorf("unknown optimizer %q", name)
 	}
 	o := &optimizer{spec: spec, u: newRule(h)}
+	o.bufs = o.u.buffers()
 	o.chunks.rule = o.part
 	return o, nil
 }
@@ -80,12 +81,13 @@ func NewOptimizer(name string, h Hyper) (Optimizer, error) {
 type optimizer struct {
 	spec   vocab.Optimizer
 	u      updateRule
+	bufs   []*[][]float64 // u.buffers(), asked once: Step allocates nothing
 	steps  int
 	chunks chunked
 }
 
 func (o *optimizer) Step(params, grads []*mat.Dense) bool {
-	for _, b := range o.u.buffers() {
+	for _, b := range o.bufs {
 		if *b == nil {
 			*b = moments(params)
 		}
@@ -108,7 +110,7 @@ func (o *optimizer) serial() { o.chunks.serial() }
 
 func (o *optimizer) State() *OptimizerState {
 	s := &OptimizerState{Steps: o.steps}
-	for i, b := range o.u.buffers() {
+	for i, b := range o.bufs {
 		s.Buffers = append(s.Buffers, StateBuffer{Name: o.spec.State[i].Name, Data: *b})
 	}
 	return s
@@ -118,7 +120,7 @@ func (o *optimizer) State() *OptimizerState {
 // the optimizer after a step, and none before the first. Their shapes are
 // the caller's to check.
 func (o *optimizer) SetState(s *OptimizerState) error {
-	bufs := o.u.buffers()
+	bufs := o.bufs
 	data := make([][][]float64, len(bufs))
 	have := 0
 	for _, b := range s.Buffers {

@@ -349,3 +349,20 @@ func allFiniteData(ms []*mat.Dense) bool {
 	}
 	return true
 }
+
+// TestStepAllocatesNothing checks that, after the first step allocates
+// the state, a step of any optimizer of the catalog allocates nothing.
+func TestStepAllocatesNothing(t *testing.T) {
+	for _, name := range vocab.OptimizerNames() {
+		o, err := NewOptimizer(name, Hyper{LearningRate: 0.01, Momentum: 0.9})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ws := []*mat.Dense{mat.NewDense(4, 16, nil), mat.NewDense(1, 16, nil)}
+		gs := []*mat.Dense{mat.NewDense(4, 16, nil), mat.NewDense(1, 16, nil)}
+		o.Step(ws, gs)
+		if n := testing.AllocsPerRun(20, func() { o.Step(ws, gs) }); n != 0 {
+			t.Errorf("%s: %v allocations a step, want 0", name, n)
+		}
+	}
+}

@@ -1,7 +1,6 @@
 package vocab
 
 import (
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -169,24 +168,6 @@ func TestHelp(t *testing.T) {
 	for _, name := range all {
 		if !strings.Contains(h, "    "+name+" ") && !strings.Contains(h, "    "+name+", ") && !strings.Contains(h, ", "+name+" ") {
 			t.Errorf("help does not list %s", name)
-		}
-	}
-}
-
-// TestREADMENamesEveryName checks that the README mentions every name and
-// alias of the catalog at least once.
-func TestREADMENamesEveryName(t *testing.T) {
-	t.Parallel()
-	b, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	readme := string(b)
-	for _, list := range [][]string{ActivationNames(), ActivationAliases(), LossNames(), InitNames(), OptimizerNames()} {
-		for _, name := range list {
-			if !strings.Contains(readme, name) {
-				t.Errorf("README.md does not mention %s", name)
-			}
 		}
 	}
 }

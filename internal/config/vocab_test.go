@@ -98,7 +98,7 @@ func TestCatalogHints(t *testing.T) {
 		{"alias typo", dataLine + "model:\n  layers: [{units: 4, activation: sigmoi}, {activation: softmax}]\n",
 			want{"c.yaml", 3, 35, "model.layers[0].activation", `unknown activation "sigmoi"`, `did you mean "sigmoid"?`}},
 		{"far from any", dataLine + "model:\n  layers: [{units: 4, activation: gaussian}, {activation: softmax}]\n",
-			want{"c.yaml", 3, 35, "model.layers[0].activation", `unknown activation "gaussian"`, "logistic (sigmoid), tanh, relu, softplus (soft_relu), softmax"}},
+			want{"c.yaml", 3, 35, "model.layers[0].activation", `unknown activation "gaussian"`, "use one of: identity, threshold, logistic (sigmoid), tanh"}},
 		{"cross entropy with one unit", dataLine + "model:\n  layers: [{units: 1, activation: softmax}]\n  loss: cross_entropy\n",
 			want{"c.yaml", 4, 9, "model.loss", "cross_entropy needs at least 2 output units, got {units: 1, activation: softmax}", "{activation: softmax}"}},
 	} {

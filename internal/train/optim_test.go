@@ -312,7 +312,10 @@ func TestStepParallel(t *testing.T) {
 		ws0, gs = append(ws0, rnd(sh[0], sh[1])), append(gs, rnd(sh[0], sh[1]))
 	}
 	for _, name := range vocab.OptimizerNames() {
-		par, _ := NewOptimizer(name, Hyper{LearningRate: 0.01, Momentum: 0.9})
+		par, err := NewOptimizer(name, Hyper{LearningRate: 0.01, Momentum: 0.9})
+		if err != nil {
+			t.Fatal(err)
+		}
 		ser, _ := NewOptimizer(name, Hyper{LearningRate: 0.01, Momentum: 0.9})
 		ser.(interface{ serial() }).serial()
 		wp, wsr := cloneAll(ws0), cloneAll(ws0)

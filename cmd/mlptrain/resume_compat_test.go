@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/mlptrain/mlptrain/internal/gemm"
 )
 
 // TestResumeOldCheckpoint resumes checkpoints that mlptrain wrote at
@@ -11,7 +13,10 @@ import (
 // SIGINT: adam in the middle of an epoch, with early stopping's best
 // weights, and momentum at the start of one. Each must resume and end with
 // the same model.json, byte for byte, and the same metrics.csv apart from
-// seconds, as an uninterrupted run of today's code.
+// seconds, as an uninterrupted run of today's code. The checkpoints hold
+// the bits of the AVX2/AVX-512 kernels that wrote them, so on other
+// kernels (go test -tags purego) the rest of the run rounds differently
+// from an uninterrupted one, and only the resuming is checked.
 func TestResumeOldCheckpoint(t *testing.T) {
 	chdirRoot(t)
 	for _, name := range []string{"adam", "momentum"} {
@@ -29,6 +34,10 @@ func TestResumeOldCheckpoint(t *testing.T) {
 				t.Fatal(err)
 			}
 			mustRun(t, "fit", cfg, "--resume", resumed, "--quiet")
+			if !runsGoldenFamily() {
+				t.Logf("resumed; not compared with an uninterrupted run on the %s kernels", gemm.Kernel())
+				return
+			}
 			mustRun(t, "fit", cfg, "--out", whole, "--quiet")
 			if a, b := readFile(t, filepath.Join(resumed, "model.json")), readFile(t, filepath.Join(whole, "model.json")); a != b {
 				t.Errorf("model.json of the resumed old checkpoint differs from an uninterrupted run's\n%s", lineDiff(b, a))

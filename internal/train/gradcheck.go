@@ -8,6 +8,7 @@ import (
 	"github.com/mlptrain/mlptrain/internal/data"
 	"github.com/mlptrain/mlptrain/internal/gradcheck"
 	"github.com/mlptrain/mlptrain/internal/layers"
+	"github.com/mlptrain/mlptrain/internal/vocab"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -140,11 +141,9 @@ func randomProblem(cfg *config.Config, rows, cols int, rng *rand.Rand) (layers.S
 	}
 	k := cfg.Model.Layers[len(cfg.Model.Layers)-1].Units
 	if k == 0 {
-		switch cfg.Model.Loss {
-		case "cross_entropy":
-			k = randomClasses
-		default:
-			k = 1
+		k = 1
+		if loss, ok := vocab.LossNamed(cfg.Model.Loss); ok && loss.Target == vocab.Classes {
+			k = randomClasses // units inferred from the classes; otherwise the loss has one output
 		}
 	}
 	spec, err := SpecFor(cfg, cols, k)

@@ -34,6 +34,29 @@
 // outside ASCII) and every error go through encoding/csv from the start,
 // so results and errors are the same either way.
 //
+// # Limits
+//
+// No input may make the training after Read exhaust the memory. So Read
+// refuses, with a positioned error:
+//
+//   - A classification target of more than MaxClasses (1000) classes. The
+//     output layer has one unit per class, and the cross-entropy target
+//     is a one-hot n×k matrix of float64s: 8 KB per row at 1000 classes, as
+//     much as 1000 features. A target with more classes is almost always
+//     an id, a free-text or a numeric column chosen by mistake (issue 17:
+//     an id column of 20,000 values asked for a 3.2 GB target, one of
+//     10⁵ values for 80 GB). The error is at the row of the 1001st class,
+//     so Read stops there, holding 1000 labels.
+//   - A one-hot target that would take more than MaxOneHotBytes (1 GiB) and
+//     more than the features, n×k > n×d: a target of many classes over many
+//     rows of few features, which makes training allocate far more than the
+//     file holds (800 KB of 134,218 rows "d,ddd" with 1000 classes make a
+//     target of 1 GiB). A target no larger than the features only
+//     doubles what the table takes, and is read however large.
+//
+// Both paths enforce the limits alike: the fast path gives up on too many
+// classes, and the slow path finds the row.
+//
 // # Classes
 //
 // A classification target holds labels, strings or integers, compared as
@@ -53,7 +76,8 @@
 //
 // The column is the 1-based field index in the row, except for CSV syntax
 // errors (quotes), where it is encoding/csv's 1-based byte column in the
-// line. Read never panics on bad input; the functions here panic only on a
+// line. The errors of the limits wrap ErrTooManyClasses and
+// ErrOneHotTooLarge, for errors.Is. Read never panics on bad input; the functions here panic only on a
 // programmer's error, such as a matrix of the wrong shape, with a "data: "
 // prefix.
 //

@@ -173,8 +173,11 @@ func (p *reader) readFast(ra io.ReaderAt, off, size int64, chunk int) (*Dataset,
 		ds.Y = mat.NewDense(n, f.k, f.y)
 	}
 	ds.Lines = f.lines
+	// The slow path would read the same rows, so it would make the same
+	// error: from the number of rows, classes and features, and from
+	// the first row's line and class if there is only one.
 	if err := p.classes(ds, labelCol, f.labels, f.seen, f.classIdx); err != nil {
-		return nil, errSlow
+		return nil, err
 	}
 	return ds, nil
 }
@@ -623,6 +626,10 @@ func (w *fastWorker) label(cell []byte) (int, bool) {
 	f.mu.Lock()
 	c, ok := f.classIdx[s]
 	if !ok {
+		if len(f.seen) >= f.p.lim.classes {
+			f.mu.Unlock()
+			return 0, false // the slow path reports the row where the limit is passed
+		}
 		c = len(f.seen)
 		f.classIdx[s] = c
 		f.seen = append(f.seen, s)

@@ -101,4 +101,6 @@
 //
 // Split draws a validation part from a seeded *rand.Rand, stratified by
 // class for classification, and returns sorted row indices.
+// EmptySplitError says why a split left the validation part empty: for a
+// stratified split, that the fraction is taken of each class.
 package data

@@ -11,6 +11,13 @@ import (
 // endless, makes it or the training after it exhaust the memory. The
 // package documentation says why each is what it is.
 const (
+	// MaxLineBytes is the most bytes a line may hold, its line end left
+	// out; a record whose quoted field spans lines counts the bytes of all
+	// its lines.
+	MaxLineBytes = 64 << 20
+	// MaxFields is the most fields a line (or record) may hold, and so the
+	// most columns a file may have.
+	MaxFields = 1 << 21
 	// MaxClasses is the most classes a classification target may hold.
 	MaxClasses = 1000
 	// MaxOneHotBytes bounds the one-hot target of a classifier (8 bytes a
@@ -20,6 +27,12 @@ const (
 
 // Errors that the limits' *inputerr.Error values wrap, for errors.Is.
 var (
+	// ErrLineTooLong is wrapped by the error for a line, or a record,
+	// of more than MaxLineBytes.
+	ErrLineTooLong = errors.New("line too long")
+	// ErrTooManyFields is wrapped by the error for a line of more than
+	// MaxFields fields.
+	ErrTooManyFields = errors.New("too many fields")
 	// ErrTooManyClasses is wrapped by the error for a target of more than
 	// MaxClasses classes.
 	ErrTooManyClasses = errors.New("too many classes")
@@ -31,11 +44,13 @@ var (
 // limits are the limits a read enforces: the constants above, or smaller
 // ones in tests.
 type limits struct {
-	classes int
-	oneHot  int64 // bytes
+	lineBytes int64
+	fields    int
+	classes   int
+	oneHot    int64 // bytes
 }
 
-var defaultLimits = limits{classes: MaxClasses, oneHot: MaxOneHotBytes}
+var defaultLimits = limits{lineBytes: MaxLineBytes, fields: MaxFields, classes: MaxClasses, oneHot: MaxOneHotBytes}
 
 // byteSize writes n bytes in the largest binary unit that divides it.
 func byteSize(n int64) string {

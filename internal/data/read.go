@@ -154,6 +154,7 @@ func (p *reader) read(r io.Reader) (*Dataset, error) {
 			Hint: "use a character such as ',', ';' or tab; not a quote, a line break or U+FFFD"}
 	}
 	br := bufio.NewReaderSize(r, bufSize)
+	var src io.Reader = br
 	if b, err := br.Peek(len(gzipMagic)); string(b) == gzipMagic {
 		p.gz = true
 		zr, err := gzip.NewReader(br)
@@ -161,14 +162,20 @@ func (p *reader) read(r io.Reader) (*Dataset, error) {
 			return nil, p.ioErr(err)
 		}
 		defer zr.Close()
-		br = bufio.NewReaderSize(zr, bufSize)
+		src = zr
 	} else if err != nil && err != io.EOF {
 		return nil, p.ioErr(err)
 	}
+	// The limits apply to the text, after decompression.
+	delim := p.opt.Delimiter
+	if delim == 0 {
+		delim = ','
+	}
+	br = bufio.NewReaderSize(newLimiter(src, delim, p.lim), bufSize)
 	if b, err := br.Peek(len(bom)); string(b) == bom {
 		br.Discard(len(bom))
 	} else if err != nil && err != io.EOF {
-		return nil, p.ioErr(err)
+		return nil, p.csvErr(err)
 	}
 
 	p.cr = p.newCSV(br)
@@ -216,6 +223,10 @@ func (p *reader) next() ([]string, error) {
 }
 
 func (p *reader) csvErr(err error) error {
+	var le *limitError
+	if errors.As(err, &le) {
+		return p.limitErr(le)
+	}
 	var pe *csv.ParseError
 	if !errors.As(err, &pe) {
 		return p.ioErr(err)

@@ -74,7 +74,9 @@
 //     rows of few features, which makes training allocate far more than the
 //     file holds (800 KB of 134,218 rows "d,ddd" with 1000 classes make a
 //     target of 1 GiB). A target no larger than the features only
-//     doubles what the table takes, and is read however large.
+//     doubles what the table takes, and is read however large; a target
+//     read for prediction (Options.TargetOptional) is not encoded, and
+//     not limited.
 //
 // A character device is not refused for what it is: a terminal can carry
 // a CSV file typed or pasted into /dev/stdin, and /dev/null reads as an

@@ -21,7 +21,8 @@ const (
 	// MaxClasses is the most classes a classification target may hold.
 	MaxClasses = 1000
 	// MaxOneHotBytes bounds the one-hot target of a classifier (8 bytes a
-	// row and class) when it is larger than the features.
+	// row and class) when it is larger than the features, unless the
+	// target is read for prediction (Options.TargetOptional).
 	MaxOneHotBytes = 1 << 30
 )
 
@@ -89,10 +90,11 @@ func tooManyClassesHint(seen []string, rows, limit int) string {
 
 // checkOneHot refuses a classification target of n rows and k classes
 // whose one-hot encoding, n×k float64 values, would take more than
-// p.lim.oneHot bytes and more than the n×d features.
+// p.lim.oneHot bytes and more than the n×d features. A target read with
+// TargetOptional (prediction) is not encoded, and not refused.
 func (p *reader) checkOneHot(n, k, d, labelCol int) error {
 	size := int64(n) * int64(k) * 8
-	if k <= d || size <= p.lim.oneHot {
+	if p.opt.TargetOptional || k <= d || size <= p.lim.oneHot {
 		return nil
 	}
 	return p.errAt(p.hline, labelCol+1, colKey(p.header[labelCol]),

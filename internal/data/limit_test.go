@@ -142,7 +142,8 @@ func TestReadOneHotLimit(t *testing.T) {
 
 // TestOneHotLimitSmall checks the one-hot limit's rule on small limits:
 // the target may take more than the limit only if it has no more classes
-// than there are features, and a model's classes count too.
+// than there are features, a model's classes count too (eval makes the
+// same one-hot target), and prediction, which makes none, is not limited.
 func TestOneHotLimitSmall(t *testing.T) {
 	t.Parallel()
 	lim := limits{lineBytes: 100, fields: 10, classes: 10, oneHot: 64}
@@ -157,6 +158,7 @@ func TestOneHotLimitSmall(t *testing.T) {
 		{"3 rows × 3 classes, 3 features", "a,b,c,y\n1,1,1,x\n2,2,2,z\n3,3,3,w\n", classify, true}, // as large as X
 		{"a model's 3 classes", "a,y\n1,x\n2,x\n3,x\n", Options{Targets: []string{"y"}, Classify: true, Classes: []string{"x", "z", "w"}}, false},
 		{"prediction without the target", "a\n1\n2\n3\n", Options{Targets: []string{"y"}, Classify: true, Classes: []string{"x", "z", "w"}, TargetOptional: true}, true},
+		{"prediction with the target", "a,y\n1,x\n2,x\n3,x\n", Options{Targets: []string{"y"}, Classify: true, Classes: []string{"x", "z", "w"}, TargetOptional: true}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, chunk := range []int{1, 5, fastChunk} {

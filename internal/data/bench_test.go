@@ -1,6 +1,7 @@
 package data
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -160,6 +161,46 @@ func BenchmarkReadHostile(b *testing.B) {
 			for b.Loop() {
 				if _, err := ReadFile(path, bc.opt); err == nil {
 					b.Fatal("a hostile file was accepted")
+				}
+			}
+		})
+	}
+}
+
+// endless is an input that never ends: zero bytes (no line end), or the
+// same field and delimiter over and over.
+type endless struct{ fill byte }
+
+func (e endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = e.fill
+	}
+	if e.fill == ',' {
+		for i := 0; i < len(p); i += 2 {
+			p[i] = '1'
+		}
+	}
+	return len(p), nil
+}
+
+// BenchmarkReadEndless reads endless inputs up to the limits, as from
+// /dev/zero or a pipe (TestReadDevZero and TestReadFIFO check the errors
+// and bound the allocations; this times them): zero bytes up to
+// MaxLineBytes, and "1,1,…" (with an even read size) up to MaxFields.
+func BenchmarkReadEndless(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		r    endless
+		want error
+	}{
+		{"zeros", endless{0}, ErrLineTooLong},
+		{"fields", endless{','}, ErrTooManyFields},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Read(bc.r, "endless.csv", Options{}); !errors.Is(err, bc.want) {
+					b.Fatalf("got %v, want %v", err, bc.want)
 				}
 			}
 		})

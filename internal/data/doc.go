@@ -34,6 +34,64 @@
 // outside ASCII) and every error go through encoding/csv from the start,
 // so results and errors are the same either way.
 //
+// Input that cannot be read at any offset, such as a pipe, a named pipe
+// (FIFO) or a device (/dev/stdin), is read once, from the start, by the
+// slow path: it cannot be read twice, and its size is not known.
+//
+// # Limits
+//
+// No input, however large or endless, may make Read, or the training
+// after it, exhaust the memory. So Read refuses, with a positioned error:
+//
+//   - A line of more than MaxLineBytes (64 MiB), its line end left out, or
+//     a record of more than that in all when a quoted field joins lines.
+//     The error names the line and the byte column where the limit is
+//     passed. A demanding file of 10⁶ columns needs about 7 MB for a header
+//     of names like "c123456", 2 MB for a row of digits, and 25 MB for a
+//     row of float64s written in full (-0.00012345678901234567): 64 MiB
+//     leaves room beyond that. An endless input, such as /dev/zero, a pipe
+//     fed from it, or a quoted field never closed, is refused after 64 MiB,
+//     in a fraction of a second, having allocated about 8 bytes per byte
+//     of the limit (500 MB, at a peak of 300 MB): encoding/csv grows its
+//     line buffer by appending and copies the fields into one string. A
+//     limit of 256 MiB would make that 2 GB.
+//   - A line of more than MaxFields (2²¹, 2,097,152) fields, which is also
+//     the most columns a file may have: twice 10⁶. encoding/csv keeps some
+//     40 bytes per field and grows them by appending, about 85 bytes per
+//     byte of a line of one-byte fields: without this limit, a line of
+//     64 MiB of "1," would take 2.7 GB; with it, a line stops at field
+//     2,097,153, having allocated some 400 MB.
+//   - A classification target of more than MaxClasses (1000) classes. The
+//     output layer has one unit per class, and the cross-entropy target
+//     is a one-hot n×k matrix of float64s: 8 KB per row at 1000 classes, as
+//     much as 1000 features. A target with more classes is almost always
+//     an id, a free-text or a numeric column chosen by mistake (issue 17:
+//     an id column of 20,000 values asked for a 3.2 GB target, one of
+//     10⁵ values for 80 GB). The error is at the row of the 1001st class,
+//     so Read stops there, holding 1000 labels.
+//   - A one-hot target that would take more than MaxOneHotBytes (1 GiB) and
+//     more than the features, n×k > n×d: a target of many classes over many
+//     rows of few features, which makes training allocate far more than the
+//     file holds (800 KB of 134,218 rows "d,ddd" with 1000 classes make a
+//     target of 1 GiB). A target no larger than the features only
+//     doubles what the table takes, and is read however large; a target
+//     read for prediction (Options.TargetOptional) is not encoded, and
+//     not limited.
+//
+// A character device is not refused for what it is: a terminal can carry
+// a CSV file typed or pasted into /dev/stdin, and /dev/null reads as an
+// empty file. The line limit ends the endless ones, as it ends any other
+// endless stream, and names the line: /dev/zero:1:67108865. /dev/urandom
+// has line ends, and its first line fails as a header (a bare quote, or a
+// name that is not UTF-8) at once. The limits bound a line, not the number
+// of lines: a stream of valid rows that never ends, such as yes 1,0
+// piped in, grows as a file of that size would.
+//
+// The limits apply to the text after gzip decompression, and both paths
+// enforce them alike: the fast path gives up on a line that may be too
+// long, a header of too many columns or too many classes, and the slow
+// path finds the row and the column.
+//
 // # Classes
 //
 // A classification target holds labels, strings or integers, compared as
@@ -53,9 +111,12 @@
 //
 // The column is the 1-based field index in the row, except for CSV syntax
 // errors (quotes), where it is encoding/csv's 1-based byte column in the
-// line. Read never panics on bad input; the functions here panic only on a
-// programmer's error, such as a matrix of the wrong shape, with a "data: "
-// prefix.
+// line, and for a line too long, where it is the byte column of the first
+// byte past the limit. The errors of the limits wrap ErrLineTooLong,
+// ErrTooManyFields, ErrTooManyClasses and ErrOneHotTooLarge, for
+// errors.Is. Read never panics on bad input; the functions here panic only
+// on a programmer's error, such as a matrix of the wrong shape, with a
+// "data: " prefix.
 //
 // # Notation
 //
@@ -77,4 +138,6 @@
 //
 // Split draws a validation part from a seeded *rand.Rand, stratified by
 // class for classification, and returns sorted row indices.
+// EmptySplitError says why a split left the validation part empty: for a
+// stratified split, that the fraction is taken of each class.
 package data

@@ -27,9 +27,10 @@ import (
 // is held in memory.
 //
 // It handles only what is simple: no gzip, an ASCII delimiter, quoted
-// fields only if they hold no quote nor line end, and no error. On anything else it gives up, and Read
-// runs the slow path from the start, so every error and every odd case is
-// exactly as before.
+// fields only if they hold no quote nor line end, lines well within the
+// limits (MaxLineBytes, MaxFields, MaxClasses), and no error. On anything
+// else it gives up, and Read runs the slow path from the start, so every
+// error and every odd case is exactly as before.
 
 // fastChunk is the size of the chunks the fast path reads.
 const fastChunk = 512 << 10
@@ -72,6 +73,11 @@ type cellPlan struct {
 // span counts lines, and the rows among them.
 type span struct{ lines, rows int }
 
+// ends says where lines end in a chunk, for the limit on a line's bytes:
+// the offsets of the first and the last line end, -1 if none, and the
+// most bytes between two of them.
+type ends struct{ first, last, most int64 }
+
 // fastRead is the state of one fast read.
 type fastRead struct {
 	p     *reader
@@ -87,6 +93,7 @@ type fastRead struct {
 
 	first  int       // the number of the line that starts at start
 	before []span    // the lines and rows that start before each chunk
+	ends   []ends    // where lines end in each chunk
 	x, y   []float64 // the rows
 	labels []int
 	lines  []int
@@ -148,7 +155,7 @@ func (p *reader) readFast(ra io.ReaderAt, off, size int64, chunk int) (*Dataset,
 	}
 
 	n, ok := f.count()
-	if !ok || n == 0 {
+	if !ok || n == 0 || !f.linesFit() {
 		return nil, errSlow
 	}
 	// A row holds a delimiter between fields and a byte in every used
@@ -173,8 +180,11 @@ func (p *reader) readFast(ra io.ReaderAt, off, size int64, chunk int) (*Dataset,
 		ds.Y = mat.NewDense(n, f.k, f.y)
 	}
 	ds.Lines = f.lines
+	// The slow path would read the same rows, so it would make the same
+	// error: from the number of rows, classes and features, and from
+	// the first row's line and class if there is only one.
 	if err := p.classes(ds, labelCol, f.labels, f.seen, f.classIdx); err != nil {
-		return nil, errSlow
+		return nil, err
 	}
 	return ds, nil
 }
@@ -204,7 +214,11 @@ func (f *fastRead) header(off int64) error {
 			if end == f.size {
 				return errSlow // no data rows, or no header: the slow path says which
 			}
-			next := min(f.size, end+max(64<<10, int64(len(head))))
+			if int64(len(head)-ls) > f.p.lim.lineBytes {
+				return errSlow // a line too long: the slow path says where
+			}
+			// Read no more than shows whether the line is too long.
+			next := min(f.size, end+max(64<<10, int64(len(head))), off+int64(ls)+f.p.lim.lineBytes+1)
 			var ok bool
 			if head, ok = readAt(head, f.ra, end, next); !ok {
 				return errSlow
@@ -223,18 +237,27 @@ func (f *fastRead) header(off int64) error {
 			ls += q + 1 // a blank line before the header
 			continue
 		}
+		if int64(ls+q) > f.p.lim.lineBytes {
+			return errSlow // perhaps too long, with a byte order mark: the slow path decides
+		}
 		hstart := 0
 		if bytes.HasPrefix(head, []byte(bom)) {
 			hstart = len(bom)
 		}
 		prefix := head[hstart : ls+q+1]
+		fields := bytes.Count(prefix, []byte{f.delim}) + 1
 		if bytes.IndexByte(prefix, '"') >= 0 {
 			// Quoted names are read as in the slow path, unless a quoted
 			// name holds a line end, or the quotes are wrong.
 			cr := f.p.newCSV(bytes.NewReader(prefix))
-			if _, err := cr.Read(); err != nil || cr.InputOffset() != int64(len(prefix)) {
+			rec, err := cr.Read()
+			if err != nil || cr.InputOffset() != int64(len(prefix)) {
 				return errSlow
 			}
+			fields = len(rec)
+		}
+		if fields > f.p.lim.fields {
+			return errSlow // the slow path stops at the field past the limit
 		}
 		f.p.cr = f.p.newCSV(bytes.NewReader(prefix))
 		if err := f.p.readHeader(); err != nil {
@@ -296,6 +319,7 @@ func (f *fastRead) count() (int, bool) {
 	}
 	n := f.chunks()
 	f.before = make([]span, n+1)
+	f.ends = make([]ends, n)
 	ok := f.run(func(i int, buf []byte) ([]byte, bool) {
 		s, e := f.bounds(i)
 		// From the byte before the chunk, which says whether a line starts
@@ -307,11 +331,19 @@ func (f *fastRead) count() (int, bool) {
 		}
 		lim := int(e - s) // the line ends before buf[lim] start lines in the chunk
 		var c span
+		le := ends{first: -1, last: -1}
 		for q := 0; ; {
 			k := bytes.IndexByte(buf[q:lim], '\n')
 			if k < 0 {
 				break
 			}
+			at := s - 1 + int64(q+k) // the line end's offset
+			if le.first < 0 {
+				le.first = at
+			} else {
+				le.most = max(le.most, at-le.last-1)
+			}
+			le.last = at
 			q += k + 1
 			c.lines++
 			if !blankAt(buf, q) {
@@ -319,6 +351,7 @@ func (f *fastRead) count() (int, bool) {
 			}
 		}
 		f.before[i+1] = c
+		f.ends[i] = le
 		return buf, true
 	})
 	if !ok {
@@ -329,6 +362,24 @@ func (f *fastRead) count() (int, bool) {
 		f.before[i].rows += f.before[i-1].rows
 	}
 	return f.before[n].rows, true
+}
+
+// linesFit reports whether every line after the header holds at most
+// the limit's bytes. It may say no when the last line has exactly that
+// many and a line end: the slow path then decides.
+func (f *fastRead) linesFit() bool {
+	limit := f.p.lim.lineBytes
+	start := f.start // where the current line starts
+	for _, e := range f.ends {
+		if e.first < 0 {
+			continue
+		}
+		if e.first-start > limit || e.most > limit {
+			return false
+		}
+		start = e.last + 1
+	}
+	return f.size-start <= limit
 }
 
 // blankAt reports whether the line that starts at buf[j] is blank: empty
@@ -623,6 +674,10 @@ func (w *fastWorker) label(cell []byte) (int, bool) {
 	f.mu.Lock()
 	c, ok := f.classIdx[s]
 	if !ok {
+		if len(f.seen) >= f.p.lim.classes {
+			f.mu.Unlock()
+			return 0, false // the slow path reports the row where the limit is passed
+		}
 		c = len(f.seen)
 		f.classIdx[s] = c
 		f.seen = append(f.seen, s)

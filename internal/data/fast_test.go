@@ -28,21 +28,27 @@ type slowOnly struct{ io.Reader }
 // same error. It reports whether the read succeeded.
 func sameRead(t *testing.T, in []byte, opt Options, chunk int) bool {
 	t.Helper()
-	fast, ferr := read(bytes.NewReader(in), "t.csv", opt, chunk)
-	slow, serr := Read(slowOnly{bytes.NewReader(in)}, "t.csv", opt)
+	return sameReadLimits(t, in, opt, chunk, defaultLimits)
+}
+
+// sameReadLimits is sameRead with the given limits.
+func sameReadLimits(t *testing.T, in []byte, opt Options, chunk int, lim limits) bool {
+	t.Helper()
+	fast, ferr := readLimits(bytes.NewReader(in), "t.csv", opt, chunk, lim)
+	slow, serr := readLimits(slowOnly{bytes.NewReader(in)}, "t.csv", opt, fastChunk, lim)
 	if (ferr == nil) != (serr == nil) {
-		t.Fatalf("chunk %d, options %+v, input %q:\nfast: %v\nslow: %v", chunk, opt, in, ferr, serr)
+		t.Fatalf("chunk %d, options %+v, limits %+v, input %q:\nfast: %v\nslow: %v", chunk, opt, lim, in, ferr, serr)
 	}
 	if serr != nil {
 		var fe, se *inputerr.Error
 		if !errors.As(ferr, &fe) || !errors.As(serr, &se) || *fe != *se && (fe.Err.Error() != se.Err.Error() ||
 			fe.File != se.File || fe.Line != se.Line || fe.Column != se.Column || fe.Key != se.Key || fe.Hint != se.Hint) {
-			t.Fatalf("chunk %d, options %+v, input %q:\nfast error: %v\nslow error: %v", chunk, opt, in, ferr, serr)
+			t.Fatalf("chunk %d, options %+v, limits %+v, input %q:\nfast error: %v\nslow error: %v", chunk, opt, lim, in, ferr, serr)
 		}
 		return false
 	}
 	if msg := diffDatasets(fast, slow); msg != "" {
-		t.Fatalf("chunk %d, options %+v, input %q: fast and slow differ: %s", chunk, opt, in, msg)
+		t.Fatalf("chunk %d, options %+v, limits %+v, input %q: fast and slow differ: %s", chunk, opt, lim, in, msg)
 	}
 	return true
 }
@@ -221,7 +227,7 @@ func TestFastPathTaken(t *testing.T) {
 		"\"a\",\"b\",\"y\"\r\n\"1\",2,\"x\"\r\n3,\" 4 \",\"y,z\"\r\n",
 	} {
 		for _, chunk := range []int{1, 4, fastChunk} {
-			p := &reader{name: "t.csv", opt: classify}
+			p := &reader{name: "t.csv", opt: classify, lim: defaultLimits}
 			if _, err := p.readFast(strings.NewReader(in), 0, int64(len(in)), chunk); err != nil {
 				t.Errorf("readFast(%q) with chunks of %d: %v", in, chunk, err)
 			}
@@ -330,7 +336,7 @@ func TestFastShortRows(t *testing.T) {
 	}
 	b.WriteString("y\n")
 	b.WriteString(strings.Repeat("1\n", 100_000)) // as rows, 80 GB of float64
-	p := &reader{name: "t.csv", opt: classify}
+	p := &reader{name: "t.csv", opt: classify, lim: defaultLimits}
 	in := b.String()
 	if _, err := p.readFast(strings.NewReader(in), 0, int64(len(in)), fastChunk); err != errSlow {
 		t.Errorf("readFast: %v, want errSlow", err)

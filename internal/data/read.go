@@ -78,8 +78,13 @@ func Read(r io.Reader, name string, opt Options) (*Dataset, error) {
 
 // read is Read with the fast path's chunk size.
 func read(r io.Reader, name string, opt Options, chunk int) (*Dataset, error) {
+	return readLimits(r, name, opt, chunk, defaultLimits)
+}
+
+// readLimits is read with the given limits.
+func readLimits(r io.Reader, name string, opt Options, chunk int, lim limits) (*Dataset, error) {
 	if ra, off, size, ok := randomAccess(r); ok {
-		p := &reader{name: name, opt: opt}
+		p := &reader{name: name, opt: opt, lim: lim}
 		ds, err := p.readFast(ra, off, size, chunk)
 		if err != errSlow {
 			if s, ok := r.(io.Seeker); ok && err == nil {
@@ -98,7 +103,7 @@ func read(r io.Reader, name string, opt Options, chunk int) (*Dataset, error) {
 			r = io.NewSectionReader(ra, off, size-off)
 		}
 	}
-	p := &reader{name: name, opt: opt}
+	p := &reader{name: name, opt: opt, lim: lim}
 	return p.read(r)
 }
 
@@ -125,6 +130,7 @@ type use struct {
 type reader struct {
 	name string
 	opt  Options
+	lim  limits
 
 	gz       bool
 	cr       *csv.Reader
@@ -148,6 +154,7 @@ func (p *reader) read(r io.Reader) (*Dataset, error) {
 			Hint: "use a character such as ',', ';' or tab; not a quote, a line break or U+FFFD"}
 	}
 	br := bufio.NewReaderSize(r, bufSize)
+	var src io.Reader = br
 	if b, err := br.Peek(len(gzipMagic)); string(b) == gzipMagic {
 		p.gz = true
 		zr, err := gzip.NewReader(br)
@@ -155,14 +162,20 @@ func (p *reader) read(r io.Reader) (*Dataset, error) {
 			return nil, p.ioErr(err)
 		}
 		defer zr.Close()
-		br = bufio.NewReaderSize(zr, bufSize)
+		src = zr
 	} else if err != nil && err != io.EOF {
 		return nil, p.ioErr(err)
 	}
+	// The limits apply to the text, after decompression.
+	delim := p.opt.Delimiter
+	if delim == 0 {
+		delim = ','
+	}
+	br = bufio.NewReaderSize(newLimiter(src, delim, p.lim), bufSize)
 	if b, err := br.Peek(len(bom)); string(b) == bom {
 		br.Discard(len(bom))
 	} else if err != nil && err != io.EOF {
-		return nil, p.ioErr(err)
+		return nil, p.csvErr(err)
 	}
 
 	p.cr = p.newCSV(br)
@@ -210,6 +223,10 @@ func (p *reader) next() ([]string, error) {
 }
 
 func (p *reader) csvErr(err error) error {
+	var le *limitError
+	if errors.As(err, &le) {
+		return p.limitErr(le)
+	}
 	var pe *csv.ParseError
 	if !errors.As(err, &pe) {
 		return p.ioErr(err)
@@ -479,7 +496,7 @@ func (p *reader) readRows(uses []use, ds *Dataset) (*Dataset, error) {
 		for _, u := range uses {
 			cell := trim(rec[u.col])
 			if u.role == roleLabel {
-				c, err := p.label(cell, u.col, classIdx, &seen)
+				c, err := p.label(cell, u.col, len(lines), classIdx, &seen)
 				if err != nil {
 					return nil, err
 				}
@@ -527,6 +544,9 @@ func (p *reader) classes(ds *Dataset, labelCol int, labels []int, seen []string,
 		return nil
 	}
 	if o.Classes != nil {
+		if err := p.checkOneHot(len(labels), len(o.Classes), len(ds.FeatureNames), labelCol); err != nil {
+			return err
+		}
 		ds.Classes = slices.Clone(o.Classes)
 		ds.Labels = labels
 		return nil
@@ -535,6 +555,9 @@ func (p *reader) classes(ds *Dataset, labelCol int, labels []int, seen []string,
 		return p.errAt(ds.Lines[0], labelCol+1, colKey(p.header[labelCol]),
 			"a classifier needs rows of at least two classes; check that the target is the class column",
 			fmt.Errorf("only one class (%s) in the target; need at least two", quote(seen[0])))
+	}
+	if err := p.checkOneHot(len(labels), len(seen), len(ds.FeatureNames), labelCol); err != nil {
+		return err
 	}
 	ds.Classes = sortClasses(seen)
 	renum := make([]int, len(seen))
@@ -588,8 +611,9 @@ func (r *rows) data() []float64 {
 	return out
 }
 
-// label returns the class index of a label cell.
-func (p *reader) label(cell string, col int, classIdx map[string]int, seen *[]string) (int, error) {
+// label returns the class index of a label cell in the row of the given
+// index.
+func (p *reader) label(cell string, col, row int, classIdx map[string]int, seen *[]string) (int, error) {
 	line, _ := p.cr.FieldPos(col)
 	key := colKey(p.header[col])
 	if cell == "" {
@@ -604,6 +628,10 @@ func (p *reader) label(cell string, col int, classIdx map[string]int, seen *[]st
 	if p.opt.Classes != nil {
 		return 0, p.errAt(line, col+1, key, fmt.Sprintf("the model knows the classes %s", listQuoted(p.opt.Classes, 20)),
 			fmt.Errorf("unknown class %s", quote(cell)))
+	}
+	if len(*seen) >= p.lim.classes {
+		return 0, p.errAt(line, col+1, key, tooManyClassesHint(*seen, row+1, p.lim.classes),
+			fmt.Errorf("%w: more than %d distinct labels (%d in the first %d rows)", ErrTooManyClasses, p.lim.classes, len(*seen)+1, row+1))
 	}
 	// Clone: with ReuseRecord the cell shares memory with the whole record.
 	cell = strings.Clone(cell)

@@ -70,3 +70,41 @@ func Split(n int, fraction float64, labels []int, rng *rand.Rand) (train, val []
 	slices.Sort(val)
 	return train, val
 }
+
+// EmptySplitError returns the error for a Split of n rows by fraction that
+// left a part empty: the validation part, as at least one row (of each
+// class) stays in training. With labels, the split is stratified, and
+// the message says that the fraction is taken of each class and why no
+// class gives a row. It panics if labels is non-nil with a length other
+// than n, or holds a negative label.
+func EmptySplitError(fraction float64, n int, labels []int) error {
+	if labels == nil {
+		return fmt.Errorf("a fraction of %g of %d rows leaves an empty split", fraction, n)
+	}
+	if len(labels) != n {
+		panic(fmt.Sprintf("data: EmptySplitError of %d rows with %d labels", n, len(labels)))
+	}
+	var counts []int
+	for i, c := range labels {
+		if c < 0 {
+			panic(fmt.Sprintf("data: EmptySplitError label %d at row %d is negative", c, i))
+		}
+		if c >= len(counts) {
+			counts = append(counts, make([]int, c+1-len(counts))...)
+		}
+		counts[c]++
+	}
+	k, most := 0, 0
+	for _, m := range counts {
+		if m > 0 {
+			k++
+			most = max(most, m)
+		}
+	}
+	const what = "a fraction of %g of each class (the split is stratified) leaves an empty split: "
+	if most <= 1 {
+		return fmt.Errorf(what+"each of the %d classes has a single row, which stays in training (%d rows in all)", fraction, k, n)
+	}
+	return fmt.Errorf(what+"the largest of the %d classes has %d rows, and round(%g × %d) = %d (%d rows in all)",
+		fraction, k, most, fraction, most, int(math.Round(fraction*float64(most))), n)
+}

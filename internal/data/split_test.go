@@ -125,6 +125,42 @@ func TestSplitPanics(t *testing.T) {
 			if !panics(func() { Split(tc.n, tc.fraction, tc.labels, rng) }) {
 				t.Errorf("Split did not panic")
 			}
+			if tc.labels != nil && !panics(func() { EmptySplitError(tc.fraction, tc.n, tc.labels) }) {
+				t.Errorf("EmptySplitError did not panic")
+			}
+		})
+	}
+}
+
+// TestEmptySplitError checks the messages for an empty validation split:
+// with class labels, they say that the fraction is taken of each class,
+// as in issue 17's id column of 100,000 single-row classes.
+func TestEmptySplitError(t *testing.T) {
+	t.Parallel()
+	ids := make([]int, 100_000)
+	for i := range ids {
+		ids[i] = i
+	}
+	for _, tc := range []struct {
+		name     string
+		fraction float64
+		labels   []int
+		n        int
+		want     string
+	}{
+		{"rows", 0.1, nil, 4, "a fraction of 0.1 of 4 rows leaves an empty split"},
+		{"single-row classes", 0.2, ids, len(ids),
+			"a fraction of 0.2 of each class (the split is stratified) leaves an empty split: each of the 100000 classes has a single row, which stays in training (100000 rows in all)"},
+		{"small classes", 0.1, []int{0, 0, 1, 2, 2, 0, 3}, 7,
+			"a fraction of 0.1 of each class (the split is stratified) leaves an empty split: the largest of the 4 classes has 3 rows, and round(0.1 × 3) = 0 (7 rows in all)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, val := Split(tc.n, tc.fraction, tc.labels, rand.New(rand.NewPCG(1, 3))); len(val) != 0 {
+				t.Fatalf("Split gave %d validation rows, want none", len(val))
+			}
+			if got := EmptySplitError(tc.fraction, tc.n, tc.labels).Error(); got != tc.want {
+				t.Errorf("EmptySplitError(%g, %d, …) = %q, want %q", tc.fraction, tc.n, got, tc.want)
+			}
 		})
 	}
 }

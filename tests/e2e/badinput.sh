@@ -3,8 +3,8 @@
 # 2 with nothing on stdout and exactly one stderr line that starts with the
 # file and position (or key) given, with no Go stack trace. The exhaustive
 # table is cmd/mlptrain/badinput_test.go; this script checks a sample of it
-# the way a shell script sees the program, plus the three odd inputs that
-# must work. See the README's Troubleshooting section.
+# the way a shell script sees the program, plus the odd inputs that must
+# work. See the README's Troubleshooting section.
 source "$(dirname "$0")/lib.sh"
 
 # bad NAME PREFIX ARGS...: runs the binary and checks exit status 2, empty
@@ -51,6 +51,20 @@ fitcsv "$D/inf.csv"; bad "Inf cell" "$D/inf.csv:4:1: column \"x1\": not a finite
 fitcsv "$D/dup.csv"; bad "duplicate column" "$D/dup.csv:1:2: column \"x1\": duplicate column name" "${run_args[@]}"
 fitcsv "$D/notarget.csv"; bad "missing target" "$D/notarget.csv:1: column \"y\": target column not found" "${run_args[@]}"
 fitcsv "$D/oneclass.csv"; bad "single class" "$D/oneclass.csv:2:3: column \"y\": only one class" "${run_args[@]}"
+# Issue 17: no input may crash or exhaust the machine. An id column as the
+# target stops at its 1001st class; endless input, from a device or a named
+# pipe, at the 64 MiB line limit.
+awk 'BEGIN { print "x1,x2,y"; for (i = 0; i < 20000; i++) print i % 2 "," int(i / 2) % 2 "," 100000 + i }' >"$D/ids.csv"
+fitcsv "$D/ids.csv"; bad "id column as target" "$D/ids.csv:1002:3: column \"y\": too many classes: more than 1000 distinct labels" "${run_args[@]}"
+if [ -c /dev/zero ]; then
+  fitcsv /dev/zero; bad "endless device" "/dev/zero:1:67108865: line too long: more than 67108864 bytes (64 MiB)" "${run_args[@]}"
+  mkfifo "$D/endless.csv"
+  cat /dev/zero >"$D/endless.csv" 2>/dev/null &
+  writer=$!
+  fitcsv "$D/endless.csv"; bad "endless named pipe" "$D/endless.csv:1:67108865: line too long" "${run_args[@]}"
+  kill "$writer" 2>/dev/null || true
+  wait "$writer" 2>/dev/null || true
+fi
 bad "missing feature" "datasets/xor.csv:1: column \"x3\": feature column not found" \
   fit configs/xor.yaml --quiet --out "$TMP/r-feat" --set data.features=x1,x3
 bad "directory as CSV" "datasets: is a directory" fit configs/xor.yaml --quiet --out "$TMP/r-dir" --set data.train=datasets
@@ -103,7 +117,7 @@ printf 'layers:\n  - W: [[1, 1, 1], [1, 1, 1]]\n    b: [0, 0, 0]\n  - W: [[1], [
 bad "model.weights of another architecture" "$TMP/w3.yaml:2: layers[0]: W has 2 rows" fit configs/xor.yaml --quiet --out "$TMP/r-w" --set "model.weights=$TMP/w3.yaml"
 bad "model.json as model.weights" "$M:2: not a weights file: unknown key \"format\"" fit configs/xor.yaml --quiet --out "$TMP/r-w" --set "model.weights=$M"
 
-# The three odd inputs that must work.
+# The odd inputs that must work.
 printf '\xef\xbb\xbfx1,x2,y\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n' >"$D/bom.csv"
 run fit configs/xor.yaml --quiet --epochs 3 --out "$TMP/bom" --set "data.train=$D/bom.csv" --json
 expect_code "UTF-8 BOM" 0
@@ -111,6 +125,14 @@ expect_jq_file "UTF-8 BOM" "$TMP/bom/model.json" '.features == ["x1", "x2"]'
 printf 'x1,x2,y\r\n0,0,0\r\n0,1,1\r\n1,0,1\r\n1,1,0\r\n' >"$D/crlf.csv"
 run fit configs/xor.yaml --quiet --epochs 3 --out "$TMP/crlf" --set "data.train=$D/crlf.csv"
 expect_code "CRLF" 0
+mkfifo "$D/pipe.csv"
+printf 'x1,x2,y\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n' >"$D/pipe.csv" &
+writer=$!
+run fit configs/xor.yaml --quiet --epochs 3 --out "$TMP/pipe" --set "data.train=$D/pipe.csv" --json
+expect_code "named pipe" 0
+expect_jq "named pipe" '.train.n == 4'
+kill "$writer" 2>/dev/null || true
+wait "$writer" 2>/dev/null || true
 printf 'x1,x2,c,y\n0,0,5,0\n0,1,5,1\n1,0,5,1\n1,1,5,0\n' >"$D/const.csv"
 run fit configs/xor.yaml --progress-every 1000 --epochs 3 --out "$TMP/const" --set "data.train=$D/const.csv" --set data.normalize=standardize
 expect_code "constant column" 0

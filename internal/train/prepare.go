@@ -79,8 +79,8 @@ func Prepare(cfg *config.Config) (*Problem, error) {
 			tr, va := data.Split(train.Len(), frac, train.Labels, rng)
 			if len(tr) == 0 || len(va) == 0 {
 				return nil, &inputerr.Error{File: cfg.File, Key: "data.validation",
-					Err:  fmt.Errorf("a fraction of %g of %d rows leaves an empty split", frac, train.Len()),
-					Hint: "use a fraction that leaves rows on both sides, or 0 for no validation"}
+					Err:  data.EmptySplitError(frac, train.Len(), train.Labels),
+					Hint: "use a fraction that leaves rows on both sides, a validation file, or 0 for no validation"}
 			}
 			train, val = train.Subset(tr), train.Subset(va)
 		}

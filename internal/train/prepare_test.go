@@ -387,7 +387,7 @@ model: {layers: [{units: 1, activation: logistic}], loss: binary_cross_entropy}`
 			`column "class"`, "binary_cross_entropy needs exactly 2 classes, found 3"},
 		{"validation leaves an empty split", fmt.Sprintf(`data: {train: %s, target: class, validation: 0.01}
 model: {layers: [{activation: softmax}]}`, q(tiny)),
-			"data.validation", "leaves an empty split"},
+			"data.validation", "of each class (the split is stratified) leaves an empty split"},
 		{"polynomial too wide", fmt.Sprintf(`data: {train: %s, target: y, validation: 0, feature_map: {polynomial: 10}}
 model: {layers: [{activation: identity}], loss: squared_error}`, q(widePath)),
 			"data.feature_map.polynomial", "more than the limit"},

@@ -296,6 +296,15 @@ func finitePrefix(v []float64) int {
 	return len(v)
 }
 
+// Classifier sets cls[i] to the class index of the point (x[i], y[i]),
+// for every i: Boundary asks for its whole grid at once, so that a model
+// can take it in as few forward passes as its memory allows.
+type Classifier func(x, y []float64, cls []int)
+
+// Curve sets y[i] to the model's value at x[i], for every i: Fit asks for
+// all its samples at once.
+type Curve func(x, y []float64)
+
 // Boundary writes to path a PNG of the decision regions of a
 // classifier with two inputs. predict is evaluated at the centers of a
 // 200 × 200 grid over xr × yr, widened if needed to take in every point
@@ -312,7 +321,7 @@ func finitePrefix(v []float64) int {
 // of finite numbers, a label or a prediction is outside
 // [0, len(classes)), or the file cannot be written. It does not panic
 // unless predict does.
-func Boundary(path, title string, xName, yName string, xr, yr [2]float64, predict func(x, y float64) int, points [][2]float64, labels []int, classes []string) error {
+func Boundary(path, title string, xName, yName string, xr, yr [2]float64, predict Classifier, points [][2]float64, labels []int, classes []string) error {
 	switch {
 	case len(classes) == 0:
 		return errors.New("plot boundary: no classes")
@@ -354,16 +363,19 @@ func Boundary(path, title string, xName, yName string, xr, yr [2]float64, predic
 	const n = boundaryGrid
 	img := image.NewRGBA(image.Rect(0, 0, n, n))
 	dx, dy := (xr[1]-xr[0])/n, (yr[1]-yr[0])/n
+	xs, ys, cls := make([]float64, n*n), make([]float64, n*n), make([]int, n*n)
 	for r := range n {
-		y := yr[1] - (float64(r)+0.5)*dy
 		for c := range n {
-			x := xr[0] + (float64(c)+0.5)*dx
-			cls := predict(x, y)
-			if cls < 0 || cls >= k {
-				return fmt.Errorf("plot boundary: predict(%g, %g) = %d, want 0 to %d", x, y, cls, k-1)
-			}
-			img.SetRGBA(c, r, tint(classColor(cls)))
+			xs[r*n+c] = xr[0] + (float64(c)+0.5)*dx
+			ys[r*n+c] = yr[1] - (float64(r)+0.5)*dy
 		}
+	}
+	predict(xs, ys, cls)
+	for i, cl := range cls {
+		if cl < 0 || cl >= k {
+			return fmt.Errorf("plot boundary: predict(%g, %g) = %d, want 0 to %d", xs[i], ys[i], cl, k-1)
+		}
+		img.SetRGBA(i%n, i/n, tint(classColor(cl)))
 	}
 
 	p := newPlot(title, xName, yName)
@@ -417,7 +429,7 @@ func drawWithLegend(dc draw.Canvas, p *plot.Plot, legend *plot.Legend) {
 // Fit returns an error if curve is nil, xs and ts differ in length,
 // xr is not an increasing pair of finite numbers, or the file cannot be
 // written. It does not panic unless curve does.
-func Fit(path, title, xName, tName string, xs, ts []float64, curve func(x float64) float64, xr [2]float64) error {
+func Fit(path, title, xName, tName string, xs, ts []float64, curve Curve, xr [2]float64) error {
 	if curve == nil {
 		return errors.New("plot fit: nil curve")
 	}
@@ -443,9 +455,13 @@ func Fit(path, title, xName, tName string, xs, ts []float64, curve func(x float6
 	var segments []plotter.XYs
 	var seg plotter.XYs
 	clo, chi := math.Inf(1), math.Inf(-1)
-	for i := range fitSamples {
-		x := xr[0] + (xr[1]-xr[0])*float64(i)/(fitSamples-1)
-		y := curve(x)
+	sx, sy := make([]float64, fitSamples), make([]float64, fitSamples)
+	for i := range sx {
+		sx[i] = xr[0] + (xr[1]-xr[0])*float64(i)/(fitSamples-1)
+	}
+	curve(sx, sy)
+	for i, x := range sx {
+		y := sy[i]
 		if !finite(y) {
 			if len(seg) > 0 {
 				segments = append(segments, seg)

@@ -268,7 +268,7 @@ func TestBoundary(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			path := filepath.Join(t.TempDir(), "boundary.png")
-			err := Boundary(path, "test — "+strings.ReplaceAll(tc.name, "_", " "), "x₁", "x₂", tc.xr, tc.yr, tc.predict, tc.points, tc.labels, tc.classes)
+			err := Boundary(path, "test — "+strings.ReplaceAll(tc.name, "_", " "), "x₁", "x₂", tc.xr, tc.yr, each(tc.predict), tc.points, tc.labels, tc.classes)
 			if err != nil {
 				t.Fatalf("Boundary: %v", err)
 			}
@@ -328,7 +328,7 @@ func TestFit(t *testing.T) {
 			if tc.name == "huge" {
 				ts = []float64{-1e308, 1e308, 0}
 			}
-			if err := Fit(path, "test — "+strings.ReplaceAll(tc.name, "_", " "), "x", "t", tc.xs, ts, tc.curve, tc.xr); err != nil {
+			if err := Fit(path, "test — "+strings.ReplaceAll(tc.name, "_", " "), "x", "t", tc.xs, ts, eachX(tc.curve), tc.xr); err != nil {
 				t.Fatalf("Fit: %v", err)
 			}
 			checkPNG(t, path, 576, 384)
@@ -343,15 +343,15 @@ func TestPlotErrors(t *testing.T) {
 	epochs := []int{1, 2, 3}
 	loss := []float64{1, 0.5, 0.25}
 	pts := [][2]float64{{0, 0}, {1, 1}}
-	half := func(x, y float64) int {
+	half := each(func(x, y float64) int {
 		if x > 0.5 {
 			return 1
 		}
 		return 0
-	}
+	})
 	two := []string{"a", "b"}
 	unit := [2]float64{0, 1}
-	id := func(x float64) float64 { return x }
+	id := eachX(func(x float64) float64 { return x })
 
 	for _, tc := range []struct {
 		name string
@@ -371,7 +371,7 @@ func TestPlotErrors(t *testing.T) {
 			return Boundary(filepath.Join(t.TempDir(), "b.png"), "t", "x", "y", unit, unit, half, pts, []int{0, 2}, two)
 		}, "label 2"},
 		{"boundary prediction range", func() error {
-			return Boundary(filepath.Join(t.TempDir(), "b.png"), "t", "x", "y", unit, unit, func(x, y float64) int { return -1 }, pts, []int{0, 1}, two)
+			return Boundary(filepath.Join(t.TempDir(), "b.png"), "t", "x", "y", unit, unit, each(func(x, y float64) int { return -1 }), pts, []int{0, 1}, two)
 		}, "= -1"},
 		{"boundary empty x range", func() error {
 			return Boundary(filepath.Join(t.TempDir(), "b.png"), "t", "x", "y", [2]float64{1, 1}, unit, half, pts, []int{0, 1}, two)
@@ -499,6 +499,24 @@ func TestDecimate(t *testing.T) {
 		}
 		if glo != lo || ghi != hi {
 			t.Errorf("n=%d: range [%v, %v], want [%v, %v]", n, glo, ghi, lo, hi)
+		}
+	}
+}
+
+// each is the Classifier that calls f point by point.
+func each(f func(x, y float64) int) Classifier {
+	return func(x, y []float64, cls []int) {
+		for i := range cls {
+			cls[i] = f(x[i], y[i])
+		}
+	}
+}
+
+// eachX is the Curve that calls f point by point.
+func eachX(f func(x float64) float64) Curve {
+	return func(x, y []float64) {
+		for i := range y {
+			y[i] = f(x[i])
 		}
 	}
 }

@@ -30,15 +30,17 @@ func Run(r *train.Run) error {
 	if err := Loss(dir, cfg.Name+" — loss", epochs, tr, va); err != nil {
 		return err
 	}
-	pp := newPointPredictor(p.Saved(r.Result.Model))
+	s := p.Saved(r.Result.Model)
 	switch {
 	case len(p.Features) == 2 && p.Classes != nil:
 		pts, xr, yr := rawInputs(r, 2)
-		x := mat.NewDense(1, 2, nil)
-		predict := func(a, b float64) int {
-			x.Set(0, 0, a)
-			x.Set(0, 1, b)
-			return train.PredictClass(pp.predict(x), 0)
+		bp := newBatchPredictor(s, boundaryGrid*boundaryGrid)
+		predict := func(xs, ys []float64, cls []int) {
+			bp.each(len(cls), func(lo, hi int, y *mat.Dense) {
+				for i := lo; i < hi; i++ {
+					cls[i] = train.PredictClass(y, i-lo)
+				}
+			}, xs, ys)
 		}
 		return Boundary(filepath.Join(dir, "boundary.png"), cfg.Name+" — decision regions", p.Features[0], p.Features[1],
 			xr, yr, predict, pts, p.Train.Labels, p.Classes)
@@ -48,10 +50,13 @@ func Run(r *train.Run) error {
 		for i, pt := range pts {
 			xs[i] = pt[0]
 		}
-		x := mat.NewDense(1, 1, nil)
-		curve := func(a float64) float64 {
-			x.Set(0, 0, a)
-			return pp.predict(x).At(0, 0)
+		bp := newBatchPredictor(s, fitSamples)
+		curve := func(xs, ys []float64) {
+			bp.each(len(ys), func(lo, hi int, y *mat.Dense) {
+				for i := lo; i < hi; i++ {
+					ys[i] = y.At(i-lo, 0)
+				}
+			}, xs)
 		}
 		return Fit(filepath.Join(dir, "fit.png"), cfg.Name+" — fit", p.Features[0], p.Train.TargetNames[0],
 			xs, mat.Col(nil, 0, p.Train.Y), curve, xr)
@@ -85,26 +90,51 @@ func rawInputs(r *train.Run, k int) (pts [][2]float64, xr, yr [2]float64) {
 	return pts, pad(xr), pad(yr)
 }
 
-// pointPredictor applies a saved model to one raw (untransformed) input
-// row at a time, reusing one graph.
-type pointPredictor struct {
+// batchPredictor applies a saved model to raw (untransformed) input rows
+// a batch at a time, reusing one graph: as many rows a forward pass as
+// predictBytes of graph buffers hold (a deep network costs its depth in
+// every pass, so a pass per point would cost points × depth).
+type batchPredictor struct {
 	s      *train.Saved
-	mapped *mat.Dense // 1×inputs after the feature map and scaling
+	raw    *mat.Dense // rows×features
+	mapped *mat.Dense // rows×inputs after the feature map
 	net    *layers.Net
 }
 
-func newPointPredictor(s *train.Saved) *pointPredictor {
-	return &pointPredictor{s: s, mapped: mat.NewDense(1, s.Model.Inputs, nil), net: s.Model.Build(1, 0)}
+// predictBytes bounds the graph buffers of a batchPredictor.
+const predictBytes = 64 << 20
+
+// newBatchPredictor makes a predictor for up to n rows at a time, fewer
+// if the network is too wide for n rows in predictBytes.
+func newBatchPredictor(s *train.Saved, n int) *batchPredictor {
+	width := len(s.Features) + s.Model.Inputs
+	for _, l := range s.Model.Layers {
+		width += 3 * l.Units() // product, bias and activation
+	}
+	rows := max(1, min(n, predictBytes/(8*width)))
+	return &batchPredictor{s: s, raw: mat.NewDense(rows, len(s.Features), nil),
+		mapped: mat.NewDense(rows, s.Model.Inputs, nil), net: s.Model.Build(rows, 0)}
 }
 
-// predict returns the output row for the raw input row x (1×features).
-func (pp *pointPredictor) predict(x *mat.Dense) *mat.Dense {
-	if pp.s.Poly.Degree > 1 {
-		pp.s.Poly.Apply(pp.mapped, x)
-	} else {
-		pp.mapped.Copy(x)
+// each runs the model on the n raw input rows whose columns are cols
+// (each of length n, one per feature), a batch at a time, and calls f
+// with each batch's rows lo..hi−1 and their outputs (row i−lo is row i's).
+func (bp *batchPredictor) each(n int, f func(lo, hi int, y *mat.Dense), cols ...[]float64) {
+	rows, _ := bp.raw.Dims()
+	for lo := 0; lo < n; lo += rows {
+		hi := min(lo+rows, n)
+		for j, c := range cols {
+			for i := lo; i < hi; i++ {
+				bp.raw.Set(i-lo, j, c[i])
+			}
+		}
+		if bp.s.Poly.Degree > 1 {
+			bp.s.Poly.Apply(bp.mapped, bp.raw)
+		} else {
+			bp.mapped.Copy(bp.raw)
+		}
+		bp.s.Scaler.Apply(bp.net.X.Value(), bp.mapped)
+		bp.net.G.Forward()
+		f(lo, hi, bp.net.Y.Value())
 	}
-	pp.s.Scaler.Apply(pp.net.X.Value(), pp.mapped)
-	pp.net.G.Forward()
-	return pp.net.Y.Value()
 }

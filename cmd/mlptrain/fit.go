@@ -59,6 +59,7 @@ type fitOptions struct {
 	cf     *configFlags
 	resume string
 	gates  gateFlags
+	mem    memoryFlag
 	json   bool
 	quiet  bool
 	every  int
@@ -102,6 +103,7 @@ diverged (the last finite weights are kept), 4 a quality gate missed.
 		"batch-size": {"train.batch_size", "minibatch size `N`, 0 for the full set (train.batch_size)"},
 	})
 	o.gates.add(cmd, "on validation, else train")
+	o.mem.add(cmd)
 	f := cmd.Flags()
 	f.StringVar(&o.resume, "resume", "", "continue the interrupted run in `RUN_DIR` from its checkpoint.json")
 	f.BoolVar(&o.json, "json", false, "print the JSON report instead of the summary")
@@ -176,6 +178,9 @@ func runFit(cmd *cobra.Command, path string, o *fitOptions, stdout, stderr io.Wr
 		return err
 	}
 	fo := train.FitOptions{Pictures: plot.Run}
+	if fo.MemoryLimit, err = o.mem.limit(); err != nil {
+		return err
+	}
 	if o.resume != "" {
 		if fo.Resume, err = train.LoadCheckpoint(filepath.Join(o.resume, "checkpoint.json")); err != nil {
 			return err

@@ -24,6 +24,7 @@ type sweepOptions struct {
 	out   string
 	json  bool
 	quiet bool
+	mem   memoryFlag
 }
 
 func newSweepCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -81,6 +82,7 @@ to stdout.`,
 	f.StringVar(&o.out, "out", "", "sweep folder `DIR` (default runs/<config name>-sweep)")
 	f.BoolVar(&o.json, "json", false, "print the JSON report instead of the table")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress on stderr")
+	o.mem.add(cmd)
 	return cmd
 }
 
@@ -115,6 +117,9 @@ func runSweep(cmd *cobra.Command, path string, o *sweepOptions, stdout, stderr i
 		return err
 	}
 	so := sweep.Options{Jobs: jobs}
+	if so.MemoryLimit, err = o.mem.limit(); err != nil {
+		return err
+	}
 	if !o.quiet {
 		fmt.Fprintf(stderr, "sweep of %s over %s: %d points, %s → %s\n", path, strings.Join(sw.Keys, ", "), len(sw.Points), jobsText(jobs), sw.Dir)
 		warned := map[string]bool{}

@@ -415,6 +415,10 @@ type Options struct {
 	// come from one goroutine at a time.
 	Started func(p *Point)
 	Done    func(r *Result, finished, total int)
+	// MemoryLimit, if not nil, bounds the memory of the points trained at
+	// once, in place of train.DefaultMemoryLimit: each of the jobs gets an
+	// equal share.
+	MemoryLimit *train.MemoryLimit
 }
 
 // DivergedError says that every point of a sweep diverged.
@@ -451,6 +455,13 @@ func (s *Sweep) Run(ctx context.Context, o Options) (*Report, error) {
 		return nil, err
 	}
 
+	limit := train.DefaultMemoryLimit()
+	if o.MemoryLimit != nil {
+		limit = *o.MemoryLimit
+	}
+	if jobs > 1 && limit.Bytes > 0 {
+		limit = train.MemoryLimit{Bytes: limit.Bytes / int64(jobs), Source: fmt.Sprintf("a %d-job share of %s", jobs, limit.Source)}
+	}
 	results := make([]Result, len(s.Points))
 	for i, p := range s.Points {
 		results[i] = Result{Index: p.Index, Params: p.Params, Dir: p.Dir, Stopped: StopNotRun,
@@ -474,7 +485,7 @@ func (s *Sweep) Run(ctx context.Context, o Options) (*Report, error) {
 					o.Started(p)
 				}
 				mu.Unlock()
-				r, err := runPoint(runCtx, p)
+				r, err := runPoint(runCtx, p, limit)
 				mu.Lock()
 				if err != nil {
 					if fatal == nil {
@@ -553,7 +564,7 @@ func (s *Sweep) Jobs(jobs int) (int, error) {
 
 // runPoint trains one point. It returns an error only for failures other
 // than divergence and interruption.
-func runPoint(ctx context.Context, p *Point) (*Result, error) {
+func runPoint(ctx context.Context, p *Point, limit train.MemoryLimit) (*Result, error) {
 	r := &Result{Index: p.Index, Params: p.Params, Dir: p.Dir,
 		TrainLoss: jsonnum.Float(math.NaN()), ValLoss: jsonnum.Float(math.NaN())}
 	classify := train.Classify(p.Config.Model.Loss)
@@ -561,7 +572,7 @@ func runPoint(ctx context.Context, p *Point) (*Result, error) {
 		r.TrainAccuracy, r.ValAccuracy = jsonnum.Ptr(math.NaN()), jsonnum.Ptr(math.NaN())
 	}
 	start := time.Now()
-	run, err := train.FitConfig(ctx, p.Config, train.FitOptions{Pictures: plot.Run})
+	run, err := train.FitConfig(ctx, p.Config, train.FitOptions{Pictures: plot.Run, MemoryLimit: &limit})
 	r.Seconds = time.Since(start).Seconds()
 	if run == nil {
 		if err == nil {

@@ -77,6 +77,9 @@ type FitOptions struct {
 	// FitConfig has written its other files (internal/plot's Run does);
 	// its error is FitConfig's. Fit does not call it.
 	Pictures func(r *Run) error
+	// MemoryLimit, if not nil, bounds the memory FitConfig's Prepare may
+	// plan to use, in place of DefaultMemoryLimit.
+	MemoryLimit *MemoryLimit
 
 	// afterStep, for tests, is called after each training step with the
 	// epoch and the number of its steps done.

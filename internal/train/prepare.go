@@ -58,8 +58,16 @@ func target(loss string) vocab.Target {
 }
 
 // Prepare reads and transforms the data the config names and infers the
-// model's architecture. Every error about the input is an *inputerr.Error.
+// model's architecture, within DefaultMemoryLimit. Every error about the
+// input is an *inputerr.Error.
 func Prepare(cfg *config.Config) (*Problem, error) {
+	return PrepareWithin(cfg, DefaultMemoryLimit())
+}
+
+// PrepareWithin is Prepare, refusing a config whose training would need
+// more memory than limit (estimated once the data's size is known, before
+// the feature map makes it larger).
+func PrepareWithin(cfg *config.Config, limit MemoryLimit) (*Problem, error) {
 	d := cfg.Data
 	opt := data.Options{
 		Delimiter: []rune(d.Delimiter)[0],
@@ -91,7 +99,7 @@ func Prepare(cfg *config.Config) (*Problem, error) {
 			return nil, err
 		}
 	}
-	if err := p.transform(train, val); err != nil {
+	if err := p.transform(train, val, limit); err != nil {
 		return nil, err
 	}
 	if err := p.spec(train); err != nil {
@@ -112,14 +120,26 @@ func Prepare(cfg *config.Config) (*Problem, error) {
 }
 
 // transform fits the feature map and scaler on train and applies them to
-// train and val.
-func (p *Problem) transform(train, val *data.Dataset) error {
+// train and val, once it has checked that training fits in limit.
+func (p *Problem) transform(train, val *data.Dataset, limit MemoryLimit) error {
 	cfg := p.Config
 	p.Features = train.FeatureNames
 	p.Poly = data.Polynomial{Degree: cfg.Data.FeatureMap.Polynomial, Inputs: len(train.FeatureNames),
 		InteractionsOnly: cfg.Data.FeatureMap.InteractionsOnly}
 	if err := p.Poly.Validate(); err != nil {
 		return placeErr(err, cfg.File)
+	}
+	d := len(train.FeatureNames)
+	if p.Poly.Degree > 1 {
+		d = p.Poly.Outputs()
+	}
+	nVal := 0
+	if val != nil {
+		nVal = val.Len()
+	}
+	est := estimateMemory(cfg, train.Len(), nVal, len(train.FeatureNames), d, outputs(cfg, train))
+	if err := checkMemory(cfg, limit, est, p.Poly.Degree > 1); err != nil {
+		return err
 	}
 	transform(p.Poly, nil, train)
 	transform(p.Poly, nil, val)
@@ -153,6 +173,18 @@ func placeErr(err error, file string) error {
 		e.File = file
 	}
 	return e
+}
+
+// outputs returns the output width train's target needs under cfg's
+// loss (spec checks it).
+func outputs(cfg *config.Config, train *data.Dataset) int {
+	switch target(cfg.Model.Loss) {
+	case vocab.Classes:
+		return len(train.Classes)
+	case vocab.BinaryClass:
+		return 1
+	}
+	return len(train.TargetNames)
 }
 
 // spec infers the model's architecture: the input width from the data and

@@ -95,7 +95,11 @@ func FitConfig(ctx context.Context, cfg *config.Config, o FitOptions) (*Run, err
 	// train.threads bounds the whole run, the data loading (which parses on
 	// GOMAXPROCS goroutines) and the scoring as well as the training.
 	defer useThreads(cfg.Train.Threads)()
-	p, err := Prepare(cfg)
+	limit := DefaultMemoryLimit()
+	if o.MemoryLimit != nil {
+		limit = *o.MemoryLimit
+	}
+	p, err := PrepareWithin(cfg, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -86,7 +86,11 @@ func exitCode(err error, stderr io.Writer) int {
 	case errors.Is(err, errGradCheckFailed):
 		return exitGradCheck
 	case errors.As(err, &in):
-		fmt.Fprintf(stderr, "mlptrain: %v; the run folder holds what was done so far\n", err)
+		if li := (*train.LoadInterruptedError)(nil); errors.As(err, &li) {
+			fmt.Fprintf(stderr, "mlptrain: %v\n", err)
+		} else {
+			fmt.Fprintf(stderr, "mlptrain: %v; the run folder holds what was done so far\n", err)
+		}
 		return in.code()
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(stderr, "mlptrain: interrupted")

@@ -1,8 +1,10 @@
 package train
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"math/rand/v2"
 	"strconv"
 
@@ -174,6 +176,54 @@ func placeErr(err error, file string) error {
 	}
 	return e
 }
+
+// whileLoading returns load's result, or a *LoadInterruptedError with
+// ctx's cause as soon as ctx is done: reading a file can block without end (a named pipe nobody writes
+// to, a slow stream, a stalled network disk), and an interrupt must not
+// wait for it. An abandoned load runs on, its result dropped, until the
+// process exits (the command returns at once). A panic in load is
+// raised again in the caller, where the command's recover reports it.
+func whileLoading[T any](ctx context.Context, load func() (T, error)) (T, error) {
+	if ctx.Done() == nil {
+		return load()
+	}
+	type result struct {
+		v     T
+		err   error
+		panic any
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				done <- result{panic: fmt.Sprintf("%v\n\nin the loading goroutine:\n%s", r, debug.Stack())}
+			}
+		}()
+		v, err := load()
+		done <- result{v: v, err: err}
+	}()
+	select {
+	case r := <-done:
+		if r.panic != nil {
+			panic(r.panic)
+		}
+		return r.v, r.err
+	case <-ctx.Done():
+		var zero T
+		return zero, &LoadInterruptedError{Cause: context.Cause(ctx)}
+	}
+}
+
+// LoadInterruptedError says that ctx was done while the data was being
+// read, before anything was written; Cause is ctx's cause.
+type LoadInterruptedError struct{ Cause error }
+
+func (e *LoadInterruptedError) Error() string {
+	return fmt.Sprintf("%v while reading the data; nothing was written", e.Cause)
+}
+
+// Unwrap returns the cause.
+func (e *LoadInterruptedError) Unwrap() error { return e.Cause }
 
 // outputs returns the output width train's target needs under cfg's
 // loss (spec checks it).

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# End-to-end tests of signals while the data loads: a fit reading a named
+# pipe that nobody writes to, or a slow writer, must stop on the first
+# SIGTERM or SIGINT with exit 143 or 130 and one line, and write nothing.
+source "$(dirname "$0")/lib.sh"
+
+mkfifo "$TMP/pipe.csv"
+cat >"$TMP/pipe.yaml" <<YAML
+data: {train: $TMP/pipe.csv, target: species}
+model: {layers: [{units: 4, activation: tanh}, {activation: softmax}]}
+output: {dir: $TMP/run}
+YAML
+
+# signal_while_loading NAME SIG WANT [WRITER]: starts a fit on the pipe
+# (with WRITER feeding it, if given), signals it after half a second, and
+# checks the exit status, the one line on stderr and the empty run folder.
+signal_while_loading() {
+  local name=$1 sig=$2 want=$3 writer=${4:-} wpid=""
+  if [ -n "$writer" ]; then
+    bash -c "$writer" >"$TMP/pipe.csv" &
+    wpid=$!
+  fi
+  set +e
+  "$BIN" fit "$TMP/pipe.yaml" >"$TMP/out" 2>"$TMP/err" &
+  local pid=$!
+  sleep 0.5
+  kill -s "$sig" "$pid"
+  # A fit that ignores the signal is stopped after a minute, and fails.
+  ( sleep 60; kill -9 "$pid" 2>/dev/null ) &
+  local guard=$!
+  wait "$pid"
+  CODE=$?
+  kill "$guard" 2>/dev/null; wait "$guard" 2>/dev/null
+  set -e
+  [ -n "$wpid" ] && { kill "$wpid" 2>/dev/null || true; wait "$wpid" 2>/dev/null || true; }
+  ERR=$(cat "$TMP/err")
+  expect_code "$name" "$want"
+  expect_no_stack "$name"
+  expect_grep "$name" err "^mlptrain: interrupted by SIG$sig while reading the data; nothing was written$"
+  if [ "$(printf '%s\n' "$ERR" | wc -l)" = 1 ]; then ok; else fail "$name: more than one stderr line: $ERR"; fi
+  if [ ! -e "$TMP/run" ]; then ok; else fail "$name: the run folder was made"; fi
+}
+
+signal_while_loading "SIGTERM, no writer" TERM 143
+# The abandoned reader holds the pipe open for reading no longer: the
+# process has exited, so a new fit opens it afresh.
+signal_while_loading "SIGINT, no writer" INT 130
+signal_while_loading "SIGTERM, slow writer" TERM 143 'head -3 datasets/iris.csv; sleep 30'
+
+finish

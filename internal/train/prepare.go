@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime/debug"
 	"math/rand/v2"
+	"runtime/debug"
 	"strconv"
 
 	"github.com/mlptrain/mlptrain/internal/config"
@@ -186,6 +186,10 @@ func placeErr(err error, file string) error {
 func whileLoading[T any](ctx context.Context, load func() (T, error)) (T, error) {
 	if ctx.Done() == nil {
 		return load()
+	}
+	if ctx.Err() != nil { // done already: do not start
+		var zero T
+		return zero, &LoadInterruptedError{Cause: context.Cause(ctx)}
 	}
 	type result struct {
 		v     T

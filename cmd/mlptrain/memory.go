@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mlptrain/mlptrain/internal/sysmem"
 	"github.com/mlptrain/mlptrain/internal/train"
 )
 
@@ -29,7 +30,7 @@ func (m *memoryFlag) limit() (*train.MemoryLimit, error) {
 	case "none", "off", "0":
 		l = train.MemoryLimit{}
 	default:
-		n, err := train.ParseBytes(v)
+		n, err := sysmem.Parse(v)
 		if err != nil || n <= 0 {
 			return nil, usagef("--max-memory %q: want a size such as 16GiB or 500MB, none, or auto", m.value)
 		}

@@ -57,16 +57,60 @@ func (e gateError) Error() string { return e.err.Error() }
 func (e gateError) Unwrap() error { return e.err }
 
 // usageError is bad usage: a wrong flag or argument count. cmd is the
-// command whose help to point at; empty means the root's.
+// command whose help to point at; empty means the root's. hint, if set,
+// goes before the pointer to the help.
 type usageError struct {
-	err error
-	cmd string
+	err  error
+	cmd  string
+	hint string
 }
 
 func (e usageError) Error() string { return e.err.Error() }
 func (e usageError) Unwrap() error { return e.err }
 
 func usagef(format string, args ...any) error { return usageError{err: fmt.Errorf(format, args...)} }
+
+// line is the one line that reports e: the command, the message and a
+// hint that points at the command's help,
+//
+//	fit: unknown flag: --foo (hint: run 'mlptrain fit --help')
+//
+// or, when e wraps an input error (which names its flag), that error as it
+// prints, with the pointer to the help as its hint if it has none.
+func (e usageError) line() string {
+	path := e.cmd
+	if path == "" {
+		path = "mlptrain"
+	}
+	msg := oneLine(e.err.Error())
+	var ie *inputerr.Error
+	if errors.As(e.err, &ie) && ie.Hint != "" {
+		return msg
+	}
+	if _, sub, ok := strings.Cut(path, " "); ok && ie == nil {
+		msg = sub + ": " + msg
+	}
+	hint := "run '" + path + " --help'"
+	switch {
+	case strings.HasSuffix(e.hint, "?"):
+		hint = e.hint + " " + hint
+	case e.hint != "":
+		hint = e.hint + "; " + hint
+	}
+	return msg + " (hint: " + hint + ")"
+}
+
+// oneLine joins the lines of a message with spaces, so that it prints as
+// one.
+func oneLine(s string) string {
+	var parts []string
+	for l := range strings.Lines(s) {
+		if l = strings.TrimSpace(l); l != "" {
+			parts = append(parts, l)
+		}
+	}
+	return strings.Join(parts, " ")
+}
 
 // exitCode maps an error returned by a command to its exit status and
 // prints it on stderr (except for failures whose report says it all).
@@ -92,11 +136,7 @@ func exitCode(err error, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "mlptrain: interrupted")
 		return exitInterrupt
 	case errors.As(err, &ue):
-		help := ue.cmd
-		if help == "" {
-			help = "mlptrain"
-		}
-		fmt.Fprintf(stderr, "mlptrain: %v\nRun '%s --help' for usage.\n", err, help)
+		fmt.Fprintf(stderr, "mlptrain: %s\n", ue.line())
 		return exitInput
 	case inputerr.Is(err):
 		fmt.Fprintf(stderr, "mlptrain: %v\n", err)

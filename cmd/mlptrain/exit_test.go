@@ -86,7 +86,10 @@ func TestExitCodes(t *testing.T) {
 		{name: "malformed --set of gradcheck", args: []string{"gradcheck", "configs/iris.yaml", "--set", "=1"}, code: exitInput, usage: true, want: []string{`mlptrain: gradcheck: --set "=1": want KEY=VALUE`}},
 		// Every failing tensor gets its own line.
 		{name: "gradcheck fails", args: []string{"gradcheck", "configs/iris.yaml", "--tol", "1e-300"}, code: exitGradCheck, many: true, want: []string{"gradient check failed"}},
-		{name: "gradcheck bad tol", args: []string{"gradcheck", "configs/iris.yaml", "--tol", "0"}, code: exitInput, usage: true, want: []string{"--tol"}},
+		// A bad number in a flag reads as config.Load's --epochs error.
+		{name: "gradcheck bad tol", args: []string{"gradcheck", "configs/iris.yaml", "--tol", "0"}, code: exitInput, want: []string{"mlptrain: --tol: must be a finite number greater than 0, got 0 (hint: "}},
+		{name: "negative --progress-every", args: []string{"fit", "configs/iris.yaml", "--progress-every", "-1", "--out", out("every")}, code: exitInput, want: []string{"mlptrain: --progress-every: must be at least 0, got -1 (hint: "}},
+		{name: "negative --jobs", args: []string{"sweep", "configs/iris.yaml", "--grid", "train.l2=0,1", "--jobs", "-1", "--out", out("jobs")}, code: exitInput, want: []string{"mlptrain: --jobs: must be at least 0, got -1 (hint: "}},
 		{name: "quality gate", args: []string{"fit", "configs/iris.yaml", "--quiet", "--fail-under", "accuracy=1.01", "--out", out("gate")}, code: exitGate, want: []string{"accuracy", "1.01"}},
 		{name: "eval of a non-model", args: []string{"eval", "configs/iris.yaml", "datasets/iris_test.csv"}, code: exitInput, want: []string{"configs/iris.yaml:", "not a valid model file"}},
 		{name: "diverged", args: []string{"fit", "configs/sine.yaml", "--quiet", "--lr", "1e8", "--set", "train.optimizer=sgd", "--out", out("diverged")}, code: exitDiverged, want: []string{"diverged", "smaller learning rate"}},

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mlptrain/mlptrain/internal/inputerr"
 	"github.com/spf13/cobra"
 )
 
@@ -30,7 +31,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	var ue usageError
-	if err != nil && !started && !errors.As(err, &ue) {
+	if err != nil && !started && !errors.As(err, &ue) && !inputerr.Is(err) {
 		ue = usageError{err: err} // unknown command or flag, wrong argument count
 		if c, _, ferr := root.Find(args); ferr != nil && c == root {
 			ue = unknownCommand(root, args)
@@ -87,7 +88,13 @@ missed, 5 gradient check failed, 130/143 interrupted.`,
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err: err, cmd: c.CommandPath()} })
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		var ie *inputerr.Error
+		if errors.As(err, &ie) { // a numeric flag's bad value: reported as config.Load reports --epochs
+			return ie
+		}
+		return usageError{err: err, cmd: c.CommandPath()}
+	})
 	root.AddCommand(newFitCmd(stdout, stderr))
 	root.AddCommand(newEvalCmd(stdout, stderr))
 	root.AddCommand(newPredictCmd(stdout, stderr))

@@ -26,7 +26,8 @@ func version() string {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
 	defer recoverInternal(stderr, &code)
 	started := false // whether a command's RunE was reached
-	root := newRootCmd(stdout, stderr)
+	out := &stdoutWriter{w: stdout}
+	root := newRootCmd(out, stderr)
 	root.PersistentPreRun = func(*cobra.Command, []string) { started = true }
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
@@ -44,7 +45,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 			err = ue
 		}
 	}
+	// What did not reach stdout outweighs what the command returned (a
+	// missed gate, say), but not an interrupt.
+	if werr := out.failure(); werr != nil && !isInterrupt(err) {
+		err = werr
+	}
 	return exitCode(err, stderr)
+}
+
+// isInterrupt reports whether err is the cancellation of a signal.
+func isInterrupt(err error) bool {
+	var in interrupted
+	return errors.As(err, &in) || errors.Is(err, context.Canceled)
 }
 
 // unknownCommand is the usage error of a first argument that names no

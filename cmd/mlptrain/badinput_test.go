@@ -218,6 +218,9 @@ func TestBadInput(t *testing.T) {
 			file: inTmp("bs-neg.yaml"), line: 14, col: 15, key: "train.batch_size", want: []string{"must be at least 0, got -1", "use 0 for the whole training set"}},
 		{name: "negative epochs flag", args: fit("configs/xor.yaml", "--epochs", "-5"),
 			key: "--epochs", want: []string{"must be from 0 to"}},
+		// A command's own numeric flag reads the same (TestNumericFlags has them all).
+		{name: "negative --progress-every", args: fit("configs/xor.yaml", "--progress-every", "-1"),
+			key: "--progress-every", want: []string{"must be at least 0, got -1", "about 20 lines"}},
 		{name: "unknown activation", args: fit(config("act.yaml", "activation: tanh", "activation: tahn")),
 			file: inTmp("act.yaml"), line: 8, col: 30, key: "model.layers[0].activation", want: []string{`unknown activation "tahn"`, `did you mean "tanh"?`}},
 		{name: "unknown loss", args: fit(config("loss.yaml", "loss: binary_cross_entropy", "loss: cross_entropie")),

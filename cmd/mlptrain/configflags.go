@@ -25,9 +25,14 @@ func addConfigFlags(cmd *cobra.Command, shorthands map[string][2]string) *config
 	for name, ku := range shorthands {
 		cf.shorthands[name] = ku[0]
 		cmd.Flags().String(name, "", ku[1])
+		cmd.Flags().SetAnnotation(name, configKeyAnnotation, []string{ku[0]})
 	}
 	return cf
 }
+
+// configKeyAnnotation marks a shorthand flag with its config key: its
+// value is checked by config.Load as the key's (TestNumericFlags reads it).
+const configKeyAnnotation = "mlptrain_config_key"
 
 // overrides returns the changed flags as config overrides, shorthands
 // first. A malformed --set is a usage error.

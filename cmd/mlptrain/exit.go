@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/mlptrain/mlptrain/internal/inputerr"
@@ -23,6 +25,7 @@ const (
 	exitGate       = 4
 	exitGradCheck  = 5
 	exitInterrupt  = 130
+	exitBrokenPipe = 141 // 128 + SIGPIPE, as a shell reports a process the signal ended
 	exitTerminated = 143
 )
 
@@ -57,16 +60,162 @@ func (e gateError) Error() string { return e.err.Error() }
 func (e gateError) Unwrap() error { return e.err }
 
 // usageError is bad usage: a wrong flag or argument count. cmd is the
-// command whose help to point at; empty means the root's.
+// command whose help to point at; empty means the root's. hint, if set,
+// goes before the pointer to the help.
 type usageError struct {
-	err error
-	cmd string
+	err  error
+	cmd  string
+	hint string
 }
 
 func (e usageError) Error() string { return e.err.Error() }
 func (e usageError) Unwrap() error { return e.err }
 
 func usagef(format string, args ...any) error { return usageError{err: fmt.Errorf(format, args...)} }
+
+// line is the one line that reports e: the command, the message and a
+// hint that points at the command's help,
+//
+//	fit: unknown flag: --foo (hint: run 'mlptrain fit --help')
+//
+// or, when e wraps an input error (which names its flag), that error as it
+// prints, with the pointer to the help as its hint if it has none.
+func (e usageError) line() string {
+	path := e.cmd
+	if path == "" {
+		path = "mlptrain"
+	}
+	msg := oneLine(e.err.Error())
+	var ie *inputerr.Error
+	if errors.As(e.err, &ie) && ie.Hint != "" {
+		return msg
+	}
+	if _, sub, ok := strings.Cut(path, " "); ok && ie == nil {
+		msg = sub + ": " + msg
+	}
+	hint := "run '" + path + " --help'"
+	switch {
+	case strings.HasSuffix(e.hint, "?"):
+		hint = e.hint + " " + hint
+	case e.hint != "":
+		hint = e.hint + "; " + hint
+	}
+	return msg + " (hint: " + hint + ")"
+}
+
+// oneLine joins the lines of a message with spaces, so that it prints as
+// one.
+func oneLine(s string) string {
+	var parts []string
+	for l := range strings.Lines(s) {
+		if l = strings.TrimSpace(l); l != "" {
+			parts = append(parts, l)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// ioErrnos are the failures of a file system or a device that are
+// no bug of mlptrain: each is exit status 2, reported with the path (or
+// "stdout") and a hint.
+var ioErrnos = []struct {
+	errno       syscall.Errno
+	file, stdio string // the hints for a file and for stdout
+}{
+	{syscall.ENOSPC, "the disk is full; free some space, or write somewhere else", "stdout goes to a full disk or device; free some space, or redirect it elsewhere"},
+	{syscall.EDQUOT, "the disk quota is used up; free some space, or write somewhere else", "stdout goes to a file over its disk quota; free some space, or redirect it elsewhere"},
+	{syscall.EFBIG, "the file is too large for its file system or for the file size limit (ulimit -f); write somewhere else", "stdout goes to a file that reached the file size limit (ulimit -f) or its file system's; redirect it elsewhere"},
+	{syscall.EROFS, "the file system is read-only; write somewhere else", "stdout goes to a read-only file system; redirect it elsewhere"},
+	{syscall.EACCES, "check the permissions of the file and its folder", "check where stdout is redirected"},
+	{syscall.EPERM, "check the permissions of the file and its folder", "check where stdout is redirected"},
+	{syscall.EIO, "the device reported an input/output error; check the disk or the network file system, then run again", "the device that stdout goes to reported an input/output error; check it, or redirect stdout elsewhere"},
+	{syscall.ENOENT, "the file or its folder was removed while mlptrain ran, or the path is wrong", "check where stdout is redirected"},
+	{syscall.ENOTDIR, "a folder in the path is a file", "check where stdout is redirected"},
+	{syscall.EISDIR, "the path is a folder", "check where stdout is redirected"},
+	{syscall.ENAMETOOLONG, "use a shorter path", "check where stdout is redirected"},
+	{syscall.EMFILE, "too many open files; raise the limit (ulimit -n)", "too many open files; raise the limit (ulimit -n)"},
+	{syscall.ENFILE, "the system has too many open files; close some programs, then run again", "the system has too many open files; close some programs, then run again"},
+	{syscall.ESTALE, "the network file system lost the file; run again", "the network file system lost the file; run again"},
+}
+
+// ioHint returns the hint for an I/O failure err, for a file or for stdout,
+// and whether err is one.
+func ioHint(err error, stdout bool) (string, bool) {
+	for _, e := range ioErrnos {
+		if errors.Is(err, e.errno) {
+			if stdout {
+				return e.stdio, true
+			}
+			return e.file, true
+		}
+	}
+	return "", false
+}
+
+// ioMessage is the message of an I/O failure: err's, with the innermost
+// *fs.PathError, *os.LinkError or *os.SyscallError reduced to its cause
+// when the message names the path already (atomicfile's "write PATH: write
+// PATH/.BASE-123: no space left on device" becomes "write PATH: no space
+// left on device"), and the hint.
+func ioMessage(err error, hint string) string {
+	msg := err.Error()
+	var cause error
+	var pe *fs.PathError
+	var le *os.LinkError
+	var se *os.SyscallError
+	switch {
+	case errors.As(err, &pe):
+		cause = pe
+	case errors.As(err, &le):
+		cause = le
+	case errors.As(err, &se):
+		cause = se
+	}
+	if cause != nil {
+		if inner := cause.Error(); msg != inner && strings.HasSuffix(msg, ": "+inner) {
+			msg = strings.TrimSuffix(msg, inner) + errors.Unwrap(cause).Error()
+		}
+	}
+	return oneLine(msg) + " (hint: " + hint + ")"
+}
+
+// stdoutWriter is the stdout of a run. It remembers the first write that
+// fails, so that run reports it even where a command does not check its
+// writes (cobra's help does not), and it writes nothing after it.
+type stdoutWriter struct {
+	mu  sync.Mutex
+	w   io.Writer
+	err error
+}
+
+func (s *stdoutWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return 0, s.err
+	}
+	n, err := s.w.Write(p)
+	if err != nil {
+		s.err = stdoutError(err)
+	}
+	return n, s.err
+}
+
+// failure returns the error of the first failed write, or nil.
+func (s *stdoutWriter) failure() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
+// stdoutError is the error of a failed write to stdout: an input error
+// naming stdout, with a hint when its cause is a known I/O failure. A
+// closed pipe (EPIPE) stays in it, for the quiet exit.
+func stdoutError(err error) error {
+	cause := inputerr.PathCause(err)
+	hint, _ := ioHint(cause, true)
+	return &inputerr.Error{File: "stdout", Err: fmt.Errorf("cannot write: %w", cause), Hint: hint}
+}
 
 // exitCode maps an error returned by a command to its exit status and
 // prints it on stderr (except for failures whose report says it all).
@@ -77,6 +226,10 @@ func exitCode(err error, stderr io.Writer) int {
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.Is(err, syscall.EPIPE):
+		// The reader of stdout has gone, as "| head" does: stop quietly, as
+		// a Unix tool that SIGPIPE ends does (this one too, on fd 1).
+		return exitBrokenPipe
 	case errors.As(err, &ge):
 		fmt.Fprintf(stderr, "mlptrain: %v\n", err)
 		return exitGate
@@ -96,14 +249,14 @@ func exitCode(err error, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "mlptrain: interrupted")
 		return exitInterrupt
 	case errors.As(err, &ue):
-		help := ue.cmd
-		if help == "" {
-			help = "mlptrain"
-		}
-		fmt.Fprintf(stderr, "mlptrain: %v\nRun '%s --help' for usage.\n", err, help)
+		fmt.Fprintf(stderr, "mlptrain: %s\n", ue.line())
 		return exitInput
 	case inputerr.Is(err):
 		fmt.Fprintf(stderr, "mlptrain: %v\n", err)
+		return exitInput
+	}
+	if hint, ok := ioHint(err, false); ok {
+		fmt.Fprintf(stderr, "mlptrain: %s\n", ioMessage(err, hint))
 		return exitInput
 	}
 	fmt.Fprintf(stderr, "mlptrain: internal error: %v\nThis is a bug: please report it.\n", err)

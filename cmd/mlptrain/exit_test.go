@@ -14,12 +14,12 @@ import (
 	"github.com/mlptrain/mlptrain/internal/train"
 )
 
-// usageHint is the last stderr line of a usage error: it points at the
-// help of the command that was misused.
-var usageHint = regexp.MustCompile(`^Run 'mlptrain( [a-z]+)? --help' for usage\.$`)
+// usageHint ends the one line of a usage error: a hint that points at the
+// help of the command that was misused, after any hint of its own.
+var usageHint = regexp.MustCompile(` \(hint: (.*[?;] )?run 'mlptrain( [a-z]+)? --help'\)$`)
 
 // checkStderr checks that stderr is one "mlptrain: " message line (several
-// if many is set), followed by the usage hint if usage is set, with no
+// if many is set), which ends in the usage hint if usage is set, with no
 // panic or goroutine dump.
 func checkStderr(t *testing.T, stderr string, usage, many bool) {
 	t.Helper()
@@ -30,12 +30,8 @@ func checkStderr(t *testing.T, stderr string, usage, many bool) {
 	if !strings.HasSuffix(stderr, "\n") {
 		t.Errorf("stderr %q does not end in a newline", stderr)
 	}
-	if usage {
-		if n := len(lines); n < 2 || !usageHint.MatchString(lines[n-1]) {
-			t.Errorf("stderr = %q, want its last line to be %q", stderr, usageHint)
-		} else {
-			lines = lines[:n-1]
-		}
+	if usage && (len(lines) != 1 || !usageHint.MatchString(lines[0])) {
+		t.Errorf("stderr = %q, want one line ending in %q", stderr, usageHint)
 	}
 	if len(lines) == 0 || (len(lines) > 1 && !many) {
 		t.Errorf("stderr = %q, want exactly one message line", stderr)
@@ -63,18 +59,37 @@ func TestExitCodes(t *testing.T) {
 		many  bool     // several "mlptrain: " lines are fine
 		want  []string // substrings of stderr
 	}{
-		{name: "fit without args", args: []string{"fit"}, code: exitInput, usage: true, want: []string{"fit takes 1 argument (CONFIG), got none", "Run 'mlptrain fit --help'"}},
-		{name: "eval with one arg", args: []string{"eval", "m.json"}, code: exitInput, usage: true, want: []string{`eval takes 2 arguments (MODEL DATA), got 1: "m.json"`, "Run 'mlptrain eval --help'"}},
-		{name: "predict with three args", args: []string{"predict", "a", "b", "c d"}, code: exitInput, usage: true, want: []string{`predict takes 2 arguments (MODEL DATA), got 3: "a" "b" "c d"`}},
-		{name: "unknown command", args: []string{"bogus"}, code: exitInput, usage: true, want: []string{`unknown command "bogus"`, "Run 'mlptrain --help'"}},
-		{name: "unknown flag", args: []string{"fit", "--bogus", "configs/iris.yaml"}, code: exitInput, usage: true, want: []string{"--bogus"}},
+		{name: "fit without args", args: []string{"fit"}, code: exitInput, usage: true, want: []string{"mlptrain: fit: takes 1 argument (CONFIG), got none (hint: run 'mlptrain fit --help')"}},
+		{name: "eval with one arg", args: []string{"eval", "m.json"}, code: exitInput, usage: true, want: []string{`mlptrain: eval: takes 2 arguments (MODEL DATA), got 1: "m.json" (hint: run 'mlptrain eval --help')`}},
+		{name: "predict with three args", args: []string{"predict", "a", "b", "c d"}, code: exitInput, usage: true, want: []string{`predict: takes 2 arguments (MODEL DATA), got 3: "a" "b" "c d"`}},
+		{name: "fit with two args", args: []string{"fit", "configs/iris.yaml", "extra"}, code: exitInput, usage: true, want: []string{`fit: takes 1 argument (CONFIG), got 2: "configs/iris.yaml" "extra"`}},
+		{name: "unknown command", args: []string{"bogus"}, code: exitInput, usage: true, want: []string{`mlptrain: unknown command "bogus" (hint: run 'mlptrain --help')`}},
+		// cobra's suggestion, on its own lines in cobra's message, goes into the hint.
+		{name: "misspelt command", args: []string{"fitt", "configs/iris.yaml"}, code: exitInput, usage: true, want: []string{`mlptrain: unknown command "fitt" (hint: did you mean "fit"? run 'mlptrain --help')`}},
+		{name: "unknown flag", args: []string{"fit", "--bogus", "configs/iris.yaml"}, code: exitInput, usage: true, want: []string{"mlptrain: fit: unknown flag: --bogus (hint: run 'mlptrain fit --help')"}},
+		{name: "unknown root flag", args: []string{"--bogus"}, code: exitInput, usage: true, want: []string{"mlptrain: unknown flag: --bogus (hint: run 'mlptrain --help')"}},
+		{name: "unknown shorthand", args: []string{"sweep", "configs/iris.yaml", "-x"}, code: exitInput, usage: true, want: []string{"mlptrain: sweep: unknown shorthand flag: 'x' in -x"}},
+		{name: "flag without its value", args: []string{"fit", "configs/iris.yaml", "--out"}, code: exitInput, usage: true, want: []string{"fit: flag needs an argument: --out"}},
+		{name: "bad bool flag", args: []string{"fit", "configs/iris.yaml", "--json=maybe"}, code: exitInput, usage: true, want: []string{`fit: invalid argument "maybe" for "--json" flag`}},
+		{name: "bad --fail-under metric", args: []string{"fit", "configs/iris.yaml", "--fail-under", "accurcy=0.9", "--out", out("metric")}, code: exitInput, usage: true, want: []string{`fit: --fail-under "accurcy=0.9": unknown metric "accurcy"`}},
+		{name: "--fail-under without a number", args: []string{"eval", "m.json", "d.csv", "--fail-under", "accuracy"}, code: exitInput, usage: true, want: []string{`eval: --fail-under "accuracy": want METRIC=NUMBER`}},
+		{name: "--resume with another --out", args: []string{"fit", "configs/iris.yaml", "--resume", out("a"), "--out", out("b")}, code: exitInput, usage: true, want: []string{"fit: --resume", "a resumed run continues in its own folder"}},
+		{name: "sweep without --grid", args: []string{"sweep", "configs/iris.yaml", "--out", out("nogrid")}, code: exitInput, want: []string{"mlptrain: --grid: no grid to sweep (hint: give at least one --grid KEY=V1,V2,...)"}},
+		{name: "sweep with an empty --grid", args: []string{"sweep", "configs/iris.yaml", "--grid", "", "--out", out("empty")}, code: exitInput, want: []string{"mlptrain: --grid : want KEY=V1,V2,..."}},
+		{name: "sweep with a duplicate --grid", args: []string{"sweep", "configs/iris.yaml", "--grid", "train.l2=0", "--grid", "train.l2=1", "--out", out("dup")}, code: exitInput, want: []string{"mlptrain: --grid train.l2=1: train.l2 is also given by --grid train.l2=0 (hint: sweep a key or fix it, not both)"}},
+		{name: "sweep with output.dir", args: []string{"sweep", "configs/iris.yaml", "--grid", "train.l2=0,1", "--set", "output.dir=x", "--out", out("outdir")}, code: exitInput, want: []string{"mlptrain: --set output.dir=x: output.dir is set per point by the sweep (hint: use --out DIR for the sweep's folder)\n"}},
+		{name: "sweep with a value twice", args: []string{"sweep", "configs/iris.yaml", "--grid", "train.l2=0,0", "--out", out("twice")}, code: exitInput, want: []string{`mlptrain: --grid train.l2=0,0: value "0" is given twice (hint: give each value once)`}},
 		{name: "missing config", args: []string{"fit", "nope.yaml", "--out", out("missing")}, code: exitInput, want: []string{"nope.yaml"}},
 		{name: "bad YAML", args: []string{"fit", badYAML, "--out", out("bad")}, code: exitInput, want: []string{badYAML + ":", "invalid YAML"}},
 		{name: "unknown key", args: []string{"fit", "configs/iris.yaml", "--set", "train.learning_rat=0.1", "--out", out("key")}, code: exitInput, want: []string{"train.learning_rat", `"train.learning_rate"`}},
-		{name: "malformed --set", args: []string{"fit", "configs/iris.yaml", "--set", "epochs", "--out", out("set")}, code: exitInput, usage: true, want: []string{"KEY=VALUE"}},
+		{name: "malformed --set", args: []string{"fit", "configs/iris.yaml", "--set", "epochs", "--out", out("set")}, code: exitInput, usage: true, want: []string{`mlptrain: fit: --set "epochs": want KEY=VALUE, e.g. --set train.epochs=50 (hint: run 'mlptrain fit --help')`}},
+		{name: "malformed --set of gradcheck", args: []string{"gradcheck", "configs/iris.yaml", "--set", "=1"}, code: exitInput, usage: true, want: []string{`mlptrain: gradcheck: --set "=1": want KEY=VALUE`}},
 		// Every failing tensor gets its own line.
 		{name: "gradcheck fails", args: []string{"gradcheck", "configs/iris.yaml", "--tol", "1e-300"}, code: exitGradCheck, many: true, want: []string{"gradient check failed"}},
-		{name: "gradcheck bad tol", args: []string{"gradcheck", "configs/iris.yaml", "--tol", "0"}, code: exitInput, usage: true, want: []string{"--tol"}},
+		// A bad number in a flag reads as config.Load's --epochs error.
+		{name: "gradcheck bad tol", args: []string{"gradcheck", "configs/iris.yaml", "--tol", "0"}, code: exitInput, want: []string{"mlptrain: --tol: must be a finite number greater than 0, got 0 (hint: "}},
+		{name: "negative --progress-every", args: []string{"fit", "configs/iris.yaml", "--progress-every", "-1", "--out", out("every")}, code: exitInput, want: []string{"mlptrain: --progress-every: must be at least 0, got -1 (hint: "}},
+		{name: "negative --jobs", args: []string{"sweep", "configs/iris.yaml", "--grid", "train.l2=0,1", "--jobs", "-1", "--out", out("jobs")}, code: exitInput, want: []string{"mlptrain: --jobs: must be at least 0, got -1 (hint: "}},
 		{name: "quality gate", args: []string{"fit", "configs/iris.yaml", "--quiet", "--fail-under", "accuracy=1.01", "--out", out("gate")}, code: exitGate, want: []string{"accuracy", "1.01"}},
 		{name: "eval of a non-model", args: []string{"eval", "configs/iris.yaml", "datasets/iris_test.csv"}, code: exitInput, want: []string{"configs/iris.yaml:", "not a valid model file"}},
 		{name: "diverged", args: []string{"fit", "configs/sine.yaml", "--quiet", "--lr", "1e8", "--set", "train.optimizer=sgd", "--out", out("diverged")}, code: exitDiverged, want: []string{"diverged", "smaller learning rate"}},

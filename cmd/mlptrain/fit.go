@@ -108,7 +108,8 @@ diverged (the last finite weights are kept), 4 a quality gate missed.
 	f.StringVar(&o.resume, "resume", "", "continue the interrupted run in `RUN_DIR` from its checkpoint.json")
 	f.BoolVar(&o.json, "json", false, "print the JSON report instead of the summary")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress on stderr")
-	f.IntVar(&o.every, "progress-every", 0, "print progress every `N` epochs when stderr is not a terminal (0: about 20 lines)")
+	intFlag(cmd, &o.every, "progress-every", 0, 0, math.MaxInt, "print progress every `N` epochs when stderr is not a terminal (0: about 20 lines)",
+		"use 0 for about 20 lines, or N for a line every N epochs")
 	return cmd
 }
 

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"strconv"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/mlptrain/mlptrain/internal/gradcheck"
@@ -14,14 +12,15 @@ import (
 )
 
 type gradcheckOptions struct {
-	cf         *configFlags
-	hvp        bool
-	tol        float64
-	entries    int
-	rows       int
-	randomData string
-	json       bool
-	eigIters   int
+	cf       *configFlags
+	hvp      bool
+	tol      float64
+	entries  int
+	rows     int
+	randRows int
+	randCols int
+	json     bool
+	eigIters int
 }
 
 func newGradcheckCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -63,51 +62,22 @@ Exit status: 0 all pass, 5 any check fails, 2 bad usage or input.`,
 	})
 	f := cmd.Flags()
 	f.BoolVar(&o.hvp, "hvp", false, "also check Hessian-vector products and estimate λ_max")
-	f.Float64Var(&o.tol, "tol", gradcheck.DefaultTol, "tolerance on each entry's error")
-	f.IntVar(&o.entries, "entries", gradcheck.DefaultEntries, "entries checked per tensor, sampled when it has more (-1: all)")
-	f.IntVar(&o.rows, "rows", 16, "rows of training data in the batch")
-	f.StringVar(&o.randomData, "random-data", "", "check on `ROWSxCOLS` random inputs instead of the config's CSV")
+	floatFlag(cmd, &o.tol, "tol", gradcheck.DefaultTol, 0, false, "tolerance on each entry's error", "use a small positive number such as 1e-6")
+	entries := intFlag(cmd, &o.entries, "entries", gradcheck.DefaultEntries, 1, math.MaxInt, "entries checked per tensor, sampled when it has more (-1: all)",
+		"use -1 to check every entry, or a number such as 200")
+	entries.except, entries.want = -1, "must be -1 (all) or at least 1"
+	intFlag(cmd, &o.rows, "rows", 16, 1, math.MaxInt, "rows of training data in the batch", "use a number of rows such as 16")
+	shapeFlag(cmd, &o.randRows, &o.randCols, "random-data", "check on `ROWSxCOLS` random inputs instead of the config's CSV")
 	f.BoolVar(&o.json, "json", false, "print the result as JSON")
-	f.IntVar(&o.eigIters, "eig-iters", gradcheck.DefaultEigIters, "with --hvp, Lanczos steps at most for λ_max (one Hessian-vector product each)")
+	intFlag(cmd, &o.eigIters, "eig-iters", gradcheck.DefaultEigIters, 1, math.MaxInt, "with --hvp, Lanczos steps at most for λ_max (one Hessian-vector product each)",
+		"use a number of steps such as 1000")
 	addQuietFlag(cmd)
 	return cmd
 }
 
-// parseShape parses "ROWSxCOLS".
-func parseShape(s string) (rows, cols int, err error) {
-	a, b, ok := strings.Cut(strings.ToLower(s), "x")
-	if ok {
-		rows, err = strconv.Atoi(a)
-		if err == nil {
-			cols, err = strconv.Atoi(b)
-		}
-	}
-	if !ok || err != nil || rows < 1 || cols < 1 {
-		return 0, 0, usagef("--random-data %q: want ROWSxCOLS with positive numbers, e.g. 16x4", s)
-	}
-	return rows, cols, nil
-}
-
 func runGradcheck(cmd *cobra.Command, path string, o *gradcheckOptions, stdout, stderr io.Writer) error {
-	if !(o.tol > 0) || math.IsInf(o.tol, 0) {
-		return usagef("--tol %g: want a positive number, e.g. 1e-6", o.tol)
-	}
-	if o.entries == 0 || o.entries < -1 {
-		return usagef("--entries %d: want a positive number, or -1 for all", o.entries)
-	}
-	if o.rows < 1 {
-		return usagef("--rows %d: want a positive number", o.rows)
-	}
-	if o.eigIters < 1 {
-		return usagef("--eig-iters %d: want a positive number", o.eigIters)
-	}
-	co := train.CheckOptions{Options: gradcheck.Options{Tol: o.tol, Entries: o.entries, HVP: o.hvp, EigIters: o.eigIters}, Rows: o.rows}
-	if o.randomData != "" {
-		var err error
-		if co.RandomRows, co.RandomCols, err = parseShape(o.randomData); err != nil {
-			return err
-		}
-	}
+	co := train.CheckOptions{Options: gradcheck.Options{Tol: o.tol, Entries: o.entries, HVP: o.hvp, EigIters: o.eigIters},
+		Rows: o.rows, RandomRows: o.randRows, RandomCols: o.randCols}
 	cfg, err := o.cf.loadConfig(cmd, path)
 	if err != nil {
 		return err

@@ -100,7 +100,7 @@ func TestGradcheckLambdaNotConverged(t *testing.T) {
 func TestGradcheckEigItersUsage(t *testing.T) {
 	chdirRoot(t)
 	r := runCLI(t, "gradcheck", "configs/iris.yaml", "--hvp", "--eig-iters", "0")
-	if r.code != exitInput || !strings.Contains(r.stderr, "--eig-iters 0: want a positive number") {
+	if r.code != exitInput || !strings.HasPrefix(r.stderr, "mlptrain: --eig-iters: must be at least 1, got 0 (hint: ") {
 		t.Errorf("--eig-iters 0: exit %d, stderr %q; want %d and a message naming the flag", r.code, r.stderr, exitInput)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"math"
 
 	"github.com/mlptrain/mlptrain/internal/graph"
 	"github.com/mlptrain/mlptrain/internal/train"
@@ -9,11 +10,12 @@ import (
 )
 
 type graphOptions struct {
-	cf         *configFlags
-	dot        bool
-	values     bool
-	rows       int
-	randomData string
+	cf       *configFlags
+	dot      bool
+	values   bool
+	rows     int
+	randRows int
+	randCols int
 }
 
 func newGraphCmd(stdout, _ io.Writer) *cobra.Command {
@@ -35,16 +37,7 @@ signals dashed red (render with: dot -Tpng -o graph.png).`,
   mlptrain graph configs/iris.yaml --dot | dot -Tpng -o graph.png`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			co := train.CheckOptions{Rows: o.rows, UseWeights: true}
-			if o.randomData != "" {
-				var err error
-				if co.RandomRows, co.RandomCols, err = parseShape(o.randomData); err != nil {
-					return err
-				}
-			}
-			if o.rows < 1 {
-				return usagef("--rows %d: want a positive number", o.rows)
-			}
+			co := train.CheckOptions{Rows: o.rows, RandomRows: o.randRows, RandomCols: o.randCols, UseWeights: true}
 			cfg, err := o.cf.loadConfig(cmd, args[0])
 			if err != nil {
 				return err
@@ -69,8 +62,8 @@ signals dashed red (render with: dot -Tpng -o graph.png).`,
 	f := cmd.Flags()
 	f.BoolVar(&o.dot, "dot", false, "write Graphviz DOT")
 	f.BoolVar(&o.values, "values", false, "run one forward and backward pass and print values and error signals")
-	f.IntVar(&o.rows, "rows", 2, "rows of training data in the batch")
-	f.StringVar(&o.randomData, "random-data", "", "use `ROWSxCOLS` random inputs instead of the config's CSV")
+	intFlag(cmd, &o.rows, "rows", 2, 1, math.MaxInt, "rows of training data in the batch", "use a number of rows such as 2")
+	shapeFlag(cmd, &o.randRows, &o.randCols, "random-data", "use `ROWSxCOLS` random inputs instead of the config's CSV")
 	addQuietFlag(cmd)
 	return cmd
 }

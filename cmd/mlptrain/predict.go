@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"syscall"
 
 	"github.com/mlptrain/mlptrain/internal/atomicfile"
 	"github.com/mlptrain/mlptrain/internal/inputerr"
@@ -45,9 +46,12 @@ probability (prob_CLASS); for regression the predicted values
 			}
 			if err := atomicfile.Write(o.out, write); err != nil {
 				var pe *fs.PathError
-				if errors.As(err, &pe) { // a missing or read-only folder: bad input, not a bug
-					return &inputerr.Error{File: o.out, Err: fmt.Errorf("cannot write the predictions: %w", inputerr.PathCause(err)),
-						Hint: "check that its folder exists and is writable"}
+				if errors.As(err, &pe) { // a missing or read-only folder, a full disk: bad input, not a bug
+					hint, ok := ioHint(err, false)
+					if !ok || errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.EACCES) {
+						hint = "check that its folder exists and is writable"
+					}
+					return &inputerr.Error{File: o.out, Err: fmt.Errorf("cannot write the predictions: %w", inputerr.PathCause(err)), Hint: hint}
 				}
 				return err
 			}

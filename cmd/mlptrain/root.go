@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mlptrain/mlptrain/internal/inputerr"
 	"github.com/spf13/cobra"
 )
 
@@ -25,13 +26,18 @@ func version() string {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
 	defer recoverInternal(stderr, &code)
 	started := false // whether a command's RunE was reached
-	root := newRootCmd(stdout, stderr)
+	out := &stdoutWriter{w: stdout}
+	root := newRootCmd(out, stderr)
 	root.PersistentPreRun = func(*cobra.Command, []string) { started = true }
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	var ue usageError
-	if err != nil && !started && !errors.As(err, &ue) {
-		err = usageError{err: err} // unknown command or flag, wrong argument count
+	if err != nil && !started && !errors.As(err, &ue) && !inputerr.Is(err) {
+		ue = usageError{err: err} // unknown command or flag, wrong argument count
+		if c, _, ferr := root.Find(args); ferr != nil && c == root {
+			ue = unknownCommand(root, args)
+		}
+		err = ue
 	}
 	if errors.As(err, &ue) && ue.cmd == "" {
 		if c, _, ferr := root.Find(args); ferr == nil && c != root {
@@ -39,7 +45,40 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 			err = ue
 		}
 	}
+	// What did not reach stdout outweighs what the command returned (a
+	// missed gate, say), but not an interrupt.
+	if werr := out.failure(); werr != nil && !isInterrupt(err) {
+		err = werr
+	}
 	return exitCode(err, stderr)
+}
+
+// isInterrupt reports whether err is the cancellation of a signal.
+func isInterrupt(err error) bool {
+	var in interrupted
+	return errors.As(err, &in) || errors.Is(err, context.Canceled)
+}
+
+// unknownCommand is the usage error of a first argument that names no
+// command, with cobra's suggestions in its hint (cobra's own are on lines
+// of their own).
+func unknownCommand(root *cobra.Command, args []string) usageError {
+	name := ""
+	for _, a := range args {
+		if !strings.HasPrefix(a, "-") {
+			name = a
+			break
+		}
+	}
+	ue := usageError{err: fmt.Errorf("unknown command %q", name)}
+	if s := root.SuggestionsFor(name); len(s) > 0 {
+		q := make([]string, len(s))
+		for i, c := range s {
+			q[i] = strconv.Quote(c)
+		}
+		ue.hint = "did you mean " + strings.Join(q, " or ") + "?"
+	}
+	return ue
 }
 
 func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -55,10 +94,19 @@ missed, 5 gradient check failed, 130/143 interrupted.`,
 		Version:       version(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// run puts the suggestions in the hint, on the message's line.
+		DisableSuggestions:         true,
+		SuggestionsMinimumDistance: 2,
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err, c.CommandPath()} })
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		var ie *inputerr.Error
+		if errors.As(err, &ie) { // a numeric flag's bad value: reported as config.Load reports --epochs
+			return ie
+		}
+		return usageError{err: err, cmd: c.CommandPath()}
+	})
 	root.AddCommand(newFitCmd(stdout, stderr))
 	root.AddCommand(newEvalCmd(stdout, stderr))
 	root.AddCommand(newPredictCmd(stdout, stderr))
@@ -95,6 +143,6 @@ func exactArgs(n int) cobra.PositionalArgs {
 			}
 			got = fmt.Sprintf("%d: %s", len(args), strings.Join(q, " "))
 		}
-		return usageError{fmt.Errorf("%s takes %s, got %s", cmd.Name(), want, got), cmd.CommandPath()}
+		return usageError{err: fmt.Errorf("takes %s, got %s", want, got), cmd: cmd.CommandPath()}
 	}
 }

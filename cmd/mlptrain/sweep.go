@@ -78,7 +78,7 @@ to stdout.`,
 	})
 	f := cmd.Flags()
 	f.StringArrayVar(&o.grids, "grid", nil, "sweep a config key over values: `KEY=V1,V2,...` (repeatable; the product is swept)")
-	f.IntVar(&o.jobs, "jobs", 1, "train `N` points at once (0: one per core)")
+	intFlag(cmd, &o.jobs, "jobs", 1, 0, math.MaxInt, "train `N` points at once (0: one per core)", "use 0 for one point per core, or 1 for one at a time")
 	f.StringVar(&o.out, "out", "", "sweep folder `DIR` (default runs/<config name>-sweep)")
 	f.BoolVar(&o.json, "json", false, "print the JSON report instead of the table")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress on stderr")
@@ -87,9 +87,6 @@ to stdout.`,
 }
 
 func runSweep(cmd *cobra.Command, path string, o *sweepOptions, stdout, stderr io.Writer) error {
-	if o.jobs < 0 {
-		return usagef("--jobs %d: want a number of points to train at once, ≥ 1 (or 0 for one per core)", o.jobs)
-	}
 	if f := cmd.Flags().Lookup("out"); f.Changed && strings.TrimSpace(o.out) == "" {
 		return usagef("--out: want a folder")
 	}

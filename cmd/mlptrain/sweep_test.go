@@ -115,7 +115,7 @@ func TestSweepCommandErrors(t *testing.T) {
 		{"bad value", []string{"--grid", "train.epochs=5,ten"}, exitInput, "--grid train.epochs=ten: expected a whole number"},
 		{"no validation", []string{"--grid", "train.epochs=5", "--set", "data.validation=0"}, exitInput, "training loss would reward"},
 		{"threads with jobs", []string{"--grid", "train.epochs=5,6", "--set", "train.threads=2", "--jobs", "2"}, exitInput, "--jobs: train.threads is 2"},
-		{"negative jobs", []string{"--grid", "train.epochs=5", "--jobs", "-1"}, exitInput, "--jobs -1"},
+		{"negative jobs", []string{"--grid", "train.epochs=5", "--jobs", "-1"}, exitInput, "--jobs: must be at least 0, got -1"},
 		{"output.dir by --set", []string{"--grid", "train.epochs=5", "--set", "output.dir=x"}, exitInput, "use --out DIR"},
 		{"all diverged", []string{"--grid", "train.learning_rate=1e5,1e6", "--set", "train.optimizer=gd", "--set", "train.epochs=100", "-q"}, exitDiverged, "all 2 points of the sweep diverged"},
 	} {

@@ -75,7 +75,7 @@ if [ "$a" != "$c" ]; then ok; else fail "seed: --seed has no effect"; fi
 # Bad usage and bad input: exit 2, one clear message, no stack trace.
 run gradcheck
 expect_code "no config" 2
-expect_grep "no config" err 'gradcheck takes 1 argument \(CONFIG\), got none'
+expect_grep "no config" err '^mlptrain: gradcheck: takes 1 argument \(CONFIG\), got none \(hint: run .mlptrain gradcheck --help.\)$'
 expect_no_stack "no config"
 run gradcheck configs/iris.yaml --random-data 7by5
 expect_code "bad --random-data" 2

@@ -179,9 +179,7 @@ func runFit(cmd *cobra.Command, path string, o *fitOptions, stdout, stderr io.Wr
 		return err
 	}
 	fo := train.FitOptions{Pictures: plot.Run}
-	if fo.MemoryLimit, err = o.mem.limit(); err != nil {
-		return err
-	}
+	fo.MemoryLimit = o.mem.resolve()
 	if o.resume != "" {
 		if fo.Resume, err = train.LoadCheckpoint(filepath.Join(o.resume, "checkpoint.json")); err != nil {
 			return err

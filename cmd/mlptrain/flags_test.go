@@ -75,6 +75,8 @@ func badValues(t *testing.T, f interface{ Type() string }, name string, annotati
 		return bad, true, true
 	case *shapeValue:
 		return []string{"abc", "16", "0x4", "4x0", "-1x4", "4x1.5", "100000000x100000000"}, true, true
+	case *memoryFlag:
+		return []string{"lots", "", "-1GB", "0", "12XB", "1e30GB", "GB"}, true, true
 	}
 	if f.Type() == "bool" {
 		return nil, false, true
@@ -164,6 +166,8 @@ func TestNumericFlagsAccept(t *testing.T) {
 				}
 			case *shapeValue:
 				good = []string{"1x1", "16x4", "3X2", strconv.Itoa(maxRandomEntries) + "x1"}
+			case *memoryFlag:
+				good = []string{"16GiB", "1.5 GB", "500mb", "1024", "none", "auto"}
 			default:
 				continue
 			}

@@ -11,33 +11,54 @@ import (
 )
 
 // memoryFlag is --max-memory: the bound on the memory a run may plan to
-// use (train.MemoryLimit), by default 3/4 of the machine's.
-type memoryFlag struct{ value string }
+// use (train.MemoryLimit), by default 3/4 of the machine's. Its value
+// checks itself while the command line is parsed, as the numeric flags'
+// do (flags.go).
+type memoryFlag struct {
+	text  string
+	set   bool
+	limit train.MemoryLimit
+}
+
+const memoryFlagHint = "give a size such as 16GiB or 500MB, none for no limit, or auto for 3/4 of the machine's memory"
 
 func (m *memoryFlag) add(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&m.value, "max-memory", "auto",
+	m.text = "auto"
+	cmd.Flags().Var(m, "max-memory",
 		"refuse a config whose training would need more than `SIZE` of memory (16GiB, 500MB; none for no limit; auto: 3/4 of the machine's)")
 }
 
-// limit returns the limit the flag gives, and sets the Go runtime's soft
-// memory limit to it, so that the garbage collector keeps the heap within
-// what was estimated rather than letting it grow to twice the live data.
-func (m *memoryFlag) limit() (*train.MemoryLimit, error) {
-	var l train.MemoryLimit
-	switch v := strings.TrimSpace(strings.ToLower(m.value)); v {
-	case "auto", "":
-		l = train.DefaultMemoryLimit()
-	case "none", "off", "0":
-		l = train.MemoryLimit{}
+func (m *memoryFlag) String() string { return m.text }
+func (m *memoryFlag) Type() string   { return "size" }
+
+func (m *memoryFlag) Set(s string) error {
+	switch v := strings.ToLower(strings.TrimSpace(s)); v {
+	case "auto":
+		m.set = false
+	case "none", "off":
+		m.set, m.limit = true, train.MemoryLimit{}
 	default:
 		n, err := sysmem.Parse(v)
 		if err != nil || n <= 0 {
-			return nil, usagef("--max-memory %q: want a size such as 16GiB or 500MB, none, or auto", m.value)
+			return flagError("max-memory", memoryFlagHint, "expected a memory size, got %q", s)
 		}
-		l = train.MemoryLimit{Bytes: n, Source: "--max-memory"}
+		m.set, m.limit = true, train.MemoryLimit{Bytes: n, Source: "--max-memory"}
+	}
+	m.text = s
+	return nil
+}
+
+// resolve returns the limit the flag gives (train.DefaultMemoryLimit
+// unless set), and sets the Go runtime's soft memory limit to it, so that
+// the garbage collector keeps the heap near what was estimated rather
+// than letting it grow to twice the live data.
+func (m *memoryFlag) resolve() *train.MemoryLimit {
+	l := m.limit
+	if !m.set {
+		l = train.DefaultMemoryLimit()
 	}
 	if l.Bytes > 0 {
 		debug.SetMemoryLimit(l.Bytes)
 	}
-	return &l, nil
+	return &l
 }

@@ -114,9 +114,7 @@ func runSweep(cmd *cobra.Command, path string, o *sweepOptions, stdout, stderr i
 		return err
 	}
 	so := sweep.Options{Jobs: jobs}
-	if so.MemoryLimit, err = o.mem.limit(); err != nil {
-		return err
-	}
+	so.MemoryLimit = o.mem.resolve()
 	if !o.quiet {
 		fmt.Fprintf(stderr, "sweep of %s over %s: %d points, %s → %s\n", path, strings.Join(sw.Keys, ", "), len(sw.Points), jobsText(jobs), sw.Dir)
 		warned := map[string]bool{}

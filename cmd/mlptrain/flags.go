@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/mlptrain/mlptrain/internal/inputerr"
+	"github.com/mlptrain/mlptrain/internal/train"
 	"github.com/spf13/cobra"
 )
 
@@ -109,9 +110,8 @@ func (v *floatValue) Set(s string) error {
 	return nil
 }
 
-// maxRandomEntries is the most entries of random data that train makes
-// (its randomProblem refuses more, as an error that is not an input error).
-const maxRandomEntries = 1 << 26
+// maxRandomEntries is the most entries of random data that train makes.
+const maxRandomEntries = train.MaxRandomEntries
 
 // shapeValue is a ROWSxCOLS flag such as --random-data 16x4.
 type shapeValue struct {

@@ -132,12 +132,15 @@ func dataBatch(cfg *config.Config, rows int, rng *rand.Rand) (layers.Spec, *mat.
 	return p.Spec, batch.X, t, nil
 }
 
+// MaxRandomEntries is the most entries of random data a gradient check
+// makes (GradCheckOptions' random data): 2^26, 512 MiB of float64s.
+const MaxRandomEntries = 1 << 26
+
 // randomProblem makes rows×cols standard normal inputs and random targets
 // that fit cfg's loss.
 func randomProblem(cfg *config.Config, rows, cols int, rng *rand.Rand) (layers.Spec, *mat.Dense, *mat.Dense, error) {
-	const maxEntries = 1 << 26
-	if rows > maxEntries/cols {
-		return layers.Spec{}, nil, nil, fmt.Errorf("random data of %d×%d is too large (at most %d entries)", rows, cols, maxEntries)
+	if rows > MaxRandomEntries/cols {
+		return layers.Spec{}, nil, nil, fmt.Errorf("random data of %d×%d is too large (at most %d entries)", rows, cols, MaxRandomEntries)
 	}
 	k := cfg.Model.Layers[len(cfg.Model.Layers)-1].Units
 	if k == 0 {

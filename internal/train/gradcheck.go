@@ -133,7 +133,7 @@ func dataBatch(cfg *config.Config, rows int, rng *rand.Rand) (layers.Spec, *mat.
 }
 
 // MaxRandomEntries is the most entries of random data a gradient check
-// makes (GradCheckOptions' random data): 2^26, 512 MiB of float64s.
+// makes (CheckOptions.RandomRows × RandomCols): 2^26, 512 MiB of float64s.
 const MaxRandomEntries = 1 << 26
 
 // randomProblem makes rows×cols standard normal inputs and random targets

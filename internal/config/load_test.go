@@ -174,6 +174,7 @@ func TestParseAccepts(t *testing.T) {
 		{"merge keys", "data: {train: a.csv, target: y}\nmodel:\n  layers:\n    - &h {units: 8, activation: relu}\n    - <<: *h\n      units: 4\n    - {activation: softmax}\n", func(c *Config) bool {
 			return c.Model.Layers[1] == Layer{4, "relu"}
 		}},
+		{"threads at the limit", base + "train: {threads: 256}\n", func(c *Config) bool { return c.Train.Threads == MaxThreads }},
 		{"trailing document marker", base + "---\n", func(c *Config) bool { return true }},
 		{"explicit output dir", base + "output: {dir: out/x}\n", func(c *Config) bool { return c.Output.Dir == "out/x" }},
 		{"relative paths kept", "data: {train: ../d/a.csv, target: y, test: ./t.csv}\nmodel: {layers: [{activation: softmax}], weights: w.json}\n", func(c *Config) bool {

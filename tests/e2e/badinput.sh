@@ -117,4 +117,9 @@ expect_code "constant column" 0
 expect_grep "constant column" err '^mlptrain: warning: column "c" is constant \(every value is 5\); its scale is set to 1$'
 expect_jq_file "constant column" "$TMP/const/model.json" '.normalize.scale[2] == 1'
 
+# Issue 17: train.threads sets GOMAXPROCS; a million took 15 GB, ten
+# thousand aborted in pthread_create. Both are refused before any work.
+cfg threads "batch_size: 0" "threads: 1000000"; bad "a million threads" "$TMP/threads.yaml:14:12: train.threads: must be from 0 to 256, got 1000000 (hint: use 0 for every core" fit "$TMP/threads.yaml" --out "$TMP/r-c"
+MLPTRAIN_TRAIN_THREADS=10000 bad "ten thousand threads in the environment" "MLPTRAIN_TRAIN_THREADS: must be from 0 to 256, got 10000" fit configs/xor.yaml --quiet --out "$TMP/r-c"
+
 finish

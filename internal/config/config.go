@@ -22,6 +22,14 @@ const (
 	MaxEpochs = 10_000_000
 	// MaxPolynomial is the largest degree of data.feature_map.polynomial.
 	MaxPolynomial = 10
+	// MaxThreads is the largest value of train.threads, which sets
+	// GOMAXPROCS: each P costs the runtime tens of KB and may start an OS
+	// thread, so a million took 15 GB and ten thousand failed in
+	// pthread_create. The limit is fixed rather than a multiple of this
+	// machine's cores so that a config is valid or not on every machine it
+	// is shared with; 256 covers the cores of nearly any one machine, and
+	// 0 uses every core whatever their number.
+	MaxThreads = 256
 )
 
 // EnvPrefix starts the name of every environment variable that sets a key:
@@ -134,7 +142,8 @@ type Train struct {
 	Seed uint64 `yaml:"seed"`
 	// EarlyStopping stops training when the validation loss stalls.
 	EarlyStopping EarlyStopping `yaml:"early_stopping"`
-	// Threads bounds the worker goroutines; 0 means every core.
+	// Threads bounds the worker goroutines (it sets GOMAXPROCS), at most
+	// MaxThreads; 0 means every core.
 	Threads int `yaml:"threads"`
 	// CheckpointEvery writes checkpoint.json every this many epochs; 0
 	// writes it only when training stops.

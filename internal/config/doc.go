@@ -11,8 +11,8 @@
 //     and model.layers have none and must be given.
 //  2. The config file (Load, or Parse on its text).
 //  3. Environment variables: MLPTRAIN_ and the dotted key in upper case
-//     with dots turned into underscores, read through viper. A variable set
-//     to the empty string counts as unset.
+//     with dots turned into underscores. A variable set to the empty
+//     string counts as unset.
 //  4. Overrides: the command line's --set key=value and its shorthands
 //     (--epochs, --seed, --lr, --batch-size, --out), passed as []Override.
 //     Naming one key twice is an error, because one of the two would
@@ -39,6 +39,26 @@
 // comma-separated names. model.layers, a list of mappings, can be set
 // only in the file.
 //
+// # Environment
+//
+// Parse reads every variable of the process environment whose name
+// starts with MLPTRAIN_, in any case, and each must set a key: one that is
+// misspelt (MLPTRAIN_TRAIN_LEARNING_RAT), names a section
+// (MLPTRAIN_TRAIN_EARLY_STOPPING) or model.layers, or is in the wrong case
+// is an error naming the variable, with the nearest key's variable as the
+// hint, just as --set of the same key is an error; values are parsed by
+// the same code as --set's. The one exception is ProgramVars, the
+// variables of mlptrain's benchmark script and tests:
+//
+//	MLPTRAIN_BENCH_DATA                  bench/run.sh, BenchmarkReadFileRef: the reference CSV
+//	MLPTRAIN_BENCH_PEERS                 bench/run.sh: the folder of peers.py and gendata.py
+//	MLPTRAIN_TEST_ATOMIC_KILL_DIR        internal/atomicfile's TestWriteKilled, in its child
+//	MLPTRAIN_TEST_ATOMIC_KILL_DIR_READY  the same
+//
+// The environment is listed with os.Environ rather than looked up key by
+// key (as viper does), because only a list shows the variables that set
+// no key.
+//
 // The schema, that is which keys exist, what they hold and which are
 // sections, is derived by reflection from Config's yaml tags, so the file
 // format, Keys, Value and the environment variables cannot drift apart.
@@ -64,6 +84,7 @@
 // Environment errors name the variable and flag errors the flag:
 //
 //	MLPTRAIN_TRAIN_EPOCHS: expected a whole number, got "ten" (hint: write a whole number such as 200)
+//	MLPTRAIN_TRAIN_LEARNING_RAT: unknown key "train.learning_rat" (hint: did you mean MLPTRAIN_TRAIN_LEARNING_RATE, for train.learning_rate?)
 //	--set train.epochs: train.epochs is given twice, by --epochs and by --set train.epochs=5 (hint: give each key once)
 //
 // The file is checked in two passes. A walk of the yaml.Node tree against

@@ -52,6 +52,7 @@ func hostileConfigs() []hostileConfig {
 		{"a billion units", "data: {train: a.csv, target: y}\nmodel:\n  layers: [{units: 1000000000, activation: tanh}, {activation: softmax}]\n", "must be at most 1000000"},
 		{"product of widths over the limit", "data: {train: a.csv, target: y}\nmodel:\n  layers: [{units: 1000000, activation: tanh}, {units: 1000000, activation: tanh}, {activation: softmax}]\n", "more than the limit"},
 		{"a billion epochs", base + "train: {epochs: 1000000000000}\n", "must be from 0 to"},
+		{"a million threads", base + "train: {threads: 1000000}\n", "must be from 0 to 256"},
 		{"huge polynomial", "data: {train: a.csv, target: y, feature_map: {polynomial: 1000000}}\nmodel:\n  layers: [{activation: softmax}]\n", "must be from 1 to 10"},
 		{"deep nesting", "data: {train: a.csv, target: y, features: " + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + "}\n", "expected a column name, got a list"},
 	}

@@ -16,7 +16,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/mlptrain/mlptrain/internal/inputerr"
-	"github.com/spf13/viper"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -137,15 +136,24 @@ func fileError(path string, err error) error {
 // (for messages and Config.Name) is name. Precedence, lowest first:
 // Default(), the file, environment variables, then overrides. env looks up
 // an environment variable as os.LookupEnv does; nil means the process
-// environment, read through viper. A variable set to "" counts as unset.
-// Parse then sets Output.Dir to runs/<Name> if it is empty, and calls
-// Validate.
+// environment. A variable set to "" counts as unset. Every other variable
+// whose name starts with MLPTRAIN_, in any case, must set a key (see
+// EnvVar), or be one of mlptrain's own (ProgramVars): any other, such as a
+// misspelt key, a section or model.layers, is an error. A lookup function
+// cannot list its variables, so with a non-nil env Parse checks only the
+// variables of keys and sections, and finds no misspelt one. Parse then
+// sets Output.Dir to runs/<Name> if it is empty, and calls Validate.
 //
 // Every error for bad input is an *inputerr.Error: for the file with the
 // line and column of the offending node and the dotted key; for the
 // environment naming the variable; for an override naming the flag. Parse
 // never panics.
 func Parse(data []byte, name string, overrides []Override, env func(string) (string, bool)) (*Config, error) {
+	return parse(data, name, overrides, environment(env))
+}
+
+// parse is Parse with the environment's MLPTRAIN_ variables given by name.
+func parse(data []byte, name string, overrides []Override, vars map[string]string) (*Config, error) {
 	c := Default()
 	c.File, c.Name = name, baseName(name)
 	c.origin = map[string]origin{}
@@ -154,11 +162,7 @@ func Parse(data []byte, name string, overrides []Override, env func(string) (str
 	if err := l.readYAML(data); err != nil {
 		return nil, err
 	}
-	lookup, err := envLookup(env)
-	if err != nil {
-		return nil, err
-	}
-	if err := l.applyEnv(lookup); err != nil {
+	if err := l.applyEnv(vars); err != nil {
 		return nil, err
 	}
 	if err := l.applyOverrides(overrides); err != nil {
@@ -507,64 +511,14 @@ func unknownKeyHint(f *field, name string) string {
 	return "valid keys here: " + strings.Join(f.names(), ", ")
 }
 
-// envFunc returns the variable that sets key, its value, and whether it
-// is set.
-type envFunc func(key string) (name, value string, ok bool)
-
-// envLookup returns an envFunc over env, or over the process environment
-// through viper when env is nil.
-func envLookup(env func(string) (string, bool)) (envFunc, error) {
-	if env != nil {
-		return func(key string) (string, string, bool) {
-			name := EnvVar(key)
-			v, ok := env(name)
-			return name, v, ok && v != ""
-		}, nil
-	}
-	v := viper.New()
-	v.SetEnvPrefix(EnvPrefix)
-	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
-	for _, key := range Keys() {
-		if err := v.BindEnv(key); err != nil {
-			return nil, fmt.Errorf("config: bind %s: %w", key, err)
-		}
-	}
-	return func(key string) (string, string, bool) {
-		if !v.IsSet(key) {
-			return "", "", false
-		}
-		return EnvVar(key), v.GetString(key), true
-	}, nil
-}
-
-// applyEnv sets every key whose variable is set.
-func (l *loader) applyEnv(lookup envFunc) error {
-	for _, f := range settable {
-		name, val, ok := lookup(f.key)
-		if !ok {
-			continue
-		}
-		if hint, err := l.c.setText(f, val); err != nil {
-			return &inputerr.Error{Key: name, Err: err, Hint: hint}
-		}
-		l.c.setOrigin(f.key, origin{kind: fromEnv, name: name})
-	}
-	return nil
-}
-
 // applyOverrides sets the keys the flags name.
 func (l *loader) applyOverrides(overrides []Override) error {
 	given := map[string]Override{}
 	for _, o := range overrides {
 		flag := o.flag()
-		f := byKey[o.Key]
-		switch {
-		case o.Key == "model.layers" || strings.HasPrefix(o.Key, "model.layers[") || strings.HasPrefix(o.Key, "model.layers."):
-			return &inputerr.Error{Key: flag, Err: errors.New("model.layers is a list of layers and cannot be set from the command line"), Hint: "edit model.layers in the config file"}
-		case f == nil:
-			return &inputerr.Error{Key: flag, Err: fmt.Errorf("unknown key %s", quote(o.Key)), Hint: keyHint(o.Key)}
-		case !f.settable():
-			return &inputerr.Error{Key: flag, Err: fmt.Errorf("%s is a section, not a single value", o.Key), Hint: "set one of its keys, such as " + firstKey(f)}
+		f, hint, err := settableField(o.Key, fromFlag)
+		if err != nil {
+			return &inputerr.Error{Key: flag, Err: err, Hint: hint}
 		}
 		if prev, dup := given[o.Key]; dup {
 			return &inputerr.Error{Key: flag, Err: fmt.Errorf("%s is given twice, by %s and by %s", o.Key, prev.source(), o.source()), Hint: "give each key once"}
@@ -589,11 +543,52 @@ func (c *Config) setOrigin(key string, o origin) {
 	c.origin[key] = o
 }
 
-// keyHint suggests the settable key that an unknown dotted key meant.
-func keyHint(key string) string {
+// settableField returns the key that key, as given by a flag or (from
+// fromEnv) an environment variable, sets. When key cannot be set, because
+// it is unknown, a section or model.layers, it returns why, and a hint
+// that names keys as from gives them: dotted, or as variables.
+func settableField(key string, from originKind) (f *field, hint string, err error) {
+	f = byKey[key]
+	switch {
+	case key == "model.layers" || strings.HasPrefix(key, "model.layers[") || strings.HasPrefix(key, "model.layers."):
+		where := "the command line"
+		if from == fromEnv {
+			where = "the environment"
+		}
+		return nil, "edit model.layers in the config file", fmt.Errorf("model.layers is a list of layers and cannot be set from %s", where)
+	case f == nil:
+		return nil, keyHint(key, from), fmt.Errorf("unknown key %s", quote(key))
+	case !f.settable():
+		first := firstKey(f)
+		if from == fromEnv {
+			first = EnvVar(first)
+		}
+		return nil, "set one of its keys, such as " + first, fmt.Errorf("%s is a section, not a single value", key)
+	}
+	return f, "", nil
+}
+
+// keyHint suggests the settable key that an unknown dotted key meant,
+// naming it by its variable when from is fromEnv.
+func keyHint(key string, from originKind) string {
+	k := nearestKey(key)
+	switch {
+	case k != "" && from == fromEnv:
+		return fmt.Sprintf("did you mean %s, for %s?", EnvVar(k), k)
+	case k != "":
+		return fmt.Sprintf("did you mean %q?", k)
+	case from == fromEnv:
+		return "a variable is " + EnvPrefix + "_ and a key in upper case with dots as underscores (MLPTRAIN_TRAIN_EPOCHS for train.epochs); configs/reference.yaml lists the keys"
+	}
+	return "the keys are " + strings.Join(Keys(), ", ")
+}
+
+// nearestKey returns the settable key that an unknown dotted key most
+// likely meant, or "".
+func nearestKey(key string) string {
 	keys := Keys()
 	if c := nearest(key, keys); c != "" {
-		return fmt.Sprintf("did you mean %q?", c)
+		return c
 	}
 	last := make([]string, len(keys))
 	for i, k := range keys {
@@ -602,11 +597,11 @@ func keyHint(key string) string {
 	if c := nearest(lastName(key), last); c != "" {
 		for _, k := range keys {
 			if lastName(k) == c {
-				return fmt.Sprintf("did you mean %q?", k)
+				return k
 			}
 		}
 	}
-	return "the keys are " + strings.Join(keys, ", ")
+	return ""
 }
 
 // firstKey returns the first settable key inside section f.

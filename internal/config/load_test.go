@@ -174,6 +174,7 @@ func TestParseAccepts(t *testing.T) {
 		{"merge keys", "data: {train: a.csv, target: y}\nmodel:\n  layers:\n    - &h {units: 8, activation: relu}\n    - <<: *h\n      units: 4\n    - {activation: softmax}\n", func(c *Config) bool {
 			return c.Model.Layers[1] == Layer{4, "relu"}
 		}},
+		{"threads at the limit", base + "train: {threads: 256}\n", func(c *Config) bool { return c.Train.Threads == MaxThreads }},
 		{"trailing document marker", base + "---\n", func(c *Config) bool { return true }},
 		{"explicit output dir", base + "output: {dir: out/x}\n", func(c *Config) bool { return c.Output.Dir == "out/x" }},
 		{"relative paths kept", "data: {train: ../d/a.csv, target: y, test: ./t.csv}\nmodel: {layers: [{activation: softmax}], weights: w.json}\n", func(c *Config) bool {
@@ -290,48 +291,6 @@ func TestEnv(t *testing.T) {
 			}
 		})
 	}
-}
-
-// TestViperEnv checks that viper, which reads the process environment,
-// finds every key under the name EnvVar gives, and that Load uses it.
-func TestViperEnv(t *testing.T) {
-	keys := Keys()
-	for i, key := range keys {
-		t.Setenv(EnvVar(key), "v"+key+string(rune('a'+i%26)))
-	}
-	lookup, err := envLookup(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, key := range keys {
-		name, v, ok := lookup(key)
-		if want := "v" + key + string(rune('a'+i%26)); !ok || v != want || name != EnvVar(key) {
-			t.Errorf("viper lookup(%q) = %q, %q, %v, want %q, %q, true", key, name, v, ok, EnvVar(key), want)
-		}
-	}
-	for _, key := range keys {
-		t.Setenv(EnvVar(key), "")
-	}
-	if _, _, ok := lookup("train.epochs"); ok {
-		t.Errorf("an empty variable counts as set")
-	}
-
-	dir := t.TempDir()
-	path := filepath.Join(dir, "iris.yaml")
-	if err := os.WriteFile(path, []byte(base+"train: {epochs: 10}\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("MLPTRAIN_TRAIN_EPOCHS", "77")
-	c, err := Load(path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c.Train.Epochs != 77 {
-		t.Errorf("MLPTRAIN_TRAIN_EPOCHS=77 gave epochs %d", c.Train.Epochs)
-	}
-	t.Setenv("MLPTRAIN_TRAIN_EPOCHS", "ten")
-	_, err = Load(path, nil)
-	checkErr(t, err, want{"", 0, 0, "MLPTRAIN_TRAIN_EPOCHS", `expected a whole number, got "ten"`, "such as 200"})
 }
 
 func TestOverrides(t *testing.T) {

@@ -77,6 +77,9 @@ func init() {
 	visit = func(f *field) {
 		if f.key != "" {
 			byKey[f.key] = f
+			if !strings.Contains(f.key, "[]") {
+				envKeys[EnvVar(f.key)] = f.key
+			}
 		}
 		if f.kind != kindSection && f.kind != kindLayers {
 			leaves = append(leaves, f)

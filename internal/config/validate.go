@@ -252,8 +252,9 @@ func (c *Config) validateTrain() error {
 	if t.EarlyStopping.Patience < 0 {
 		return c.fail("train.early_stopping.patience", "use 0 to turn early stopping off", "must be at least 0, got %d", t.EarlyStopping.Patience)
 	}
-	if t.Threads < 0 {
-		return c.fail("train.threads", "use 0 for every core", "must be at least 0, got %d", t.Threads)
+	if t.Threads < 0 || t.Threads > MaxThreads {
+		return c.fail("train.threads", "use 0 for every core; more threads than cores only add overhead",
+			"must be from 0 to %d, got %d", MaxThreads, t.Threads)
 	}
 	if t.CheckpointEvery < 0 {
 		return c.fail("train.checkpoint_every", "use 0 to checkpoint only when training stops", "must be at least 0, got %d", t.CheckpointEvery)

@@ -123,7 +123,15 @@ func TestValidateFile(t *testing.T) {
 		{"patience negative", dataLine + out + "train: {early_stopping: {patience: -1}}\n",
 			want{"c.yaml", 4, 36, "train.early_stopping.patience", "must be at least 0, got -1", "turn early stopping off"}},
 		{"threads negative", dataLine + out + "train: {threads: -1}\n",
-			want{"c.yaml", 4, 18, "train.threads", "must be at least 0, got -1", "every core"}},
+			want{"c.yaml", 4, 18, "train.threads", "must be from 0 to 256, got -1", "every core"}},
+		// Issue 17: a million took 15 GB and was OOM-killed; ten thousand
+		// aborted in pthread_create with a 120,000-line dump.
+		{"threads a million", dataLine + out + "train: {threads: 1000000}\n",
+			want{"c.yaml", 4, 18, "train.threads", "must be from 0 to 256, got 1000000", "every core"}},
+		{"threads ten thousand", dataLine + out + "train: {threads: 10000}\n",
+			want{"c.yaml", 4, 18, "train.threads", "must be from 0 to 256, got 10000", "every core"}},
+		{"threads one over", dataLine + out + "train: {threads: 257}\n",
+			want{"c.yaml", 4, 18, "train.threads", "must be from 0 to 256, got 257", "every core"}},
 		{"checkpoint negative", dataLine + out + "train: {checkpoint_every: -1}\n",
 			want{"c.yaml", 4, 27, "train.checkpoint_every", "must be at least 0, got -1", "checkpoint only"}},
 	} {

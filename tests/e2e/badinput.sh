@@ -139,4 +139,19 @@ expect_code "constant column" 0
 expect_grep "constant column" err '^mlptrain: warning: column "c" is constant \(every value is 5\); its scale is set to 1$'
 expect_jq_file "constant column" "$TMP/const/model.json" '.normalize.scale[2] == 1'
 
+# Issue 17: train.threads sets GOMAXPROCS; a million took 15 GB, ten
+# thousand aborted in pthread_create. Both are refused before any work.
+cfg threads "batch_size: 0" "threads: 1000000"; bad "a million threads" "$TMP/threads.yaml:14:12: train.threads: must be from 0 to 256, got 1000000 (hint: use 0 for every core" fit "$TMP/threads.yaml" --out "$TMP/r-c"
+MLPTRAIN_TRAIN_THREADS=10000 bad "ten thousand threads in the environment" "MLPTRAIN_TRAIN_THREADS: must be from 0 to 256, got 10000" fit configs/xor.yaml --quiet --out "$TMP/r-c"
+
+# Issue 17: an MLPTRAIN_ variable that sets no key exited 0 with the
+# setting ignored; like --set of the same key, it is refused, naming the
+# variable and the nearest key's variable. The program's own pass.
+MLPTRAIN_MODEL_LAYERS='[{units: x' bad "MLPTRAIN_MODEL_LAYERS" "MLPTRAIN_MODEL_LAYERS: model.layers is a list of layers and cannot be set from the environment (hint: edit model.layers in the config file)" fit configs/xor.yaml --quiet --out "$TMP/r-c"
+MLPTRAIN_TRAIN_EARLY_STOPPING=5 bad "MLPTRAIN_TRAIN_EARLY_STOPPING" "MLPTRAIN_TRAIN_EARLY_STOPPING: train.early_stopping is a section, not a single value (hint: set one of its keys, such as MLPTRAIN_TRAIN_EARLY_STOPPING_PATIENCE)" fit configs/xor.yaml --quiet --out "$TMP/r-c"
+MLPTRAIN_TRAIN_LEARNING_RAT=0.1 bad "MLPTRAIN_TRAIN_LEARNING_RAT" "MLPTRAIN_TRAIN_LEARNING_RAT: unknown key \"train.learning_rat\" (hint: did you mean MLPTRAIN_TRAIN_LEARNING_RATE, for train.learning_rate?)" fit configs/xor.yaml --quiet --out "$TMP/r-c"
+MLPTRAIN_TRAIN_LEARNING_RAT=0.1 bad "MLPTRAIN_TRAIN_LEARNING_RAT in gradcheck" "MLPTRAIN_TRAIN_LEARNING_RAT: unknown key" gradcheck configs/xor.yaml
+MLPTRAIN_BENCH_DATA=/nonexistent.csv MLPTRAIN_TRAIN_EPOCHS=2 run fit configs/xor.yaml --quiet --out "$TMP/r-bench"
+expect_code "MLPTRAIN_BENCH_DATA is the benchmark's, not an error" 0
+
 finish

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mlptrain/mlptrain/internal/inputerr"
+	"github.com/spf13/viper"
 )
 
 // programVars are the MLPTRAIN_ variables that belong to mlptrain but set
@@ -48,7 +49,28 @@ func environment(env func(string) (string, bool)) map[string]string {
 		}
 		return vars
 	}
-	return environFrom(os.Environ())
+	return processEnv()
+}
+
+// processEnv returns the process's variables that Parse applies. Viper
+// reads the keys' own (each key bound to its variable, MLPTRAIN_ and the
+// key with dots as underscores); but viper looks variables up by key, so
+// it cannot see one that sets no key, which it silently ignored (issue
+// 17): those come from os.Environ, to be refused.
+func processEnv() map[string]string {
+	vars := environFrom(os.Environ())
+	v := viper.New()
+	v.SetEnvPrefix(EnvPrefix)
+	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
+	for _, key := range Keys() {
+		if v.BindEnv(key) != nil {
+			continue // not reached: BindEnv fails only without a key
+		}
+		if val := v.GetString(key); val != "" {
+			vars[EnvVar(key)] = val
+		}
+	}
+	return vars
 }
 
 // environFrom returns the variables of environ, in os.Environ's form

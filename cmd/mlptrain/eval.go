@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -43,7 +44,7 @@ MAE and R². Exit status 4 when a --fail-under/--fail-over gate is missed.`,
 			if err != nil {
 				return err
 			}
-			s, ds, err := loadModelData(args[0], args[1], o.delimiter, true)
+			s, ds, err := loadModelData(cmd.Context(), args[0], args[1], o.delimiter, true)
 			if err != nil {
 				return err
 			}
@@ -75,18 +76,26 @@ MAE and R². Exit status 4 when a --fail-under/--fail-over gate is missed.`,
 }
 
 // loadModelData loads a saved model and reads a CSV file for it, with or
-// without its target column.
-func loadModelData(model, path, delimiter string, needTarget bool) (*train.Saved, *data.Dataset, error) {
+// without its target column; a signal stops it at once (either file may
+// be a pipe that blocks).
+func loadModelData(ctx context.Context, model, path, delimiter string, needTarget bool) (*train.Saved, *data.Dataset, error) {
 	delim, err := delimiterRune(delimiter)
 	if err != nil {
 		return nil, nil, err
 	}
-	s, err := train.LoadModel(model)
-	if err != nil {
-		return nil, nil, err
+	type loaded struct {
+		s  *train.Saved
+		ds *data.Dataset
 	}
-	ds, err := s.Read(path, delim, needTarget)
-	return s, ds, err
+	l, err := train.Interruptible(ctx, "reading the model and the data", func() (loaded, error) {
+		s, err := train.LoadModel(model)
+		if err != nil {
+			return loaded{}, err
+		}
+		ds, err := s.Read(path, delim, needTarget)
+		return loaded{s, ds}, err
+	})
+	return l.s, l.ds, err
 }
 
 func printMetrics(w io.Writer, model, data string, m *train.Metrics) error {

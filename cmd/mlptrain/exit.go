@@ -239,7 +239,7 @@ func exitCode(err error, stderr io.Writer) int {
 	case errors.Is(err, errGradCheckFailed):
 		return exitGradCheck
 	case errors.As(err, &in):
-		if li := (*train.LoadInterruptedError)(nil); errors.As(err, &li) {
+		if ie := (*train.InterruptedError)(nil); errors.As(err, &ie) {
 			fmt.Fprintf(stderr, "mlptrain: %v\n", err)
 		} else {
 			fmt.Fprintf(stderr, "mlptrain: %v; the run folder holds what was done so far\n", err)

@@ -82,7 +82,7 @@ func runGradcheck(cmd *cobra.Command, path string, o *gradcheckOptions, stdout, 
 	if err != nil {
 		return err
 	}
-	rep, err := train.GradCheck(cfg, co)
+	rep, err := train.Interruptible(cmd.Context(), "checking gradients", func() (*train.CheckReport, error) { return train.GradCheck(cfg, co) })
 	if err != nil {
 		return err
 	}

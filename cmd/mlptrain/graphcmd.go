@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/mlptrain/mlptrain/internal/graph"
+	"github.com/mlptrain/mlptrain/internal/layers"
 	"github.com/mlptrain/mlptrain/internal/train"
 	"github.com/spf13/cobra"
 )
@@ -42,7 +43,10 @@ signals dashed red (render with: dot -Tpng -o graph.png).`,
 			if err != nil {
 				return err
 			}
-			net, _, err := train.Point(cfg, co)
+			net, err := train.Interruptible(cmd.Context(), "reading the data", func() (*layers.Net, error) {
+				net, _, err := train.Point(cfg, co)
+				return net, err
+			})
 			if err != nil {
 				return err
 			}

@@ -35,7 +35,7 @@ probability (prob_CLASS); for regression the predicted values
   mlptrain predict runs/iris/model.json new.csv -o predictions.csv`,
 		Args: exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, ds, err := loadModelData(args[0], args[1], o.delimiter, false)
+			s, ds, err := loadModelData(cmd.Context(), args[0], args[1], o.delimiter, false)
 			if err != nil {
 				return err
 			}

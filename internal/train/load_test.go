@@ -15,7 +15,7 @@ import (
 // TestFitConfigInterruptedWhileLoading reads the training data from a
 // named pipe nobody writes to, as a fit did that ignored SIGTERM for as
 // long as the pipe stayed empty: cancelling the context must end
-// FitConfig with a *LoadInterruptedError carrying the cause, and write
+// FitConfig with a *InterruptedError carrying the cause, and write
 // nothing.
 func TestFitConfigInterruptedWhileLoading(t *testing.T) {
 	t.Parallel()
@@ -43,9 +43,9 @@ output: {dir: %s}`, q(fifo), q(out)))
 	case <-time.After(2 * time.Minute): // a hang guard, not a speed bound
 		t.Fatal("FitConfig still reading the pipe after the context was cancelled")
 	}
-	var li *LoadInterruptedError
+	var li *InterruptedError
 	if !errors.As(err, &li) || !errors.Is(err, cause) || !strings.Contains(err.Error(), "while reading the data") {
-		t.Errorf("FitConfig: %v (%T), want a *LoadInterruptedError with the cause", err, err)
+		t.Errorf("FitConfig: %v (%T), want a *InterruptedError with the cause", err, err)
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("the run folder was made: %v", err)
@@ -70,8 +70,8 @@ func TestWhileLoadingPanics(t *testing.T) {
 	}()
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	whileLoading(ctx, func() (int, error) { panic("boom") })
-	t.Error("whileLoading returned after its load panicked")
+	Interruptible(ctx, "loading", func() (int, error) { panic("boom") })
+	t.Error("Interruptible returned after its load panicked")
 }
 
 // TestWhileLoadingResult checks that a load that ends is returned as it
@@ -80,11 +80,11 @@ func TestWhileLoadingResult(t *testing.T) {
 	t.Parallel()
 	bad := errors.New("bad file")
 	for _, ctx := range []context.Context{context.Background(), t.Context()} {
-		if v, err := whileLoading(ctx, func() (int, error) { return 7, nil }); v != 7 || err != nil {
-			t.Errorf("whileLoading = %d, %v; want 7, nil", v, err)
+		if v, err := Interruptible(ctx, "loading", func() (int, error) { return 7, nil }); v != 7 || err != nil {
+			t.Errorf("Interruptible = %d, %v; want 7, nil", v, err)
 		}
-		if _, err := whileLoading(ctx, func() (int, error) { return 0, bad }); err != bad {
-			t.Errorf("whileLoading error %v, want %v", err, bad)
+		if _, err := Interruptible(ctx, "loading", func() (int, error) { return 0, bad }); err != bad {
+			t.Errorf("Interruptible error %v, want %v", err, bad)
 		}
 	}
 }

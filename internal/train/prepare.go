@@ -177,19 +177,19 @@ func placeErr(err error, file string) error {
 	return e
 }
 
-// whileLoading returns load's result, or a *LoadInterruptedError with
-// ctx's cause as soon as ctx is done: reading a file can block without end (a named pipe nobody writes
+// Interruptible returns load's result, or an *InterruptedError with ctx's
+// cause and what load does ("reading the data") as soon as ctx is done: reading a file can block without end (a named pipe nobody writes
 // to, a slow stream, a stalled network disk), and an interrupt must not
 // wait for it. An abandoned load runs on, its result dropped, until the
 // process exits (the command returns at once). A panic in load is
 // raised again in the caller, where the command's recover reports it.
-func whileLoading[T any](ctx context.Context, load func() (T, error)) (T, error) {
+func Interruptible[T any](ctx context.Context, what string, load func() (T, error)) (T, error) {
 	if ctx.Done() == nil {
 		return load()
 	}
 	if ctx.Err() != nil { // done already: do not start
 		var zero T
-		return zero, &LoadInterruptedError{Cause: context.Cause(ctx)}
+		return zero, &InterruptedError{Cause: context.Cause(ctx), While: what}
 	}
 	type result struct {
 		v     T
@@ -214,20 +214,26 @@ func whileLoading[T any](ctx context.Context, load func() (T, error)) (T, error)
 		return r.v, r.err
 	case <-ctx.Done():
 		var zero T
-		return zero, &LoadInterruptedError{Cause: context.Cause(ctx)}
+		return zero, &InterruptedError{Cause: context.Cause(ctx), While: what}
 	}
 }
 
-// LoadInterruptedError says that ctx was done while the data was being
-// read, before anything was written; Cause is ctx's cause.
-type LoadInterruptedError struct{ Cause error }
+// InterruptedError says that ctx was done while something that writes
+// nothing (While: "reading the data") ran; Cause is ctx's cause.
+type InterruptedError struct {
+	Cause error
+	While string
+}
 
-func (e *LoadInterruptedError) Error() string {
-	return fmt.Sprintf("%v while reading the data; nothing was written", e.Cause)
+func (e *InterruptedError) Error() string {
+	return fmt.Sprintf("%v while %s; nothing was written", e.Cause, e.While)
 }
 
 // Unwrap returns the cause.
-func (e *LoadInterruptedError) Unwrap() error { return e.Cause }
+func (e *InterruptedError) Unwrap() error { return e.Cause }
+
+// reading is what Interruptible says a data load does.
+const reading = "reading the data"
 
 // outputs returns the output width train's target needs under cfg's
 // loss (spec checks it).

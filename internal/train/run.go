@@ -99,13 +99,13 @@ func FitConfig(ctx context.Context, cfg *config.Config, o FitOptions) (*Run, err
 	if o.MemoryLimit != nil {
 		limit = *o.MemoryLimit
 	}
-	p, err := whileLoading(ctx, func() (*Problem, error) { return PrepareWithin(cfg, limit) })
+	p, err := Interruptible(ctx, reading, func() (*Problem, error) { return PrepareWithin(cfg, limit) })
 	if err != nil {
 		return nil, err
 	}
 	var test *data.Dataset
 	if cfg.Data.Test != "" {
-		test, err = whileLoading(ctx, func() (*data.Dataset, error) {
+		test, err = Interruptible(ctx, reading, func() (*data.Dataset, error) {
 			return data.ReadFile(cfg.Data.Test, data.Options{
 				Delimiter: []rune(cfg.Data.Delimiter)[0], Targets: []string(cfg.Data.Target),
 				Classify: Classify(cfg.Model.Loss), Classes: p.Classes, WantFeatures: p.Features,

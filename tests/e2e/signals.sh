@@ -21,16 +21,15 @@ signal_while_loading() {
     wpid=$!
   fi
   set +e
-  "$BIN" fit "$TMP/pipe.yaml" >"$TMP/out" 2>"$TMP/err" &
+  # timeout passes the signal on (once: with --foreground it sends none to
+  # its process group, which would make it a second signal), and kills a
+  # fit that ignores it after a minute (exit 137: the test fails).
+  timeout --foreground -s KILL 60 "$BIN" fit "$TMP/pipe.yaml" >"$TMP/out" 2>"$TMP/err" &
   local pid=$!
   sleep 0.5
   kill -s "$sig" "$pid"
-  # A fit that ignores the signal is stopped after a minute, and fails.
-  ( sleep 60; kill -9 "$pid" 2>/dev/null ) &
-  local guard=$!
   wait "$pid"
   CODE=$?
-  kill "$guard" 2>/dev/null; wait "$guard" 2>/dev/null
   set -e
   [ -n "$wpid" ] && { kill "$wpid" 2>/dev/null || true; wait "$wpid" 2>/dev/null || true; }
   ERR=$(cat "$TMP/err")
@@ -46,5 +45,26 @@ signal_while_loading "SIGTERM, no writer" TERM 143
 # process has exited, so a new fit opens it afresh.
 signal_while_loading "SIGINT, no writer" INT 130
 signal_while_loading "SIGTERM, slow writer" TERM 143 'head -3 datasets/iris.csv; sleep 30'
+
+# The other commands that read a file: eval and predict (the data or the
+# model from a pipe), gradcheck and graph (the config's data).
+"$BIN" fit configs/xor.yaml --quiet --epochs 2 --out "$TMP/xor" >/dev/null
+for c in "eval $TMP/xor/model.json $TMP/pipe.csv|the model and the data" "predict $TMP/xor/model.json $TMP/pipe.csv|the model and the data" \
+  "eval $TMP/pipe.csv datasets/xor.csv|the model and the data" "gradcheck $TMP/pipe.yaml|checking gradients" "graph $TMP/pipe.yaml --values|the data"; do
+  args=${c%%|*} what=${c#*|}
+  set +e
+  # shellcheck disable=SC2086
+  timeout --foreground -s KILL 60 "$BIN" $args >"$TMP/out" 2>"$TMP/err" &
+  pid=$!
+  sleep 0.5
+  kill -s TERM "$pid"
+  wait "$pid"
+  CODE=$?
+  set -e
+  ERR=$(cat "$TMP/err")
+  name="SIGTERM during ${args%% *}"
+  expect_code "$name" 143
+  expect_grep "$name" err "^mlptrain: interrupted by SIGTERM while .*$what.*; nothing was written$"
+done
 
 finish

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 
 	"github.com/mlptrain/mlptrain/internal/atomicfile"
 	"github.com/mlptrain/mlptrain/internal/inputerr"
@@ -43,12 +42,12 @@ probability (prob_CLASS); for regression the predicted values
 			if o.out == "" {
 				return write(stdout)
 			}
-			if err := atomicfile.Write(o.out, write); err != nil {
-				var pe *fs.PathError
-				if errors.As(err, &pe) { // a missing or read-only folder: bad input, not a bug
-					return &inputerr.Error{File: o.out, Err: fmt.Errorf("cannot write the predictions: %w", inputerr.PathCause(err)),
-						Hint: "check that its folder exists and is writable"}
-				}
+			// A full disk, a missing folder, a folder given as OUT: bad
+			// input, not a bug.
+			var fe *atomicfile.Error
+			if err := atomicfile.Write(o.out, write); errors.As(err, &fe) {
+				return &inputerr.Error{File: o.out, Err: fmt.Errorf("cannot write the predictions: %w", fe.Err), Hint: fe.Hint()}
+			} else if err != nil {
 				return err
 			}
 			return nil

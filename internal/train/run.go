@@ -99,6 +99,9 @@ func FitConfig(ctx context.Context, cfg *config.Config, o FitOptions) (*Run, err
 	if err != nil {
 		return nil, err
 	}
+	if o.Resume != nil && o.Resume.unchecked {
+		p.Warnings = append(p.Warnings, fmt.Sprintf(uncheckedWarning, o.Resume.path))
+	}
 	var test *data.Dataset
 	if cfg.Data.Test != "" {
 		test, err = data.ReadFile(cfg.Data.Test, data.Options{

@@ -35,30 +35,48 @@ func (e *LockedError) Error() string {
 // returns a *LockedError if another process (or another TryLock of this
 // one) holds the lock, and an *Error if the file cannot be opened.
 func TryLock(path string) (*Lock, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	for {
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+		if err != nil {
+			return nil, fsError(path, err)
+		}
+		held, err := flock(f)
+		if err != nil {
+			f.Close()
+			return nil, fsError(path, err)
+		}
+		if held {
+			pid := holder(f)
+			f.Close()
+			return nil, &LockedError{Path: path, PID: pid}
+		}
+		// A holder that ended between our open and our lock removed the
+		// file: the lock is on a file without a name. Try the name again.
+		if !named(f, path) {
+			f.Close()
+			continue
+		}
+		// The file may hold the ID of an earlier holder, who was killed.
+		if err := f.Truncate(0); err != nil {
+			f.Close()
+			return nil, fsError(path, err)
+		}
+		if _, err := f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0); err != nil {
+			f.Close()
+			return nil, fsError(path, err)
+		}
+		return &Lock{f: f}, nil
+	}
+}
+
+// named reports whether path names the open file f.
+func named(f *os.File, path string) bool {
+	fi, err := f.Stat()
 	if err != nil {
-		return nil, fsError(path, err)
+		return false
 	}
-	held, err := flock(f)
-	if err != nil {
-		f.Close()
-		return nil, fsError(path, err)
-	}
-	if held {
-		pid := holder(f)
-		f.Close()
-		return nil, &LockedError{Path: path, PID: pid}
-	}
-	// The file may hold the ID of an earlier holder, who has ended.
-	if err := f.Truncate(0); err != nil {
-		f.Close()
-		return nil, fsError(path, err)
-	}
-	if _, err := f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0); err != nil {
-		f.Close()
-		return nil, fsError(path, err)
-	}
-	return &Lock{f: f}, nil
+	pi, err := os.Stat(path)
+	return err == nil && os.SameFile(fi, pi)
 }
 
 // holder reads the holder's process ID from the lock file f. A holder
@@ -79,11 +97,13 @@ func holder(f *os.File) int {
 	return 0
 }
 
-// Unlock empties the lock file and releases the lock. The file stays:
-// removing it would let two processes lock two different files of one
-// name.
+// Unlock removes the lock file and releases the lock. (The file is
+// removed while the lock is held, and TryLock checks that the file it
+// locked still has its name, so that two processes never hold locks on
+// two files of one name.) A process killed while holding it leaves the
+// file, naming it, for the next TryLock to take over.
 func (l *Lock) Unlock() error {
-	err := l.f.Truncate(0)
+	err := os.Remove(l.f.Name())
 	if uerr := funlock(l.f); err == nil {
 		err = uerr
 	}

@@ -35,14 +35,47 @@ func TestTryLock(t *testing.T) {
 	if err := first.Unlock(); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("after Unlock the lock file is still there: %v", err)
+	}
 	again, err := TryLock(path)
 	if err != nil {
 		t.Fatalf("TryLock after Unlock: %v", err)
 	}
 	again.Unlock()
-	if got := readString(t, path); got != "" {
-		t.Errorf("after Unlock the lock file holds %q, want it empty", got)
+}
+
+// TestTryLockRemovedFile opens the lock file as a second TryLock does,
+// then lets the holder Unlock (removing the file) before taking the lock
+// on what it opened: that lock is on a file without a name, and must not
+// count, or a third TryLock would lock a new file of the same name at
+// the same time.
+func TestTryLockRemovedFile(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "lock")
+	first, err := TryLock(path)
+	if err != nil {
+		t.Fatal(err)
 	}
+	opened, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer opened.Close()
+	if err := first.Unlock(); err != nil {
+		t.Fatal(err)
+	}
+	if held, err := flock(opened); held || err != nil {
+		t.Fatalf("flock on the removed file: %v, %v", held, err)
+	}
+	if named(opened, path) {
+		t.Fatal("the removed lock file still counts as named")
+	}
+	second, err := TryLock(path)
+	if err != nil {
+		t.Fatalf("TryLock beside a lock on the removed file: %v", err)
+	}
+	second.Unlock()
 }
 
 // envLockPath names the lock file that TestTryLockKilled's child takes.

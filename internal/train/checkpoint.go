@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 
 	"github.com/mlptrain/mlptrain/internal/atomicfile"
@@ -149,7 +150,18 @@ const uncheckedWarning = "%s has no checksum (an mlptrain from before checksums 
 // without a checksum, which mlptrain wrote before checkpoints had one
 // (version 1), is read unchecked; FitConfig warns when it resumes one.
 // Errors are *inputerr.Errors naming the file.
+//
+// For a run folder's checkpoint.json, LoadCheckpoint reads instead the
+// checkpoint of the run that began there last and did not finish (it was
+// killed while training, or its files could not be written), if there is
+// one: .mlptrain/next/checkpoint.json, the newer.
 func LoadCheckpoint(path string) (*Checkpoint, error) {
+	if filepath.Base(path) == "checkpoint.json" {
+		next := filepath.Join(filepath.Dir(path), metaDir, nextName, "checkpoint.json")
+		if _, err := os.Lstat(next); err == nil {
+			path = next
+		}
+	}
 	bad := func(hint, format string, args ...any) error {
 		return &inputerr.Error{File: path, Err: fmt.Errorf(format, args...), Hint: hint}
 	}
@@ -219,12 +231,18 @@ func (t *trainer) restore(c *Checkpoint) error {
 	if err != nil {
 		return err
 	}
+	// The checkpoint of a run that did not finish hides the run folder's
+	// own; say how to get at that one.
+	unfinished := ""
+	if filepath.Base(filepath.Dir(file)) == nextName && filepath.Base(filepath.Dir(filepath.Dir(file))) == metaDir {
+		unfinished = fmt.Sprintf("; it is the checkpoint of a run that did not finish: to resume the run folder's checkpoint.json instead, remove %s", filepath.Dir(file))
+	}
 	if cfg != c.Config {
-		return bad("resume with the config the run was started with; only train.epochs and output.dir may change",
+		return bad("resume with the config the run was started with; only train.epochs and output.dir may change"+unfinished,
 			"the checkpoint was written for another config")
 	}
 	if t.fingerprint() != c.Data {
-		return bad("resume with the data the run was started with", "the checkpoint was written for other training data")
+		return bad("resume with the data the run was started with"+unfinished, "the checkpoint was written for other training data")
 	}
 	var errs []error
 	perr := func(err error) {

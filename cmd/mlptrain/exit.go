@@ -12,6 +12,7 @@ import (
 	"sync"
 	"syscall"
 
+	"github.com/mlptrain/mlptrain/internal/atomicfile"
 	"github.com/mlptrain/mlptrain/internal/inputerr"
 	"github.com/mlptrain/mlptrain/internal/train"
 )
@@ -115,41 +116,40 @@ func oneLine(s string) string {
 	return strings.Join(parts, " ")
 }
 
-// ioErrnos are the failures of a file system or a device that are
-// no bug of mlptrain: each is exit status 2, reported with the path (or
-// "stdout") and a hint.
-var ioErrnos = []struct {
-	errno       syscall.Errno
-	file, stdio string // the hints for a file and for stdout
-}{
-	{syscall.ENOSPC, "the disk is full; free some space, or write somewhere else", "stdout goes to a full disk or device; free some space, or redirect it elsewhere"},
-	{syscall.EDQUOT, "the disk quota is used up; free some space, or write somewhere else", "stdout goes to a file over its disk quota; free some space, or redirect it elsewhere"},
-	{syscall.EFBIG, "the file is too large for its file system or for the file size limit (ulimit -f); write somewhere else", "stdout goes to a file that reached the file size limit (ulimit -f) or its file system's; redirect it elsewhere"},
-	{syscall.EROFS, "the file system is read-only; write somewhere else", "stdout goes to a read-only file system; redirect it elsewhere"},
-	{syscall.EACCES, "check the permissions of the file and its folder", "check where stdout is redirected"},
-	{syscall.EPERM, "check the permissions of the file and its folder", "check where stdout is redirected"},
-	{syscall.EIO, "the device reported an input/output error; check the disk or the network file system, then run again", "the device that stdout goes to reported an input/output error; check it, or redirect stdout elsewhere"},
-	{syscall.ENOENT, "the file or its folder was removed while mlptrain ran, or the path is wrong", "check where stdout is redirected"},
-	{syscall.ENOTDIR, "a folder in the path is a file", "check where stdout is redirected"},
-	{syscall.EISDIR, "the path is a folder", "check where stdout is redirected"},
-	{syscall.ENAMETOOLONG, "use a shorter path", "check where stdout is redirected"},
-	{syscall.EMFILE, "too many open files; raise the limit (ulimit -n)", "too many open files; raise the limit (ulimit -n)"},
-	{syscall.ENFILE, "the system has too many open files; close some programs, then run again", "the system has too many open files; close some programs, then run again"},
-	{syscall.ESTALE, "the network file system lost the file; run again", "the network file system lost the file; run again"},
+// stdioHints are what to do when writing stdout fails with a failure of
+// the file system or device it goes to; for files, atomicfile.ErrnoHint
+// says it, and both tables know the same failures.
+var stdioHints = map[syscall.Errno]string{
+	syscall.ENOSPC:       "stdout goes to a full disk or device; free some space, or redirect it elsewhere",
+	syscall.EDQUOT:       "stdout goes to a file over its disk quota; free some space, or redirect it elsewhere",
+	syscall.EFBIG:        "stdout goes to a file that reached the file size limit (ulimit -f) or its file system's; redirect it elsewhere",
+	syscall.EROFS:        "stdout goes to a read-only file system; redirect it elsewhere",
+	syscall.EIO:          "the device that stdout goes to reported an input/output error; check it, or redirect stdout elsewhere",
+	syscall.EMFILE:       "too many open files; raise the limit (ulimit -n)",
+	syscall.ENFILE:       "the system has too many open files; close some programs, then run again",
+	syscall.ESTALE:       "the network file system lost the file; run again",
+	syscall.EACCES:       "check where stdout is redirected",
+	syscall.EPERM:        "check where stdout is redirected",
+	syscall.ENOENT:       "check where stdout is redirected",
+	syscall.ENOTDIR:      "check where stdout is redirected",
+	syscall.EISDIR:       "check where stdout is redirected",
+	syscall.ENAMETOOLONG: "check where stdout is redirected",
 }
 
 // ioHint returns the hint for an I/O failure err, for a file or for stdout,
 // and whether err is one.
 func ioHint(err error, stdout bool) (string, bool) {
-	for _, e := range ioErrnos {
-		if errors.Is(err, e.errno) {
-			if stdout {
-				return e.stdio, true
-			}
-			return e.file, true
+	hint, ok := atomicfile.ErrnoHint(err)
+	if !ok || !stdout {
+		return hint, ok
+	}
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		if h, ok := stdioHints[errno]; ok {
+			return h, true
 		}
 	}
-	return "", false
+	return hint, true
 }
 
 // ioMessage is the message of an I/O failure: err's, with the innermost

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/mlptrain/mlptrain/internal/atomicfile"
 )
 
 // failingWriter fails every write as an *os.File does when the system
@@ -88,13 +90,39 @@ func TestStdoutFull(t *testing.T) {
 	}
 }
 
+// ioFailure is a failure of a file system or device with its hints for a
+// file and for stdout.
+type ioFailure struct {
+	errno       syscall.Errno
+	file, stdio string
+}
+
+// ioFailures returns every failure atomicfile.ErrnoHint knows, with its
+// hints, and fails t if stdout's table does not know the same ones.
+func ioFailures(t *testing.T) []ioFailure {
+	t.Helper()
+	var list []ioFailure
+	for _, errno := range atomicfile.KnownErrnos() {
+		file, _ := atomicfile.ErrnoHint(errno)
+		stdio, ok := stdioHints[errno]
+		if !ok {
+			t.Errorf("%v: a file's failure that stdout's table (stdioHints) does not know", errno)
+		}
+		list = append(list, ioFailure{errno, file, stdio})
+	}
+	if len(list) != len(stdioHints) {
+		t.Errorf("stdioHints knows %d failures, atomicfile %d", len(stdioHints), len(list))
+	}
+	return list
+}
+
 // TestStdoutFailures checks the other ways a write to stdout fails: each
 // is exit status 2 with one line naming stdout, the cause and its hint.
 func TestStdoutFailures(t *testing.T) {
 	chdirRoot(t)
 	model, tmp := trainXOR(t), t.TempDir()
 	cmds := stdoutCommands(model, tmp)
-	for _, e := range ioErrnos {
+	for _, e := range ioFailures(t) {
 		for _, args := range [][]string{cmds[1], cmds[5]} { // fit --json, predict
 			t.Run(e.errno.Error()+"/"+args[0], func(t *testing.T) {
 				args := append([]string(nil), args...)
@@ -150,7 +178,7 @@ func TestStdoutClosed(t *testing.T) {
 // the file (not the temporary one) with the cause and a hint.
 func TestExitCodeIOFailure(t *testing.T) {
 	const path = "runs/x/model.json"
-	for _, e := range ioErrnos {
+	for _, e := range ioFailures(t) {
 		for _, tc := range []struct {
 			name string
 			err  error
@@ -243,8 +271,8 @@ func TestFullDisk(t *testing.T) {
 		args []string
 		want string // the start of the message, after "mlptrain: "
 	}{
-		{"fit", []string{"fit", "configs/iris.yaml", "--quiet", "--out", filepath.Join(dir, "run")}, "write " + filepath.Join(dir, "run") + "/"},
-		{"fit --json", []string{"fit", "configs/iris.yaml", "--quiet", "--json", "--out", filepath.Join(dir, "run-json")}, "write " + filepath.Join(dir, "run-json") + "/"},
+		{"fit", []string{"fit", "configs/iris.yaml", "--quiet", "--out", filepath.Join(dir, "run")}, filepath.Join(dir, "run") + ": output.dir: cannot write the run folder: "},
+		{"fit --json", []string{"fit", "configs/iris.yaml", "--quiet", "--json", "--out", filepath.Join(dir, "run-json")}, filepath.Join(dir, "run-json") + ": output.dir: cannot write the run folder: "},
 		{"sweep", []string{"sweep", "configs/sine.yaml", "--grid", "train.l2=0,0.01", "--epochs", "2", "--quiet", "--out", filepath.Join(dir, "sweep")}, ""},
 		{"predict -o", []string{"predict", model, "datasets/xor.csv", "-o", filepath.Join(dir, "p.csv")}, filepath.Join(dir, "p.csv") + ": cannot write the predictions: "},
 	} {

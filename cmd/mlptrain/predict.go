@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"syscall"
 
 	"github.com/mlptrain/mlptrain/internal/atomicfile"
 	"github.com/mlptrain/mlptrain/internal/inputerr"
@@ -44,15 +42,12 @@ probability (prob_CLASS); for regression the predicted values
 			if o.out == "" {
 				return write(stdout)
 			}
-			if err := atomicfile.Write(o.out, write); err != nil {
-				var pe *fs.PathError
-				if errors.As(err, &pe) { // a missing or read-only folder, a full disk: bad input, not a bug
-					hint, ok := ioHint(err, false)
-					if !ok || errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.EACCES) {
-						hint = "check that its folder exists and is writable"
-					}
-					return &inputerr.Error{File: o.out, Err: fmt.Errorf("cannot write the predictions: %w", inputerr.PathCause(err)), Hint: hint}
-				}
+			// A full disk, a missing folder, a folder given as OUT: bad
+			// input, not a bug.
+			var fe *atomicfile.Error
+			if err := atomicfile.Write(o.out, write); errors.As(err, &fe) {
+				return &inputerr.Error{File: o.out, Err: fmt.Errorf("cannot write the predictions: %w", fe.Err), Hint: fe.Hint()}
+			} else if err != nil {
 				return err
 			}
 			return nil

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 
 	"github.com/mlptrain/mlptrain/internal/atomicfile"
@@ -15,8 +16,9 @@ import (
 )
 
 const (
-	checkpointFormat  = "mlptrain-checkpoint"
-	checkpointVersion = 1
+	checkpointFormat = "mlptrain-checkpoint"
+	// checkpointVersion 2 added the checksum, which version 1 lacks.
+	checkpointVersion = 2
 	// maxCheckpointBytes bounds what LoadCheckpoint reads.
 	maxCheckpointBytes = 4 << 30
 )
@@ -25,7 +27,8 @@ const (
 // that fit --resume continues it exactly. Floats are stored in their
 // shortest exact form (weights as JSON numbers, metrics as strings that
 // can also hold NaN), so a resumed run is bit-identical to an
-// uninterrupted one.
+// uninterrupted one. A checksum, computed as model.json's (seal), guards
+// it against damage.
 type Checkpoint struct {
 	Format  string `json:"format"`
 	Version int    `json:"version"`
@@ -55,6 +58,15 @@ type Checkpoint struct {
 	BestLoss  string      `json:"best_loss"`
 	BestEpoch int         `json:"best_epoch"`
 	Best      [][]float64 `json:"best,omitempty"`
+
+	// Checksum is "sha256:" and the hex SHA-256 of the file written
+	// without it. Version 1 files, written before it existed, have none.
+	Checksum string `json:"checksum,omitempty"`
+
+	// path is the file LoadCheckpoint read, for messages.
+	path string
+	// unchecked says that the file had no checksum to check (version 1).
+	unchecked bool
 }
 
 // FormatFloat formats v in the shortest form that reads back exactly
@@ -115,17 +127,41 @@ func (t *trainer) checkpoint() *Checkpoint {
 	return c
 }
 
-// write writes the checkpoint atomically.
+// marshal encodes c as checkpoint.json holds it, but for the final
+// newline.
+func (c *Checkpoint) marshal() ([]byte, error) { return json.Marshal(c) }
+
+// write writes the checkpoint atomically, with its checksum.
 func (c *Checkpoint) write(path string) error {
-	b, err := json.Marshal(c)
+	b, err := seal(&c.Checksum, c.marshal)
 	if err != nil {
 		return fmt.Errorf("encode checkpoint: %w", err)
 	}
 	return atomicfile.Write(path, func(w io.Writer) error { _, err := w.Write(append(b, '\n')); return err })
 }
 
-// LoadCheckpoint reads a checkpoint.json. Errors are *inputerr.Errors.
+// uncheckedWarning is the warning for a resumed checkpoint that had no
+// checksum to check.
+const uncheckedWarning = "%s has no checksum (an mlptrain from before checksums wrote it), so it was resumed unchecked; the checkpoints this run writes have one"
+
+// LoadCheckpoint reads a checkpoint.json. A file that is not one, is
+// damaged (its checksum does not match: a digit of a weight changed, a
+// truncated file), or comes from another version is refused. A file
+// without a checksum, which mlptrain wrote before checkpoints had one
+// (version 1), is read unchecked; FitConfig warns when it resumes one.
+// Errors are *inputerr.Errors naming the file.
+//
+// For a run folder's checkpoint.json, LoadCheckpoint reads instead the
+// checkpoint of the run that began there last and did not finish (it was
+// killed while training, or its files could not be written), if there is
+// one: .mlptrain/next/checkpoint.json, the newer.
 func LoadCheckpoint(path string) (*Checkpoint, error) {
+	if filepath.Base(path) == "checkpoint.json" {
+		next := filepath.Join(filepath.Dir(path), metaDir, nextName, "checkpoint.json")
+		if _, err := os.Lstat(next); err == nil {
+			path = next
+		}
+	}
 	bad := func(hint, format string, args ...any) error {
 		return &inputerr.Error{File: path, Err: fmt.Errorf(format, args...), Hint: hint}
 	}
@@ -148,9 +184,19 @@ func LoadCheckpoint(path string) (*Checkpoint, error) {
 	if c.Format != checkpointFormat {
 		return nil, bad("give the checkpoint.json of a run folder", "not an mlptrain checkpoint (format %q)", c.Format)
 	}
-	if c.Version != checkpointVersion {
-		return nil, bad("resume with the mlptrain version that wrote it", "checkpoint version %d; this mlptrain reads version %d", c.Version, checkpointVersion)
+	if c.Version < 1 || c.Version > checkpointVersion {
+		return nil, bad("resume with the mlptrain version that wrote it", "checkpoint version %d; this mlptrain reads versions 1 to %d", c.Version, checkpointVersion)
 	}
+	damaged := "the file is damaged; start the run again without --resume"
+	switch {
+	case c.Checksum == "" && c.Version >= 2:
+		return nil, bad(damaged, "no checksum: the file was edited")
+	case c.Checksum == "":
+		c.unchecked = true
+	case !sealed(&c.Checksum, c.marshal):
+		return nil, bad(damaged, "checksum mismatch: the file was truncated or edited")
+	}
+	c.path = path
 	return &c, nil
 }
 
@@ -174,19 +220,29 @@ func fill(ms []*mat.Dense, src [][]float64) error {
 // restore sets the trainer to the checkpoint's state, checking that it
 // was written for the same config and data.
 func (t *trainer) restore(c *Checkpoint) error {
+	file := c.path
+	if file == "" {
+		file = "checkpoint.json"
+	}
 	bad := func(hint, format string, args ...any) error {
-		return &inputerr.Error{File: "checkpoint.json", Key: "--resume", Err: fmt.Errorf(format, args...), Hint: hint}
+		return &inputerr.Error{File: file, Key: "--resume", Err: fmt.Errorf(format, args...), Hint: hint}
 	}
 	cfg, err := resumeConfig(t)
 	if err != nil {
 		return err
 	}
+	// The checkpoint of a run that did not finish hides the run folder's
+	// own; say how to get at that one.
+	unfinished := ""
+	if filepath.Base(filepath.Dir(file)) == nextName && filepath.Base(filepath.Dir(filepath.Dir(file))) == metaDir {
+		unfinished = fmt.Sprintf("; it is the checkpoint of a run that did not finish: to resume the run folder's checkpoint.json instead, remove %s", filepath.Dir(file))
+	}
 	if cfg != c.Config {
-		return bad("resume with the config the run was started with; only train.epochs and output.dir may change",
+		return bad("resume with the config the run was started with; only train.epochs and output.dir may change"+unfinished,
 			"the checkpoint was written for another config")
 	}
 	if t.fingerprint() != c.Data {
-		return bad("resume with the data the run was started with", "the checkpoint was written for other training data")
+		return bad("resume with the data the run was started with"+unfinished, "the checkpoint was written for other training data")
 	}
 	var errs []error
 	perr := func(err error) {

@@ -209,3 +209,94 @@ func TestDivergedUpdateKeepsEpochStart(t *testing.T) {
 		t.Error("non-finite weights kept")
 	}
 }
+
+// flipWeightDigit changes the first digit of the first weight in a
+// checkpoint's text: a different number, still valid JSON.
+func flipWeightDigit(t *testing.T, text string) string {
+	t.Helper()
+	i := strings.Index(text, `"weights":[[`)
+	if i < 0 {
+		t.Fatalf("no weights in %.200s", text)
+	}
+	for j := i + len(`"weights":[[`); j < len(text); j++ {
+		if c := text[j]; c >= '0' && c <= '9' {
+			d := byte('0' + (c-'0'+1)%10)
+			return text[:j] + string(d) + text[j+1:]
+		}
+	}
+	t.Fatal("no digit in the weights")
+	return ""
+}
+
+// TestCheckpointChecksum damages a checkpoint.json in the ways a disk or
+// an editor can: each is refused, naming the file. Before the checksum, a
+// changed digit of a weight was resumed silently, and the run ended with
+// another model than an uninterrupted one. A checkpoint without a
+// checksum, as mlptrain wrote them before (version 1), still resumes,
+// with a warning, to the uninterrupted run's model.
+func TestCheckpointChecksum(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	train := writeTestFile(t, dir, "train.csv", blobsCSV(44, []int{12, 12}, 1))
+	text := "data: {train: " + q(train) + ", target: class, validation: 0}\nmodel: {layers: [{units: 3, activation: tanh}, {activation: softmax}]}\ntrain: {optimizer: adam, learning_rate: 0.05, batch_size: 5, epochs: 4}\n"
+	whole := filepath.Join(dir, "whole")
+	fitUntil(t, text, whole, false, stopAt{})
+	out := filepath.Join(dir, "run")
+	fitUntil(t, text, out, false, stopAt{2, 3})
+	good := mustRead(t, filepath.Join(out, "checkpoint.json"))
+	flipped := writeTestFile(t, t.TempDir(), "checkpoint.json", flipWeightDigit(t, good))
+	if _, err := LoadCheckpoint(flipped); err == nil {
+		t.Errorf("a checkpoint with a digit of a weight changed was read without error")
+	}
+	if !strings.Contains(good, `"version":2,`) || !strings.Contains(good, `,"checksum":"sha256:`) {
+		t.Fatalf("the checkpoint has no version 2 or checksum: %.120s…", good)
+	}
+	sum := good[strings.Index(good, `,"checksum":`):strings.LastIndex(good, "}")]
+	unsealed := strings.Replace(good, sum, "", 1)
+	for _, tc := range []struct {
+		name, text, want string
+	}{
+		{"a digit of a weight changed", flipWeightDigit(t, good), "checksum mismatch"},
+		{"the checksum changed", strings.Replace(good, `"checksum":"sha256:`, `"checksum":"sha256:0`, 1), "checksum mismatch"},
+		{"the checksum removed", unsealed, "no checksum"},
+		// A version 1 file with a checksum is checked too.
+		{"the version changed to 1", strings.Replace(good, `"version":2,`, `"version":1,`, 1), "checksum mismatch"},
+		{"the epoch changed", strings.Replace(good, `"epoch":2,`, `"epoch":1,`, 1), "checksum mismatch"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if tc.text == good {
+				t.Fatal("the damage changed nothing")
+			}
+			path := writeTestFile(t, t.TempDir(), "checkpoint.json", tc.text)
+			_, err := LoadCheckpoint(path)
+			var e *inputerr.Error
+			if !errors.As(err, &e) || e.File != path || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("LoadCheckpoint = %v, want an input error naming %s and saying %q", err, path, tc.want)
+			}
+		})
+	}
+
+	// The checkpoint as an mlptrain before checksums wrote it: version 1,
+	// no checksum. It resumes, with a warning, to the whole run's model.
+	writeTestFile(t, out, "checkpoint.json", strings.Replace(unsealed, `"version":2,`, `"version":1,`, 1))
+	ck, err := LoadCheckpoint(filepath.Join(out, "checkpoint.json"))
+	if err != nil {
+		t.Fatalf("the old checkpoint: %v", err)
+	}
+	cfg := parseTestConfig(t, dir, text+"output: {dir: "+q(out)+"}\n")
+	run, err := FitConfig(t.Context(), cfg, FitOptions{Resume: ck})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(run.Problem.Warnings) != 1 || !strings.Contains(run.Problem.Warnings[0], "checkpoint.json has no checksum") {
+		t.Errorf("warnings %q, want one about the checkpoint without a checksum", run.Problem.Warnings)
+	}
+	if mustRead(t, filepath.Join(out, "model.json")) != mustRead(t, filepath.Join(whole, "model.json")) {
+		t.Error("the old checkpoint resumed to another model.json than the uninterrupted run's")
+	}
+	// The checkpoint the resumed run wrote has a checksum.
+	if _, err := LoadCheckpoint(filepath.Join(out, "checkpoint.json")); err != nil || !strings.Contains(mustRead(t, filepath.Join(out, "checkpoint.json")), `"checksum":"sha256:`) {
+		t.Errorf("the resumed run's checkpoint: %v, want one with a checksum", err)
+	}
+}

@@ -94,16 +94,37 @@ func (s *Saved) file() *modelFile {
 	return f
 }
 
+// marshal encodes f as model.json holds it, but for the final newline.
+func (f *modelFile) marshal() ([]byte, error) { return json.MarshalIndent(f, "", " ") }
+
 func encode(f *modelFile) ([]byte, error) {
-	f.Checksum = ""
-	b, err := json.MarshalIndent(f, "", " ")
+	b, err := seal(&f.Checksum, f.marshal)
+	return append(b, '\n'), err
+}
+
+// seal is the checksum of model.json and checkpoint.json: it sets *sum,
+// the file's checksum field, to "sha256:" and the hex SHA-256 of the
+// file as marshal encodes it with an empty checksum, and returns the
+// encoding with the checksum. A file read back is checked by sealing
+// what was decoded again (sealed), so that an edit that changes a value,
+// a digit of a weight, is caught.
+func seal(sum *string, marshal func() ([]byte, error)) ([]byte, error) {
+	*sum = ""
+	b, err := marshal()
 	if err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256(b)
-	f.Checksum = "sha256:" + hex.EncodeToString(sum[:])
-	b, err = json.MarshalIndent(f, "", " ")
-	return append(b, '\n'), err
+	h := sha256.Sum256(b)
+	*sum = "sha256:" + hex.EncodeToString(h[:])
+	return marshal()
+}
+
+// sealed reports whether a decoded file holds the checksum that seal
+// gives its values.
+func sealed(sum *string, marshal func() ([]byte, error)) bool {
+	want := *sum
+	_, err := seal(sum, marshal)
+	return err == nil && want == *sum
 }
 
 // WriteModel writes s to path atomically. It fails if a weight is not
@@ -202,8 +223,7 @@ func DecodeModel(b []byte, name string) (*Saved, error) {
 	if f.Version > ModelVersion || f.Version < 1 {
 		return nil, bad("use a newer mlptrain to read it", "model format version %d; this mlptrain reads up to version %d", f.Version, ModelVersion)
 	}
-	want := f.Checksum
-	if _, err := encode(&f); err != nil || want != f.Checksum {
+	if !sealed(&f.Checksum, f.marshal) {
 		return nil, bad(rewrite, "checksum mismatch: the file was truncated or edited")
 	}
 	return f.saved(name)

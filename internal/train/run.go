@@ -5,9 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
+	"syscall"
 
 	"github.com/mlptrain/mlptrain/internal/atomicfile"
 	"github.com/mlptrain/mlptrain/internal/config"
@@ -50,20 +54,16 @@ type Run struct {
 // removes the temporary files of a killed run there. Its error is an
 // *inputerr.Error naming dir and output.dir.
 func CheckWritable(dir string) error {
-	bad := func(err error) error {
-		return &inputerr.Error{File: dir, Key: "output.dir", Err: fmt.Errorf("cannot write the run folder: %w", inputerr.PathCause(err)),
-			Hint: "choose another folder with --out DIR"}
-	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return bad(err)
+		return folderError(dir, err)
 	}
 	f, err := os.CreateTemp(dir, ".write-test-*")
 	if err != nil {
-		return bad(err)
+		return folderError(dir, err)
 	}
 	f.Close()
 	if err := os.Remove(f.Name()); err != nil {
-		return bad(err)
+		return folderError(dir, err)
 	}
 	// Remove the temporary files of a process killed in the middle of a
 	// write (a second Ctrl-C); the files themselves are whole.
@@ -71,8 +71,30 @@ func CheckWritable(dir string) error {
 	return nil
 }
 
+// folderError is the *inputerr.Error for a run folder that cannot be
+// made or written.
+func folderError(dir string, err error) error {
+	hint := "choose another folder with --out DIR"
+	if h, ok := atomicfile.ErrnoHint(err); ok && !folderFault(err) {
+		hint = h // a full disk, a failing device: not the folder's fault
+	}
+	return &inputerr.Error{File: dir, Key: "output.dir", Err: fmt.Errorf("cannot write the run folder: %w", inputerr.PathCause(err)),
+		Hint: hint}
+}
+
+// folderFault reports whether err says that the folder itself cannot be
+// written (its permissions, a read-only mount, a file in its path).
+func folderFault(err error) bool {
+	for _, e := range []error{syscall.EACCES, syscall.EPERM, syscall.EROFS, syscall.ENOTDIR, syscall.EISDIR, syscall.ENOENT} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
+
 // runFiles are the files a run folder may hold.
-var runFiles = []string{"model.json", "metrics.csv", "loss.png", "loss.svg", "boundary.png", "fit.png", "config.yaml", "report.json", "checkpoint.json"}
+var runFiles = []string{"model.json", "metrics.csv", "loss.png", "loss.svg", "boundary.png", "fit.png", "roc.png", "pr.png", "config.yaml", "report.json", "checkpoint.json"}
 
 // useThreads sets GOMAXPROCS to train.threads n, unless n is 0 (every
 // core), and returns the function that restores it.
@@ -84,13 +106,22 @@ func useThreads(n int) (restore func()) {
 	return func() { runtime.GOMAXPROCS(prev) }
 }
 
-// FitConfig runs a whole fit from a config: prepare the data, check that
-// the run folder can be written, train (writing checkpoint.json there, and
-// continuing from o.Resume if set), score on the train, validation and test
-// sets, and write the run folder, its pictures last through o.Pictures
-// (train itself draws none). A diverged run is still written, and its
-// *DivergedError returned with the Run. Any error writing the folder,
-// o.Pictures' included, is returned without the Run.
+// FitConfig runs a whole fit from a config: prepare the data, take the
+// run folder (refusing one that another fit holds), train (writing
+// checkpoints, and continuing from o.Resume if set), score on the train,
+// validation and test sets, and write the run folder, its pictures last
+// through o.Pictures (train itself draws none).
+//
+// The run folder always holds one run's files: the new run's, checkpoints
+// included, are written into the folder's staging folder
+// (.mlptrain/next) and switched in together when they are all written
+// (runFolder). So a run that fails leaves the previous one whole, and a
+// completed, early-stopped, diverged or interrupted run replaces it whole.
+//
+// A diverged run is still written, and its *DivergedError returned with
+// the Run. Any error writing the folder, o.Pictures' included, is
+// returned without the Run; a failure of the file system (a full disk)
+// is an *inputerr.Error naming the file.
 func FitConfig(ctx context.Context, cfg *config.Config, o FitOptions) (*Run, error) {
 	// train.threads bounds the whole run, the data loading (which parses on
 	// GOMAXPROCS goroutines) and the scoring as well as the training.
@@ -102,6 +133,9 @@ func FitConfig(ctx context.Context, cfg *config.Config, o FitOptions) (*Run, err
 	p, err := Interruptible(ctx, reading, func() (*Problem, error) { return PrepareWithin(cfg, limit) })
 	if err != nil {
 		return nil, err
+	}
+	if o.Resume != nil && o.Resume.unchecked {
+		p.Warnings = append(p.Warnings, fmt.Sprintf(uncheckedWarning, o.Resume.path))
 	}
 	var test *data.Dataset
 	if cfg.Data.Test != "" {
@@ -117,13 +151,15 @@ func FitConfig(ctx context.Context, cfg *config.Config, o FitOptions) (*Run, err
 		transform(p.Poly, p.Scaler, test)
 	}
 	dir := cfg.Output.Dir
-	if err := CheckWritable(dir); err != nil {
-		return nil, err
-	}
-	o.Checkpoint, o.CheckpointEvery = filepath.Join(dir, "checkpoint.json"), cfg.Train.CheckpointEvery
-	res, err := Fit(ctx, p, o)
+	f, err := openRunFolder(dir, o.Resume)
 	if err != nil {
 		return nil, err
+	}
+	defer f.close()
+	o.Checkpoint, o.CheckpointEvery = f.staged("checkpoint.json"), cfg.Train.CheckpointEvery
+	res, err := Fit(ctx, p, o)
+	if err != nil {
+		return nil, f.fail(err)
 	}
 	rep := &Report{
 		Schema: 1, Model: filepath.Join(dir, "model.json"), Dir: dir,
@@ -134,22 +170,25 @@ func FitConfig(ctx context.Context, cfg *config.Config, o FitOptions) (*Run, err
 	if test != nil {
 		tm, err := Score(res.Model, test, p.Classes)
 		if err != nil {
-			return nil, err
+			return nil, f.fail(err)
 		}
 		rep.Test = &tm
 	}
 	run := &Run{Report: rep, Result: res, Problem: p}
-	if err := run.write(o.Pictures); err != nil {
-		return nil, err
+	if err := run.write(f.staged(""), o.Pictures); err != nil {
+		return nil, f.fail(err)
+	}
+	if err := f.commit(); err != nil {
+		return nil, f.fail(err)
 	}
 	return run, res.Err
 }
 
-// write writes the run folder: model.json, metrics.csv, config.yaml,
-// report.json and then, if pictures is not nil, the pictures it draws.
-func (r *Run) write(pictures func(*Run) error) error {
+// write writes the run's files into dir: model.json, metrics.csv,
+// config.yaml, report.json and then, if pictures is not nil, the
+// pictures it draws, given a copy of r whose config's output.dir is dir.
+func (r *Run) write(dir string, pictures func(*Run) error) error {
 	cfg := r.Problem.Config
-	dir := cfg.Output.Dir
 	if err := WriteModel(filepath.Join(dir, "model.json"), r.Problem.Saved(r.Result.Model)); err != nil {
 		return err
 	}
@@ -169,8 +208,249 @@ func (r *Run) write(pictures func(*Run) error) error {
 	if pictures == nil {
 		return nil
 	}
-	return pictures(r)
+	return pictures(r.in(dir))
+}
+
+// in returns a copy of r whose Problem's config has output.dir dir.
+func (r *Run) in(dir string) *Run {
+	cfg := *r.Problem.Config
+	cfg.Output.Dir = dir
+	p := *r.Problem
+	p.Config = &cfg
+	c := *r
+	c.Problem = &p
+	return &c
 }
 
 // IsDiverged reports whether err says that training diverged.
 func IsDiverged(err error) bool { return errors.Is(err, ErrDiverged) }
+
+// The entries of a run folder's hidden folder .mlptrain (metaDir).
+const (
+	metaDir = ".mlptrain"
+	// lockName is the lock file, flock(2)ed by the fit writing the folder
+	// and holding its process ID; removed when the fit ends, left behind
+	// by one killed.
+	lockName = "lock"
+	// nextName is the staging folder: the files of the run in progress,
+	// its checkpoints while it trains, then all the others.
+	nextName = "next"
+	// switchName is the staging folder of a run whose files are all
+	// written, renamed so while they are moved into the run folder.
+	switchName = "switch"
+	// manifestName, in the staging folder, lists the run's files, one
+	// per line, for the switch: what was moved is no longer in it.
+	manifestName = ".files"
+)
+
+// runFolder is a run folder that this process holds, to write a run into.
+//
+// The new run's files go to the staging folder, .mlptrain/next. Once all
+// are written, commit lists them in its manifest and renames it to
+// .mlptrain/switch: that one rename is the switch, after which the folder
+// is the new run's. Then the previous run's files that the new run lacks
+// are removed and the new ones renamed into the folder, replacing the
+// old. A process killed in between (a second Ctrl-C, a power cut) leaves
+// .mlptrain/switch, which the next fit in the folder moves in first
+// (finishSwitch): a folder never stays a mix of two runs.
+//
+// A run that fails before the switch leaves the previous run as it was;
+// of its own files only its last checkpoint stays, in .mlptrain/next,
+// and so does the checkpoint of a run killed while training: fit --resume
+// continues from it (LoadCheckpoint), a fit without --resume discards it.
+type runFolder struct {
+	dir  string
+	lock *atomicfile.Lock
+	// resumed is the staging folder's checkpoint.json, if the run
+	// continues from it; else "".
+	resumed string
+
+	// moved, for tests, is called after each file the switch moves.
+	moved func(name string)
+}
+
+// openRunFolder makes dir if need be, takes its lock, finishes a switch
+// that a killed fit left half done, and empties the staging folder but
+// for the checkpoint the run resumes from. A folder that another fit
+// holds is refused with an *inputerr.Error naming dir and that fit's
+// process ID.
+func openRunFolder(dir string, resume *Checkpoint) (*runFolder, error) {
+	f := &runFolder{dir: dir}
+	var lock *atomicfile.Lock
+	var err error
+	// A fit that ends removes .mlptrain if it is empty, which may come
+	// between making it and creating the lock file in it.
+	for range 10 {
+		if err = os.MkdirAll(f.path(""), 0o755); err != nil {
+			return nil, folderError(dir, err)
+		}
+		if lock, err = atomicfile.TryLock(f.path(lockName)); !errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+	}
+	var le *atomicfile.LockedError
+	switch {
+	case errors.As(err, &le):
+		who := "another fit"
+		if le.PID > 0 {
+			who = fmt.Sprintf("another fit (process %d)", le.PID)
+		}
+		return nil, &inputerr.Error{File: dir, Key: "output.dir", Err: fmt.Errorf("the run folder is in use by %s", who),
+			Hint: "wait until it ends, or choose another folder with --out DIR"}
+	case err != nil:
+		return nil, folderError(dir, err)
+	}
+	f.lock = lock
+	if resume != nil && sameFile(resume.path, f.staged("checkpoint.json")) {
+		f.resumed = f.staged("checkpoint.json")
+	}
+	// The temporary files of a write killed before runs were staged.
+	atomicfile.RemoveTemps(dir, runFiles...)
+	if err := f.finishSwitch(); err != nil {
+		f.close()
+		return nil, err
+	}
+	if err := f.clearNext(f.resumed != ""); err != nil {
+		f.close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// path returns the path of name in the folder's .mlptrain.
+func (f *runFolder) path(name string) string { return filepath.Join(f.dir, metaDir, name) }
+
+// staged returns the path of name in the staging folder.
+func (f *runFolder) staged(name string) string { return filepath.Join(f.dir, metaDir, nextName, name) }
+
+// sameFile reports whether the paths a and b name one existing file.
+func sameFile(a, b string) bool {
+	fa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	fb, err := os.Stat(b)
+	return err == nil && os.SameFile(fa, fb)
+}
+
+// clearNext makes the staging folder empty, but for its checkpoint.json
+// if keepCheckpoint.
+func (f *runFolder) clearNext(keepCheckpoint bool) error {
+	next := f.staged("")
+	entries, err := os.ReadDir(next)
+	if errors.Is(err, fs.ErrNotExist) {
+		err = os.Mkdir(next, 0o755)
+	}
+	for _, e := range entries {
+		if keepCheckpoint && e.Name() == "checkpoint.json" {
+			continue
+		}
+		if rerr := os.RemoveAll(filepath.Join(next, e.Name())); err == nil {
+			err = rerr
+		}
+	}
+	if err != nil {
+		return folderError(f.dir, err)
+	}
+	return nil
+}
+
+// commit switches the staging folder's files into the run folder.
+func (f *runFolder) commit() error {
+	entries, err := os.ReadDir(f.staged(""))
+	if err != nil {
+		return folderError(f.dir, err)
+	}
+	var names []string
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), ".") {
+			names = append(names, e.Name())
+		}
+	}
+	if err := atomicfile.Write(f.staged(manifestName), func(w io.Writer) error {
+		_, err := io.WriteString(w, strings.Join(names, "\n")+"\n")
+		return err
+	}); err != nil {
+		return err
+	}
+	if err := atomicfile.SyncDir(f.staged("")); err != nil {
+		return err
+	}
+	if err := os.Rename(f.staged(""), f.path(switchName)); err != nil {
+		return folderError(f.dir, err)
+	}
+	if err := atomicfile.SyncDir(f.path("")); err != nil {
+		return err
+	}
+	return f.finishSwitch()
+}
+
+// finishSwitch moves the files of .mlptrain/switch, if it exists, into
+// the run folder: it removes the run files that the new run lacks (its
+// manifest lists its files), renames each of the new run's files still
+// in .mlptrain/switch over the old, and removes .mlptrain/switch. A
+// process killed in the middle leaves the rest to move there, so that
+// running it again finishes the switch.
+func (f *runFolder) finishSwitch() error {
+	sw := f.path(switchName)
+	manifest, err := os.ReadFile(filepath.Join(sw, manifestName))
+	if errors.Is(err, fs.ErrNotExist) {
+		if _, serr := os.Stat(sw); errors.Is(serr, fs.ErrNotExist) {
+			return nil
+		}
+	}
+	if err != nil {
+		return folderError(f.dir, err)
+	}
+	names := strings.Fields(string(manifest))
+	for _, name := range runFiles {
+		if slices.Contains(names, name) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(f.dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return folderError(f.dir, err)
+		}
+	}
+	for _, name := range names {
+		err := os.Rename(filepath.Join(sw, name), filepath.Join(f.dir, name))
+		if errors.Is(err, fs.ErrNotExist) { // moved before
+			continue
+		}
+		if err != nil {
+			return folderError(f.dir, err)
+		}
+		if f.moved != nil {
+			f.moved(name)
+		}
+	}
+	if err := os.RemoveAll(sw); err != nil {
+		return folderError(f.dir, err)
+	}
+	return atomicfile.SyncDir(f.dir)
+}
+
+// fail cleans up after a run that failed before its switch: the staging
+// folder keeps only the run's last checkpoint, and the run folder, the
+// previous run. It returns err, a failure of the file system (a full
+// disk) made an *inputerr.Error naming the file.
+func (f *runFolder) fail(err error) error {
+	f.clearNext(true)
+	var fe *atomicfile.Error
+	if !errors.As(err, &fe) || inputerr.Is(err) {
+		return err
+	}
+	hint := fe.Hint() + "; the run folder is left as it was"
+	if _, serr := os.Lstat(f.staged("checkpoint.json")); serr == nil {
+		hint += fmt.Sprintf(", and fit CONFIG --resume %s finishes this run", f.dir)
+	}
+	return &inputerr.Error{File: fe.Path, Key: "output.dir", Err: fmt.Errorf("cannot write the run folder: %w", fe.Err), Hint: hint}
+}
+
+// close releases the folder: it removes the staging folder if it is
+// empty, the lock, and .mlptrain if it is empty then (after a switch),
+// so that a folder holds nothing but the run's files.
+func (f *runFolder) close() {
+	os.Remove(f.staged(""))
+	f.lock.Unlock()
+	os.Remove(f.path(""))
+}

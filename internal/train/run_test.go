@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -150,17 +151,35 @@ output: {dir: %s}
 			}
 
 			// No temporary files are left behind.
-			entries, err := os.ReadDir(out)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, e := range entries {
-				if strings.HasPrefix(e.Name(), ".") {
-					t.Errorf("temporary file %s left in the run folder", e.Name())
-				}
-			}
+			checkNoTemps(t, out)
 		})
 	}
+}
+
+// checkNoTemps fails unless the run folder dir holds no hidden file: no
+// temporary file, and no .mlptrain, which a fit that ends well removes.
+func checkNoTemps(t *testing.T, dir string) {
+	t.Helper()
+	for _, name := range dirNames(t, dir) {
+		if strings.HasPrefix(name, ".") {
+			t.Errorf("%s left in the run folder (holding %q)", name, dirNames(t, filepath.Join(dir, name)))
+		}
+	}
+}
+
+// dirNames lists the names in dir, sorted; none for a folder that does
+// not exist.
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
 }
 
 func mustRead(t *testing.T, path string) string {
@@ -283,8 +302,9 @@ output: {dir: %s}
 }
 
 // TestFitConfigPictures checks the Pictures hook: FitConfig calls it once,
-// with the Run, after the run folder's other files are written; its error
-// is FitConfig's, without the Run; and without it no picture is drawn.
+// with the Run, after the run's other files are written into the staging
+// folder that its config's output.dir then names; its error is
+// FitConfig's, without the Run; and without it no picture is drawn.
 func TestFitConfigPictures(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -310,12 +330,16 @@ output: {dir: %s}
 			if tc.err != nil {
 				o.Pictures = func(r *Run) error {
 					calls++
-					if r == nil || r.Problem.Config != cfg || len(r.Result.History) != 3 {
-						t.Errorf("Pictures got run %+v", r)
+					staging := r.Problem.Config.Output.Dir
+					if r.Report.Dir != out || staging != filepath.Join(out, metaDir, nextName) || len(r.Result.History) != 3 {
+						t.Errorf("Pictures got run %+v in %s, want the run of %s in its staging folder", r.Report, staging, out)
 					}
 					for _, f := range []string{"model.json", "metrics.csv", "config.yaml", "report.json"} {
-						if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+						if _, err := os.Stat(filepath.Join(staging, f)); err != nil {
 							t.Errorf("when Pictures is called: %v", err)
+						}
+						if _, err := os.Stat(filepath.Join(out, f)); err == nil {
+							t.Errorf("when Pictures is called, %s is already in the run folder", f)
 						}
 					}
 					return tc.err

@@ -71,15 +71,35 @@ set -e
 ERR=$(grep -v '^epoch ' "$TMP/err" || true)
 expect_code "second SIGINT" 130
 expect_no_stack "second SIGINT"
-# Whatever the second signal cut short, no file is half written.
-for f in "$dir"/*.json; do
+# Whatever the second signal cut short, no file is half written: the run
+# folder holds the interrupted run's files if the switch came first, else
+# none (the folder was new), and the run's staging folder whole files.
+shopt -s nullglob
+for f in "$dir"/*.json "$dir"/.mlptrain/next/*.json; do
   if jq -e . "$f" >/dev/null 2>&1; then ok; else fail "second SIGINT: $f is not whole"; fi
 done
-# A temporary file the abrupt exit may have left is removed by the next run
-# in that folder.
+shopt -u nullglob
+# What the abrupt exit may have left (a temporary file, the staging folder,
+# the lock file) is removed by the next run in that folder.
 run fit "$TMP/long.yaml" --out "$dir" --quiet --epochs 1
-stale=$(find "$dir" -maxdepth 1 -name '.*-*' | wc -l)
+expect_code "a run after the second SIGINT" 0
+stale=$(find "$dir" -mindepth 1 -maxdepth 1 -name '.*' | wc -l)
 if [ "$stale" = 0 ]; then ok; else fail "stale temporary files after a new run: $(ls -a "$dir")"; fi
+
+# A damaged checkpoint (one digit of a weight changed) is refused, naming
+# it; before the checksum it was resumed silently to another model.
+dir="$TMP/damaged"
+run fit "$TMP/long.yaml" --out "$dir" --quiet --epochs 3
+expect_code "run to damage" 0
+# (The first digit of the first weight becomes the next digit.)
+sed -E 's/("weights":\[\[-?)([0-9])/\1@@\2/; s/@@0/1/; s/@@1/2/; s/@@2/3/; s/@@3/4/; s/@@4/5/; s/@@5/6/; s/@@6/7/; s/@@7/8/; s/@@8/9/; s/@@9/0/' \
+  "$dir/checkpoint.json" >"$TMP/flipped.json"
+if cmp -s "$dir/checkpoint.json" "$TMP/flipped.json"; then fail "damaged checkpoint: no digit changed"; else ok; fi
+mv "$TMP/flipped.json" "$dir/checkpoint.json"
+run fit "$TMP/long.yaml" --resume "$dir" --quiet --epochs 5
+expect_code "damaged checkpoint" 2
+expect_grep "damaged checkpoint" err "^mlptrain: $dir/checkpoint.json: checksum mismatch: the file was truncated or edited \(hint: "
+if [ "$(printf '%s\n' "$ERR" | wc -l)" = 1 ]; then ok; else fail "damaged checkpoint: stderr has more than one line: $ERR"; fi
 
 # Usage errors around --resume.
 run fit "$TMP/long.yaml" --resume "$TMP/nowhere" --quiet

@@ -28,7 +28,9 @@ file with the model's feature columns (the target column may be absent), and
 writes a CSV with a header and one row per input row, in order: for
 classification the predicted class (predicted_TARGET) and each class's
 probability (prob_CLASS); for regression the predicted values
-(predicted_TARGET). To stdout, or to OUT with -o (written whole or not at all).`,
+(predicted_TARGET). To stdout, or to OUT with -o: a file is written whole or not at all (a
+symbolic link is followed to the file it names); a device such as /dev/null
+or a FIFO is written through; a folder is refused.`,
 		Example: `  mlptrain predict runs/iris/model.json datasets/iris.csv
   mlptrain predict runs/iris/model.json new.csv -o predictions.csv`,
 		Args: exactArgs(2),

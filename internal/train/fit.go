@@ -73,9 +73,11 @@ type FitOptions struct {
 	CheckpointEvery int
 	// Resume continues the run a checkpoint describes.
 	Resume *Checkpoint
-	// Pictures, if not nil, draws the run folder's pictures once
-	// FitConfig has written its other files (internal/plot's Run does);
-	// its error is FitConfig's. Fit does not call it.
+	// Pictures, if not nil, draws the run's pictures into
+	// r.Problem.Config.Output.Dir, which for that call is the run's
+	// staging folder (r.Report.Dir is the run folder), once FitConfig has
+	// written the run's other files there (internal/plot's Run does); its
+	// error is FitConfig's. Fit does not call it.
 	Pictures func(r *Run) error
 	// MemoryLimit, if not nil, bounds the memory FitConfig's Prepare may
 	// plan to use, in place of DefaultMemoryLimit.

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -91,6 +92,51 @@ func folderFault(err error) bool {
 		}
 	}
 	return false
+}
+
+// checkRunFolder refuses a folder that is not a run folder: one that
+// holds an entry a fit does not write (a sweep's files, a project's
+// sources, a home folder), which a fit must neither litter nor clean up.
+// A folder that does not exist yet, or is empty, is fine.
+func checkRunFolder(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return folderError(dir, err)
+	}
+	var foreign []string
+	for _, e := range entries {
+		if !isRunEntry(e.Name()) {
+			foreign = append(foreign, strconv.Quote(e.Name()))
+		}
+	}
+	if len(foreign) == 0 {
+		return nil
+	}
+	more := ""
+	if len(foreign) > 3 {
+		foreign, more = foreign[:3], fmt.Sprintf(" and %d more", len(foreign)-3)
+	}
+	return &inputerr.Error{File: dir, Key: "output.dir",
+		Err:  fmt.Errorf("not a run folder: it holds %s%s, which a fit does not write", strings.Join(foreign, ", "), more),
+		Hint: "choose a new or empty folder, or an earlier run's, with --out DIR"}
+}
+
+// isRunEntry reports whether name is an entry a fit writes in its run
+// folder: a run file, its hidden folder, or a temporary file of either
+// that a killed write left.
+func isRunEntry(name string) bool {
+	if name == metaDir || slices.Contains(runFiles, name) {
+		return true
+	}
+	for _, f := range runFiles {
+		if strings.HasPrefix(name, "."+f+"-") {
+			return true
+		}
+	}
+	return strings.HasPrefix(name, ".write-test-")
 }
 
 // runFiles are the files a run folder may hold.
@@ -275,6 +321,9 @@ type runFolder struct {
 // holds is refused with an *inputerr.Error naming dir and that fit's
 // process ID.
 func openRunFolder(dir string, resume *Checkpoint) (*runFolder, error) {
+	if err := checkRunFolder(dir); err != nil {
+		return nil, err
+	}
 	f := &runFolder{dir: dir}
 	var lock *atomicfile.Lock
 	var err error

@@ -344,3 +344,51 @@ func TestResumeUnfinishedRun(t *testing.T) {
 	}
 	checkNoTemps(t, out)
 }
+
+// TestFitConfigNotARunFolder fits into folders that hold files a fit does
+// not write (a project's sources, a sweep's files): each is refused,
+// naming the folder and what it holds, and left as it was. Before, a fit
+// wrote its files among them. An empty folder, an earlier run's and one
+// with a killed write's temporary file are run folders.
+func TestFitConfigNotARunFolder(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name  string
+		files []string
+		want  string // in the message; "" for a run folder
+	}{
+		{"sources", []string{"main.go", "go.mod"}, `not a run folder: it holds "go.mod", "main.go", which a fit does not write`},
+		{"a sweep's folder", []string{"sweep.csv", "sweep.json", "sweep.png", "a", "b"}, `not a run folder: it holds "a", "b", "sweep.csv" and 2 more`},
+		{"a hidden file", []string{".bashrc"}, `".bashrc"`},
+		{"empty", nil, ""},
+		{"an earlier run's", []string{"model.json", "metrics.csv", "loss.png", "boundary.png"}, ""},
+		{"a killed write's temporary file", []string{"model.json", ".model.json-12345"}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			out := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_"))
+			if err := os.MkdirAll(out, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range tc.files {
+				writeTestFile(t, out, f, "x")
+			}
+			before := dirNames(t, out)
+			_, err := fitInto(t, dir, runFolderConfig(t, dir, out, 1), FitOptions{})
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("fit into %v: %v", tc.files, err)
+				}
+				return
+			}
+			var e *inputerr.Error
+			if !errors.As(err, &e) || e.File != out || e.Key != "output.dir" || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("fit into %v: %v, want an input error naming %s and saying %q", tc.files, err, out, tc.want)
+			}
+			if after := dirNames(t, out); !slices.Equal(after, before) {
+				t.Errorf("the folder changed: %v, was %v", after, before)
+			}
+		})
+	}
+}

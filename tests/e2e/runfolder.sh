@@ -174,4 +174,14 @@ else
   echo "skipped: a full disk needs root to mount a tmpfs"
 fi
 
+# A folder that is not a run folder (here a copy of the configs) is
+# refused, and left as it was.
+mkdir -p "$TMP/notrun"
+cp configs/xor.yaml configs/iris.yaml "$TMP/notrun/"
+before=$(ls -A "$TMP/notrun")
+run fit configs/xor.yaml --quiet --out "$TMP/notrun"
+expect_code "not a run folder" 2
+expect_grep "not a run folder" err "^mlptrain: $TMP/notrun: output.dir: not a run folder: it holds \"iris.yaml\", \"xor.yaml\", which a fit does not write \(hint: choose a new or empty folder, or an earlier run's, with --out DIR\)$"
+if [ "$(ls -A "$TMP/notrun")" = "$before" ]; then ok; else fail "not a run folder: it changed: $(ls -A "$TMP/notrun")"; fi
+
 finish

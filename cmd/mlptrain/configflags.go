@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mlptrain/mlptrain/internal/config"
+	"github.com/mlptrain/mlptrain/internal/train"
 	"github.com/spf13/cobra"
 )
 
@@ -55,13 +56,14 @@ func (cf *configFlags) overrides(cmd *cobra.Command) ([]config.Override, error) 
 	return out, nil
 }
 
-// loadConfig loads the config file with the flags' overrides.
+// loadConfig loads the config file with the flags' overrides; a signal
+// stops it at once (the file may be a pipe that blocks).
 func (cf *configFlags) loadConfig(cmd *cobra.Command, path string) (*config.Config, error) {
 	ov, err := cf.overrides(cmd)
 	if err != nil {
 		return nil, err
 	}
-	return config.Load(path, ov)
+	return train.Interruptible(cmd.Context(), "reading the config", func() (*config.Config, error) { return config.Load(path, ov) })
 }
 
 // addQuietFlag gives a command that prints no progress the --quiet flag

@@ -104,7 +104,7 @@ func runSweep(cmd *cobra.Command, path string, o *sweepOptions, stdout, stderr i
 		return usageError{err: err}
 	}
 	load := func(ov []config.Override) (*config.Config, error) { return config.Load(path, ov) }
-	sw, err := sweep.Plan(load, ov, grids, o.out)
+	sw, err := train.Interruptible(cmd.Context(), "reading the config", func() (*sweep.Sweep, error) { return sweep.Plan(load, ov, grids, o.out) })
 	if err != nil {
 		return err
 	}

@@ -50,7 +50,8 @@ signal_while_loading "SIGTERM, slow writer" TERM 143 'head -3 datasets/iris.csv;
 # model from a pipe), gradcheck and graph (the config's data).
 "$BIN" fit configs/xor.yaml --quiet --epochs 2 --out "$TMP/xor" >/dev/null
 for c in "eval $TMP/xor/model.json $TMP/pipe.csv|the model and the data" "predict $TMP/xor/model.json $TMP/pipe.csv|the model and the data" \
-  "eval $TMP/pipe.csv datasets/xor.csv|the model and the data" "gradcheck $TMP/pipe.yaml|checking gradients" "graph $TMP/pipe.yaml --values|the data"; do
+  "eval $TMP/pipe.csv datasets/xor.csv|the model and the data" "gradcheck $TMP/pipe.yaml|checking gradients" "graph $TMP/pipe.yaml --values|the data" \
+  "fit $TMP/pipe.csv|the config" "sweep $TMP/pipe.csv --grid train.seed=1,2|the config" "graph $TMP/pipe.csv|the config"; do
   args=${c%%|*} what=${c#*|}
   set +e
   # shellcheck disable=SC2086

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -39,12 +38,12 @@ MAE and R². Exit status 4 when a --fail-under/--fail-over gate is missed.`,
 		Example: `  mlptrain eval runs/iris/model.json datasets/iris.csv
   mlptrain eval runs/iris/model.json datasets/iris.csv --json --fail-under accuracy=0.9`,
 		Args: exactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: interruptible("evaluating", func(cmd *cobra.Command, args []string) error {
 			gates, err := o.gates.parse()
 			if err != nil {
 				return err
 			}
-			s, ds, err := loadModelData(cmd.Context(), args[0], args[1], o.delimiter, true)
+			s, ds, err := loadModelData(args[0], args[1], o.delimiter, true)
 			if err != nil {
 				return err
 			}
@@ -66,7 +65,7 @@ MAE and R². Exit status 4 when a --fail-under/--fail-over gate is missed.`,
 				return err
 			}
 			return checkGates(gates, &m, "eval")
-		},
+		}),
 	}
 	o.gates.add(cmd, "on DATA")
 	cmd.Flags().BoolVar(&o.json, "json", false, "print the metrics as JSON")
@@ -76,26 +75,18 @@ MAE and R². Exit status 4 when a --fail-under/--fail-over gate is missed.`,
 }
 
 // loadModelData loads a saved model and reads a CSV file for it, with or
-// without its target column; a signal stops it at once (either file may
-// be a pipe that blocks).
-func loadModelData(ctx context.Context, model, path, delimiter string, needTarget bool) (*train.Saved, *data.Dataset, error) {
+// without its target column.
+func loadModelData(model, path, delimiter string, needTarget bool) (*train.Saved, *data.Dataset, error) {
 	delim, err := delimiterRune(delimiter)
 	if err != nil {
 		return nil, nil, err
 	}
-	type loaded struct {
-		s  *train.Saved
-		ds *data.Dataset
+	s, err := train.LoadModel(model)
+	if err != nil {
+		return nil, nil, err
 	}
-	l, err := train.Interruptible(ctx, "reading the model and the data", func() (loaded, error) {
-		s, err := train.LoadModel(model)
-		if err != nil {
-			return loaded{}, err
-		}
-		ds, err := s.Read(path, delim, needTarget)
-		return loaded{s, ds}, err
-	})
-	return l.s, l.ds, err
+	ds, err := s.Read(path, delim, needTarget)
+	return s, ds, err
 }
 
 func printMetrics(w io.Writer, model, data string, m *train.Metrics) error {

@@ -52,9 +52,9 @@ Exit status: 0 all pass, 5 any check fails, 2 bad usage or input.`,
   mlptrain gradcheck configs/iris.yaml --hvp --json
   mlptrain gradcheck configs/iris.yaml --random-data 8x5 --entries 50`,
 		Args: exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: interruptible("checking gradients", func(cmd *cobra.Command, args []string) error {
 			return runGradcheck(cmd, args[0], o, stdout, stderr)
-		},
+		}),
 	}
 	o.cf = addConfigFlags(cmd, map[string][2]string{
 		"seed": {"train.seed", "random seed `N` for the point, the batch and the sampled entries"},
@@ -82,7 +82,7 @@ func runGradcheck(cmd *cobra.Command, path string, o *gradcheckOptions, stdout, 
 	if err != nil {
 		return err
 	}
-	rep, err := train.Interruptible(cmd.Context(), "checking gradients", func() (*train.CheckReport, error) { return train.GradCheck(cfg, co) })
+	rep, err := train.GradCheck(cfg, co)
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	"math"
 
 	"github.com/mlptrain/mlptrain/internal/graph"
-	"github.com/mlptrain/mlptrain/internal/layers"
 	"github.com/mlptrain/mlptrain/internal/train"
 	"github.com/spf13/cobra"
 )
@@ -37,16 +36,13 @@ signals dashed red (render with: dot -Tpng -o graph.png).`,
   mlptrain graph configs/iris.yaml --values --rows 1
   mlptrain graph configs/iris.yaml --dot | dot -Tpng -o graph.png`,
 		Args: exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: interruptible("building the graph", func(cmd *cobra.Command, args []string) error {
 			co := train.CheckOptions{Rows: o.rows, RandomRows: o.randRows, RandomCols: o.randCols, UseWeights: true}
 			cfg, err := o.cf.loadConfig(cmd, args[0])
 			if err != nil {
 				return err
 			}
-			net, err := train.Interruptible(cmd.Context(), "reading the data", func() (*layers.Net, error) {
-				net, _, err := train.Point(cfg, co)
-				return net, err
-			})
+			net, _, err := train.Point(cfg, co)
 			if err != nil {
 				return err
 			}
@@ -58,7 +54,7 @@ signals dashed red (render with: dot -Tpng -o graph.png).`,
 				net.G.Backward(net.Loss)
 			}
 			return net.G.Dump(stdout, graph.DumpOptions{Values: o.values, Signals: o.values})
-		},
+		}),
 	}
 	o.cf = addConfigFlags(cmd, map[string][2]string{
 		"seed": {"train.seed", "random seed `N` for the point and the batch"},

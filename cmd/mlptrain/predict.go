@@ -34,8 +34,8 @@ or a FIFO is written through; a folder is refused.`,
 		Example: `  mlptrain predict runs/iris/model.json datasets/iris.csv
   mlptrain predict runs/iris/model.json new.csv -o predictions.csv`,
 		Args: exactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, ds, err := loadModelData(cmd.Context(), args[0], args[1], o.delimiter, false)
+		RunE: interruptible("predicting", func(cmd *cobra.Command, args []string) error {
+			s, ds, err := loadModelData(args[0], args[1], o.delimiter, false)
 			if err != nil {
 				return err
 			}
@@ -53,7 +53,7 @@ or a FIFO is written through; a folder is refused.`,
 				return err
 			}
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().StringVarP(&o.out, "output", "o", "", "write the CSV to this file instead of stdout")
 	cmd.Flags().StringVar(&o.delimiter, "delimiter", ",", "CSV field separator of DATA")

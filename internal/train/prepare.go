@@ -189,7 +189,7 @@ func Interruptible[T any](ctx context.Context, what string, load func() (T, erro
 	}
 	if ctx.Err() != nil { // done already: do not start
 		var zero T
-		return zero, &InterruptedError{Cause: context.Cause(ctx), While: what}
+		return zero, &InterruptedError{Cause: context.Cause(ctx), While: what, Left: "nothing was written"}
 	}
 	type result struct {
 		v     T
@@ -214,19 +214,21 @@ func Interruptible[T any](ctx context.Context, what string, load func() (T, erro
 		return r.v, r.err
 	case <-ctx.Done():
 		var zero T
-		return zero, &InterruptedError{Cause: context.Cause(ctx), While: what}
+		return zero, &InterruptedError{Cause: context.Cause(ctx), While: what, Left: "nothing was written"}
 	}
 }
 
-// InterruptedError says that ctx was done while something that writes
-// nothing (While: "reading the data") ran; Cause is ctx's cause.
+// InterruptedError says that ctx was done while something ran (While:
+// "reading the data"), and what that left (Left: "nothing was written",
+// which Interruptible sets); Cause is ctx's cause.
 type InterruptedError struct {
 	Cause error
 	While string
+	Left  string
 }
 
 func (e *InterruptedError) Error() string {
-	return fmt.Sprintf("%v while %s; nothing was written", e.Cause, e.While)
+	return fmt.Sprintf("%v while %s; %s", e.Cause, e.While, e.Left)
 }
 
 // Unwrap returns the cause.

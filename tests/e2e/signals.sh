@@ -46,12 +46,17 @@ signal_while_loading "SIGTERM, no writer" TERM 143
 signal_while_loading "SIGINT, no writer" INT 130
 signal_while_loading "SIGTERM, slow writer" TERM 143 'head -3 datasets/iris.csv; sleep 30'
 
-# The other commands that read a file: eval and predict (the data or the
-# model from a pipe), gradcheck and graph (the config's data).
+# The other commands, which have nothing to save, stop at once wherever
+# they are: here reading the data or the model from a pipe (eval,
+# predict), the config's data (gradcheck, graph); fit and sweep while
+# reading the config.
 "$BIN" fit configs/xor.yaml --quiet --epochs 2 --out "$TMP/xor" >/dev/null
-for c in "eval $TMP/xor/model.json $TMP/pipe.csv|the model and the data" "predict $TMP/xor/model.json $TMP/pipe.csv|the model and the data" \
-  "eval $TMP/pipe.csv datasets/xor.csv|the model and the data" "gradcheck $TMP/pipe.yaml|checking gradients" "graph $TMP/pipe.yaml --values|the data" \
-  "fit $TMP/pipe.csv|the config" "sweep $TMP/pipe.csv --grid train.seed=1,2|the config" "graph $TMP/pipe.csv|the config"; do
+for c in "eval $TMP/xor/model.json $TMP/pipe.csv|evaluating; its output, if any, is cut short" \
+  "predict $TMP/xor/model.json $TMP/pipe.csv|predicting; its output, if any, is cut short" \
+  "eval $TMP/pipe.csv datasets/xor.csv|evaluating; its output, if any, is cut short" \
+  "gradcheck $TMP/pipe.yaml|checking gradients; its output, if any, is cut short" \
+  "graph $TMP/pipe.yaml --values|building the graph; its output, if any, is cut short" \
+  "fit $TMP/pipe.csv|reading the config; nothing was written" "sweep $TMP/pipe.csv --grid train.seed=1,2|reading the config; nothing was written"; do
   args=${c%%|*} what=${c#*|}
   set +e
   # shellcheck disable=SC2086
@@ -65,7 +70,7 @@ for c in "eval $TMP/xor/model.json $TMP/pipe.csv|the model and the data" "predic
   ERR=$(cat "$TMP/err")
   name="SIGTERM during ${args%% *}"
   expect_code "$name" 143
-  expect_grep "$name" err "^mlptrain: interrupted by SIGTERM while .*$what.*; nothing was written$"
+  expect_grep "$name" err "^mlptrain: interrupted by SIGTERM while $what$"
 done
 
 finish

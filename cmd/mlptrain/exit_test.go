@@ -300,7 +300,7 @@ func TestFitTerminated(t *testing.T) {
 		t.Errorf("fit after SIGTERM: exit status %d, want %d\nstderr:\n%s", r.code, exitTerminated, r.stderr)
 	}
 	checkStderr(t, r.stderr, false, false)
-	if want := "mlptrain: interrupted by SIGTERM while reading the data; nothing was written\n"; r.stderr != want {
+	if want := "mlptrain: interrupted by SIGTERM while reading the config; nothing was written\n"; r.stderr != want {
 		t.Errorf("stderr = %q, want %q", r.stderr, want)
 	}
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {

@@ -34,6 +34,9 @@ func Run(r *train.Run) error {
 	switch {
 	case len(p.Features) == 2 && p.Classes != nil:
 		pts, xr, yr := rawInputs(r, 2)
+		if !drawable(xr) || !drawable(yr) {
+			return nil // inputs near ±MaxFloat64: no grid spans them
+		}
 		bp := newBatchPredictor(s, boundaryGrid*boundaryGrid)
 		predict := func(xs, ys []float64, cls []int) {
 			bp.each(len(cls), func(lo, hi int, y *mat.Dense) {
@@ -46,6 +49,9 @@ func Run(r *train.Run) error {
 			xr, yr, predict, pts, p.Train.Labels, p.Classes)
 	case len(p.Features) == 1 && p.Classes == nil && len(p.Train.TargetNames) == 1:
 		pts, xr, _ := rawInputs(r, 1)
+		if !drawable(xr) {
+			return nil
+		}
 		xs := make([]float64, len(pts))
 		for i, pt := range pts {
 			xs[i] = pt[0]
@@ -62,6 +68,12 @@ func Run(r *train.Run) error {
 			xs, mat.Col(nil, 0, p.Train.Y), curve, xr)
 	}
 	return nil
+}
+
+// drawable reports whether a picture can span r: finite ends, and a
+// finite width to divide into cells.
+func drawable(r [2]float64) bool {
+	return !math.IsInf(r[1]-r[0], 0) && !math.IsNaN(r[1]-r[0])
 }
 
 // rawInputs returns the training rows' first k input columns in the

@@ -108,8 +108,11 @@ func checkRunFolder(dir string) error {
 	}
 	var foreign []string
 	for _, e := range entries {
-		if !isRunEntry(e.Name()) {
+		switch {
+		case !isRunEntry(e.Name()):
 			foreign = append(foreign, strconv.Quote(e.Name()))
+		case e.IsDir() && e.Name() != metaDir:
+			foreign = append(foreign, strconv.Quote(e.Name())+" (a folder)")
 		}
 	}
 	if len(foreign) == 0 {

@@ -361,6 +361,7 @@ func TestFitConfigNotARunFolder(t *testing.T) {
 		{"sources", []string{"main.go", "go.mod"}, `not a run folder: it holds "go.mod", "main.go", which a fit does not write`},
 		{"a sweep's folder", []string{"sweep.csv", "sweep.json", "sweep.png", "a", "b"}, `not a run folder: it holds "a", "b", "sweep.csv" and 2 more`},
 		{"a hidden file", []string{".bashrc"}, `".bashrc"`},
+		{"a folder named as a run file", []string{"model.json/x"}, `"model.json" (a folder)`},
 		{"empty", nil, ""},
 		{"an earlier run's", []string{"model.json", "metrics.csv", "loss.png", "boundary.png"}, ""},
 		{"a killed write's temporary file", []string{"model.json", ".model.json-12345"}, ""},
@@ -372,6 +373,9 @@ func TestFitConfigNotARunFolder(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, f := range tc.files {
+				if err := os.MkdirAll(filepath.Join(out, filepath.Dir(f)), 0o755); err != nil {
+					t.Fatal(err)
+				}
 				writeTestFile(t, out, f, "x")
 			}
 			before := dirNames(t, out)

@@ -322,7 +322,7 @@ func (t *trainer) trainStep() error {
 	net.G.Backward(net.Loss)
 	if !t.opt.Step(t.ws, t.plan.grads(net)) {
 		copyAll(t.ws, t.epochStart)
-		return &DivergedError{Epoch: t.epoch, Step: t.step + 1, What: "a weight became infinite or NaN", LearningRate: cfg.Train.LearningRate, WholeEpoch: true}
+		return &DivergedError{Epoch: t.epoch, Step: t.step + 1, What: "a weight or the optimizer's state became infinite or NaN", LearningRate: cfg.Train.LearningRate, WholeEpoch: true}
 	}
 	if t.classify {
 		t.correct += countCorrect(net.Y.Value(), t.p.Train.Labels, idx)

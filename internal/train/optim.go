@@ -17,7 +17,7 @@ import (
 type Optimizer interface {
 	// Step applies one update to params from grads (same shapes, in the
 	// same order on every call) and reports whether every updated
-	// parameter is finite: the divergence check rides on the update's
+	// parameter, and the state kept for it, is finite: the divergence check rides on the update's
 	// pass over the weights instead of making one of its own.
 	Step(params, grads []*mat.Dense) (finite bool)
 	// State returns the optimizer's state (step count, and the buffers
@@ -389,7 +389,9 @@ func (o *adam) apply(i, lo int, w, g []float64) bool {
 		m[j] = adamBeta1*m[j] + (1-adamBeta1)*g[j]
 		v[j] = adamBeta2*v[j] + (1-adamBeta2)*g[j]*g[j]
 		w[j] -= o.lr * (m[j] / c1) / (math.Sqrt(v[j]/c2) + adamEps)
-		nan |= math.Float64bits(w[j] - w[j])
+		// v overflows (g² > MaxFloat64) while w stays finite, its update
+		// m/√v then 0: a diverged run that would otherwise stall.
+		nan |= math.Float64bits(w[j]-w[j]) | math.Float64bits(v[j]-v[j])
 	}
 	return nan == 0
 }

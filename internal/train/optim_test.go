@@ -265,15 +265,16 @@ func TestStepReportsNonFinite(t *testing.T) {
 					t.Errorf("%s: finite step reported non-finite", name)
 				}
 				// A gradient of −MaxFloat64 overflows w − lr·g for gd and
-				// momentum; Adam's normalized step stays finite there.
-				// Either way Step must say what happened.
+				// momentum; Adam's normalized step stays finite there, but
+				// its second moment g² overflows (and would stall every
+				// later step). Either way Step must say what happened.
 				gs[1].RawMatrix().Data[at] = bad
 				if bad == math.MaxFloat64 {
 					ws[1].RawMatrix().Data[at] = math.MaxFloat64
 					gs[1].RawMatrix().Data[at] = -math.MaxFloat64
 				}
 				got := o.Step(ws, gs)
-				wantFinite := allFiniteData(ws)
+				wantFinite := allFiniteData(ws) && stateFinite(o.State())
 				if bad != math.MaxFloat64 && wantFinite {
 					t.Errorf("%s, gradient %v: the weights stayed finite", name, bad)
 				}
@@ -342,6 +343,21 @@ func TestStepParallel(t *testing.T) {
 }
 
 // allFiniteData reports whether every entry of ms is finite.
+// stateFinite reports whether every number of an optimizer's state is
+// finite.
+func stateFinite(s *OptimizerState) bool {
+	for _, b := range s.Buffers {
+		for _, row := range b.Data {
+			for _, v := range row {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
 func allFiniteData(ms []*mat.Dense) bool {
 	for _, m := range ms {
 		for _, v := range m.RawMatrix().Data {

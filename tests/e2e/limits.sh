@@ -33,4 +33,12 @@ expect_jq "within --max-memory" '.stopped == "completed"'
 run fit "$TMP/wide.yaml" --quiet --max-memory none --json --out "$TMP/wide2"
 expect_code "--max-memory none" 0
 
+# Numbers at the edge: an L2 penalty of 1e300 with Adam overflows its
+# second moment while the weights stay finite. That is a diverged run
+# (exit 3), not a checkpoint that cannot be encoded (exit 1).
+run fit configs/sine.yaml --set train.l2=1e300 --epochs 5 --quiet --out "$TMP/l2"
+expect_code "l2 1e300 with adam" 3
+expect_no_stack "l2 1e300 with adam"
+expect_grep "l2 1e300 with adam" err "a weight or the optimizer's state became infinite or NaN"
+
 finish

@@ -28,6 +28,7 @@ const (
 	exitInterrupt  = 130
 	exitBrokenPipe = 141 // 128 + SIGPIPE, as a shell reports a process the signal ended
 	exitTerminated = 143
+	exitHangup     = 129
 )
 
 // errGradCheckFailed is returned when a gradient check fails; its report
@@ -40,16 +41,22 @@ type interrupted struct{ sig os.Signal }
 func (e interrupted) Error() string { return "interrupted by " + e.name() }
 
 func (e interrupted) name() string {
-	if e.sig == syscall.SIGTERM {
+	switch e.sig {
+	case syscall.SIGTERM:
 		return "SIGTERM"
+	case syscall.SIGHUP:
+		return "SIGHUP"
 	}
 	return "SIGINT"
 }
 
 // code is 128 + the signal number, as shells report it.
 func (e interrupted) code() int {
-	if e.sig == syscall.SIGTERM {
+	switch e.sig {
+	case syscall.SIGTERM:
 		return exitTerminated
+	case syscall.SIGHUP:
+		return exitHangup
 	}
 	return exitInterrupt
 }

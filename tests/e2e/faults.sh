@@ -92,7 +92,9 @@ if [ "$OUT" = "predicted_y,prob_0,prob_1" ]; then ok; else fail "predict | head 
   pipe_head "predict, SIGPIPE ignored" predict "$MODEL" "$TMP/big.csv"
   [ "$FAILS" = 0 ]
 ) && ok || fail "predict | head -1 with SIGPIPE ignored"
-pipe_head "graph --values" graph configs/iris.yaml --values --rows 2000
+# (graph's dump is under 10 kB: it fits in the pipe before head closes it,
+# so it may end 0 or 141; cmd/mlptrain's TestStdoutClosed checks every
+# command against a closed pipe.)
 
 # ---------------------------------------------------------------------------
 # 3. Usage errors and bad numbers in flags: one line, with the hint inside.

@@ -73,4 +73,34 @@ for c in "eval $TMP/xor/model.json $TMP/pipe.csv|evaluating; its output, if any,
   expect_grep "$name" err "^mlptrain: interrupted by SIGTERM while $what$"
 done
 
+# SIGHUP (the terminal closed) saves the run as SIGTERM does: exit 129.
+cat >"$TMP/long.yaml" <<YAML
+data: {train: datasets/diabetes.csv, validation: 0.2, target: progression}
+model: {layers: [{units: 32, activation: tanh}, {activation: identity}], loss: squared_error}
+train: {optimizer: adam, learning_rate: 0.01, batch_size: 16, epochs: 1000000, seed: 3}
+output: {dir: $TMP/hup}
+YAML
+set +e
+timeout --foreground -s KILL 60 "$BIN" fit "$TMP/long.yaml" --progress-every 1 >"$TMP/out" 2>"$TMP/err" &
+pid=$!
+for _ in $(seq 1200); do grep -q '^epoch 20/' "$TMP/err" && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+kill -s HUP "$pid"
+wait "$pid"
+CODE=$?
+set -e
+ERR=$(grep -v '^epoch ' "$TMP/err" || true)
+expect_code "SIGHUP" 129
+expect_grep "SIGHUP" err "^mlptrain: interrupted by SIGHUP; the run folder holds what was done so far$"
+if jq -e '.stopped == "interrupted"' "$TMP/hup/report.json" >/dev/null; then ok; else fail "SIGHUP: no interrupted report"; fi
+
+# A closed stderr (its reader gone, as with 2>&1 >/dev/null | head -1)
+# loses progress lines, not the run: exit 0 and the run folder written.
+set +e
+"$BIN" fit "$TMP/long.yaml" --epochs 300 --out "$TMP/closed" --progress-every 1 2>&1 >/dev/null | head -1 >/dev/null
+CODE=${PIPESTATUS[0]}
+set -e
+ERR=""
+expect_code "closed stderr" 0
+if jq -e '.stopped == "completed" and .epochs_run == 300' "$TMP/closed/report.json" >/dev/null; then ok; else fail "closed stderr: the run was not written"; fi
+
 finish

@@ -27,7 +27,12 @@ const (
 	modelFormat  = "mlptrain-model"
 	ModelVersion = 1
 	// maxModelBytes bounds what LoadModel reads, against hostile files.
+	// Its messages say it in GiB, so it is a whole number of GiB.
 	maxModelBytes = 1 << 30
+	// modelBytesPerParam is about what model.json spends on a weight:
+	// an indented line holding 17 significant digits (measured by
+	// TestModelBytesPerParam).
+	modelBytesPerParam = 25
 )
 
 // Saved is a trained model with everything needed to apply it to a CSV
@@ -177,17 +182,28 @@ func LoadModel(path string) (*Saved, error) {
 			Hint: "give the model.json of a run folder written by mlptrain fit"}
 	}
 	defer fh.Close()
-	if fi, err := fh.Stat(); err == nil && fi.IsDir() {
-		return nil, &inputerr.Error{File: path, Err: errors.New("is a directory, not a model file"),
-			Hint: "give the model.json inside a run folder, as in " + filepath.Join(path, "model.json")}
+	tooLarge := &inputerr.Error{File: path, Err: fmt.Errorf("model file larger than %d GiB", maxModelBytes>>30),
+		Hint: fmt.Sprintf("model.json takes about %d bytes a parameter, so %d GiB holds some %d million, the most mlptrain loads; check that this is a model.json written by mlptrain fit",
+			modelBytesPerParam, maxModelBytes>>30, maxModelBytes/modelBytesPerParam/1_000_000)}
+	if fi, err := fh.Stat(); err == nil {
+		switch {
+		case fi.IsDir():
+			return nil, &inputerr.Error{File: path, Err: errors.New("is a directory, not a model file"),
+				Hint: "give the model.json inside a run folder, as in " + filepath.Join(path, "model.json")}
+		case fi.Size() > maxModelBytes:
+			// Refused before reading, so a huge file costs nothing.
+			return nil, tooLarge
+		}
 	}
+	// A pipe or device has no size to Stat: read at most one byte past
+	// the limit.
 	b, err := io.ReadAll(io.LimitReader(fh, maxModelBytes+1))
 	if err != nil {
 		return nil, &inputerr.Error{File: path, Err: fmt.Errorf("cannot read model: %w", inputerr.PathCause(err)),
 			Hint: "check that the file is readable"}
 	}
 	if len(b) > maxModelBytes {
-		return nil, &inputerr.Error{File: path, Err: fmt.Errorf("model file larger than %d bytes", maxModelBytes)}
+		return nil, tooLarge
 	}
 	return DecodeModel(b, path)
 }

@@ -1,8 +1,14 @@
 package train
 
 import (
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/mlptrain/mlptrain/internal/layers"
 )
 
 // TestDecodeModelMeaning edits what a model file means, keeping its
@@ -81,5 +87,60 @@ func TestDecodeModelLongName(t *testing.T) {
 	checkInputErr(t, err, "m.json", "…")
 	if n := len([]rune(err.Error())); n > 2*maxMessage {
 		t.Errorf("error of %d runes, want at most about %d", n, maxMessage)
+	}
+}
+
+// TestLoadModelTooLarge is not parallel: it measures the memory LoadModel
+// allocates. A sparse file over the limit must be refused by its size,
+// before it is read, with the limit in GiB and a hint.
+func TestLoadModelTooLarge(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "big.json")
+	fh, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fh.Truncate(maxModelBytes + 1); err != nil {
+		fh.Close()
+		t.Skipf("cannot make a sparse file: %v", err)
+	}
+	if err := fh.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err = LoadModel(path)
+	runtime.ReadMemStats(&after)
+	e := checkInputErr(t, err, path, "model file larger than 1 GiB")
+	if !strings.Contains(e.Hint, "mlptrain fit") {
+		t.Errorf("error %q: hint %q does not say what file to give", err, e.Hint)
+	}
+	if got := after.TotalAlloc - before.TotalAlloc; got > 10<<20 {
+		t.Errorf("LoadModel of a %d-byte file allocated %d MB before refusing it", maxModelBytes+1, got>>20)
+	}
+}
+
+// TestModelBytesPerParam checks the figure the too-large hint quotes: a
+// model of many parameters takes about modelBytesPerParam bytes each.
+func TestModelBytesPerParam(t *testing.T) {
+	t.Parallel()
+	s := testSaved(t, "regression")
+	m, err := layers.New(layers.Spec{Inputs: 3, Units: []int{1000, 2}, Acts: []string{"tanh", "identity"}, Loss: "squared_error"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Init("he", rand.New(rand.NewPCG(5, 1))); err != nil {
+		t.Fatal(err)
+	}
+	s.Model = m
+	b := encodeFile(t, s.file())
+	params := 0
+	for _, l := range m.Layers {
+		r, c := l.W.Dims()
+		params += r*c + c
+	}
+	perParam := float64(len(b)) / float64(params)
+	t.Logf("%d bytes for %d parameters: %.1f bytes each", len(b), params, perParam)
+	if perParam < 0.8*modelBytesPerParam || perParam > 1.25*modelBytesPerParam {
+		t.Errorf("model.json takes %.1f bytes a parameter; modelBytesPerParam is %d", perParam, modelBytesPerParam)
 	}
 }

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -105,6 +108,22 @@ func TestBadInput(t *testing.T) {
 	model := filepath.Join(xorRun, "model.json")
 	modelBytes := readFile(t, model)
 	truncated := modelBytes[:len(modelBytes)/2]
+	// resigned writes the model with old replaced by repl and a correct
+	// checksum, so that only LoadModel's checks of its meaning can refuse it.
+	resigned := func(name, old, repl string) string {
+		t.Helper()
+		if !strings.Contains(modelBytes, old) {
+			t.Fatalf("%s: %q is not in model.json", name, old)
+		}
+		return write(name, resign(t, strings.Replace(modelBytes, old, repl, 1)))
+	}
+	bigModel := filepath.Join(tmp, "big.json")
+	if err := os.WriteFile(bigModel, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(bigModel, 1100<<20); err != nil { // sparse: no disk used
+		t.Fatal(err)
+	}
 	truncLine := strings.Count(truncated, "\n") + 1
 	truncCol := len(truncated) - strings.LastIndex(truncated, "\n")
 
@@ -192,6 +211,21 @@ func TestBadInput(t *testing.T) {
 			file: inTmp("truncated.json"), line: truncLine, col: truncCol, want: []string{"not a valid model file: it ends in the middle (truncated?)"}},
 		{name: "eval: edited model", args: []string{"eval", write("edited.json", strings.Replace(modelBytes, `"y"`, `"z"`, 1)), "datasets/xor.csv"},
 			file: inTmp("edited.json"), want: []string{"checksum mismatch"}},
+		// eval: a model edited and signed again, refused for what it means.
+		{name: "eval: model lists a feature twice", args: []string{"eval", resigned("feature-twice.json", `"x2"`, `"x1"`), "datasets/xor.csv"},
+			file: inTmp("feature-twice.json"), key: "features", want: []string{`"x1" is listed twice (items 1 and 2)`, "each feature column is listed once"}},
+		{name: "eval: model lists a class twice", args: []string{"eval", resigned("class-twice.json", "\"0\",\n  \"1\"", "\"0\",\n  \"0\""), "datasets/xor.csv"},
+			file: inTmp("class-twice.json"), key: "classes", want: []string{`"0" is listed twice (items 1 and 2)`, "each class is listed once"}},
+		{name: "eval: model target is a feature", args: []string{"eval", resigned("target-feature.json", "\"targets\": [\n  \"y\"", "\"targets\": [\n  \"x1\""), "datasets/xor.csv"},
+			file: inTmp("target-feature.json"), key: "targets", want: []string{`"x1" is also a feature column`, "either a feature or a target"}},
+		{name: "eval: model lists a target twice", args: []string{"eval", resigned("target-twice.json", "\"targets\": [\n  \"y\"", "\"targets\": [\n  \"y\",\n  \"y\""), "datasets/xor.csv"},
+			file: inTmp("target-twice.json"), key: "targets", want: []string{`"y" is listed twice (items 1 and 2)`}},
+		{name: "predict: classifier model with a regression loss", args: []string{"predict", resigned("regression-loss.json", `"binary_cross_entropy"`, `"squared_error"`), "datasets/xor.csv"},
+			file: inTmp("regression-loss.json"), key: "classes", want: []string{"loss squared_error makes a regression model, which has no classes, got 2", "was edited"}},
+		{name: "eval: model loss that does not fit its output layer", args: []string{"eval", resigned("softmax-loss.json", `"binary_cross_entropy"`, `"cross_entropy"`), "datasets/xor.csv"},
+			file: inTmp("softmax-loss.json"), key: "loss", want: []string{"cross_entropy needs a softmax output layer, got 1 logistic unit"}},
+		{name: "eval: model file over 1 GiB", args: []string{"eval", bigModel, "datasets/xor.csv"},
+			file: bigModel, want: []string{"model file larger than 1 GiB", "about 25 bytes a parameter", "written by mlptrain fit"}},
 
 		// Config files.
 		{name: "unknown key", args: fit(config("typo.yaml", "learning_rate:", "learning_rat:")),
@@ -389,4 +423,19 @@ func TestAwkwardInputWorks(t *testing.T) {
 			t.Errorf("eval of the reordered file:\n%s\nwant as on datasets/xor.csv:\n%s", got, want)
 		}
 	})
+}
+
+// resign sets the checksum of the model.json text b as mlptrain computes
+// it: "sha256:" and the hex SHA-256 of the file with an empty checksum and
+// without its final newline. The edit that made b must keep the layout
+// mlptrain writes, as replacing one quoted name by another does.
+func resign(t *testing.T, b string) string {
+	t.Helper()
+	re := regexp.MustCompile(`"checksum": "[^"]*"`)
+	if !re.MatchString(b) {
+		t.Fatal("model.json has no checksum")
+	}
+	empty := re.ReplaceAllLiteralString(strings.TrimSuffix(b, "\n"), `"checksum": ""`)
+	sum := sha256.Sum256([]byte(empty))
+	return re.ReplaceAllLiteralString(b, `"checksum": "sha256:`+hex.EncodeToString(sum[:])+`"`)
 }

@@ -12,6 +12,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/mlptrain/mlptrain/internal/atomicfile"
 	"github.com/mlptrain/mlptrain/internal/data"
@@ -26,7 +27,12 @@ const (
 	modelFormat  = "mlptrain-model"
 	ModelVersion = 1
 	// maxModelBytes bounds what LoadModel reads, against hostile files.
+	// Its messages say it in GiB, so it is a whole number of GiB.
 	maxModelBytes = 1 << 30
+	// modelBytesPerParam is about what model.json spends on a weight:
+	// an indented line holding 17 significant digits (measured by
+	// TestModelBytesPerParam).
+	modelBytesPerParam = 25
 )
 
 // Saved is a trained model with everything needed to apply it to a CSV
@@ -176,17 +182,28 @@ func LoadModel(path string) (*Saved, error) {
 			Hint: "give the model.json of a run folder written by mlptrain fit"}
 	}
 	defer fh.Close()
-	if fi, err := fh.Stat(); err == nil && fi.IsDir() {
-		return nil, &inputerr.Error{File: path, Err: errors.New("is a directory, not a model file"),
-			Hint: "give the model.json inside a run folder, as in " + filepath.Join(path, "model.json")}
+	tooLarge := &inputerr.Error{File: path, Err: fmt.Errorf("model file larger than %d GiB", maxModelBytes>>30),
+		Hint: fmt.Sprintf("model.json takes about %d bytes a parameter, so %d GiB holds some %d million, the most mlptrain loads; check that this is a model.json written by mlptrain fit",
+			modelBytesPerParam, maxModelBytes>>30, maxModelBytes/modelBytesPerParam/1_000_000)}
+	if fi, err := fh.Stat(); err == nil {
+		switch {
+		case fi.IsDir():
+			return nil, &inputerr.Error{File: path, Err: errors.New("is a directory, not a model file"),
+				Hint: "give the model.json inside a run folder, as in " + filepath.Join(path, "model.json")}
+		case fi.Size() > maxModelBytes:
+			// Refused before reading, so a huge file costs nothing.
+			return nil, tooLarge
+		}
 	}
+	// A pipe or device has no size to Stat: read at most one byte past
+	// the limit.
 	b, err := io.ReadAll(io.LimitReader(fh, maxModelBytes+1))
 	if err != nil {
 		return nil, &inputerr.Error{File: path, Err: fmt.Errorf("cannot read model: %w", inputerr.PathCause(err)),
 			Hint: "check that the file is readable"}
 	}
 	if len(b) > maxModelBytes {
-		return nil, &inputerr.Error{File: path, Err: fmt.Errorf("model file larger than %d bytes", maxModelBytes)}
+		return nil, tooLarge
 	}
 	return DecodeModel(b, path)
 }
@@ -256,6 +273,13 @@ func (f *modelFile) saved(name string) (*Saved, error) {
 	bad := func(format string, args ...any) error {
 		return &inputerr.Error{File: name, Err: fmt.Errorf(format, args...), Hint: "the file is inconsistent; train the model again"}
 	}
+	if err := f.checkNames(name); err != nil {
+		return nil, err
+	}
+	loss, ok := vocab.LossNamed(f.Loss)
+	if !ok {
+		return nil, &inputerr.Error{File: name, Key: "loss", Err: clipped("unknown loss %q (want one of %v)", f.Loss, vocab.LossNames()), Hint: edited}
+	}
 	spec := layers.Spec{Inputs: f.Inputs, Loss: f.Loss}
 	for _, l := range f.Layers {
 		spec.Units = append(spec.Units, l.Units)
@@ -275,6 +299,14 @@ func (f *modelFile) saved(name string) (*Saved, error) {
 			}
 		}
 		d = l.Units
+	}
+	if out := len(f.Layers) - 1; out >= 0 {
+		act, _ := vocab.Canonical(f.Layers[out].Activation) // an unknown one is New's to report
+		if need := loss.Requirement(act, f.Layers[out].Units); act != "" && need != "" {
+			return nil, &inputerr.Error{File: name, Key: "loss",
+				Err:  clipped("%s needs %s, got %d %s unit%s", f.Loss, need, f.Layers[out].Units, act, plural(f.Layers[out].Units)),
+				Hint: edited}
+		}
 	}
 	m, err := layers.New(spec)
 	if err != nil {
@@ -300,19 +332,76 @@ func (f *modelFile) saved(name string) (*Saved, error) {
 	if err := f.Normalize.Check(f.Inputs); err != nil {
 		return nil, bad("%v", err)
 	}
-	if len(f.Targets) == 0 {
-		return nil, bad("no target column")
-	}
-	k := m.Outputs()
-	switch {
-	case target(f.Loss) == vocab.Classes && len(f.Classes) != k:
-		return nil, bad("%d classes for %d outputs", len(f.Classes), k)
-	case target(f.Loss) == vocab.BinaryClass && len(f.Classes) != 2:
-		return nil, bad("%d classes for a binary output", len(f.Classes))
-	case !Classify(f.Loss) && len(f.Targets) != k:
-		return nil, bad("%d targets for %d outputs", len(f.Targets), k)
+	if err := f.checkOutputs(name, loss, m.Outputs()); err != nil {
+		return nil, err
 	}
 	return &Saved{Features: f.Features, Poly: poly, Scaler: f.Normalize, Targets: f.Targets, Classes: f.Classes, Model: m}, nil
+}
+
+// edited is the hint of a model file whose parts contradict each other:
+// mlptrain fit never writes one, so it was edited and signed again.
+const edited = "mlptrain fit never writes such a file, so it was edited; train the model again, or restore the model.json fit wrote"
+
+// checkNames refuses a feature, target or class listed twice, and a
+// target that is also a feature: the CSV reader would blame the data
+// file for what is wrong in the model.
+func (f *modelFile) checkNames(name string) error {
+	for _, l := range []struct {
+		key   string
+		names []string
+		hint  string
+	}{
+		{"features", f.Features, "each feature column is listed once; " + edited},
+		{"targets", f.Targets, "each target column is listed once; " + edited},
+		{"classes", f.Classes, "each class is listed once; " + edited},
+	} {
+		seen := make(map[string]int, len(l.names))
+		for i, n := range l.names {
+			if j, ok := seen[n]; ok {
+				return &inputerr.Error{File: name, Key: l.key, Err: clipped("%q is listed twice (items %d and %d)", n, j+1, i+1), Hint: l.hint}
+			}
+			seen[n] = i
+		}
+	}
+	for _, t := range f.Targets {
+		if slices.Contains(f.Features, t) {
+			return &inputerr.Error{File: name, Key: "targets", Err: clipped("%q is also a feature column", t),
+				Hint: "a column is either a feature or a target; " + edited}
+		}
+	}
+	return nil
+}
+
+// checkOutputs checks the targets and classes against the loss and the k
+// output units, as the catalog describes them: a classifier has one
+// target and a class per unit (two for a binary output), a regression
+// model no classes and a unit per target.
+func (f *modelFile) checkOutputs(name string, loss vocab.Loss, k int) error {
+	fail := func(key, format string, args ...any) error {
+		return &inputerr.Error{File: name, Key: key, Err: clipped(format, args...), Hint: edited}
+	}
+	switch {
+	case len(f.Targets) == 0:
+		return fail("targets", "no target column")
+	case loss.Classify() && len(f.Targets) != 1:
+		return fail("targets", "a classifier (loss %s) has one target column, got %d", f.Loss, len(f.Targets))
+	case loss.Target == vocab.Classes && len(f.Classes) != k:
+		return fail("classes", "%d classes for %d outputs (loss %s needs a class per output unit)", len(f.Classes), k, f.Loss)
+	case loss.Target == vocab.BinaryClass && len(f.Classes) != 2:
+		return fail("classes", "%d classes for a binary output (loss %s needs 2)", len(f.Classes), f.Loss)
+	case !loss.Classify() && len(f.Classes) > 0:
+		return fail("classes", "loss %s makes a regression model, which has no classes, got %d", f.Loss, len(f.Classes))
+	case !loss.Classify() && len(f.Targets) != k:
+		return fail("targets", "%d targets for %d outputs (loss %s needs an output unit per target)", len(f.Targets), k, f.Loss)
+	}
+	return nil
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
 
 // Read reads a CSV file for the saved model: its feature columns (in any

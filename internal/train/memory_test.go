@@ -83,3 +83,42 @@ train: {optimizer: adam, batch_size: 50}`)
 		t.Errorf("huge estimate %d, want positive", huge.total())
 	}
 }
+
+// TestPrepareReadsWithinMemory checks that the memory limit bounds the
+// reading itself: a training file, or a validation file, of more rows than
+// the limit holds is refused at the row that passes it, having allocated
+// about the limit, not the table (the estimate used to come only once
+// the whole file was read). Not parallel: it measures allocations.
+func TestPrepareReadsWithinMemory(t *testing.T) {
+	dir := t.TempDir()
+	const rows = 400_000 // 32 bytes a row: 12.8 MB
+	big := writeTestFile(t, dir, "big.csv", "x1,x2,y\n"+strings.Repeat("0,1,1\n", rows))
+	small := writeTestFile(t, dir, "small.csv", "x1,x2,y\n"+strings.Repeat("0,1,1\n", 10))
+	const limit = 1 << 20
+	for i, test := range []struct {
+		train, val string
+		file       string
+		line       int
+		msg        string
+	}{
+		{big, "0.2", big, limit/32 + 2, "the data needs more than 1 MiB of memory (the limit, --max-memory) at 32 bytes a row"},
+		// What the training rows leave.
+		{small, q(big), big, (limit-10*32)/32 + 2, "the data needs more than 1023.68 KiB of memory (the limit, --max-memory, less the training rows)"},
+	} {
+		cfg := parseTestConfig(t, dir, fmt.Sprintf(`data: {train: %s, target: y, validation: %s}
+model: {layers: [{units: 2, activation: tanh}, {activation: identity}], loss: squared_error}`, q(test.train), test.val))
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		_, err := PrepareWithin(cfg, MemoryLimit{Bytes: limit, Source: "--max-memory"})
+		runtime.ReadMemStats(&after)
+		var e *inputerr.Error
+		if !errors.As(err, &e) || e.File != test.file || e.Line != test.line ||
+			!strings.Contains(err.Error(), test.msg) {
+			t.Errorf("unexpected error for test %d: got: %v want: %s:%d: %s", i, err, test.file, test.line, test.msg)
+		}
+		if got := after.TotalAlloc - before.TotalAlloc; got > 8*limit {
+			t.Errorf("test %d: refusing allocated %d bytes, more than 8 times the limit", i, got)
+		}
+	}
+}

@@ -158,6 +158,12 @@ func (p *reader) readFast(ra io.ReaderAt, off, size int64, chunk int) (*Dataset,
 	if !ok || n == 0 || !f.linesFit() {
 		return nil, errSlow
 	}
+	// Too many rows for the memory: the slow path reads up to the row that
+	// passes it (holding no more than the limit), and refuses it there or
+	// at an earlier error, exactly as it would without this path.
+	if m := p.maxRows(f.d, f.k, labelCol >= 0); m >= 0 && n > m {
+		return nil, errSlow
+	}
 	// A row holds a delimiter between fields and a byte in every used
 	// cell. If the rows cannot all be whole, some row is wrong: leave it to
 	// the slow path rather than make a matrix larger than the input can fill.

@@ -40,6 +40,9 @@ var (
 	// ErrOneHotTooLarge is wrapped by the error for a target whose one-hot
 	// encoding would pass MaxOneHotBytes.
 	ErrOneHotTooLarge = errors.New("one-hot target too large")
+	// ErrDataTooLarge is wrapped by the error for a table whose rows would
+	// take more than Options.MaxBytes.
+	ErrDataTooLarge = errors.New("data too large for the memory limit")
 )
 
 // limits are the limits a read enforces: the constants above, or smaller
@@ -111,3 +114,66 @@ func gib(n int64) string {
 	}
 	return strconv.FormatFloat(math.Ceil(float64(n)/(1<<30)*1000)/1000, 'f', -1, 64) + " GiB"
 }
+
+// RowBytes is the memory a row of d features and k regression targets
+// takes in a Dataset as Read makes it, and while Read collects it: its
+// numbers (float64s), its line in Lines and, with a class label, its class
+// in Labels (ints).
+func RowBytes(d, k int, label bool) int64 {
+	b := 8 * (int64(d) + int64(k) + 1)
+	if label {
+		b += 8
+	}
+	return b
+}
+
+// maxRows returns the most rows of d features, k targets and a label, if
+// label, that fit in p.opt.MaxBytes; -1 for no bound.
+func (p *reader) maxRows(d, k int, label bool) int {
+	if p.opt.MaxBytes <= 0 {
+		return -1
+	}
+	return int(p.opt.MaxBytes / RowBytes(d, k, label))
+}
+
+// tooLarge is the error for the row on the given line, the first that
+// passes p.opt.MaxBytes.
+func (p *reader) tooLarge(line, d, k int, label bool) error {
+	source := p.opt.MaxBytesSource
+	if source == "" {
+		source = "the memory limit"
+	}
+	return p.errAt(line, 0, "", "use fewer rows or columns, or raise the limit with --max-memory SIZE",
+		&tooLargeError{limit: p.opt.MaxBytes, source: source, row: RowBytes(d, k, label)})
+}
+
+// tooLargeError says that a table passes Options.MaxBytes; it wraps
+// ErrDataTooLarge without saying so in its message.
+type tooLargeError struct {
+	limit  int64
+	source string
+	row    int64 // bytes a row
+}
+
+func (e *tooLargeError) Error() string {
+	return fmt.Sprintf("the data needs more than %s of memory (the limit, %s) at %d bytes a row",
+		memSize(e.limit), e.source, e.row)
+}
+
+// memSize writes n bytes as sysmem.Format does, but with up to 2 decimals
+// instead of 3 significant digits, which it writes as 1.02e+03 from 1000
+// units on.
+func memSize(n int64) string {
+	for _, u := range []struct {
+		shift uint
+		name  string
+	}{{40, "TiB"}, {30, "GiB"}, {20, "MiB"}, {10, "KiB"}} {
+		if n >= 1<<u.shift {
+			v := math.Floor(float64(n)/float64(int64(1)<<u.shift)*100) / 100
+			return strconv.FormatFloat(v, 'f', -1, 64) + " " + u.name
+		}
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}
+
+func (e *tooLargeError) Unwrap() error { return ErrDataTooLarge }

@@ -47,6 +47,14 @@ type Options struct {
 	// on. The selected feature columns must be exactly these, as a set, and
 	// X's columns come in WantFeatures' order whatever the file's order.
 	WantFeatures []string
+	// MaxBytes, if positive, bounds the memory the table may take as it is
+	// read: RowBytes for each row (its numbers, its line in Lines and its
+	// class in Labels). The row that would pass it is refused with an
+	// error wrapping ErrDataTooLarge, before the rest of the input is read.
+	MaxBytes int64
+	// MaxBytesSource says where MaxBytes comes from, for the message:
+	// "--max-memory", "3/4 of this machine's 23.5 GiB".
+	MaxBytesSource string
 }
 
 // ReadFile reads the CSV file at path as Read does; a file whose content
@@ -474,6 +482,7 @@ func (p *reader) readRows(uses []use, ds *Dataset) (*Dataset, error) {
 	xs, ys := newRows(d), newRows(k)
 	var labels, lines []int
 	ncol := len(p.header)
+	maxRows := p.maxRows(d, k, labelCol >= 0)
 	for {
 		rec, err := p.next()
 		if err == io.EOF {
@@ -483,6 +492,9 @@ func (p *reader) readRows(uses []use, ds *Dataset) (*Dataset, error) {
 			return nil, err
 		}
 		line, _ := p.cr.FieldPos(0)
+		if len(lines) == maxRows {
+			return nil, p.tooLarge(line, d, k, labelCol >= 0)
+		}
 		if len(rec) != ncol {
 			col, key := ncol+1, ""
 			if len(rec) < ncol {

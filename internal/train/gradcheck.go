@@ -46,6 +46,12 @@ const randomClasses = 3
 // name of the data ("random" for random data). Errors about the input are
 // *inputerr.Errors.
 func Point(cfg *config.Config, o CheckOptions) (*layers.Net, string, error) {
+	return point(cfg, o, DefaultMemoryLimit())
+}
+
+// point is Point, refusing a batch whose graph needs more memory than
+// limit (checkPoint) before it makes it.
+func point(cfg *config.Config, o CheckOptions, limit MemoryLimit) (*layers.Net, string, error) {
 	defer useThreads(cfg.Train.Threads)() // for the data loading
 	if o.Rows <= 0 {
 		o.Rows = 16
@@ -58,10 +64,22 @@ func Point(cfg *config.Config, o CheckOptions) (*layers.Net, string, error) {
 		err    error
 	)
 	if o.RandomRows > 0 && o.RandomCols > 0 {
-		spec, x, t, err = randomProblem(cfg, o.RandomRows, o.RandomCols, rng)
+		rows, cols := o.RandomRows, o.RandomCols
+		if rows > MaxRandomEntries/cols {
+			return nil, "", fmt.Errorf("random data of %d×%d is too large (at most %d entries)", rows, cols, MaxRandomEntries)
+		}
+		var k int
+		if spec, k, err = randomSpec(cfg, cols); err != nil {
+			return nil, "", err
+		}
+		if err := checkPoint(cfg, shapeOf(cols, spec.Units), rows, o.HVP, limit, "--random-data",
+			func(n int) string { return fmt.Sprintf("--random-data %dx%d", n, cols) }); err != nil {
+			return nil, "", err
+		}
+		x, t, err = randomData(cfg, rows, cols, k, rng)
 	} else {
 		source = cfg.Data.Train
-		spec, x, t, err = dataBatch(cfg, o.Rows, rng)
+		spec, x, t, err = dataBatch(cfg, o.Rows, o.HVP, limit, rng)
 	}
 	if err != nil {
 		return nil, "", err
@@ -104,7 +122,7 @@ func Point(cfg *config.Config, o CheckOptions) (*layers.Net, string, error) {
 // the input are *inputerr.Errors.
 func GradCheck(cfg *config.Config, o CheckOptions) (*CheckReport, error) {
 	defer useThreads(cfg.Train.Threads)()
-	net, source, err := Point(cfg, o)
+	net, source, err := point(cfg, o, DefaultMemoryLimit())
 	if err != nil {
 		return nil, err
 	}
@@ -114,16 +132,19 @@ func GradCheck(cfg *config.Config, o CheckOptions) (*CheckReport, error) {
 	return &CheckReport{Result: res, Rows: n, Data: source, LearningRate: cfg.Train.LearningRate}, nil
 }
 
-// dataBatch prepares cfg's data and samples rows of its training split.
-func dataBatch(cfg *config.Config, rows int, rng *rand.Rand) (layers.Spec, *mat.Dense, *mat.Dense, error) {
+// dataBatch prepares cfg's data and samples rows of its training split,
+// refusing a batch whose graph needs more than limit (checkPoint).
+func dataBatch(cfg *config.Config, rows int, hvp bool, limit MemoryLimit, rng *rand.Rand) (layers.Spec, *mat.Dense, *mat.Dense, error) {
 	p, err := Prepare(cfg)
 	if err != nil {
 		return layers.Spec{}, nil, nil, err
 	}
-	idx := rng.Perm(p.Train.Len())
-	if len(idx) > rows {
-		idx = idx[:rows]
+	n := min(rows, p.Train.Len())
+	if err := checkPoint(cfg, shapeOf(p.Spec.Inputs, p.Spec.Units), n, hvp, limit, "--rows",
+		func(n int) string { return fmt.Sprintf("--rows %d", n) }); err != nil {
+		return layers.Spec{}, nil, nil, err
 	}
+	idx := rng.Perm(p.Train.Len())[:n]
 	batch := p.Train.Subset(idx)
 	t, err := Targets(batch, cfg.Model.Loss, p.Spec.Units[len(p.Spec.Units)-1])
 	if err != nil {
@@ -136,12 +157,9 @@ func dataBatch(cfg *config.Config, rows int, rng *rand.Rand) (layers.Spec, *mat.
 // makes (CheckOptions.RandomRows × RandomCols): 2^26, 512 MiB of float64s.
 const MaxRandomEntries = 1 << 26
 
-// randomProblem makes rows×cols standard normal inputs and random targets
-// that fit cfg's loss.
-func randomProblem(cfg *config.Config, rows, cols int, rng *rand.Rand) (layers.Spec, *mat.Dense, *mat.Dense, error) {
-	if rows > MaxRandomEntries/cols {
-		return layers.Spec{}, nil, nil, fmt.Errorf("random data of %d×%d is too large (at most %d entries)", rows, cols, MaxRandomEntries)
-	}
+// randomSpec returns the architecture of cfg's model for random data of
+// cols columns, and its output width.
+func randomSpec(cfg *config.Config, cols int) (layers.Spec, int, error) {
 	k := cfg.Model.Layers[len(cfg.Model.Layers)-1].Units
 	if k == 0 {
 		k = 1
@@ -150,9 +168,12 @@ func randomProblem(cfg *config.Config, rows, cols int, rng *rand.Rand) (layers.S
 		}
 	}
 	spec, err := SpecFor(cfg, cols, k)
-	if err != nil {
-		return spec, nil, nil, err
-	}
+	return spec, k, err
+}
+
+// randomData makes rows×cols standard normal inputs and random targets of
+// k outputs that fit cfg's loss.
+func randomData(cfg *config.Config, rows, cols, k int, rng *rand.Rand) (*mat.Dense, *mat.Dense, error) {
 	x := mat.NewDense(rows, cols, nil)
 	for i := range x.RawMatrix().Data {
 		x.RawMatrix().Data[i] = rng.NormFloat64()
@@ -166,5 +187,5 @@ func randomProblem(cfg *config.Config, rows, cols int, rng *rand.Rand) (layers.S
 	}
 	ds.X = x
 	t, err := Targets(ds, cfg.Model.Loss, k)
-	return spec, x, t, err
+	return x, t, err
 }

@@ -42,50 +42,122 @@ type memoryEstimate struct {
 
 func (e memoryEstimate) total() int64 { return e.data + e.graphs + e.model }
 
+// prod is the product of x in float64: it does not overflow.
+func prod(x ...int) float64 {
+	p := 1.0
+	for _, v := range x {
+		p *= float64(v)
+	}
+	return p
+}
+
+// netShape is what the memory of a model's graph depends on.
+type netShape struct {
+	d, k     int     // inputs and outputs
+	sumUnits int     // the layers' widths, summed
+	params   float64 // weights and biases
+}
+
+// shapeOf returns the shape of a model of d inputs and layers of the
+// given widths, the last being the output.
+func shapeOf(d int, units []int) netShape {
+	s := netShape{d: d}
+	in := d
+	for _, u := range units {
+		s.sumUnits += u
+		s.params += prod(in, u) + float64(u)
+		in = u
+	}
+	if len(units) > 0 {
+		s.k = units[len(units)-1]
+	}
+	return s
+}
+
+// graphFloats is the float64s the graph of r rows holds: its input, its
+// target, and for each layer a product, a bias sum and an activation, each
+// with a value and an error signal; and a gradient for each parameter.
+func (s netShape) graphFloats(r int) float64 {
+	return prod(r, s.d) + prod(r, s.k) + 6*prod(r, s.sumUnits) + s.params
+}
+
 // estimateMemory returns what training cfg on nTrain training rows and
 // nVal validation rows of rawD columns, d inputs after the feature map,
 // and k outputs keeps in memory. It saturates instead of overflowing.
 func estimateMemory(cfg *config.Config, nTrain, nVal, rawD, d, k int) memoryEstimate {
-	f := func(x ...int) float64 { // the product, in float64: no overflow
-		p := 1.0
-		for _, v := range x {
-			p *= float64(v)
-		}
-		return p
-	}
 	units := make([]int, len(cfg.Model.Layers))
-	sumUnits, params, in := 0, 0.0, d
 	for i, l := range cfg.Model.Layers {
 		units[i] = l.Units
 		if i == len(units)-1 || units[i] == 0 {
 			units[i] = k
 		}
-		sumUnits += units[i]
-		params += f(in, units[i]) + float64(units[i])
-		in = units[i]
 	}
+	s := shapeOf(d, units)
 	n := nTrain + nVal
 	batch := cfg.Train.BatchSize
 	if opt, _ := vocab.OptimizerNamed(cfg.Train.Optimizer); opt.FullBatch || batch <= 0 || batch > nTrain {
 		batch = nTrain
 	}
 	eval := min(n, evalChunk)
-	// A graph of r rows: its input, its target, and for each layer a
-	// product, a bias sum and an activation, each with a value and an
-	// error signal; and a gradient for each parameter.
-	graph := func(r int) float64 { return f(r, d) + f(r, k) + 6*f(r, sumUnits) + params }
 	state := 0
 	if opt, ok := vocab.OptimizerNamed(cfg.Train.Optimizer); ok {
 		state = len(opt.State)
 	}
 	const checkpointText = 48 // bytes of JSON per number, with the encoder's growth
 	e := memoryEstimate{
-		data:   clampBytes(8 * (f(n, d) + f(n, k) + f(nTrain, k) + f(n, rawD))),
-		graphs: clampBytes(8 * (2*graph(batch) + graph(eval))),
-		model:  clampBytes(params * (8*float64(4+state) + checkpointText)),
-		rows:   n, features: d, params: int(min(params, math.MaxInt32)),
+		data:   clampBytes(8 * (prod(n, d) + prod(n, k) + prod(nTrain, k) + prod(n, rawD))),
+		graphs: clampBytes(8 * (2*s.graphFloats(batch) + s.graphFloats(eval))),
+		model:  clampBytes(s.params * (8*float64(4+state) + checkpointText)),
+		rows:   n, features: d, params: int(min(s.params, math.MaxInt32)),
 	}
 	return e
+}
+
+// hvpVectors is the number of parameter-sized vectors gradcheck's
+// Hessian-vector product check holds: hv, gp, gm, hu, u, v, x and hx, and
+// for the Lanczos iteration a basis of krylovDim (64) vectors, krylovDim/2
+// more at a restart, w and x0.
+const hvpVectors = 8 + 64 + 32 + 2
+
+// pointFloats is the float64s Point and GradCheck hold for a batch of r
+// rows of a model of shape s: the batch (inputs, targets, and the
+// targets, labels and lines they are made from), the graph of r rows,
+// the weights with the buffers the graph and the initialization keep for
+// them (measured: about 5 copies) and GradCheck's copy of the gradient;
+// with hvp also the tangent buffers
+// (a second value and error signal for every node of the graph) and
+// hvpVectors parameter-sized vectors.
+func pointFloats(s netShape, r int, hvp bool) float64 {
+	f := s.graphFloats(r) + prod(r, s.d+2*s.k+2) + 6*s.params
+	if hvp {
+		f += s.graphFloats(r) - s.params + hvpVectors*s.params
+	}
+	return f
+}
+
+// checkPoint returns an *inputerr.Error if Point's batch of rows rows
+// needs more memory than limit: naming key (the flag that sets the rows,
+// shown as flagRows, e.g. "--random-data 100000x16" for n = 100000) or,
+// if even no rows would fit, the config's model.layers.
+func checkPoint(cfg *config.Config, s netShape, rows int, hvp bool, limit MemoryLimit, key string, flagRows func(n int) string) error {
+	total := clampBytes(8 * pointFloats(s, rows, hvp))
+	if limit.Bytes <= 0 || total <= limit.Bytes {
+		return nil
+	}
+	what := "the graph"
+	if hvp {
+		what = "the graph with its Hessian-vector products"
+	}
+	err := fmt.Errorf("%s of %d rows needs about %s of memory (%d inputs, %d units, %.0f parameters), more than the limit of %s (%s)",
+		what, rows, sysmem.Format(total), s.d, s.sumUnits, s.params, sysmem.Format(limit.Bytes), limit.Source)
+	fixed := 8 * pointFloats(s, 0, hvp)
+	perRow := 8*pointFloats(s, 1, hvp) - fixed
+	fit := (float64(limit.Bytes) - fixed) / perRow
+	if fit < 1 {
+		return &inputerr.Error{File: cfg.File, Key: "model.layers", Err: err, Hint: "use narrower layers"}
+	}
+	n := int(min(fit, float64(rows-1)))
+	return &inputerr.Error{Key: key, Err: err, Hint: fmt.Sprintf("use at most %d rows, e.g. %s", n, flagRows(n))}
 }
 
 func clampBytes(b float64) int64 {

@@ -76,6 +76,9 @@ func PrepareWithin(cfg *config.Config, limit MemoryLimit) (*Problem, error) {
 		Targets:   []string(d.Target),
 		Features:  d.Features,
 		Classify:  Classify(cfg.Model.Loss),
+		// The tables take most of the memory: reading stops at the row
+		// that passes the limit, before the estimate can be made.
+		MaxBytes: limit.Bytes, MaxBytesSource: limit.Source,
 	}
 	train, err := data.ReadFile(d.Train, opt)
 	if err != nil {
@@ -97,6 +100,10 @@ func PrepareWithin(cfg *config.Config, limit MemoryLimit) (*Problem, error) {
 	} else if d.Validation != "" {
 		vo := opt
 		vo.Classes, vo.WantFeatures = train.Classes, train.FeatureNames
+		if limit.Bytes > 0 { // what the training rows leave
+			vo.MaxBytes = max(1, limit.Bytes-tableBytes(train))
+			vo.MaxBytesSource = limit.Source + ", less the training rows"
+		}
 		if val, err = data.ReadFile(d.Validation, vo); err != nil {
 			return nil, err
 		}
@@ -161,6 +168,15 @@ func (p *Problem) transform(train, val *data.Dataset, limit MemoryLimit) error {
 	transform(data.Polynomial{}, p.Scaler, val)
 	p.Train, p.Val = train, val
 	return nil
+}
+
+// tableBytes is the memory ds takes as data.Read made it.
+func tableBytes(ds *data.Dataset) int64 {
+	k := 0
+	if ds.Y != nil {
+		_, k = ds.Y.Dims()
+	}
+	return int64(ds.Len()) * data.RowBytes(len(ds.FeatureNames), k, ds.Labels != nil)
 }
 
 // placeErr returns err, an *inputerr.Error from package data that has a

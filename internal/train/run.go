@@ -192,6 +192,7 @@ func FitConfig(ctx context.Context, cfg *config.Config, o FitOptions) (*Run, err
 			return data.ReadFile(cfg.Data.Test, data.Options{
 				Delimiter: []rune(cfg.Data.Delimiter)[0], Targets: []string(cfg.Data.Target),
 				Classify: Classify(cfg.Model.Loss), Classes: p.Classes, WantFeatures: p.Features,
+				MaxBytes: limit.Bytes, MaxBytesSource: limit.Source,
 			})
 		})
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -41,10 +42,16 @@ first of equals) as the best.
 Points are numbered in the order of nested loops over the grids as given: the
 first grid varies slowest. Each point is a whole fit with the same seed and
 writes its usual run folder, DIR/<index>_<key=value,...>. DIR is --out, or
-runs/<config name>-sweep; the config's output.dir is not used. DIR also gets
+runs/<config name>-sweep; the config file's output.dir is not used, and
+--set output.dir or MLPTRAIN_OUTPUT_DIR is an error. DIR also gets
 sweep.csv and sweep.json (the table; sweep.json is what --json prints) and,
 when exactly one numeric key is swept, sweep.png: validation and training
 loss against that key, the best point ringed.
+
+DIR holds one sweep: it must be new, empty or an earlier sweep's folder
+(anything else, such as a fit's run folder, is refused). An earlier sweep's
+point folders that this one lacks are removed once it has trained, and a
+second sweep into DIR while one runs is refused.
 
 The config must have validation data (data.validation a fraction > 0 or a
 CSV): picking by training loss would favour the most flexible model, the one
@@ -98,6 +105,12 @@ func runSweep(cmd *cobra.Command, path string, o *sweepOptions, stdout, stderr i
 		if x.Key == "output.dir" {
 			return usageError{err: &inputerr.Error{Key: x.Source, Err: fmt.Errorf("output.dir is set per point by the sweep"), Hint: "use --out DIR for the sweep's folder"}}
 		}
+	}
+	// The config file's output.dir is ignored, but an override in the
+	// environment is as explicit as --set, and refused alike.
+	if name := config.EnvVar("output.dir"); os.Getenv(name) != "" {
+		return &inputerr.Error{Key: name, Err: fmt.Errorf("output.dir is set per point by the sweep"),
+			Hint: "unset " + name + ", and use --out DIR for the sweep's folder"}
 	}
 	grids, err := sweep.ParseGrids(o.grids, ov)
 	if err != nil {

@@ -139,3 +139,43 @@ func TestSweepHelpGolden(t *testing.T) {
 	r := mustRun(t, "sweep", "--help")
 	checkGolden(t, "help_sweep.golden", []byte(r.stdout))
 }
+
+func TestSweepOutputDirFromEnv(t *testing.T) {
+	chdirRoot(t)
+	out := filepath.Join(t.TempDir(), "x")
+	t.Setenv("MLPTRAIN_OUTPUT_DIR", out)
+	r := runCLI(t, "sweep", "configs/sine.yaml", "--grid", "train.l2=0,1", "--epochs", "1", "--out", filepath.Join(t.TempDir(), "sw"))
+	want := "mlptrain: MLPTRAIN_OUTPUT_DIR: output.dir is set per point by the sweep (hint: unset MLPTRAIN_OUTPUT_DIR, and use --out DIR for the sweep's folder)\n"
+	if r.code != exitInput || r.stderr != want || r.stdout != "" {
+		t.Errorf("sweep with MLPTRAIN_OUTPUT_DIR set: exit %d, stderr %q, stdout %q; want exit %d and %q", r.code, r.stderr, r.stdout, exitInput, want)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Errorf("the sweep wrote into MLPTRAIN_OUTPUT_DIR")
+	}
+}
+
+func TestSweepRefusesFolder(t *testing.T) {
+	chdirRoot(t)
+	tmp := t.TempDir()
+	run := filepath.Join(tmp, "run")
+	mustRun(t, "fit", "configs/sine.yaml", "--epochs", "1", "-q", "--out", run)
+	foreign := filepath.Join(tmp, "foreign")
+	if err := os.MkdirAll(foreign, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(foreign, "notes.txt"), []byte("mine\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ dir, want string }{
+		{run, "mlptrain: " + run + ": --out: not a sweep folder but a fit's run folder: it holds "},
+		{foreign, "mlptrain: " + foreign + `: --out: not a sweep folder: it holds "notes.txt", which a sweep does not write (hint: choose a new or empty folder, or an earlier sweep's, with --out DIR)` + "\n"},
+	} {
+		r := runCLI(t, "sweep", "configs/sine.yaml", "--grid", "train.l2=0,1", "--epochs", "1", "-q", "--out", tc.dir)
+		if r.code != exitInput || !strings.HasPrefix(r.stderr, tc.want) || strings.Count(r.stderr, "\n") != 1 {
+			t.Errorf("sweep --out %s: exit %d, stderr %q; want exit %d and one line starting %q", tc.dir, r.code, r.stderr, exitInput, tc.want)
+		}
+		if _, err := os.Stat(filepath.Join(tc.dir, "sweep.json")); err == nil {
+			t.Errorf("sweep --out %s wrote sweep.json", tc.dir)
+		}
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -437,6 +438,16 @@ func (e *DivergedError) Unwrap() error { return train.ErrDiverged }
 // own config, seed and data, sharing nothing with the others, so its
 // results do not depend on Jobs.
 //
+// The sweep's folder holds one sweep. Run refuses, with an
+// *inputerr.Error naming the folder, one that holds anything but an
+// earlier sweep (a fit's run folder, a project), and one that another
+// sweep is writing (it locks the folder). It sets the earlier sweep's
+// table aside while it trains and, once it has, removes the earlier
+// sweep's point folders that it does not have, then writes its own
+// table, sweep.json last: the folder never holds a sweep.json that lists
+// other folders than its own. A sweep that fails before any point wrote
+// its folder puts the earlier table back.
+//
 // A diverged point is recorded with null losses and does not stop the
 // sweep; if every point diverges, Run returns the report with a
 // *DivergedError. Cancelling ctx stops the running points after their
@@ -452,6 +463,21 @@ func (s *Sweep) Run(ctx context.Context, o Options) (*Report, error) {
 		return nil, err
 	}
 	if err := train.CheckWritable(s.Dir); err != nil {
+		return nil, err
+	}
+	lock, err := s.lock()
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Unlock()
+	// The temporary files of a killed write, and the table of an earlier
+	// sweep that a killed sweep had set aside.
+	atomicfile.RemoveTemps(s.Dir, sweepFiles...)
+	stale, err := s.checkFolder()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.setAside(); err != nil {
 		return nil, err
 	}
 
@@ -517,6 +543,9 @@ dispatch:
 	close(next)
 	wg.Wait()
 	if fatal != nil {
+		if !slices.ContainsFunc(results, func(r Result) bool { return r.Stopped != StopNotRun }) {
+			s.restore() // no point wrote its folder: the earlier sweep is whole
+		}
 		return nil, fatal
 	}
 
@@ -527,9 +556,13 @@ dispatch:
 	if b := BestPoint(results); b >= 0 {
 		rep.Best = &results[b].Index
 	}
+	if err := s.removeStale(stale, results); err != nil {
+		return nil, err
+	}
 	if err := s.write(rep); err != nil {
 		return nil, err
 	}
+	s.dropPrevious()
 	if ctx.Err() != nil {
 		return rep, context.Cause(ctx)
 	}
@@ -601,14 +634,20 @@ func runPoint(ctx context.Context, p *Point, limit train.MemoryLimit) (*Result, 
 	return r, nil
 }
 
-// write writes sweep.json, sweep.csv and, for one numeric key, sweep.png.
+// write writes sweep.csv, sweep.png for one numeric key, and sweep.json.
 func (s *Sweep) write(rep *Report) error {
-	if err := atomicfile.Write(filepath.Join(s.Dir, "sweep.json"), func(w io.Writer) error { return train.WriteJSON(w, rep) }); err != nil {
-		return err
-	}
 	if err := atomicfile.Write(filepath.Join(s.Dir, "sweep.csv"), func(w io.Writer) error { return WriteCSV(w, rep) }); err != nil {
 		return err
 	}
+	if err := s.plot(rep); err != nil {
+		return err
+	}
+	// Last: sweep.json names the point folders, which are all in place.
+	return atomicfile.Write(filepath.Join(s.Dir, "sweep.json"), func(w io.Writer) error { return train.WriteJSON(w, rep) })
+}
+
+// plot writes sweep.png when exactly one numeric key is swept.
+func (s *Sweep) plot(rep *Report) error {
 	png := filepath.Join(s.Dir, "sweep.png")
 	if len(rep.Keys) != 1 || len(rep.Points) == 0 || !isNumber(rep.Points[0].Params[0].Value) {
 		// No plot; drop one left by an earlier sweep into this folder.

@@ -113,4 +113,50 @@ expect_jq "degree sweep: validation picks degree 3" '.points[.best].params["data
 expect_jq "degree sweep: training loss falls with degree" '.points[0].train_loss > .points[1].train_loss and .points[1].train_loss > .points[2].train_loss'
 expect_file "degree sweep plot" "$TMP/deg/sweep.png"
 
+# ---------------------------------------------------------------------------
+# 7. The sweep folder holds one sweep.
+# A fit's run folder and a folder of other files are refused, left as they were.
+run fit configs/sine.yaml --epochs 1 -q --out "$TMP/runfolder"
+expect_code "fit for the run folder" 0
+run sweep configs/sine.yaml --grid train.l2=0,1 --epochs 1 -q --out "$TMP/runfolder"
+expect_code "sweep into a run folder" 2
+expect_grep "sweep into a run folder" err "^mlptrain: $TMP/runfolder: --out: not a sweep folder but a fit's run folder: it holds .*\(hint: choose a new or empty folder, or an earlier sweep's, with --out DIR\)\$"
+if [ "$(printf '%s\n' "$ERR" | wc -l)" = 1 ] && [ ! -e "$TMP/runfolder/sweep.json" ]; then ok; else fail "sweep into a run folder: want one stderr line and no sweep.json: $ERR"; fi
+mkdir -p "$TMP/foreign" && echo mine >"$TMP/foreign/notes.txt"
+run sweep configs/sine.yaml --grid train.l2=0,1 --epochs 1 -q --out "$TMP/foreign"
+expect_code "sweep into a foreign folder" 2
+expect_grep "sweep into a foreign folder" err "^mlptrain: $TMP/foreign: --out: not a sweep folder: it holds \"notes.txt\", which a sweep does not write \(hint: "
+if [ "$(ls -A "$TMP/foreign")" = notes.txt ]; then ok; else fail "sweep into a foreign folder wrote there: $(ls -A "$TMP/foreign")"; fi
+# An earlier sweep's folder is replaced: its points the new sweep lacks go.
+run sweep configs/sine.yaml --grid train.l2=0,1 --grid train.seed=1,2 --epochs 1 -q --out "$TMP/s"
+expect_code "4-point sweep" 0
+run sweep configs/sine.yaml --grid train.l2=0,1 --epochs 1 -q --json --out "$TMP/s"
+expect_code "2-point sweep over it" 0
+got=$(cd "$TMP/s" && ls -d [0-9]*_* | tr '\n' ' ')
+listed=$(jq -r '[.points[].dir | split("/") | last] | join(" ")' "$TMP/s/sweep.json")
+if [ "$got" = "0_train.l2=0 1_train.l2=1 " ] && [ "$listed" = "0_train.l2=0 1_train.l2=1" ]; then ok; else fail "stale points: folders '$got', sweep.json lists '$listed'"; fi
+# Two sweeps at once into one folder: the second is refused, naming the first.
+"$BIN" sweep configs/sine.yaml --grid train.l2=0,1 --epochs 100000 --set train.early_stopping.patience=0 -q --out "$TMP/c" >/dev/null 2>&1 &
+first=$!
+for _ in $(seq 100); do [ -e "$TMP/c/.mlptrain-sweep.lock" ] && [ -s "$TMP/c/.mlptrain-sweep.lock" ] && break; sleep 0.1; done
+run sweep configs/sine.yaml --grid train.l2=0,1 --epochs 1 -q --out "$TMP/c"
+expect_code "second sweep at once" 2
+expect_grep "second sweep at once" err "^mlptrain: $TMP/c: --out: the sweep folder is in use by another sweep \(process $first\) \(hint: wait until it ends, or choose another folder with --out DIR\)\$"
+kill -9 "$first" 2>/dev/null || true
+wait "$first" 2>/dev/null || true
+# A killed holder does not block.
+run sweep configs/sine.yaml --grid train.l2=0,1 --epochs 1 -q --json --out "$TMP/c"
+expect_code "sweep after a killed one" 0
+expect_jq "sweep after a killed one" '(.points | length) == 2 and all(.points[]; .stopped == "completed")'
+if [ ! -e "$TMP/c/.mlptrain-sweep.lock" ]; then ok; else fail "the sweep left its lock file"; fi
+# MLPTRAIN_OUTPUT_DIR is refused as --set output.dir is; the file's output.dir is ignored.
+set +e
+MLPTRAIN_OUTPUT_DIR="$TMP/envdir" "$BIN" sweep configs/sine.yaml --grid train.l2=0,1 --epochs 1 --out "$TMP/env" >"$TMP/out" 2>"$TMP/err"
+CODE=$?
+set -e
+ERR=$(cat "$TMP/err")
+expect_code "MLPTRAIN_OUTPUT_DIR" 2
+expect_grep "MLPTRAIN_OUTPUT_DIR" err '^mlptrain: MLPTRAIN_OUTPUT_DIR: output\.dir is set per point by the sweep \(hint: unset MLPTRAIN_OUTPUT_DIR, and use --out DIR for the sweep.s folder\)$'
+if [ ! -e "$TMP/envdir" ] && [ ! -e "$TMP/env" ]; then ok; else fail "MLPTRAIN_OUTPUT_DIR: a folder was written"; fi
+
 finish

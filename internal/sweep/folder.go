@@ -13,6 +13,7 @@ import (
 
 	"github.com/mlptrain/mlptrain/internal/atomicfile"
 	"github.com/mlptrain/mlptrain/internal/inputerr"
+	"github.com/mlptrain/mlptrain/internal/train"
 )
 
 // A sweep folder holds one sweep: its table (sweepFiles) and its points'
@@ -37,27 +38,8 @@ const previousSuffix = "-previous"
 // <index>_<key=value,...>, sanitized.
 var pointName = regexp.MustCompile(`^[0-9]+_[A-Za-z0-9._=,+-]+$`)
 
-// runFiles are the files a fit writes in its run folder, as internal/train
-// knows them (its runFiles, unexported), and metaDir its hidden folder.
-// TestRunEntries checks them against a fit's folder.
-var runFiles = []string{"model.json", "metrics.csv", "loss.png", "loss.svg", "boundary.png", "fit.png", "roc.png", "pr.png", "config.yaml", "report.json", "checkpoint.json"}
-
-const metaDir = ".mlptrain"
-
-// isRunEntry reports whether name is an entry a fit writes in its run
-// folder: a run file, its hidden folder, or a temporary file that a killed
-// write left.
-func isRunEntry(name string) bool {
-	if name == metaDir || slices.Contains(runFiles, name) || strings.HasPrefix(name, ".write-test-") {
-		return true
-	}
-	for _, f := range runFiles {
-		if strings.HasPrefix(name, "."+f+"-") {
-			return true
-		}
-	}
-	return false
-}
+// isRunEntry is train.IsRunEntry: the one list of what a fit writes.
+var isRunEntry = train.IsRunEntry
 
 // isRunFolder reports whether dir is a folder that holds nothing but what a
 // fit writes.

@@ -109,7 +109,7 @@ func checkRunFolder(dir string) error {
 	var foreign []string
 	for _, e := range entries {
 		switch {
-		case !isRunEntry(e.Name()):
+		case !IsRunEntry(e.Name()):
 			foreign = append(foreign, strconv.Quote(e.Name()))
 		case e.IsDir() && e.Name() != metaDir:
 			foreign = append(foreign, strconv.Quote(e.Name())+" (a folder)")
@@ -127,10 +127,10 @@ func checkRunFolder(dir string) error {
 		Hint: "choose a new or empty folder, or an earlier run's, with --out DIR"}
 }
 
-// isRunEntry reports whether name is an entry a fit writes in its run
+// IsRunEntry reports whether name is an entry a fit writes in its run
 // folder: a run file, its hidden folder, or a temporary file of either
 // that a killed write left.
-func isRunEntry(name string) bool {
+func IsRunEntry(name string) bool {
 	if name == metaDir || slices.Contains(runFiles, name) {
 		return true
 	}

@@ -47,6 +47,9 @@ MAE and R². Exit status 4 when a --fail-under/--fail-over gate is missed.`,
 			if err != nil {
 				return err
 			}
+			if err := gatesApply(gates, s.Classes != nil); err != nil {
+				return err
+			}
 			m, err := train.Score(s.Model, ds, s.Classes)
 			if err != nil {
 				return err

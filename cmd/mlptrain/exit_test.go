@@ -91,6 +91,10 @@ func TestExitCodes(t *testing.T) {
 		{name: "negative --progress-every", args: []string{"fit", "configs/iris.yaml", "--progress-every", "-1", "--out", out("every")}, code: exitInput, want: []string{"mlptrain: --progress-every: must be at least 0, got -1 (hint: "}},
 		{name: "negative --jobs", args: []string{"sweep", "configs/iris.yaml", "--grid", "train.l2=0,1", "--jobs", "-1", "--out", out("jobs")}, code: exitInput, want: []string{"mlptrain: --jobs: must be at least 0, got -1 (hint: "}},
 		{name: "quality gate", args: []string{"fit", "configs/iris.yaml", "--quiet", "--fail-under", "accuracy=1.01", "--out", out("gate")}, code: exitGate, want: []string{"accuracy", "1.01"}},
+		// A gate of a metric the model does not report is refused before
+		// any training (it trained, printed and wrote the run folder first).
+		{name: "gate on a metric a classifier lacks", args: []string{"fit", "configs/iris.yaml", "--fail-under", "r2=0.5", "--out", out("nogate")}, code: exitInput, usage: true,
+			want: []string{"mlptrain: fit: --fail-under r2: a classifier has no r2 (it reports loss, accuracy, macro_f1) (hint: run 'mlptrain fit --help')"}},
 		{name: "eval of a non-model", args: []string{"eval", "configs/iris.yaml", "datasets/iris_test.csv"}, code: exitInput, want: []string{"configs/iris.yaml:", "not a valid model file"}},
 		{name: "diverged", args: []string{"fit", "configs/sine.yaml", "--quiet", "--lr", "1e8", "--set", "train.optimizer=sgd", "--out", out("diverged")}, code: exitDiverged, want: []string{"diverged", "smaller learning rate"}},
 		{name: "eval of a missing model", args: []string{"predict", "testdata/no_such_model.json", "datasets/iris_test.csv"}, code: exitInput, want: []string{"no_such_model.json", "cannot open model"}},
@@ -107,7 +111,13 @@ func TestExitCodes(t *testing.T) {
 					t.Errorf("stderr = %q, want it to mention %q", r.stderr, w)
 				}
 			}
+			if tc.code == exitInput && r.stdout != "" {
+				t.Errorf("stdout = %q, want nothing: bad input is refused before any work", r.stdout)
+			}
 		})
+	}
+	if _, err := os.Stat(out("nogate")); !os.IsNotExist(err) {
+		t.Errorf("a fit with a gate on a metric it lacks wrote its run folder: %v", err)
 	}
 }
 

@@ -43,6 +43,17 @@ func (g *gateFlags) parse() ([]train.Gate, error) {
 	return gates, nil
 }
 
+// gatesApply refuses, before any work, a gate whose metric a model of that
+// kind does not report (r2 of a classifier).
+func gatesApply(gates []train.Gate, classify bool) error {
+	for _, g := range gates {
+		if err := g.Applies(classify); err != nil {
+			return usageError{err: err}
+		}
+	}
+	return nil
+}
+
 // check applies the gates to m, returning a gateError for the first miss.
 func checkGates(gates []train.Gate, m *train.Metrics, set string) error {
 	for _, g := range gates {
@@ -176,6 +187,9 @@ func runFit(cmd *cobra.Command, path string, o *fitOptions, stdout, stderr io.Wr
 	}
 	cfg, err := o.cf.loadConfig(cmd, path)
 	if err != nil {
+		return err
+	}
+	if err := gatesApply(gates, train.Classify(cfg.Model.Loss)); err != nil {
 		return err
 	}
 	fo := train.FitOptions{Pictures: plot.Run}

@@ -49,6 +49,33 @@ func ParseGate(s string, under bool) (Gate, error) {
 	return g, fmt.Errorf("%s %q: unknown metric %q (want one of %s)", flag, s, g.Metric, strings.Join(allowed, ", "))
 }
 
+// Applies returns an error if the gate's metric is not one a model of
+// that kind reports (classify: a classifier, with loss, accuracy and
+// macro_f1; else a regression, with loss, mse, mae and r2), so that a
+// command can refuse it before any work.
+func (g Gate) Applies(classify bool) error {
+	kind, has := "a regression", []string{"loss", "mse", "mae", "r2"}
+	if classify {
+		kind, has = "a classifier", []string{"loss", "accuracy", "macro_f1"}
+	}
+	for _, m := range has {
+		if m == g.Metric {
+			return nil
+		}
+	}
+	flag := "--fail-over"
+	if g.Under {
+		flag = "--fail-under"
+	}
+	return noMetricError(fmt.Sprintf("%s %s: %s has no %s (it reports %s)", flag, g.Metric, kind, g.Metric, strings.Join(has, ", ")))
+}
+
+// noMetricError is an ErrNoMetric with its own message.
+type noMetricError string
+
+func (e noMetricError) Error() string { return string(e) }
+func (e noMetricError) Unwrap() error { return ErrNoMetric }
+
 // value returns the gate's metric from m, and whether m has it.
 func (g Gate) value(m *Metrics) (float64, bool) {
 	switch g.Metric {

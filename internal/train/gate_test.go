@@ -1,6 +1,7 @@
 package train
 
 import (
+	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -93,5 +94,32 @@ func TestGateCheck(t *testing.T) {
 				t.Errorf("%+v.Check = %v, want an error containing %q", tc.gate, err, tc.err)
 			}
 		})
+	}
+}
+
+// TestGateApplies checks which gates a classifier and a regression model
+// take, so that fit and eval refuse the others before any work.
+func TestGateApplies(t *testing.T) {
+	t.Parallel()
+	for i, test := range []struct {
+		metric   string
+		under    bool
+		classify bool
+		ok       bool
+	}{
+		{"accuracy", true, true, true},
+		{"macro_f1", true, true, true},
+		{"loss", false, true, true},
+		{"r2", true, true, false},
+		{"mse", false, true, false},
+		{"r2", true, false, true},
+		{"mae", false, false, true},
+		{"accuracy", true, false, false},
+		{"macro_f1", true, false, false},
+	} {
+		err := Gate{Metric: test.metric, Under: test.under}.Applies(test.classify)
+		if (err == nil) != test.ok || (err != nil && (!errors.Is(err, ErrNoMetric) || strings.Contains(err.Error(), "no such metric"))) {
+			t.Errorf("unexpected result for test %d: Gate %s (classify %v).Applies = %v, want ok %v", i, test.metric, test.classify, err, test.ok)
+		}
 	}
 }

@@ -416,8 +416,8 @@ func (l *loader) scalar(n *yaml.Node, f *field, key string) error {
 	switch f.kind {
 	case kindString, kindTargets:
 		var s string
-		if n.Decode(&s) != nil {
-			return wrong()
+		if customTag(n) || n.Decode(&s) != nil {
+			return wrong() // a tag such as !python/object would be dropped
 		}
 	case kindInt:
 		var i int
@@ -452,6 +452,11 @@ func (l *loader) scalar(n *yaml.Node, f *field, key string) error {
 	return nil
 }
 
+// customTag reports whether n carries a tag of its own (!python/object,
+// !custom), not one of YAML's (!!str, !!int, ...): a value that meant
+// something to whoever tagged it, which mlptrain must not read as text.
+func customTag(n *yaml.Node) bool { return !strings.HasPrefix(n.ShortTag(), "!!") }
+
 // wrongNumber explains a scalar that is not a whole number.
 func wrongNumber(l *loader, n *yaml.Node, f *field, key, hint string) error {
 	if n.ShortTag() == "!!float" {
@@ -484,7 +489,7 @@ func (l *loader) list(n *yaml.Node, f *field, key string) error {
 			return l.errAt(it, ik, "write one column name per entry", "expected a column name, got %s", describeNode(it))
 		case isNull(it):
 			return l.errAt(it, ik, "remove the empty entry", "empty column name")
-		case it.Decode(&s) != nil:
+		case customTag(it) || it.Decode(&s) != nil:
 			return l.errAt(it, ik, "write one column name per entry", "expected a column name, got %s", describeNode(it))
 		}
 	}

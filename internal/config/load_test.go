@@ -68,6 +68,11 @@ func TestParseFileErrors(t *testing.T) {
 			want{"c.yaml", 1, 66, "data.feature_map.interactions_only", "expected true or false, got 1", "write true or false"}},
 		{"custom tag", base + "train:\n  epochs: !big 3\n",
 			want{"c.yaml", 5, 11, "train.epochs", `expected a whole number, got !big "3"`, "such as 200"}},
+		// A tag on text was dropped, and the text used (exit 0).
+		{"custom tag on text", "data: {train: a.csv, target: y}\nmodel:\n  loss: !python/object:os.system squared_error\n",
+			want{"c.yaml", 3, 9, "model.loss", `expected a string, got !python/object:os.system "squared_error"`, ""}},
+		{"custom tag on a column name", "data: {train: a.csv, target: y, features: [x1, !foo x2]}\n",
+			want{"c.yaml", 1, 48, "data.features[1]", `expected a column name, got !foo "x2"`, "one column name per entry"}},
 		{"number for layers", "data: {train: a.csv, target: y}\nmodel:\n  layers: 3\n",
 			want{"c.yaml", 3, 11, "model.layers", "expected a list of layers, got 3", "units: 16"}},
 		{"number for a layer", "data: {train: a.csv, target: y}\nmodel:\n  layers: [16]\n",

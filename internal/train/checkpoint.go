@@ -9,9 +9,11 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/mlptrain/mlptrain/internal/atomicfile"
 	"github.com/mlptrain/mlptrain/internal/inputerr"
+	"github.com/mlptrain/mlptrain/internal/sysmem"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -172,8 +174,13 @@ func LoadCheckpoint(path string) (*Checkpoint, error) {
 	}
 	defer f.Close()
 	b, err := io.ReadAll(io.LimitReader(f, maxCheckpointBytes+1))
-	if err != nil || len(b) > maxCheckpointBytes {
-		return nil, bad("", "cannot read checkpoint (at most %d bytes)", maxCheckpointBytes)
+	switch {
+	case err != nil:
+		return nil, bad("give the run folder of a fit that wrote a checkpoint (train.checkpoint_every, or an interrupted run)",
+			"cannot read checkpoint: %v", inputerr.PathCause(err))
+	case len(b) > maxCheckpointBytes:
+		return nil, bad("this is not a checkpoint mlptrain wrote; start the run again without --resume",
+			"checkpoint larger than %s", sysmem.Format(maxCheckpointBytes))
 	}
 	var c Checkpoint
 	dec := json.NewDecoder(bytes.NewReader(b))
@@ -238,8 +245,8 @@ func (t *trainer) restore(c *Checkpoint) error {
 		unfinished = fmt.Sprintf("; it is the checkpoint of a run that did not finish: to resume the run folder's checkpoint.json instead, remove %s", filepath.Dir(file))
 	}
 	if cfg != c.Config {
-		return bad("resume with the config the run was started with; only train.epochs and output.dir may change"+unfinished,
-			"the checkpoint was written for another config")
+		return bad("resume with the config the run was started with; only train.epochs, train.threads, train.checkpoint_every and output.dir may change"+unfinished,
+			"the checkpoint was written for another config%s", configDiff(c.Config, cfg))
 	}
 	if t.fingerprint() != c.Data {
 		return bad("resume with the data the run was started with"+unfinished, "the checkpoint was written for other training data")
@@ -312,4 +319,34 @@ func (t *trainer) restore(c *Checkpoint) error {
 		return bad("the file is damaged; start the run again without --resume", "inconsistent checkpoint: %v", errors.Join(errs...))
 	}
 	return nil
+}
+
+// configDiff says where the config the run was started with (was, the
+// YAML a checkpoint holds) and the one given now differ, as
+// ": train.learning_rate is 0.02, the run's was 0.01", or "" if it cannot
+// tell (the YAML of both is config.Config's, two spaces an indent).
+func configDiff(was, now string) string {
+	wl, nl := strings.Split(was, "\n"), strings.Split(now, "\n")
+	var path []string // the keys of the sections around line i
+	for i := 0; i < min(len(wl), len(nl)); i++ {
+		line := nl[i]
+		indent := (len(line) - len(strings.TrimLeft(line, " "))) / 2
+		key, val, _ := strings.Cut(strings.TrimSpace(line), ":")
+		if !strings.HasPrefix(key, "- ") && key != "" {
+			path = append(path[:min(indent, len(path))], key)
+		}
+		if wl[i] == line {
+			continue
+		}
+		if len(path) >= 2 && path[0] == "model" && path[1] == "layers" {
+			return ": model.layers differ" // a list of maps: no one key
+		}
+		_, old, _ := strings.Cut(strings.TrimSpace(wl[i]), ":")
+		wk, _, _ := strings.Cut(strings.TrimSpace(wl[i]), ":")
+		if wk != key || strings.TrimSpace(val) == "" {
+			return ""
+		}
+		return fmt.Sprintf(": %s is %s, the run's was %s", strings.Join(path, "."), strings.TrimSpace(val), strings.TrimSpace(old))
+	}
+	return ""
 }

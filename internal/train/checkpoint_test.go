@@ -300,3 +300,40 @@ func TestCheckpointChecksum(t *testing.T) {
 		t.Errorf("the resumed run's checkpoint: %v, want one with a checksum", err)
 	}
 }
+
+// TestConfigDiff checks what --resume with another config names: the key
+// that differs and both values (before, only "another config").
+func TestConfigDiff(t *testing.T) {
+	t.Parallel()
+	base := "data:\n  train: a.csv\n  feature_map:\n    polynomial: 1\nmodel:\n  layers:\n    - units: 16\n      activation: tanh\n    - activation: softmax\n  loss: cross_entropy\ntrain:\n  learning_rate: 0.05\n  early_stopping:\n    patience: 0\n  seed: 1\n"
+	for i, test := range []struct{ from, to, want string }{
+		{"learning_rate: 0.05", "learning_rate: 0.02", ": train.learning_rate is 0.02, the run's was 0.05"},
+		{"patience: 0", "patience: 3", ": train.early_stopping.patience is 3, the run's was 0"},
+		{"seed: 1", "seed: 9", ": train.seed is 9, the run's was 1"},
+		{"polynomial: 1", "polynomial: 2", ": data.feature_map.polynomial is 2, the run's was 1"},
+		{"units: 16", "units: 8", ": model.layers differ"},
+		{"activation: tanh", "activation: relu", ": model.layers differ"},
+		{"loss: cross_entropy", "loss: squared_error", ": model.loss is squared_error, the run's was cross_entropy"},
+		{"seed: 1\n", "seed: 1\nextra: 1\n", ""},
+	} {
+		now := strings.Replace(base, test.from, test.to, 1)
+		if got := configDiff(base, now); got != test.want {
+			t.Errorf("unexpected result for test %d: configDiff = %q, want %q", i, got, test.want)
+		}
+	}
+}
+
+// TestLoadCheckpointFolder checks that a checkpoint.json that is a folder
+// gets its cause and a hint (it said "at most 4294967296 bytes").
+func TestLoadCheckpointFolder(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "checkpoint.json")
+	if err := os.Mkdir(path, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, err := LoadCheckpoint(path)
+	var e *inputerr.Error
+	if !errors.As(err, &e) || !strings.Contains(err.Error(), "cannot read checkpoint: is a directory") || e.Hint == "" || e.File != path {
+		t.Errorf("LoadCheckpoint(folder) = %v, want an input error naming it, the cause and a hint", err)
+	}
+}

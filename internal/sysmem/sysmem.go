@@ -1,6 +1,7 @@
 // Package sysmem tells how much memory this machine, or this process's
 // cgroup, has, and reads and writes memory sizes ("16GiB"). It owns the
-// default bound on what a run may plan to use: 3/4 of that memory.
+// default bound on what a run may plan to use: 3/4 of that memory, or a
+// third of the process's address-space limit (ulimit -v) if that is less.
 package sysmem
 
 import (
@@ -27,15 +28,26 @@ const memoryShare = 0.75
 
 // Default returns 3/4 of the memory this process may use: the
 // machine's (MemTotal in /proc/meminfo) or its cgroup's limit
-// (memory.max), whichever is smaller. Where neither can be read it
-// returns no limit.
+// (memory.max), whichever is smaller; or a third of its address-space
+// limit, if that is smaller still. Where none can be read it returns no
+// limit.
 func Default() Limit {
-	total, what := Machine()
-	if total <= 0 {
-		return Limit{}
+	var l Limit
+	if total, what := Machine(); total > 0 {
+		l = Limit{Bytes: int64(memoryShare * float64(total)), Source: fmt.Sprintf("3/4 of %s %s", what, Format(total))}
 	}
-	return Limit{Bytes: int64(memoryShare * float64(total)), Source: fmt.Sprintf("3/4 of %s %s", what, Format(total))}
+	// An address-space limit (ulimit -v, prlimit --as) counts what the Go
+	// runtime reserves, not only what it uses, and a table being read
+	// takes up to twice its size for a moment: a third of it is the share.
+	if as := addressSpace(); as > 0 && (l.Bytes <= 0 || as/addressShare < l.Bytes) {
+		l = Limit{Bytes: as / addressShare, Source: fmt.Sprintf("1/3 of the address-space limit (ulimit -v) of %s", Format(as))}
+	}
+	return l
 }
+
+// addressShare divides an address-space limit into what a run may plan
+// to use.
+const addressShare = 3
 
 // Machine returns the memory of the machine or, if lower, of this
 // process's cgroup, and which of the two it is; 0 if unknown.

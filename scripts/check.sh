@@ -44,6 +44,7 @@ rule() { # package, forbidden-import regexp
 rule graph 'mlptrain/internal/(layers|data|train|config|gradcheck|examples|inputerr|jsonnum)|spf13|plot'
 rule gemm 'mlptrain/internal/(graph|layers|data|train|config|gradcheck|examples|inputerr|jsonnum|vmath)|spf13|plot'
 rule vmath 'mlptrain/internal/(graph|layers|data|train|config|gradcheck|examples|inputerr|jsonnum|gemm)|spf13|plot'
+rule runfolder 'mlptrain/internal/(graph|layers|data|train|config|gradcheck|plot|sweep)|spf13|gonum'
 rule sysmem 'mlptrain/internal/|spf13|plot'
 rule cpufeat 'mlptrain/internal/|spf13|plot'
 rule atomicfile 'mlptrain/internal/|spf13|plot|gonum'

@@ -13,7 +13,7 @@ import (
 
 	"github.com/mlptrain/mlptrain/internal/atomicfile"
 	"github.com/mlptrain/mlptrain/internal/inputerr"
-	"github.com/mlptrain/mlptrain/internal/train"
+	"github.com/mlptrain/mlptrain/internal/runfolder"
 )
 
 // A sweep folder holds one sweep: its table (sweepFiles) and its points'
@@ -38,8 +38,8 @@ const previousSuffix = "-previous"
 // <index>_<key=value,...>, sanitized.
 var pointName = regexp.MustCompile(`^[0-9]+_[A-Za-z0-9._=,+-]+$`)
 
-// isRunEntry is train.IsRunEntry: the one list of what a fit writes.
-var isRunEntry = train.IsRunEntry
+// isRunEntry is runfolder.IsEntry: the one list of what a fit writes.
+var isRunEntry = runfolder.IsEntry
 
 // isRunFolder reports whether dir is a folder that holds nothing but what a
 // fit writes.

@@ -25,6 +25,7 @@ import (
 	"github.com/mlptrain/mlptrain/internal/inputerr"
 	"github.com/mlptrain/mlptrain/internal/jsonnum"
 	"github.com/mlptrain/mlptrain/internal/plot"
+	"github.com/mlptrain/mlptrain/internal/runfolder"
 	"github.com/mlptrain/mlptrain/internal/train"
 )
 
@@ -462,7 +463,7 @@ func (s *Sweep) Run(ctx context.Context, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := train.CheckWritable(s.Dir); err != nil {
+	if err := runfolder.CheckWritable(s.Dir); err != nil {
 		return nil, err
 	}
 	lock, err := s.lock()

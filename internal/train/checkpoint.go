@@ -13,6 +13,7 @@ import (
 
 	"github.com/mlptrain/mlptrain/internal/atomicfile"
 	"github.com/mlptrain/mlptrain/internal/inputerr"
+	"github.com/mlptrain/mlptrain/internal/runfolder"
 	"github.com/mlptrain/mlptrain/internal/sysmem"
 	"gonum.org/v1/gonum/mat"
 )
@@ -159,7 +160,7 @@ const uncheckedWarning = "%s has no checksum (an mlptrain from before checksums 
 // one: .mlptrain/next/checkpoint.json, the newer.
 func LoadCheckpoint(path string) (*Checkpoint, error) {
 	if filepath.Base(path) == "checkpoint.json" {
-		next := filepath.Join(filepath.Dir(path), metaDir, nextName, "checkpoint.json")
+		next := runfolder.NextCheckpoint(filepath.Dir(path))
 		if _, err := os.Lstat(next); err == nil {
 			path = next
 		}
@@ -241,7 +242,7 @@ func (t *trainer) restore(c *Checkpoint) error {
 	// The checkpoint of a run that did not finish hides the run folder's
 	// own; say how to get at that one.
 	unfinished := ""
-	if filepath.Base(filepath.Dir(file)) == nextName && filepath.Base(filepath.Dir(filepath.Dir(file))) == metaDir {
+	if runfolder.Unfinished(file) {
 		unfinished = fmt.Sprintf("; it is the checkpoint of a run that did not finish: to resume the run folder's checkpoint.json instead, remove %s", filepath.Dir(file))
 	}
 	if cfg != c.Config {

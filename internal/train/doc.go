@@ -3,7 +3,8 @@
 // map and the normalization fitted on the training split), trains it with
 // its optimizers, early stopping and checkpoints (Fit), scores it with
 // metrics and quality gates, writes the run folder with model.json
-// (FitConfig), and runs gradient checks on the model (GradCheck). It
+// (FitConfig, through internal/runfolder's lock and staging), and runs
+// gradient checks on the model (GradCheck). It
 // draws no pictures and runs no sweeps: FitConfig hands the finished Run
 // to FitOptions.Pictures, which internal/plot fills, and internal/sweep
 // runs many fits.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/mlptrain/mlptrain/internal/config"
 	"github.com/mlptrain/mlptrain/internal/inputerr"
+	"github.com/mlptrain/mlptrain/internal/runfolder"
 )
 
 // readReport reads the run folder's report.json as generic JSON and as
@@ -331,7 +332,7 @@ output: {dir: %s}
 				o.Pictures = func(r *Run) error {
 					calls++
 					staging := r.Problem.Config.Output.Dir
-					if r.Report.Dir != out || staging != filepath.Join(out, metaDir, nextName) || len(r.Result.History) != 3 {
+					if r.Report.Dir != out || staging != filepath.Join(out, runfolder.MetaDir, runfolder.NextName) || len(r.Result.History) != 3 {
 						t.Errorf("Pictures got run %+v in %s, want the run of %s in its staging folder", r.Report, staging, out)
 					}
 					for _, f := range []string{"model.json", "metrics.csv", "config.yaml", "report.json"} {

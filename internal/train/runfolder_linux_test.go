@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/mlptrain/mlptrain/internal/inputerr"
+	"github.com/mlptrain/mlptrain/internal/runfolder"
 )
 
 // TestFitConfigFullDisk fills a small tmpfs mounted for the test (as
@@ -48,7 +49,7 @@ func TestFitConfigFullDisk(t *testing.T) {
 	run, err := fitInto(t, dir, runFolderConfig(t, dir, out, 2), FitOptions{Pictures: pictures(huge, nil, "loss.png")})
 	var e *inputerr.Error
 	if !errors.As(err, &e) || run != nil || !errors.Is(err, syscall.ENOSPC) ||
-		e.File != filepath.Join(out, metaDir, nextName, "loss.png") || !strings.Contains(err.Error(), "no space left on device") || !strings.Contains(e.Hint, "free some space") {
+		e.File != filepath.Join(out, runfolder.MetaDir, runfolder.NextName, "loss.png") || !strings.Contains(err.Error(), "no space left on device") || !strings.Contains(e.Hint, "free some space") {
 		t.Fatalf("FitConfig = %v, %v; want an input error naming loss.png and the full disk, with a hint", run, err)
 	}
 	checkSnapshot(t, out, a, "the previous run")

@@ -17,6 +17,7 @@ import (
 
 	"github.com/mlptrain/mlptrain/internal/atomicfile"
 	"github.com/mlptrain/mlptrain/internal/inputerr"
+	"github.com/mlptrain/mlptrain/internal/runfolder"
 )
 
 // snapshot returns the run folder's files (not the hidden ones) and
@@ -105,7 +106,7 @@ func TestFitConfigFailedRunKeepsFolder(t *testing.T) {
 	}
 	checkSnapshot(t, out, a, "the previous run")
 	// The failed run's last checkpoint stays, for --resume, hidden.
-	if names := dirNames(t, filepath.Join(out, metaDir, nextName)); !slices.Equal(names, []string{"checkpoint.json"}) {
+	if names := dirNames(t, filepath.Join(out, runfolder.MetaDir, runfolder.NextName)); !slices.Equal(names, []string{"checkpoint.json"}) {
 		t.Errorf("the staging folder holds %q, want only the failed run's checkpoint.json", names)
 	}
 
@@ -141,16 +142,16 @@ func TestFitConfigSwitchFinished(t *testing.T) {
 	}
 	a, b := snapshot(t, out), snapshot(t, other)
 
-	f, err := openRunFolder(out, nil)
+	f, err := runfolder.Open(out, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for name, text := range b {
-		writeTestFile(t, f.staged(""), name, text)
+		writeTestFile(t, f.Staged(""), name, text)
 	}
 	errKilled := errors.New("killed")
 	moved := 0
-	f.moved = func(string) {
+	f.Moved = func(string) {
 		if moved++; moved == 2 {
 			panic(errKilled)
 		}
@@ -161,9 +162,9 @@ func TestFitConfigSwitchFinished(t *testing.T) {
 				t.Fatalf("the switch was not cut short: %v", r)
 			}
 		}()
-		f.commit()
+		f.Commit()
 	}()
-	f.close()
+	f.Close()
 	mix := snapshot(t, out)
 	fromB := 0
 	for name, text := range mix {
@@ -175,11 +176,11 @@ func TestFitConfigSwitchFinished(t *testing.T) {
 		t.Fatalf("the cut switch moved %d files of run B, want 2", fromB)
 	}
 
-	f, err = openRunFolder(out, nil)
+	f, err = runfolder.Open(out, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.close()
+	f.Close()
 	checkSnapshot(t, out, b, "the switched-in run")
 	checkNoTemps(t, out)
 }
@@ -322,17 +323,17 @@ func TestResumeUnfinishedRun(t *testing.T) {
 	fitUntil(t, strings.TrimSuffix(configB(whole), fmt.Sprintf("output: {dir: %s}\n", q(whole))), whole, false, stopAt{})
 	fitUntil(t, strings.TrimSuffix(configB(part), fmt.Sprintf("output: {dir: %s}\n", q(part))), part, false, stopAt{2, 1})
 	// What a run B killed while training in out leaves there.
-	if err := os.MkdirAll(filepath.Join(out, metaDir, nextName), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(out, runfolder.MetaDir, runfolder.NextName), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	writeTestFile(t, filepath.Join(out, metaDir, nextName), "checkpoint.json", mustRead(t, filepath.Join(part, "checkpoint.json")))
+	writeTestFile(t, filepath.Join(out, runfolder.MetaDir, runfolder.NextName), "checkpoint.json", mustRead(t, filepath.Join(part, "checkpoint.json")))
 
 	ck, err := LoadCheckpoint(filepath.Join(out, "checkpoint.json"))
-	if err != nil || ck.path != filepath.Join(out, metaDir, nextName, "checkpoint.json") {
+	if err != nil || ck.path != filepath.Join(out, runfolder.MetaDir, runfolder.NextName, "checkpoint.json") {
 		t.Fatalf("LoadCheckpoint = %v (read %s), want the unfinished run's", err, ck.path)
 	}
 	_, err = fitInto(t, dir, runFolderConfig(t, dir, out, 1), FitOptions{Resume: ck})
-	if err == nil || !strings.Contains(err.Error(), "another config") || !strings.Contains(err.Error(), "remove "+filepath.Join(out, metaDir, nextName)) {
+	if err == nil || !strings.Contains(err.Error(), "another config") || !strings.Contains(err.Error(), "remove "+filepath.Join(out, runfolder.MetaDir, runfolder.NextName)) {
 		t.Errorf("resuming the unfinished run with the finished one's config: %v, want a hint to remove it", err)
 	}
 	run, err := fitInto(t, dir, configB(out), FitOptions{Resume: ck})

@@ -88,7 +88,7 @@ checkpoint.json, and boundary.png (2 inputs, classification) or fit.png
 (1 input, regression).
 
 Ctrl-C (or SIGTERM) stops after the current step, writes the run folder and
-a checkpoint, and exits 130 (143); a second one exits at once. --resume RUN_DIR
+a checkpoint, and exits 130 (143; SIGHUP 129); a second one exits at once. --resume RUN_DIR
 continues from the checkpoint and ends with the same model.json, byte for
 byte, as a run never interrupted; train.epochs may be raised to train longer.
 

@@ -90,7 +90,8 @@ passes over a computation graph, and checks their gradients.
 
 Results go to stdout, progress and errors to stderr. Exit status: 0 success,
 1 internal error, 2 bad usage or input, 3 training diverged, 4 quality gate
-missed, 5 gradient check failed, 130/143 interrupted.`,
+missed, 5 gradient check failed, 130/143/129 interrupted (SIGINT, SIGTERM,
+SIGHUP), 141 stdout closed by its reader.`,
 		Version:       version(),
 		SilenceUsage:  true,
 		SilenceErrors: true,

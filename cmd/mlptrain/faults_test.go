@@ -277,20 +277,27 @@ func TestFullDisk(t *testing.T) {
 		{"predict -o", []string{"predict", model, "datasets/xor.csv", "-o", filepath.Join(dir, "p.csv")}, filepath.Join(dir, "p.csv") + ": cannot write the predictions: "},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := runCLI(t, tc.args...)
-			if r.code != exitInput {
-				t.Fatalf("mlptrain %s: exit status %d, want %d\nstderr:\n%s", strings.Join(tc.args, " "), r.code, exitInput, r.stderr)
-			}
-			t.Log(strings.TrimSpace(r.stderr))
-			checkStderr(t, r.stderr, false, false)
-			if !strings.HasPrefix(r.stderr, "mlptrain: "+tc.want) || !strings.Contains(r.stderr, dir+"/") ||
-				!strings.Contains(r.stderr, "no space left on device (hint: the disk is full; ") {
-				t.Errorf("stderr = %q, want it to start %q, name a file in %s and say the disk is full", r.stderr, "mlptrain: "+tc.want, dir)
-			}
-			if r.stdout != "" {
-				t.Errorf("stdout = %q, want empty", r.stdout)
-			}
+			checkIOFailure(t, tc.args, tc.want, dir, "no space left on device (hint: the disk is full; ")
 		})
+	}
+}
+
+// checkIOFailure runs args and wants the I/O failure's exit status 2, one
+// line starting "mlptrain: "+want, naming a file in dir and saying cause,
+// and nothing on stdout.
+func checkIOFailure(t *testing.T, args []string, want, dir, cause string) {
+	t.Helper()
+	r := runCLI(t, args...)
+	if r.code != exitInput {
+		t.Fatalf("mlptrain %s: exit status %d, want %d\nstderr:\n%s", strings.Join(args, " "), r.code, exitInput, r.stderr)
+	}
+	t.Log(strings.TrimSpace(r.stderr))
+	checkStderr(t, r.stderr, false, false)
+	if !strings.HasPrefix(r.stderr, "mlptrain: "+want) || !strings.Contains(r.stderr, dir+"/") || !strings.Contains(r.stderr, cause) {
+		t.Errorf("stderr = %q, want it to start %q, name a file in %s and say %q", r.stderr, "mlptrain: "+want, dir, cause)
+	}
+	if r.stdout != "" {
+		t.Errorf("stdout = %q, want empty", r.stdout)
 	}
 }
 
@@ -316,16 +323,6 @@ func TestReadOnlyMount(t *testing.T) {
 		{"sweep", []string{"sweep", "configs/sine.yaml", "--grid", "train.l2=0,0.01", "--epochs", "2", "--quiet", "--out", filepath.Join(dir, "sweep")}, ""},
 		{"predict -o", []string{"predict", model, "datasets/xor.csv", "-o", filepath.Join(dir, "p.csv")}, filepath.Join(dir, "p.csv") + ": cannot write the predictions: read-only file system (hint: the file system is read-only; "},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			r := runCLI(t, tc.args...)
-			if r.code != exitInput {
-				t.Fatalf("mlptrain %s: exit status %d, want %d\nstderr:\n%s", strings.Join(tc.args, " "), r.code, exitInput, r.stderr)
-			}
-			t.Log(strings.TrimSpace(r.stderr))
-			checkStderr(t, r.stderr, false, false)
-			if !strings.HasPrefix(r.stderr, "mlptrain: "+tc.want) || !strings.Contains(r.stderr, dir+"/") || !strings.Contains(r.stderr, "read-only file system") {
-				t.Errorf("stderr = %q, want it to start %q, name %s and say read-only", r.stderr, "mlptrain: "+tc.want, dir)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { checkIOFailure(t, tc.args, tc.want, dir, "read-only file system") })
 	}
 }

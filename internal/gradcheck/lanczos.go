@@ -22,6 +22,11 @@ const (
 	krylovDim = 64
 )
 
+// LanczosVectors is the most parameter-sized vectors the λ_max iteration
+// holds at once: the Krylov basis, the Ritz vectors of a restart, and two
+// more (callers that bound memory count them).
+const LanczosVectors = krylovDim + krylovDim/2 + 2
+
 // eigResult is the outcome of lanczosMax.
 type eigResult struct {
 	// value is the Rayleigh quotient θ = yᵀHy of the unit vector y found:

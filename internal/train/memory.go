@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/mlptrain/mlptrain/internal/config"
+	"github.com/mlptrain/mlptrain/internal/gradcheck"
 	"github.com/mlptrain/mlptrain/internal/inputerr"
 	"github.com/mlptrain/mlptrain/internal/sysmem"
 	"github.com/mlptrain/mlptrain/internal/vocab"
@@ -16,7 +17,7 @@ import (
 type MemoryLimit = sysmem.Limit
 
 // DefaultMemoryLimit is sysmem.Default: 3/4 of the machine's memory, or of
-// its cgroup's limit.
+// its cgroup's limit, or a third of the address-space limit.
 func DefaultMemoryLimit() MemoryLimit { return sysmem.Default() }
 
 // memoryEstimate is what training a config keeps in memory at once, in
@@ -94,15 +95,13 @@ func estimateMemory(cfg *config.Config, nTrain, nVal, rawD, d, k int) memoryEsti
 	}
 	s := shapeOf(d, units)
 	n := nTrain + nVal
+	opt, _ := vocab.OptimizerNamed(cfg.Train.Optimizer)
 	batch := cfg.Train.BatchSize
-	if opt, _ := vocab.OptimizerNamed(cfg.Train.Optimizer); opt.FullBatch || batch <= 0 || batch > nTrain {
+	if opt.FullBatch || batch <= 0 || batch > nTrain {
 		batch = nTrain
 	}
 	eval := min(n, evalChunk)
-	state := 0
-	if opt, ok := vocab.OptimizerNamed(cfg.Train.Optimizer); ok {
-		state = len(opt.State)
-	}
+	state := len(opt.State)
 	const checkpointText = 48 // bytes of JSON per number, with the encoder's growth
 	e := memoryEstimate{
 		data:   clampBytes(8 * (prod(n, d) + prod(n, k) + prod(nTrain, k) + prod(n, rawD))),
@@ -115,9 +114,8 @@ func estimateMemory(cfg *config.Config, nTrain, nVal, rawD, d, k int) memoryEsti
 
 // hvpVectors is the number of parameter-sized vectors gradcheck's
 // Hessian-vector product check holds: hv, gp, gm, hu, u, v, x and hx, and
-// for the Lanczos iteration a basis of krylovDim (64) vectors, krylovDim/2
-// more at a restart, w and x0.
-const hvpVectors = 8 + 64 + 32 + 2
+// the Lanczos iteration's.
+const hvpVectors = 8 + gradcheck.LanczosVectors
 
 // pointFloats is the float64s Point and GradCheck hold for a batch of r
 // rows of a model of shape s: the batch (inputs, targets, and the

@@ -11,7 +11,7 @@ import (
 )
 
 // memoryFlag is --max-memory: the bound on the memory a run may plan to
-// use (train.MemoryLimit), by default 3/4 of the machine's. Its value
+// use (train.MemoryLimit), by default sysmem.Default. Its value
 // checks itself while the command line is parsed, as the numeric flags'
 // do (flags.go).
 type memoryFlag struct {
@@ -20,12 +20,12 @@ type memoryFlag struct {
 	limit train.MemoryLimit
 }
 
-const memoryFlagHint = "give a size such as 16GiB or 500MB, none for no limit, or auto for 3/4 of the machine's memory"
+const memoryFlagHint = "give a size such as 16GiB or 500MB, none for no limit, or auto for 3/4 of the machine's memory (1/3 of ulimit -v, if less)"
 
 func (m *memoryFlag) add(cmd *cobra.Command) {
 	m.text = "auto"
 	cmd.Flags().Var(m, "max-memory",
-		"refuse a config whose training would need more than `SIZE` of memory (16GiB, 500MB; none for no limit; auto: 3/4 of the machine's)")
+		"refuse a config whose training would need more than `SIZE` of memory (16GiB, 500MB; none for no limit; auto: 3/4 of the machine's, or 1/3 of ulimit -v)")
 }
 
 func (m *memoryFlag) String() string { return m.text }

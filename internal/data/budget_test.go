@@ -27,7 +27,7 @@ func TestReadMaxBytes(t *testing.T) {
 		{"a,b,y\n1,2,3\n\n4,5,6\n7,8,9\n\n1,1,1\n", reg, 7,
 			"the data needs more than 96 bytes of memory (the limit, --max-memory) at 32 bytes a row"},
 		{"a,b,y\n1,2,3\n4,5,6\n7,8,9\n1,1\n", reg, 5, ""},   // the budget before the field count
-		{"a,b,y\n1,2,3\n4,x,6\n7,8,9\n1,1,1\n", reg, 3, ""}, // an earlier error first
+		{"a,b,y\n1,2,3\n4,5,x\n7,8,9\n1,1,1\n", reg, 3, ""}, // an earlier error first
 		{"a,b,y\n1,2,a\n4,5,b\n7,8,a\n1,1,b\n", cls, 5,
 			"the data needs more than 96 bytes of memory (the limit, the memory limit) at 32 bytes a row"},
 		{"a,b,y\n1,2,a\n4,5,b\n7,8,a\n", cls, 0, ""},

@@ -31,6 +31,37 @@ type Dataset struct {
 	Classes []string
 	// Lines holds the 1-based source line of each row, for messages.
 	Lines []int
+	// Levels is nil if every feature column is numeric. Otherwise it has
+	// an entry per feature column: nil for a numeric column, and for a
+	// categorical one its distinct cells (levels, as Level gives them) in
+	// order of first appearance; X then holds the index of each cell's
+	// level. A missing cell is NaN in X either way.
+	Levels [][]string
+	// Dropped counts the rows left out because a target cell was missing
+	// (Options.Missing); DroppedLine is the line of the first of them.
+	Dropped, DroppedLine int
+}
+
+// Categorical reports whether feature column j is categorical.
+func (d *Dataset) Categorical(j int) bool { return d.Levels != nil && d.Levels[j] != nil }
+
+// MissingCounts returns the number of missing cells (NaN) of each
+// feature column.
+func (d *Dataset) MissingCounts() []int {
+	c := len(d.FeatureNames)
+	out := make([]int, c)
+	if d.X == nil {
+		return out
+	}
+	raw := d.X.RawMatrix()
+	for i := 0; i < raw.Rows; i++ {
+		for j, v := range raw.Data[i*raw.Stride : i*raw.Stride+c] {
+			if v != v {
+				out[j]++
+			}
+		}
+	}
+	return out
 }
 
 // Len returns the number of rows.
@@ -50,6 +81,7 @@ func (d *Dataset) Subset(rows []int) *Dataset {
 		TargetNames:  d.TargetNames,
 		Classes:      d.Classes,
 		Lines:        make([]int, len(rows)),
+		Levels:       d.Levels,
 	}
 	n := d.Len()
 	for _, r := range rows {

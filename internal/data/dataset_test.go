@@ -100,7 +100,7 @@ func ExampleRead() {
 	fmt.Println(ds.FeatureNames, ds.Classes, ds.Labels)
 	fmt.Printf("%v\n", mat.Formatted(ds.X))
 
-	_, err = Read(strings.NewReader("x1,x2,species\n1,abc,setosa\n"), "iris.csv", Options{Targets: []string{"species"}, Classify: true})
+	_, err = Read(strings.NewReader("x1,x2,species\n1,abc,setosa\n"), "iris.csv", Options{Targets: []string{"species"}, Classify: true, FixedKinds: true})
 	fmt.Println(err)
 	_, err = Read(strings.NewReader(csv), "iris.csv", Options{Targets: []string{"specis"}, Classify: true})
 	fmt.Println(err)
@@ -109,13 +109,13 @@ func ExampleRead() {
 	// ⎡1  2⎤
 	// ⎢3  4⎥
 	// ⎣5  6⎦
-	// iris.csv:2:2: column "x2": not a number: "abc" (hint: a feature must be a number; remove the column from the features or encode it as numbers)
+	// iris.csv:2:2: column "x2": not a number: "abc" (hint: the model reads this column as numbers; fix the cell, or list it in data.missing if it marks a missing value)
 	// iris.csv:1: column "specis": target column not found in the header (hint: did you mean "species"?)
 }
 
 func TestReadLines(t *testing.T) {
 	t.Parallel()
-	ds, err := Read(strings.NewReader("a\n1\n\n2\n\"3\n\"\n4\n"), "t.csv", Options{Features: []string{"a"}})
+	ds, err := Read(strings.NewReader("a\n1\n\n2\n\"3\n\"\n4\n"), "t.csv", Options{Features: []string{"a"}, FixedKinds: true})
 	if err == nil {
 		t.Fatalf("want an error for the cell \"3\\n\", got %v", ds.Lines)
 	}

@@ -102,6 +102,8 @@ type fastRead struct {
 	mu       sync.Mutex     // guards classIdx and seen when learning classes
 	seen     []string
 
+	miss missingSet // a missing cell sends the read to the slow path
+
 	failed atomic.Bool
 }
 
@@ -121,6 +123,10 @@ func (p *reader) readFast(ra io.ReaderAt, off, size int64, chunk int) (*Dataset,
 		}
 		f.delim = byte(o.Delimiter)
 	}
+	if len(o.Categorical) > 0 || (o.Decimal != 0 && o.Decimal != '.') {
+		return nil, errSlow
+	}
+	f.miss = newMissingSet(o.Missing)
 	f.whole = bytes.IndexByte([]byte("0123456789+-.eE \t"), f.delim) < 0
 	// The header is read by the same code on the same bytes as in the
 	// slow path, so its errors, and the options', are the same.
@@ -148,10 +154,7 @@ func (p *reader) readFast(ra io.ReaderAt, off, size int64, chunk int) (*Dataset,
 	f.d = len(ds.FeatureNames)
 	f.first = p.hline + 1
 	if labelCol >= 0 {
-		f.classIdx = make(map[string]int)
-		for i, c := range o.Classes {
-			f.classIdx[c] = i
-		}
+		f.classIdx = classIndex(o.Classes, '.')
 	}
 
 	n, ok := f.count()
@@ -663,12 +666,8 @@ func (w *fastWorker) quotedRow(line []byte, slot int) bool {
 // label returns the class index of a label cell.
 func (w *fastWorker) label(cell []byte) (int, bool) {
 	f := w.f
-	if len(cell) == 0 {
+	if len(cell) == 0 || f.miss.hasBytes(cell) {
 		return 0, false
-	}
-	if f.p.opt.Classes != nil {
-		c, ok := f.classIdx[string(cell)]
-		return c, ok
 	}
 	if c, ok := w.cache[string(cell)]; ok {
 		return c, true
@@ -676,7 +675,15 @@ func (w *fastWorker) label(cell []byte) (int, bool) {
 	if !utf8.Valid(cell) {
 		return 0, false
 	}
-	s := string(cell)
+	raw := string(cell)
+	s := Level(raw, '.')
+	if f.p.opt.Classes != nil {
+		c, ok := f.classIdx[raw]
+		if !ok {
+			c, ok = f.classIdx[s]
+		}
+		return c, ok
+	}
 	f.mu.Lock()
 	c, ok := f.classIdx[s]
 	if !ok {
@@ -692,7 +699,9 @@ func (w *fastWorker) label(cell []byte) (int, bool) {
 	if w.cache == nil {
 		w.cache = make(map[string]int)
 	}
-	w.cache[s] = c
+	if len(w.cache) < 4*f.p.lim.classes { // spellings: "1", "1.0", "1e0"
+		w.cache[raw] = c
+	}
 	return c, true
 }
 

@@ -66,6 +66,11 @@ func diffDatasets(a, b *Dataset) string {
 		return fmt.Sprintf("classes %q, want %q", a.Classes, b.Classes)
 	case (a.Y == nil) != (b.Y == nil):
 		return fmt.Sprintf("Y %v, want %v", a.Y, b.Y)
+	case !slices.EqualFunc(a.Levels, b.Levels, func(u, v []string) bool { return slices.Equal(u, v) && (u == nil) == (v == nil) }) ||
+		(a.Levels == nil) != (b.Levels == nil):
+		return fmt.Sprintf("levels %q, want %q", a.Levels, b.Levels)
+	case a.Dropped != b.Dropped || a.DroppedLine != b.DroppedLine:
+		return fmt.Sprintf("dropped %d (line %d), want %d (line %d)", a.Dropped, a.DroppedLine, b.Dropped, b.DroppedLine)
 	}
 	for _, m := range [][2][]float64{{raw(a.X), raw(b.X)}, {raw(a.Y), raw(b.Y)}} {
 		if !slices.EqualFunc(m[0], m[1], func(u, v float64) bool { return math.Float64bits(u) == math.Float64bits(v) }) {

@@ -177,3 +177,13 @@ func memSize(n int64) string {
 }
 
 func (e *tooLargeError) Unwrap() error { return ErrDataTooLarge }
+
+// MaxLevels is the most distinct levels Read accepts in a categorical
+// column (Options.MaxLevels may lower it): enough for data.max_categories
+// to keep the most frequent of a column of many, few enough that an id
+// column read by mistake stops early.
+const MaxLevels = 100_000
+
+// ErrTooManyLevels is wrapped by the error for a categorical column of
+// more levels than the limit.
+var ErrTooManyLevels = errors.New("too many categories")

@@ -55,6 +55,32 @@ type Options struct {
 	// MaxBytesSource says where MaxBytes comes from, for the message:
 	// "--max-memory", "3/4 of this machine's 23.5 GiB".
 	MaxBytesSource string
+
+	// Missing lists the cells read as missing, compared after trimming
+	// (DefaultMissing is the usual list). A missing feature cell is NaN in
+	// X; a row whose target is missing is left out and counted in
+	// Dataset.Dropped. Nil means no cell is missing: an empty cell is an
+	// error, as before missing values were read.
+	Missing []string
+	// Categorical names feature columns read as categories although their
+	// cells read as numbers (codes: month, zip). A feature column holding
+	// any other cell that is not a number and not missing is categorical
+	// too, unless FixedKinds.
+	Categorical []string
+	// FixedKinds says that the categorical feature columns are those in
+	// Categorical and no other (reading data for a trained model): a cell
+	// of another feature column that is not a number is an error.
+	FixedKinds bool
+	// Ignore names columns that are never features (ids, free text). A
+	// name not in the header is an error unless WantFeatures is set.
+	Ignore []string
+	// MaxLevels bounds the distinct levels of a categorical column; 0
+	// means MaxLevels. LevelsHint, if set, is the hint of the error for a
+	// column with more.
+	MaxLevels  int
+	LevelsHint string
+	// Decimal is the decimal separator of numbers: 0 or '.', or ','.
+	Decimal rune
 }
 
 // ReadFile reads the CSV file at path as Read does; a file whose content
@@ -379,9 +405,24 @@ func (p *reader) resolve() ([]use, *Dataset, error) {
 		}
 	}
 
+	ignored := make(map[string]bool, len(o.Ignore))
+	for _, c := range o.Ignore {
+		ignored[c] = true
+		if _, ok := p.index[c]; !ok && o.WantFeatures == nil {
+			hint := fmt.Sprintf("the header has %s", listQuoted(p.header, 8))
+			if s, ok := p.nearestFree(c, nil); ok {
+				hint = fmt.Sprintf("did you mean %s?", quote(s))
+			}
+			return nil, nil, p.errAt(p.hline, 0, colKey(c), hint, errors.New("column listed in data.ignore is not in the header"))
+		}
+		if isTarget[c] {
+			return nil, nil, p.errAt(p.hline, 0, colKey(c), "remove it from data.ignore or from the targets", errors.New("column is both a target and ignored"))
+		}
+	}
+
 	// The selected feature columns, by name, in the chosen order.
 	var feats []string
-	if len(o.Features) > 0 {
+	if len(o.Features) > 0 && o.WantFeatures == nil {
 		seen := make(map[string]bool, len(o.Features))
 		for _, f := range o.Features {
 			if seen[f] {
@@ -391,6 +432,9 @@ func (p *reader) resolve() ([]use, *Dataset, error) {
 			if isTarget[f] {
 				return nil, nil, p.errAt(0, 0, colKey(f), "remove it from the features or from the targets", errors.New("column is both a target and a feature"))
 			}
+			if ignored[f] {
+				return nil, nil, p.errAt(0, 0, colKey(f), "remove it from data.features or from data.ignore", errors.New("column is both a feature and ignored"))
+			}
 			// A model's missing features are reported below, all at once.
 			if _, ok := p.index[f]; !ok && o.WantFeatures == nil {
 				return nil, nil, p.missingCol(f, "feature", featureTaken(isTarget, o.Features))
@@ -399,22 +443,17 @@ func (p *reader) resolve() ([]use, *Dataset, error) {
 		feats = o.Features
 	} else {
 		for _, h := range p.header {
-			if !isTarget[h] {
+			if !isTarget[h] && !ignored[h] {
 				feats = append(feats, h)
 			}
 		}
 	}
 
 	if o.WantFeatures != nil {
-		chosen := make(map[string]bool, len(feats))
-		for _, f := range feats {
-			chosen[f] = true
-		}
-		want := make(map[string]bool, len(o.WantFeatures))
+		// A model's features, whatever else the file holds.
 		var missing []string
 		for _, w := range o.WantFeatures {
-			want[w] = true
-			if _, inHeader := p.index[w]; !chosen[w] || !inHeader {
+			if _, inHeader := p.index[w]; !inHeader || isTarget[w] {
 				missing = append(missing, w)
 			}
 		}
@@ -427,17 +466,6 @@ func (p *reader) resolve() ([]use, *Dataset, error) {
 			}
 			return nil, nil, p.errAt(p.hline, 0, colKey(missing[0]), hint,
 				fmt.Errorf("feature column of the model is missing (missing: %s)", listQuoted(missing, 8)))
-		}
-		var extra []string
-		for _, f := range feats {
-			if !want[f] {
-				extra = append(extra, f)
-			}
-		}
-		if len(extra) > 0 {
-			return nil, nil, p.errAt(p.hline, p.index[extra[0]]+1, colKey(extra[0]),
-				"remove the extra columns, or select the model's features with data.features",
-				fmt.Errorf("not a feature column of the model (extra: %s)", listQuoted(extra, 8)))
 		}
 		feats = o.WantFeatures
 	}
@@ -459,12 +487,15 @@ func (p *reader) readRows(uses []use, ds *Dataset) (*Dataset, error) {
 	d := len(ds.FeatureNames)
 	k := 0
 	labelCol := -1
+	var targets []use
 	for _, u := range uses {
 		switch u.role {
 		case roleTarget:
 			k++
+			targets = append(targets, u)
 		case roleLabel:
 			labelCol = u.col
+			targets = append(targets, u)
 		}
 	}
 
@@ -473,16 +504,16 @@ func (p *reader) readRows(uses []use, ds *Dataset) (*Dataset, error) {
 	var classIdx map[string]int
 	var seen []string
 	if labelCol >= 0 {
-		classIdx = make(map[string]int)
-		for i, c := range o.Classes {
-			classIdx[c] = i
-		}
+		classIdx = classIndex(o.Classes, p.decimal())
 	}
+	miss := newMissingSet(o.Missing)
+	cols := p.featureCols(ds)
 
 	xs, ys := newRows(d), newRows(k)
 	var labels, lines []int
 	ncol := len(p.header)
 	maxRows := p.maxRows(d, k, labelCol >= 0)
+rows:
 	for {
 		rec, err := p.next()
 		if err == io.EOF {
@@ -504,31 +535,48 @@ func (p *reader) readRows(uses []use, ds *Dataset) (*Dataset, error) {
 				"every row needs one field per header column; check for a missing or extra delimiter, or quote fields that contain one",
 				fmt.Errorf("expected %d fields, got %d", ncol, len(rec)))
 		}
+		// A row whose target is missing is left out, unread.
+		for _, u := range targets {
+			if miss.has(trim(rec[u.col])) {
+				if ds.Dropped == 0 {
+					ds.DroppedLine = line
+				}
+				ds.Dropped++
+				continue rows
+			}
+		}
 		x, y := xs.next(), ys.next()
 		for _, u := range uses {
 			cell := trim(rec[u.col])
-			if u.role == roleLabel {
+			switch u.role {
+			case roleLabel:
 				c, err := p.label(cell, u.col, len(lines), classIdx, &seen)
 				if err != nil {
 					return nil, err
 				}
 				labels = append(labels, c)
-				continue
-			}
-			v, err := p.number(cell, u)
-			if err != nil {
-				return nil, err
-			}
-			if u.role == roleFeature {
-				x[u.dst] = v
-			} else {
+			case roleTarget:
+				v, err := p.number(cell, u)
+				if err != nil {
+					return nil, err
+				}
 				y[u.dst] = v
+			default:
+				v, err := p.feature(cell, u, &cols[u.dst], miss, xs, len(lines))
+				if err != nil {
+					return nil, err
+				}
+				x[u.dst] = v
 			}
 		}
 		lines = append(lines, line)
 	}
 	n := len(lines)
 	if n == 0 {
+		if ds.Dropped > 0 {
+			return nil, p.errAt(ds.DroppedLine, 0, colKey(p.header[targets[0].col]), "fill in the target, or choose another data.target",
+				fmt.Errorf("every row's target is missing (%d rows)", ds.Dropped))
+		}
 		return nil, p.errAt(p.hline, 0, "", "add data rows below the header line", errors.New("no data rows after the header"))
 	}
 
@@ -537,10 +585,149 @@ func (p *reader) readRows(uses []use, ds *Dataset) (*Dataset, error) {
 	if k > 0 {
 		ds.Y = mat.NewDense(n, k, ys.data())
 	}
+	for j, c := range cols {
+		if c.cat {
+			if ds.Levels == nil {
+				ds.Levels = make([][]string, d)
+			}
+			ds.Levels[j] = c.levels
+			if ds.Levels[j] == nil {
+				ds.Levels[j] = []string{}
+			}
+		}
+	}
 	if err := p.classes(ds, labelCol, labels, seen, classIdx); err != nil {
 		return nil, err
 	}
 	return ds, nil
+}
+
+// classIndex returns the index of each of the given classes (a model's),
+// by name and by level: a model's class "1.0", written before labels were
+// read as levels, takes the cells "1" and "1.0".
+func classIndex(classes []string, decimal rune) map[string]int {
+	idx := make(map[string]int, len(classes))
+	for i, c := range classes {
+		idx[c] = i
+	}
+	for i, c := range classes {
+		if l := Level(c, decimal); l != c {
+			if _, ok := idx[l]; !ok {
+				idx[l] = i
+			}
+		}
+	}
+	return idx
+}
+
+// featureCol is what a read knows of a feature column: whether it is
+// categorical, and its levels so far.
+type featureCol struct {
+	cat    bool // categorical: X holds the index of each cell's level
+	fixed  bool // the kind cannot change: forced, or fixed by a model
+	idx    map[string]int
+	levels []string
+}
+
+// featureCols returns the columns of ds's features as Options say they
+// start: categorical if listed in Categorical, else numeric.
+func (p *reader) featureCols(ds *Dataset) []featureCol {
+	cat := make(map[string]bool, len(p.opt.Categorical))
+	for _, c := range p.opt.Categorical {
+		cat[c] = true
+	}
+	cols := make([]featureCol, len(ds.FeatureNames))
+	for j, f := range ds.FeatureNames {
+		cols[j] = featureCol{cat: cat[f], fixed: cat[f] || p.opt.FixedKinds}
+		if cat[f] {
+			cols[j].idx = map[string]int{}
+		}
+	}
+	return cols
+}
+
+// decimal returns the decimal separator.
+func (p *reader) decimal() rune {
+	if p.opt.Decimal == 0 {
+		return '.'
+	}
+	return p.opt.Decimal
+}
+
+// feature returns the value of a feature cell in X: NaN if it is
+// missing, its level's index in a categorical column, else its number. A
+// numeric column whose cell is not a number becomes categorical, unless
+// its kind is fixed; its cells so far, in xs, become levels.
+func (p *reader) feature(cell string, u use, c *featureCol, miss missingSet, xs *rows, row int) (float64, error) {
+	if miss.has(cell) {
+		return math.NaN(), nil
+	}
+	if !c.cat {
+		v, err := parseNumber(cell, p.decimal())
+		if err == nil && !math.IsNaN(v) && !math.IsInf(v, 0) {
+			return v, nil
+		}
+		if err == nil || cell == "" || c.fixed || errors.Is(err, strconv.ErrRange) {
+			return 0, p.numberErr(cell, u, err)
+		}
+		p.toCategorical(c, u.dst, xs, row)
+	}
+	return p.level(cell, u, c, row)
+}
+
+// toCategorical turns a numeric feature column into a categorical one:
+// the numbers of the rows before row in xs become levels, and their
+// indices replace them.
+func (p *reader) toCategorical(c *featureCol, j int, xs *rows, row int) {
+	c.cat = true
+	c.idx = map[string]int{}
+	for _, b := range xs.blocks {
+		for i := j; i < len(b) && row > 0; i += xs.d {
+			row--
+			if v := b[i]; !math.IsNaN(v) {
+				l := strconv.FormatFloat(v+0, 'g', -1, 64) // +0: -0 is 0
+				code, ok := c.idx[l]
+				if !ok {
+					code = len(c.levels)
+					c.idx[l] = code
+					c.levels = append(c.levels, l)
+				}
+				b[i] = float64(code)
+			}
+		}
+	}
+}
+
+// level returns the index of a categorical cell's level, adding the level
+// if it is new. A column of more than MaxLevels levels is an error at the
+// row of the first level too many.
+func (p *reader) level(cell string, u use, c *featureCol, row int) (float64, error) {
+	l := Level(cell, p.decimal())
+	if code, ok := c.idx[l]; ok {
+		return float64(code), nil
+	}
+	line, _ := p.cr.FieldPos(u.col)
+	key := colKey(p.header[u.col])
+	if !utf8.ValidString(l) {
+		return 0, p.errAt(line, u.col+1, key, "save the file as UTF-8", fmt.Errorf("category %s is not valid UTF-8", quote(l)))
+	}
+	limit := p.opt.MaxLevels
+	if limit <= 0 {
+		limit = MaxLevels
+	}
+	if len(c.levels) >= limit {
+		hint := p.opt.LevelsHint
+		if hint == "" {
+			hint = "is it an id or a free-text column? leave it out of the features"
+		}
+		return 0, p.errAt(line, u.col+1, key, hint,
+			fmt.Errorf("%w: more than %d distinct values in a categorical column (%d in the first %d rows)", ErrTooManyLevels, limit, len(c.levels)+1, row+1))
+	}
+	code := len(c.levels)
+	l = strings.Clone(l) // the cell shares memory with the whole record
+	c.idx[l] = code
+	c.levels = append(c.levels, l)
+	return float64(code), nil
 }
 
 // classes sets ds's Classes and Labels from the class indices in labels,
@@ -629,13 +816,20 @@ func (p *reader) label(cell string, col, row int, classIdx map[string]int, seen 
 	line, _ := p.cr.FieldPos(col)
 	key := colKey(p.header[col])
 	if cell == "" {
-		return 0, p.errAt(line, col+1, key, "every row needs a class label; fill in the cell or remove the row", errors.New("missing value"))
+		return 0, p.errAt(line, col+1, key, "every row needs a class label; fill in the cell or remove the row, or list \"\" in data.missing to leave such rows out", errors.New("missing value"))
 	}
 	if c, ok := classIdx[cell]; ok {
 		return c, nil
 	}
 	if !utf8.ValidString(cell) {
 		return 0, p.errAt(line, col+1, key, "save the file as UTF-8", fmt.Errorf("class label %s is not valid UTF-8", quote(cell)))
+	}
+	// "1.0" is the class "1".
+	if l := Level(cell, p.decimal()); l != cell {
+		if c, ok := classIdx[l]; ok {
+			return c, nil
+		}
+		cell = l
 	}
 	if p.opt.Classes != nil {
 		return 0, p.errAt(line, col+1, key, fmt.Sprintf("the model knows the classes %s", listQuoted(p.opt.Classes, 20)),
@@ -655,10 +849,16 @@ func (p *reader) label(cell string, col, row int, classIdx map[string]int, seen 
 
 // number parses a numeric cell.
 func (p *reader) number(cell string, u use) (float64, error) {
-	v, err := strconv.ParseFloat(cell, 64)
+	v, err := parseNumber(cell, p.decimal())
 	if err == nil && !math.IsNaN(v) && !math.IsInf(v, 0) {
 		return v, nil
 	}
+	return 0, p.numberErr(cell, u, err)
+}
+
+// numberErr is the error for a cell that is not a finite number: err is
+// what parsing it returned.
+func (p *reader) numberErr(cell string, u use, err error) error {
 	line, _ := p.cr.FieldPos(u.col)
 	key := colKey(p.header[u.col])
 	what := "a feature"
@@ -667,19 +867,22 @@ func (p *reader) number(cell string, u use) (float64, error) {
 	}
 	switch {
 	case cell == "":
-		return 0, p.errAt(line, u.col+1, key, "fill in the cell or remove the row", errors.New("missing value"))
+		return p.errAt(line, u.col+1, key, "fill in the cell or remove the row, or list \"\" in data.missing to read empty cells as missing", errors.New("missing value"))
 	case err == nil:
-		return 0, p.errAt(line, u.col+1, key, "remove or fix the row; NaN and infinities are not allowed",
+		return p.errAt(line, u.col+1, key, "NaN and infinities are not allowed; fix the row, or list the cell in data.missing if it marks a missing value",
 			fmt.Errorf("not a finite number: %s", quote(cell)))
 	case errors.Is(err, strconv.ErrRange):
-		return 0, p.errAt(line, u.col+1, key, "values must lie within ±1.8e308; rescale the column",
+		return p.errAt(line, u.col+1, key, "values must lie within ±1.8e308; rescale the column",
 			fmt.Errorf("number out of range: %s", quote(cell)))
 	}
 	hint := what + " must be a number; remove the column from the features or encode it as numbers"
+	if p.opt.FixedKinds && u.role == roleFeature {
+		hint = "the model reads this column as numbers; fix the cell, or list it in data.missing if it marks a missing value"
+	}
 	if u.role == roleTarget {
 		hint = "a regression target must be a number; for class labels, train a classifier"
 	}
-	return 0, p.errAt(line, u.col+1, key, hint, fmt.Errorf("not a number: %s", quote(cell)))
+	return p.errAt(line, u.col+1, key, hint, fmt.Errorf("not a number: %s", quote(cell)))
 }
 
 // trim removes ASCII spaces and tabs around s.

@@ -19,6 +19,9 @@ import (
 var (
 	classify = Options{Targets: []string{"y"}, Classify: true}
 	regress  = Options{Targets: []string{"y"}}
+	// numeric reads every feature column as numbers, as for a model
+	// trained on numeric columns: a cell that is not one is an error.
+	numeric = Options{Targets: []string{"y"}, Classify: true, FixedKinds: true}
 )
 
 // asInputErr returns err as an *inputerr.Error, failing the test if it is not one.
@@ -108,19 +111,17 @@ func TestReadErrors(t *testing.T) {
 			line: 1, key: `column "x3"`, msg: "feature column not found in the header", hint: `did you mean "x2"?`},
 		{name: "model feature missing, used column not suggested", in: "x1,x3,y\n1,2,x\n", opt: Options{Targets: []string{"y"}, Features: []string{"x1", "x2"}, WantFeatures: []string{"x1", "x2"}, Classify: true, Classes: []string{"x", "z"}},
 			line: 1, key: `column "x2"`, msg: `feature column of the model is missing (missing: "x2")`, hint: `did you mean "x3"? the model was trained on the feature columns "x1", "x2"`},
-		{name: "extra feature", in: "id,a,b,y\n1,2,3,x\n", opt: Options{Targets: []string{"y"}, WantFeatures: []string{"a", "b"}, TargetOptional: true},
-			line: 1, col: 1, key: `column "id"`, msg: `not a feature column of the model (extra: "id")`, hint: "remove the extra columns"},
 		{name: "too few fields", in: "a,b,y\n1,2,x\n1,2\n", opt: classify, line: 3, col: 3, key: `column "y"`,
 			msg: "expected 3 fields, got 2", hint: "one field per header column"},
 		{name: "too many fields", in: "a,b,y\n1,2,x\n1,2,x,4\n", opt: classify, line: 3, col: 4,
 			msg: "expected 3 fields, got 4", hint: "one field per header column"},
 		{name: "space-only line", in: "a,b,y\n1,2,x\n  \n", opt: classify, line: 3, col: 2, key: `column "b"`,
 			msg: "expected 3 fields, got 1", hint: "delimiter"},
-		{name: "not a number", in: "a,b,y\n1,2,x\n1,abc,z\n", opt: classify, line: 3, col: 2, key: `column "b"`,
-			msg: `not a number: "abc"`, hint: "a feature must be a number"},
-		{name: "long cell truncated", in: "a,b,y\n1," + long + ",x\n", opt: classify, line: 2, col: 2, key: `column "b"`,
-			msg: `not a number: "` + long[:40] + `"…`, hint: "a feature must be a number"},
-		{name: "leftmost bad cell first", in: "a,b,y\n1,2,x\nq,r,z\n", opt: classify, line: 3, col: 1, key: `column "a"`,
+		{name: "not a number", in: "a,b,y\n1,2,x\n1,abc,z\n", opt: numeric, line: 3, col: 2, key: `column "b"`,
+			msg: `not a number: "abc"`, hint: "reads this column as numbers"},
+		{name: "long cell truncated", in: "a,b,y\n1," + long + ",x\n", opt: numeric, line: 2, col: 2, key: `column "b"`,
+			msg: `not a number: "` + long[:40] + `"…`, hint: "reads this column as numbers"},
+		{name: "leftmost bad cell first", in: "a,b,y\n1,2,x\nq,r,z\n", opt: numeric, line: 3, col: 1, key: `column "a"`,
 			msg: `not a number: "q"`, hint: "number"},
 		{name: "NaN", in: "a,b,y\n1,NaN,x\n", opt: classify, line: 2, col: 2, key: `column "b"`,
 			msg: `not a finite number: "NaN"`, hint: "NaN and infinities are not allowed"},
@@ -156,15 +157,15 @@ func TestReadErrors(t *testing.T) {
 			msg: `extraneous or missing " in quoted-field (the record starts on line 2)`, hint: "close the quoted field"},
 		{name: "text after quote", in: "a,y\n1,\"x\"y\n", opt: classify, line: 2, col: 5,
 			msg: `extraneous or missing " in quoted-field`, hint: "close the quoted field"},
-		{name: "cell after a multi-line field", in: "a,y,b\n1,\"x\ny\",abc\n", opt: Options{Targets: []string{"y"}, Classify: true},
+		{name: "cell after a multi-line field", in: "a,y,b\n1,\"x\ny\",abc\n", opt: Options{Targets: []string{"y"}, Classify: true, FixedKinds: true},
 			line: 3, col: 3, key: `column "b"`, msg: `not a number: "abc"`, hint: "number"},
-		{name: "leading blank lines count", in: "\n\na,y\n\nq,x\n", opt: classify, line: 5, col: 1, key: `column "a"`,
+		{name: "leading blank lines count", in: "\n\na,y\n\nq,x\n", opt: numeric, line: 5, col: 1, key: `column "a"`,
 			msg: `not a number: "q"`, hint: "number"},
-		{name: "CRLF lines count", in: "a,y\r\n1,x\r\n\r\n2,z\r\nq,x\r\n", opt: classify, line: 5, col: 1, key: `column "a"`,
+		{name: "CRLF lines count", in: "a,y\r\n1,x\r\n\r\n2,z\r\nq,x\r\n", opt: numeric, line: 5, col: 1, key: `column "a"`,
 			msg: `not a number: "q"`, hint: "number"},
 		{name: "BOM and CRLF header error", in: "\uFEFFa,a,y\r\n1,2,x\r\n", opt: classify, line: 1, col: 2, key: `column "a"`,
 			msg: "duplicate column name (columns 1 and 2)", hint: "unique"},
-		{name: "semicolon delimiter", in: "a;b;y\n1;2,5;x\n", opt: Options{Delimiter: ';', Targets: []string{"y"}, Classify: true},
+		{name: "semicolon delimiter", in: "a;b;y\n1;2,5;x\n", opt: Options{Delimiter: ';', Targets: []string{"y"}, Classify: true, FixedKinds: true},
 			line: 2, col: 2, key: `column "b"`, msg: `not a number: "2,5"`, hint: "number"},
 		{name: "invalid delimiter", in: "a,y\n1,2\n", opt: Options{Delimiter: '"'}, key: "delimiter",
 			msg: `invalid delimiter '"'`, hint: "tab"},

@@ -30,6 +30,13 @@ const (
 	// is shared with; 256 covers the cores of nearly any one machine, and
 	// 0 uses every core whatever their number.
 	MaxThreads = 256
+	// MaxLevels is the largest value of data.max_categories, and the most
+	// distinct levels a categorical column may have when it is set
+	// (data.MaxLevels).
+	MaxLevels = 100_000
+	// MaxLevelsDefault is the most levels a categorical column may have
+	// when data.max_categories is 0: more, and it is most likely an id.
+	MaxLevelsDefault = 1000
 )
 
 // EnvPrefix starts the name of every environment variable that sets a key:
@@ -84,8 +91,32 @@ type Data struct {
 	Delimiter string `yaml:"delimiter"`
 	// Normalize is standardize, minmax or none.
 	Normalize string `yaml:"normalize"`
-	// FeatureMap is applied to the inputs before normalization.
+	// FeatureMap is applied to the numeric inputs before normalization.
 	FeatureMap FeatureMap `yaml:"feature_map"`
+	// Ignore names columns that are never features (ids, free text).
+	Ignore []string `yaml:"ignore"`
+	// Categorical names columns read as categories although their cells
+	// are numbers (codes: month, zip). A column with any cell that is not
+	// a number and not missing is categorical without being listed.
+	Categorical []string `yaml:"categorical"`
+	// Missing lists the cells read as missing.
+	Missing []string `yaml:"missing"`
+	// Impute is the value of a missing numeric cell: mean, median or zero
+	// of the column in the training split.
+	Impute string `yaml:"impute"`
+	// MissingIndicator adds a 0/1 input for each numeric feature that had
+	// missing cells in training.
+	MissingIndicator bool `yaml:"missing_indicator"`
+	// MaxCategories keeps the MaxCategories−1 most frequent levels of a
+	// categorical column and "(other)"; 0 keeps every level seen in
+	// training (up to MaxLevelsDefault).
+	MaxCategories int `yaml:"max_categories"`
+	// NormalizeTarget is none or standardize (regression): the model is
+	// trained on standardized targets; predictions and metrics are in
+	// the original units.
+	NormalizeTarget string `yaml:"normalize_target"`
+	// Decimal is the decimal separator of numbers: "." or ",".
+	Decimal string `yaml:"decimal"`
 }
 
 // FeatureMap describes the map ψ(x) applied to the inputs.
@@ -206,10 +237,14 @@ func (t Targets) MarshalYAML() (any, error) {
 func Default() Config {
 	return Config{
 		Data: Data{
-			Validation: "0.2",
-			Delimiter:  ",",
-			Normalize:  "standardize",
-			FeatureMap: FeatureMap{Polynomial: 1},
+			Validation:      "0.2",
+			Delimiter:       ",",
+			Normalize:       "standardize",
+			FeatureMap:      FeatureMap{Polynomial: 1},
+			Missing:         []string{"", "NA", "N/A", "NaN", "nan", "null", "NULL", "?"},
+			Impute:          "mean",
+			NormalizeTarget: "none",
+			Decimal:         ".",
 		},
 		Model: Model{
 			Loss: "cross_entropy",

@@ -63,6 +63,22 @@ func ExampleConfig_YAML() {
 	//   feature_map:
 	//     polynomial: 1
 	//     interactions_only: false
+	//   ignore: []
+	//   categorical: []
+	//   missing:
+	//     - ""
+	//     - NA
+	//     - N/A
+	//     - NaN
+	//     - nan
+	//     - "null"
+	//     - "NULL"
+	//     - '?'
+	//   impute: mean
+	//   missing_indicator: false
+	//   max_categories: 0
+	//   normalize_target: none
+	//   decimal: .
 	// model:
 	//   layers:
 	//     - activation: softmax

@@ -81,6 +81,11 @@ func equal(a, b *Config) bool {
 		if len(p.Data.Target) == 0 {
 			p.Data.Target = nil
 		}
+		for _, l := range []*[]string{&p.Data.Ignore, &p.Data.Categorical, &p.Data.Missing} {
+			if len(*l) == 0 {
+				*l = nil
+			}
+		}
 	}
 	return reflect.DeepEqual(pa, pb)
 }

@@ -11,7 +11,8 @@ func TestKeys(t *testing.T) {
 	t.Parallel()
 	want := []string{
 		"data.train", "data.validation", "data.test", "data.target", "data.features", "data.delimiter",
-		"data.normalize", "data.feature_map.polynomial", "data.feature_map.interactions_only",
+		"data.normalize", "data.feature_map.polynomial", "data.feature_map.interactions_only", "data.ignore", "data.categorical", "data.missing", "data.impute",
+		"data.missing_indicator", "data.max_categories", "data.normalize_target", "data.decimal",
 		"model.loss", "model.init", "model.weights",
 		"train.optimizer", "train.learning_rate", "train.momentum", "train.batch_size", "train.epochs",
 		"train.l2", "train.seed", "train.early_stopping.patience", "train.threads", "train.checkpoint_every",

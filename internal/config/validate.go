@@ -14,7 +14,11 @@ import (
 // normalizations are the values data.normalize accepts. The model's names
 // (activations, losses, inits, optimizers) come from the catalog in
 // internal/vocab.
-var normalizations = []string{"standardize", "minmax", "none"}
+var (
+	normalizations       = []string{"standardize", "minmax", "none"}
+	imputations          = []string{"mean", "median", "zero"}
+	targetNormalizations = []string{"none", "standardize"}
+)
 
 // Validate checks every key's value and the rules that join keys, and
 // replaces activation aliases (sigmoid, soft_relu) with their canonical
@@ -127,6 +131,54 @@ func (c *Config) validateData() error {
 	if p := d.FeatureMap.Polynomial; p < 1 || p > MaxPolynomial {
 		return c.fail("data.feature_map.polynomial", "use 1 for the inputs themselves, 2 to add their squares and products",
 			"must be from 1 to %d, got %d", MaxPolynomial, p)
+	}
+	return c.validateColumns()
+}
+
+// validateColumns checks the keys that say how columns are read.
+func (c *Config) validateColumns() error {
+	d := &c.Data
+	for _, l := range []struct {
+		key   string
+		names []string
+	}{{"data.ignore", d.Ignore}, {"data.categorical", d.Categorical}} {
+		if err := c.columns(l.key, l.names); err != nil {
+			return err
+		}
+		for i, n := range l.names {
+			if slices.Contains(d.Target, n) {
+				return c.fail(fmt.Sprintf("%s[%d]", l.key, i), "remove it: it is the target column", "%s is a target column", quote(n))
+			}
+		}
+	}
+	for i, n := range d.Ignore {
+		if slices.Contains(d.Features, n) {
+			return c.fail(fmt.Sprintf("data.ignore[%d]", i), "a column is either a feature or ignored; remove it from one of the lists", "%s is also in data.features", quote(n))
+		}
+		if slices.Contains(d.Categorical, n) {
+			return c.fail(fmt.Sprintf("data.ignore[%d]", i), "a column is either categorical or ignored; remove it from one of the lists", "%s is also in data.categorical", quote(n))
+		}
+	}
+	for i, m := range d.Missing {
+		if strings.ContainsAny(m, "\r\n") {
+			return c.fail(fmt.Sprintf("data.missing[%d]", i), "a missing-value marker is one cell, such as NA or ?", "holds a line break")
+		}
+	}
+	if err := c.enum("data.impute", "imputation", d.Impute, imputations); err != nil {
+		return err
+	}
+	if d.MaxCategories < 0 || d.MaxCategories == 1 || d.MaxCategories > MaxLevels {
+		return c.fail("data.max_categories", fmt.Sprintf("use 0 to keep every level (up to %d), or N ≥ 2 to keep the N−1 most frequent and \"(other)\"", MaxLevelsDefault),
+			"must be 0 or from 2 to %d, got %d", MaxLevels, d.MaxCategories)
+	}
+	if err := c.enum("data.normalize_target", "target normalization", d.NormalizeTarget, targetNormalizations); err != nil {
+		return err
+	}
+	switch {
+	case d.Decimal != "." && d.Decimal != ",":
+		return c.fail("data.decimal", `use "." or "," (European exports, with data.delimiter: ";")`, "must be \".\" or \",\", got %s", strconv.Quote(d.Decimal))
+	case d.Decimal == d.Delimiter:
+		return c.fail("data.decimal", `a decimal comma needs another delimiter: set data.delimiter: ";"`, "is the same as data.delimiter (%s)", strconv.Quote(d.Delimiter))
 	}
 	return nil
 }

@@ -126,7 +126,30 @@ var opCases = []opCase{
 			z := OneHotMatMul(in[0], in[1], 1, oneHotLevels)
 			return Add(z, Tanh(OneHotMatMul(in[0], in[1], 1, oneHotLevels)))
 		}},
+
+	// The weighted losses' row weights (input 2) are data, held fixed.
+	{name: "WeightedSquaredError", op: "WeightedSquaredError", held: rowWeights,
+		in:    []gen{normal(3, 4), normal(3, 4), uniform(3, 1, 0.2, 2)},
+		build: func(in []*Node) *Node { return WeightedSquaredError(in[0], in[1], in[2]) }},
+	{name: "WeightedSoftmaxCrossEntropyOf/one-hot", op: "WeightedSoftmaxCrossEntropyOf", held: rowWeights,
+		in:    []gen{normal(3, 4), oneHot(3, 4), uniform(3, 1, 0.2, 2)},
+		build: func(in []*Node) *Node { return WeightedSoftmaxCrossEntropyOf(Softmax(in[0]), in[1], in[2]) }},
+	{name: "WeightedSoftmaxCrossEntropyOf/positive", op: "WeightedSoftmaxCrossEntropyOf", held: rowWeights,
+		in:    []gen{normal(3, 4), uniform(3, 4, 0.1, 2), uniform(3, 1, 0.2, 2)},
+		build: func(in []*Node) *Node { return WeightedSoftmaxCrossEntropyOf(Softmax(in[0]), in[1], in[2]) }},
+	{name: "WeightedBinaryCrossEntropy/bits", op: "WeightedBinaryCrossEntropy", held: rowWeights,
+		in:    []gen{normal(3, 4), bits(3, 4), uniform(3, 1, 0.2, 2)},
+		build: func(in []*Node) *Node { return WeightedBinaryCrossEntropy(in[0], in[1], in[2]) }},
+	{name: "WeightedBinaryCrossEntropy/soft", op: "WeightedBinaryCrossEntropy", held: rowWeights,
+		in:    []gen{normal(3, 4), uniform(3, 4, 0, 1), uniform(3, 1, 0.2, 2)},
+		build: func(in []*Node) *Node { return WeightedBinaryCrossEntropy(in[0], in[1], in[2]) }},
+	{name: "fan-out/WeightedSquaredError(x,x,r)", op: "WeightedSquaredError",
+		in: []gen{normal(3, 4), uniform(3, 1, 0.2, 2)}, held: func(i, _, _ int) bool { return i == 1 },
+		build: func(in []*Node) *Node { return WeightedSquaredError(in[0], in[0], in[1]) }},
 }
+
+// rowWeights holds fixed the n×1 row weights, input 2, of a weighted loss.
+func rowWeights(i, _, _ int) bool { return i == 2 }
 
 // oneHotLevels are the level counts of OneHotMatMul's rows in opCases,
 // one of them a column of a single level.

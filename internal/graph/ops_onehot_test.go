@@ -179,18 +179,20 @@ func TestOneHotMatMulIsMatMul(t *testing.T) {
 }
 
 // TestOneHotMatMulThreads checks that the output and gradients do not
-// depend on the number of threads.
+// depend on the number of threads. With 64 dense columns the products
+// (2·512·64·64 flops) are large enough for gemm to split them.
 func TestOneHotMatMulThreads(t *testing.T) {
+	const n, dense, k = 512, 64, 64
 	run := func(procs int) []float64 {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 		rng := newRand(21, 0)
 		levels := []int{250, 250}
 		g := New()
-		x := g.Input("x", 512, 4+len(levels))
-		x.Value().Copy(codes(512, 4, levels)(rng))
-		w := g.Param("w", normal(width(4, levels), 64)(rng))
-		z := OneHotMatMul(x, w, 4, levels)
-		loss := Sum(Mul(Tanh(z), g.Const("R", normal(512, 64)(rng))))
+		x := g.Input("x", n, dense+len(levels))
+		x.Value().Copy(codes(n, dense, levels)(rng))
+		w := g.Param("w", normal(width(dense, levels), k)(rng))
+		z := OneHotMatMul(x, w, dense, levels)
+		loss := Sum(Mul(Tanh(z), g.Const("R", normal(n, k)(rng))))
 		g.Forward()
 		g.Backward(loss)
 		return flat(z.Value(), w.Grad())

@@ -51,6 +51,9 @@
 // is the gradient to step along. The loss must be 1×1, and all the losses
 // here (SquaredError, SoftmaxCrossEntropy, BinaryCrossEntropy) are averaged
 // over the n rows so that learning rates do not depend on the batch size.
+// Their weighted forms (WeightedSquaredError, WeightedSoftmaxCrossEntropyOf,
+// WeightedBinaryCrossEntropy) take an n×1 input of row weights r and give
+// Σ_i r_i ℓ_i / Σ_i r_i instead, the unweighted loss when every r_i = 1.
 //
 // Each op documents its forward pass and its vector-Jacobian product, for
 // example
@@ -68,9 +71,9 @@
 // them itself before each pass: calling it twice gives the same gradients,
 // not twice them, and the caller has nothing to reset. One shortcut keeps
 // the same result: a signal with a single contribution in the pass, from a
-// MatMul or AddBias, is set by that op instead of zeroed and added to — a
-// first layer's W̄ = Xᵀ·z̄ would otherwise be a pass to zero the largest
-// matrix of the step and a product that reads it back. Large signals are
+// MatMul, OneHotMatMul or AddBias, is set by that op instead of zeroed and
+// added to — a first layer's W̄ = Xᵀ·z̄ would otherwise be a pass to zero
+// the largest matrix of the step and a product that reads it back. Large signals are
 // zeroed in parallel.
 //
 // Inputs and constants carry no error signal, and neither does an op that

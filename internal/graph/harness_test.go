@@ -225,8 +225,38 @@ func (c *checker) gradAt(theta []float64) []float64 {
 }
 
 // numGrad returns fd.Central's gradient at theta and restores theta.
-func (c *checker) numGrad(theta []float64) []float64 {
-	num := fd.Gradient(nil, c.lossAt, theta, &fd.Settings{Formula: fd.Central})
+func (c *checker) numGrad(theta []float64) []float64 { return c.numGradHeld(theta, nil) }
+
+// numGradHeld is numGrad with the entries where held is true kept at
+// theta's values; their components are 0.
+func (c *checker) numGradHeld(theta []float64, held []bool) []float64 {
+	if held == nil {
+		num := fd.Gradient(nil, c.lossAt, theta, &fd.Settings{Formula: fd.Central})
+		c.forwardAt(theta)
+		return num
+	}
+	var free []int
+	for i, h := range held {
+		if !h {
+			free = append(free, i)
+		}
+	}
+	x := slices.Clone(theta)
+	u := make([]float64, len(free))
+	for k, i := range free {
+		u[k] = theta[i]
+	}
+	f := func(u []float64) float64 {
+		for k, i := range free {
+			x[i] = u[k]
+		}
+		return c.lossAt(x)
+	}
+	g := fd.Gradient(nil, f, u, &fd.Settings{Formula: fd.Central})
+	num := make([]float64, len(theta))
+	for k, i := range free {
+		num[i] = g[k]
+	}
 	c.forwardAt(theta)
 	return num
 }
@@ -267,6 +297,30 @@ type opCase struct {
 	in    []gen
 	build func(in []*Node) *Node
 	noHVP bool // the op has no tangents: HVP must panic
+	// held, if set, reports the entries of input i that the checks hold
+	// fixed, leaving them out of the difference quotients and the HVP
+	// direction: data the op defines no signal for, such as
+	// OneHotMatMul's codes or a loss's row weights. Their gradient and
+	// HVP must be zero, which is what the differences give.
+	held func(i, row, col int) bool
+}
+
+// heldMask flattens tc.held over the inputs in, in the order of flat; it
+// is nil if tc holds nothing.
+func heldMask(tc opCase, in []*mat.Dense) []bool {
+	if tc.held == nil {
+		return nil
+	}
+	var mask []bool
+	for i, m := range in {
+		r, c := m.Dims()
+		for row := range r {
+			for col := range c {
+				mask = append(mask, tc.held(i, row, col))
+			}
+		}
+	}
+	return mask
 }
 
 func equalBits(a, b []float64) bool {
@@ -286,7 +340,8 @@ func equalBits(a, b []float64) bool {
 // itself if 1×1), it checks that
 //   - Forward, Backward and HVP leave the inputs unmodified;
 //   - a second Forward and Backward gives bit-identical values and gradients;
-//   - Backward's gradient matches fd.Central within gradTol;
+//   - Backward's gradient matches fd.Central within gradTol (and is zero
+//     on the entries tc.held holds fixed);
 //   - HVP along a random direction over all inputs matches central
 //     differences of Backward's gradients within hvpFDTol, and leaves the
 //     same gradient in Grad as Backward does; or, for an op without
@@ -303,6 +358,7 @@ func testOp(t *testing.T, stream uint64, tc opCase) {
 	loss := scalarLoss(rng, out)
 	vals := values(in)
 	orig := flat(vals...)
+	held := heldMask(tc, vals)
 
 	g.Forward()
 	g.Backward(loss)
@@ -323,7 +379,7 @@ func testOp(t *testing.T, stream uint64, tc opCase) {
 	}
 
 	c := newChecker(t, loss, in)
-	num := c.numGrad(orig)
+	num := c.numGradHeld(orig, held)
 	if e := relErr(grad, num); e > gradTol {
 		t.Errorf("gradient error %.3g > %g:\nBackward %v\nfd.Central %v", e, gradTol, grad, num)
 	} else {
@@ -334,6 +390,11 @@ func testOp(t *testing.T, stream uint64, tc opCase) {
 	}
 
 	v := flat(randomLike(rng, vals)...)
+	for i, h := range held {
+		if h {
+			v[i] = 0
+		}
+	}
 	if tc.noHVP {
 		if r := panicValue(func() { hvp(loss, in, v) }); r == nil {
 			t.Errorf("HVP through %s did not panic", tc.op)

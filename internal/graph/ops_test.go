@@ -97,7 +97,63 @@ var opCases = []opCase{
 			h := Logistic(in[0])
 			return Add(Square(h), Sin(h))
 		}},
+
+	// OneHotMatMul's codes (x's last columns) are held fixed: they have
+	// no signal.
+	{name: "OneHotMatMul/x has a signal", op: "OneHotMatMul",
+		in:    []gen{codes(5, 2, oneHotLevels), normal(width(2, oneHotLevels), 3)},
+		held:  codesHeld(2),
+		build: func(in []*Node) *Node { return OneHotMatMul(in[0], in[1], 2, oneHotLevels) }},
+	{name: "OneHotMatMul/x is data", op: "OneHotMatMul",
+		in: []gen{codes(5, 2, oneHotLevels), normal(width(2, oneHotLevels), 3)},
+		// The op reads a copy of x with no signal; x's Param is unused.
+		held: codesHeld(2),
+		build: func(in []*Node) *Node {
+			x := in[0].g.Const("X", mat.DenseCopyOf(in[0].Value()))
+			return OneHotMatMul(x, in[1], 2, oneHotLevels)
+		}},
+	{name: "OneHotMatMul/all categorical", op: "OneHotMatMul",
+		in:    []gen{codes(6, 0, []int{2, 5}), normal(7, 2)},
+		held:  codesHeld(0),
+		build: func(in []*Node) *Node { return OneHotMatMul(in[0], in[1], 0, []int{2, 5}) }},
+	{name: "OneHotMatMul/no categorical", op: "OneHotMatMul",
+		in:    []gen{normal(3, 4), normal(4, 2)},
+		build: func(in []*Node) *Node { return OneHotMatMul(in[0], in[1], 4, nil) }},
+	{name: "fan-out/OneHotMatMul twice", op: "OneHotMatMul",
+		in:   []gen{codes(4, 1, oneHotLevels), normal(width(1, oneHotLevels), 3)},
+		held: codesHeld(1),
+		build: func(in []*Node) *Node {
+			z := OneHotMatMul(in[0], in[1], 1, oneHotLevels)
+			return Add(z, Tanh(OneHotMatMul(in[0], in[1], 1, oneHotLevels)))
+		}},
+
+	// The weighted losses' row weights (input 2) are data, held fixed.
+	{name: "WeightedSquaredError", op: "WeightedSquaredError", held: rowWeights,
+		in:    []gen{normal(3, 4), normal(3, 4), uniform(3, 1, 0.2, 2)},
+		build: func(in []*Node) *Node { return WeightedSquaredError(in[0], in[1], in[2]) }},
+	{name: "WeightedSoftmaxCrossEntropyOf/one-hot", op: "WeightedSoftmaxCrossEntropyOf", held: rowWeights,
+		in:    []gen{normal(3, 4), oneHot(3, 4), uniform(3, 1, 0.2, 2)},
+		build: func(in []*Node) *Node { return WeightedSoftmaxCrossEntropyOf(Softmax(in[0]), in[1], in[2]) }},
+	{name: "WeightedSoftmaxCrossEntropyOf/positive", op: "WeightedSoftmaxCrossEntropyOf", held: rowWeights,
+		in:    []gen{normal(3, 4), uniform(3, 4, 0.1, 2), uniform(3, 1, 0.2, 2)},
+		build: func(in []*Node) *Node { return WeightedSoftmaxCrossEntropyOf(Softmax(in[0]), in[1], in[2]) }},
+	{name: "WeightedBinaryCrossEntropy/bits", op: "WeightedBinaryCrossEntropy", held: rowWeights,
+		in:    []gen{normal(3, 4), bits(3, 4), uniform(3, 1, 0.2, 2)},
+		build: func(in []*Node) *Node { return WeightedBinaryCrossEntropy(in[0], in[1], in[2]) }},
+	{name: "WeightedBinaryCrossEntropy/soft", op: "WeightedBinaryCrossEntropy", held: rowWeights,
+		in:    []gen{normal(3, 4), uniform(3, 4, 0, 1), uniform(3, 1, 0.2, 2)},
+		build: func(in []*Node) *Node { return WeightedBinaryCrossEntropy(in[0], in[1], in[2]) }},
+	{name: "fan-out/WeightedSquaredError(x,x,r)", op: "WeightedSquaredError",
+		in: []gen{normal(3, 4), uniform(3, 1, 0.2, 2)}, held: func(i, _, _ int) bool { return i == 1 },
+		build: func(in []*Node) *Node { return WeightedSquaredError(in[0], in[0], in[1]) }},
 }
+
+// rowWeights holds fixed the n×1 row weights, input 2, of a weighted loss.
+func rowWeights(i, _, _ int) bool { return i == 2 }
+
+// oneHotLevels are the level counts of OneHotMatMul's rows in opCases,
+// one of them a column of a single level.
+var oneHotLevels = []int{3, 1, 4}
 
 // cubeMul is a custom op y = a³ ⊙ b with its VJPs ā += 3a² ⊙ b ⊙ ȳ and
 // b̄ += a³ ⊙ ȳ.

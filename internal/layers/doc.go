@@ -13,6 +13,15 @@
 //	t  n×k   targets: one-hot rows (cross_entropy), 0/1 (binary_cross_entropy)
 //	         or values (squared_error)
 //
+// # Categorical inputs
+//
+// A Spec's Categorical lists the level counts of categorical inputs. The
+// model is fed n×InputWidth() rows: the numeric inputs, then one integer
+// code per categorical input (negative or NaN for an unknown level). The
+// first layer's W keeps the full one-hot width, Inputs rows, as if the
+// one-hot blocks had been built; graph.OneHotMatMul adds the rows of W
+// the codes pick instead of building them.
+//
 // # Names
 //
 // The activations, losses and initializations, their aliases, and which
@@ -26,7 +35,9 @@
 // (graph.SoftmaxCrossEntropyOf); binary_cross_entropy from the logit of its
 // one logistic unit (graph.BinaryCrossEntropy); squared_error takes the
 // output activations y, whatever the activation. The L2 penalty λ/2 Σ‖W‖²
-// covers the weights, not the biases.
+// covers the weights, not the biases. BuildWeighted weights the rows of
+// the data loss by an input R (class weights, looked up per row):
+// Σ_i r_i ℓ_i / Σ_i r_i.
 //
 // # Initialization
 //

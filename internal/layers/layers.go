@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/mlptrain/mlptrain/internal/graph"
 	"github.com/mlptrain/mlptrain/internal/vocab"
@@ -22,19 +23,48 @@ func (l Layer) Units() int { _, k := l.W.Dims(); return k }
 
 // Spec describes a model's architecture.
 type Spec struct {
+	// Inputs is the number of rows of the first layer's W: the numeric
+	// inputs plus, for each categorical input, its number of levels (the
+	// width of its one-hot block).
 	Inputs int
-	Units  []int    // per layer
-	Acts   []string // per layer
-	Loss   string
+	// Categorical holds the level counts of the categorical inputs, in
+	// order; nil for none. The model is fed their integer codes, one
+	// column each after the numeric columns (see InputWidth).
+	Categorical []int
+	Units       []int    // per layer
+	Acts        []string // per layer
+	Loss        string
+}
+
+// InputWidth returns the number of columns of the input the model is fed:
+// Inputs − Σ levels + len(Categorical), one column per numeric input and
+// one code column per categorical input.
+func (s Spec) InputWidth() int { return inputWidth(s.Inputs, s.Categorical) }
+
+func inputWidth(inputs int, levels []int) int {
+	w := inputs + len(levels)
+	for _, l := range levels {
+		w -= l
+	}
+	return w
 }
 
 // Model is a multilayer perceptron: its layers in order, the last one the
 // output layer, and its loss.
 type Model struct {
+	// Inputs is the number of rows of the first layer's W, the one-hot
+	// blocks of the categorical inputs included.
 	Inputs int
-	Layers []Layer
-	Loss   string
+	// Categorical holds the level counts of the categorical inputs, as in
+	// Spec; nil for none.
+	Categorical []int
+	Layers      []Layer
+	Loss        string
 }
+
+// InputWidth returns the number of columns of the input the model is fed:
+// Inputs − Σ levels + len(Categorical).
+func (m *Model) InputWidth() int { return inputWidth(m.Inputs, m.Categorical) }
 
 // maxParams bounds the size of a model, so that a hostile config or model
 // file cannot make the program allocate without limit.
@@ -48,7 +78,7 @@ func New(spec Spec) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Model{Inputs: spec.Inputs, Loss: spec.Loss, Layers: make([]Layer, len(acts))}
+	m := &Model{Inputs: spec.Inputs, Categorical: slices.Clone(spec.Categorical), Loss: spec.Loss, Layers: make([]Layer, len(acts))}
 	d := spec.Inputs
 	for i, k := range spec.Units {
 		m.Layers[i] = Layer{Activation: acts[i], W: mat.NewDense(d, k, nil), B: mat.NewDense(1, k, nil)}
@@ -68,6 +98,15 @@ func Check(spec Spec) error {
 func check(spec Spec) ([]string, error) {
 	if spec.Inputs < 1 {
 		return nil, fmt.Errorf("model has %d inputs, need at least 1", spec.Inputs)
+	}
+	levels := 0
+	for j, l := range spec.Categorical {
+		if l < 1 {
+			return nil, fmt.Errorf("categorical input %d has %d levels, need at least 1", j+1, l)
+		}
+		if levels += l; levels > spec.Inputs {
+			return nil, fmt.Errorf("the categorical inputs have more levels (%d so far) than the model has inputs (%d)", levels, spec.Inputs)
+		}
 	}
 	if len(spec.Units) == 0 || len(spec.Units) != len(spec.Acts) {
 		return nil, fmt.Errorf("model needs at least one layer")
@@ -170,6 +209,7 @@ type Net struct {
 	G        *graph.Graph
 	X        *graph.Node   // n×d input, to be filled before Forward
 	T        *graph.Node   // n×k targets, to be filled before Forward
+	R        *graph.Node   // n×1 row weights of the data loss, to be filled before Forward; nil unless from BuildWeighted
 	Z        *graph.Node   // n×k output pre-activations (logits)
 	Y        *graph.Node   // n×k predictions: output activations
 	DataLoss *graph.Node   // the loss on the batch, without penalty
@@ -188,38 +228,65 @@ func activate(act string, z *graph.Node) *graph.Node {
 }
 
 // Build returns the model's graph for batches of n rows, with an L2
-// penalty of strength l2 on the weights when l2 > 0. It panics if n < 1 or
-// l2 < 0; New has validated everything else.
-func (m *Model) Build(n int, l2 float64) *Net {
+// penalty of strength l2 on the weights when l2 > 0. Its input X is
+// n×InputWidth(); with categorical inputs, the first layer multiplies W by
+// their one-hot blocks without building them (graph.OneHotMatMul). It
+// panics if n < 1 or l2 < 0; New has validated everything else.
+func (m *Model) Build(n int, l2 float64) *Net { return m.build(n, l2, false) }
+
+// BuildWeighted is Build with a weighted data loss: the net's R is an n×1
+// input of row weights r (class weights looked up per row), to be filled
+// with X and T before each Forward, and the data loss is
+// Σ_i r_i ℓ_i / Σ_i r_i, the rows' losses ℓ_i averaged with the weights
+// (PyTorch's convention for CrossEntropyLoss(weight=…)); with every
+// r_i = 1 it is Build's. Σ r must be positive. It panics as Build does.
+func (m *Model) BuildWeighted(n int, l2 float64) *Net { return m.build(n, l2, true) }
+
+func (m *Model) build(n int, l2 float64, weighted bool) *Net {
 	if n < 1 || l2 < 0 {
 		panic(fmt.Sprintf("layers: Build(n=%d, l2=%g)", n, l2))
 	}
 	g := graph.New()
 	net := &Net{G: g}
-	net.X = g.Input("x", n, m.Inputs)
+	net.X = g.Input("x", n, m.InputWidth())
 	h := net.X
 	for i, l := range m.Layers {
 		w := g.Param(fmt.Sprintf("W%d", i+1), l.W)
 		b := g.Param(fmt.Sprintf("b%d", i+1), l.B)
 		net.Params = append(net.Params, w, b)
 		net.Weights = append(net.Weights, w)
-		xw := graph.MatMul(h, w).Named(h.Name() + w.Name())
+		var xw *graph.Node
+		if i == 0 && len(m.Categorical) > 0 {
+			xw = graph.OneHotMatMul(h, w, m.InputWidth()-len(m.Categorical), m.Categorical)
+		} else {
+			xw = graph.MatMul(h, w)
+		}
+		xw.Named(h.Name() + w.Name())
 		z := graph.AddBias(xw, b).Named(fmt.Sprintf("z%d", i+1))
 		h = activate(l.Activation, z).Named(fmt.Sprintf("h%d", i+1))
 		net.Z = z
 	}
 	net.Y = h.Named("y")
 	net.T = g.Input("t", n, m.Outputs())
-	switch m.Loss {
-	case "cross_entropy":
+	if weighted {
+		net.R = g.Input("r", n, 1)
+	}
+	switch {
+	case m.Loss == "cross_entropy" && weighted:
+		net.DataLoss = graph.WeightedSoftmaxCrossEntropyOf(net.Y, net.T, net.R)
+	case m.Loss == "cross_entropy":
 		// The loss of the logits z, reading softmax(z) from the output
 		// y = softmax(z) (Check insists on it) instead of computing it
 		// again.
 		net.DataLoss = graph.SoftmaxCrossEntropyOf(net.Y, net.T)
-	case "binary_cross_entropy":
+	case m.Loss == "binary_cross_entropy" && weighted:
+		net.DataLoss = graph.WeightedBinaryCrossEntropy(net.Z, net.T, net.R)
+	case m.Loss == "binary_cross_entropy":
 		// The loss of the logit z of the one logistic unit y = σ(z).
 		net.DataLoss = graph.BinaryCrossEntropy(net.Z, net.T)
-	case "squared_error":
+	case m.Loss == "squared_error" && weighted:
+		net.DataLoss = graph.WeightedSquaredError(net.Y, net.T, net.R)
+	case m.Loss == "squared_error":
 		net.DataLoss = graph.SquaredError(net.Y, net.T)
 	default:
 		panic(fmt.Sprintf("layers: no graph op for loss %q", m.Loss))

@@ -3,6 +3,7 @@ package layers
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -29,6 +30,10 @@ func TestNewRejectsBadSpecs(t *testing.T) {
 		{"bce tanh", Spec{Inputs: 2, Units: []int{1}, Acts: []string{"tanh"}, Loss: "binary_cross_entropy"}, "needs a logistic output layer with 1 unit"},
 		{"unknown loss", Spec{Inputs: 2, Units: []int{1}, Acts: []string{"identity"}, Loss: "hinge"}, `unknown loss "hinge"`},
 		{"too large", Spec{Inputs: 1 << 20, Units: []int{1 << 20}, Acts: []string{"identity"}, Loss: "squared_error"}, "more than"},
+		{"categorical zero levels", Spec{Inputs: 5, Categorical: []int{2, 0}, Units: []int{1}, Acts: []string{"identity"}, Loss: "squared_error"},
+			"categorical input 2 has 0 levels"},
+		{"categorical too many levels", Spec{Inputs: 5, Categorical: []int{3, 3}, Units: []int{1}, Acts: []string{"identity"}, Loss: "squared_error"},
+			"more levels (6 so far) than the model has inputs (5)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := New(tc.spec)
@@ -221,5 +226,161 @@ func TestBuildSharesWeights(t *testing.T) {
 	}
 	if c := m.Build(4, 0.1); c.Loss == c.DataLoss {
 		t.Error("with l2 the loss adds the penalty")
+	}
+}
+
+func TestInputWidth(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		inputs int
+		levels []int
+		want   int
+	}{
+		{"numeric", 4, nil, 4},
+		{"mixed", 4 + 250 + 250, []int{250, 250}, 6},
+		{"all categorical", 7, []int{3, 1, 3}, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			spec := Spec{Inputs: tc.inputs, Categorical: tc.levels, Units: []int{2}, Acts: []string{"identity"}, Loss: "squared_error"}
+			m, err := New(spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := m.InputWidth(); got != tc.want {
+				t.Errorf("Model.InputWidth() = %d, want %d", got, tc.want)
+			}
+			if got := spec.InputWidth(); got != tc.want {
+				t.Errorf("Spec.InputWidth() = %d, want %d", got, tc.want)
+			}
+			if r, c := m.Build(3, 0).X.Dims(); r != 3 || c != tc.want {
+				t.Errorf("X is %d×%d, want 3×%d", r, c, tc.want)
+			}
+		})
+	}
+}
+
+// buildTol bounds a categorical model against the same weights fed the
+// one-hot matrix (the products add the same terms in another order).
+const buildTol = 1e-13
+
+// TestBuildCategorical checks that a model with categorical inputs, fed
+// their codes, gives the loss and gradients of the same weights in a model
+// without them fed the one-hot matrix, and passes the gradient check.
+func TestBuildCategorical(t *testing.T) {
+	t.Parallel()
+	const n, dense = 6, 2
+	levels := []int{3, 1, 4}
+	rng := rand.New(rand.NewPCG(3, 1))
+	spec := Spec{Inputs: dense + 8, Categorical: levels, Units: []int{5, 3}, Acts: []string{"tanh", "softmax"}, Loss: "cross_entropy"}
+	cat, err := New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat.Init("xavier", rng)
+	spec.Categorical = nil
+	plain, _ := New(spec)
+	for i, l := range cat.Layers {
+		plain.Layers[i].W.Copy(l.W)
+		plain.Layers[i].B.Copy(l.B)
+	}
+	a, b := cat.Build(n, 0.01), plain.Build(n, 0.01)
+	for i := range n {
+		for j := range dense {
+			v := rng.NormFloat64()
+			a.X.Value().Set(i, j, v)
+			b.X.Value().Set(i, j, v)
+		}
+		off := dense
+		for j, l := range levels {
+			code := rng.IntN(l+1) - 1 // −1: no level
+			a.X.Value().Set(i, dense+j, float64(code))
+			if code >= 0 {
+				b.X.Value().Set(i, off+code, 1)
+			}
+			off += l
+		}
+		c := rng.IntN(3)
+		a.T.Value().Set(i, c, 1)
+		b.T.Value().Set(i, c, 1)
+	}
+	for _, node := range a.G.Nodes() {
+		if slices.Contains(node.Inputs(), a.Weights[0]) {
+			if node.Op() != "onehot_matmul" {
+				t.Errorf("first layer's product is %s, want onehot_matmul", node.Op())
+			}
+			break
+		}
+	}
+	for _, net := range []*Net{a, b} {
+		net.G.Forward()
+		net.G.Backward(net.Loss)
+	}
+	if got, want := a.Loss.Value().At(0, 0), b.Loss.Value().At(0, 0); math.Abs(got-want) > buildTol*math.Max(1, math.Abs(want)) {
+		t.Errorf("loss %v, one-hot model %v", got, want)
+	}
+	for i, p := range a.Params {
+		if !mat.EqualApprox(p.Grad(), b.Params[i].Grad(), buildTol) {
+			t.Errorf("%s: gradient differs from the one-hot model's", p.Name())
+		}
+	}
+	res := gradcheck.Check(a.G, a.Loss, a.Params, gradcheck.Options{Entries: -1, HVP: true})
+	if !res.Pass {
+		t.Errorf("gradient check failed: %+v %+v", res.Params, res.HVP)
+	}
+}
+
+// TestBuildWeighted checks that BuildWeighted's R is an n×1 input whose
+// unit weights give Build's loss and gradients bit for bit, for every
+// loss, and that Build has no R.
+func TestBuildWeighted(t *testing.T) {
+	t.Parallel()
+	for i, spec := range []Spec{
+		{Inputs: 3, Units: []int{4, 3}, Acts: []string{"relu", "softmax"}, Loss: "cross_entropy"},
+		{Inputs: 3, Units: []int{4, 1}, Acts: []string{"tanh", "logistic"}, Loss: "binary_cross_entropy"},
+		{Inputs: 3, Units: []int{4, 2}, Acts: []string{"tanh", "identity"}, Loss: "squared_error"},
+	} {
+		t.Run(spec.Loss, func(t *testing.T) {
+			const n = 5
+			rng := rand.New(rand.NewPCG(4, uint64(i)))
+			m, _ := New(spec)
+			m.Init("xavier", rng)
+			a, b := m.Build(n, 0.1), m.BuildWeighted(n, 0.1)
+			if a.R != nil {
+				t.Error("Build's R is not nil")
+			}
+			if r, c := b.R.Dims(); r != n || c != 1 {
+				t.Fatalf("R is %d×%d, want %d×1", r, c, n)
+			}
+			for j := range a.X.Value().RawMatrix().Data {
+				v := rng.NormFloat64()
+				a.X.Value().RawMatrix().Data[j] = v
+				b.X.Value().RawMatrix().Data[j] = v
+			}
+			k := m.Outputs()
+			for j := range n {
+				c := rng.IntN(max(k, 2))
+				if k == 1 {
+					a.T.Value().Set(j, 0, float64(c))
+					b.T.Value().Set(j, 0, float64(c))
+				} else {
+					a.T.Value().Set(j, c%k, 1)
+					b.T.Value().Set(j, c%k, 1)
+				}
+				b.R.Value().Set(j, 0, 1)
+			}
+			for _, net := range []*Net{a, b} {
+				net.G.Forward()
+				net.G.Backward(net.Loss)
+			}
+			if a.Loss.Value().At(0, 0) != b.Loss.Value().At(0, 0) {
+				t.Errorf("unit weights: loss %v, Build's %v", b.Loss.Value().At(0, 0), a.Loss.Value().At(0, 0))
+			}
+			for j, p := range a.Params {
+				if !mat.Equal(p.Grad(), b.Params[j].Grad()) {
+					t.Errorf("unit weights: %s's gradient differs from Build's", p.Name())
+				}
+			}
+		})
 	}
 }

@@ -55,6 +55,9 @@ rule gradcheck 'mlptrain/internal/(layers|data|train|config)|spf13|plot'
 # The vocabulary catalog is read by config, layers, train and cmd, so it
 # imports nothing but the standard library.
 rule vocab 'mlptrain/|spf13|gonum|golang.org/x'
+# The ranking metrics (ROC AUC, average precision) are pure functions of
+# slices, for train, eval and plot's callers alike.
+rule metric 'mlptrain/|spf13|gonum|golang.org/x'
 rule train 'mlptrain/internal/(plot|sweep)|gonum.org/v1/plot'
 rule plot 'mlptrain/internal/(sweep|config|data|gradcheck)|spf13'
 rule sweep 'mlptrain/internal/(graph|layers|data|gemm|vmath|cpufeat|gradcheck)|spf13|gonum.org/v1/plot'

@@ -635,8 +635,10 @@ func savePlot(p *plot.Plot, path string, w, h vg.Length, format string) error {
 // corner is taken and headroom is true, it raises the top of the Y axis
 // until the top right corner is free. Otherwise it uses the corner that
 // covers the fewest points. The axis ranges of p must be final, apart
-// from the headroom added here.
-func placeLegend(p *plot.Plot, w, h vg.Length, series []plotter.XYs, headroom bool) {
+// from the headroom added here. It returns the number of points (and
+// samples of lines) that the legend covers where it ends up, before any
+// headroom: 0 when a corner is free.
+func placeLegend(p *plot.Plot, w, h vg.Length, series []plotter.XYs, headroom bool) (covered int) {
 	const inset = vg.Length(6)
 	// The size of the legend as a fraction of the axes, which are about
 	// the plot less 70pt for the Y axis and 65pt for the title and the
@@ -724,6 +726,7 @@ func placeLegend(p *plot.Plot, w, h vg.Length, series []plotter.XYs, headroom bo
 	if !c.top {
 		p.Legend.YOffs = inset
 	}
+	return bestN
 }
 
 // epochTicks marks whole epochs only, at steps of 1, 2 or 5 × 10ⁿ.

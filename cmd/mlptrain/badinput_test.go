@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -163,12 +164,14 @@ func TestBadInput(t *testing.T) {
 			file: inTmp("short.csv"), line: 3, col: 3, key: `column "y"`, want: []string{"expected 3 fields, got 2", "missing or extra delimiter"}},
 		{name: "ragged row, long", args: fitCSV("long.csv", "x1,x2,y\n0,0,0\n0,1,1,7\n"),
 			file: inTmp("long.csv"), line: 3, col: 4, want: []string{"expected 3 fields, got 4"}},
-		{name: "non-numeric cell", args: fitCSV("abc.csv", "x1,x2,y\n0,0,0\n0,abc,1\n1,0,1\n"),
-			file: inTmp("abc.csv"), line: 3, col: 2, key: `column "x2"`, want: []string{`not a number: "abc"`}},
-		{name: "empty cell", args: fitCSV("hole.csv", "x1,x2,y\n0,0,0\n,1,1\n"),
-			file: inTmp("hole.csv"), line: 3, col: 1, key: `column "x1"`, want: []string{"missing value"}},
-		{name: "NaN cell", args: fitCSV("nan.csv", "x1,x2,y\n0,0,0\n0,NaN,1\n1,0,1\n"),
-			file: inTmp("nan.csv"), line: 3, col: 2, key: `column "x2"`, want: []string{`not a finite number: "NaN"`}},
+		{name: "text in a validation file's numeric column", args: append(fitCSV("train-num.csv", "x1,x2,y\n0,0,0\n0,1,1\n"), "--set", "data.validation="+write("val-abc.csv", "x1,x2,y\n0,0,0\n0,abc,1\n")),
+			file: inTmp("val-abc.csv"), line: 3, col: 2, key: `column "x2"`, want: []string{`not a number: "abc"`, "reads this column as numbers"}},
+		{name: "column entirely missing", args: fitCSV("hole.csv", "x1,x2,y\n,0,0\nNA,1,1\n?,0,1\n"),
+			file: inTmp("hole.csv"), key: `column "x1"`, want: []string{"every cell is missing in the training rows (3)", "data.ignore"}},
+		{name: "every target missing", args: fitCSV("alltargetsmissing.csv", "x1,x2,y\n0,0,NA\n0,1,\n"),
+			file: inTmp("alltargetsmissing.csv"), line: 2, key: `column "y"`, want: []string{"every row's target is missing (2 rows)"}},
+		{name: "an id column of a thousand levels", args: fitCSV("ids.csv", idColumn(1002)),
+			file: inTmp("ids.csv"), line: 1002, col: 1, key: `column "id"`, want: []string{"too many categories: more than 1000 distinct values", "data.ignore", "data.max_categories"}},
 		{name: "Inf cell", args: fitCSV("inf.csv", "x1,x2,y\n0,0,0\n0,1,1\n-Inf,0,1\n"),
 			file: inTmp("inf.csv"), line: 4, col: 1, key: `column "x1"`, want: []string{`not a finite number: "-Inf"`}},
 		{name: "number out of range", args: fitCSV("range.csv", "x1,x2,y\n0,1e999,0\n0,1,1\n"),
@@ -189,8 +192,6 @@ func TestBadInput(t *testing.T) {
 			file: inTmp("oneclass.csv"), line: 2, col: 3, key: `column "y"`, want: []string{`only one class ("1") in the target`}},
 		{name: "three classes for binary_cross_entropy", args: fitCSV("three.csv", "x1,x2,y\n0,0,0\n0,1,1\n1,0,2\n"),
 			file: inTmp("three.csv"), key: `column "y"`, want: []string{"binary_cross_entropy needs exactly 2 classes, found 3", "cross_entropy"}},
-		{name: "validation file with other feature columns", args: append(fitCSV("train-ok.csv", "x1,x2,y\n0,0,0\n0,1,1\n"), "--set", "data.validation="+write("val-extra.csv", "x1,x2,x3,y\n0,0,0,0\n0,1,0,1\n")),
-			file: inTmp("val-extra.csv"), line: 1, col: 3, key: `column "x3"`, want: []string{"not a feature column of the model (extra: \"x3\")"}},
 		{name: "test file missing a feature column", args: append(fitCSV("train-ok2.csv", "x1,x2,y\n0,0,0\n0,1,1\n"), "--set", "data.test="+write("test-other.csv", "x1,x3,y\n0,0,0\n0,1,1\n")),
 			file: inTmp("test-other.csv"), line: 1, key: `column "x2"`, want: []string{`feature column of the model is missing (missing: "x2")`, `did you mean "x3"?`}},
 		{name: "test file with an unseen class", args: append(fitCSV("train-ok3.csv", "x1,x2,y\n0,0,0\n0,1,1\n"), "--set", "data.test="+write("test-class.csv", "x1,x2,y\n0,0,0\n0,1,2\n")),
@@ -306,7 +307,7 @@ func TestBadInput(t *testing.T) {
 		{name: "model.weights with too few layers", args: fit("configs/xor.yaml", "--set", "model.weights="+oneLayerW),
 			file: oneLayerW, want: []string{"1 layers of weights for a model of 2 layers"}},
 		{name: "model.weights is a model.json", args: fit("configs/iris.yaml", "--set", "model.weights="+model),
-			file: model, line: 2, want: []string{`not a weights file: unknown key "format" (and 13 more problems)`, "this looks like a model.json"}},
+			file: model, line: 2, want: []string{`not a weights file: unknown key "format" (and 15 more problems)`, "this looks like a model.json"}},
 		{name: "model.weights over 4 MiB", args: fit("configs/xor.yaml", "--set", "model.weights="+bigW),
 			file: bigW, key: "model.weights", want: []string{"weights file larger than 4 MiB"}},
 		{name: "missing model.weights file", args: fit("configs/xor.yaml", "--set", "model.weights="+filepath.Join(tmp, "nope-w.yaml")),
@@ -438,4 +439,15 @@ func resign(t *testing.T, b string) string {
 	empty := re.ReplaceAllLiteralString(strings.TrimSuffix(b, "\n"), `"checksum": ""`)
 	sum := sha256.Sum256([]byte(empty))
 	return re.ReplaceAllLiteralString(b, `"checksum": "sha256:`+hex.EncodeToString(sum[:])+`"`)
+}
+
+// idColumn returns a CSV of n rows whose first column is an id: a level
+// of its own in every row.
+func idColumn(n int) string {
+	var b strings.Builder
+	b.WriteString("id,x1,y\n")
+	for i := range n {
+		fmt.Fprintf(&b, "c%d,%d,%d\n", i, i%2, i%2)
+	}
+	return b.String()
 }

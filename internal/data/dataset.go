@@ -40,6 +40,9 @@ type Dataset struct {
 	// Dropped counts the rows left out because a target cell was missing
 	// (Options.Missing); DroppedLine is the line of the first of them.
 	Dropped, DroppedLine int
+	// Unknown counts, per categorical column, the cells an Encoding did not
+	// know (Encoded.Unknown), once the Dataset is encoded for a model.
+	Unknown map[string]int
 }
 
 // Categorical reports whether feature column j is categorical.

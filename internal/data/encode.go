@@ -267,10 +267,10 @@ func impute(vals []float64, how string) float64 {
 		}
 		return vals[m-1] + (vals[m]-vals[m-1])/2
 	}
-	// The mean, by Welford's update, which cannot overflow as a sum can.
-	mean := 0.0
-	for i, v := range vals {
-		mean += (v - mean) / float64(i+1)
+	// The mean as a sum of v/n, which cannot overflow as a sum of v can.
+	mean, n := 0.0, float64(len(vals))
+	for _, v := range vals {
+		mean += v / n
 	}
 	return mean
 }

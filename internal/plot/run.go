@@ -31,7 +31,11 @@ func Run(r *train.Run) error {
 		return err
 	}
 	s := p.Saved(r.Result.Model)
+	// The pictures of the inputs draw numeric columns with no missing
+	// cells only, whose inputs are the columns themselves.
+	plain := p.Encoding == nil || p.Encoding.Plain()
 	switch {
+	case !plain:
 	case len(p.Features) == 2 && p.Classes != nil:
 		pts, xr, yr := rawInputs(r, 2)
 		if !drawable(xr) || !drawable(yr) {

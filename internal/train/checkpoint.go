@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/mlptrain/mlptrain/internal/atomicfile"
+	"github.com/mlptrain/mlptrain/internal/config"
 	"github.com/mlptrain/mlptrain/internal/inputerr"
 	"github.com/mlptrain/mlptrain/internal/runfolder"
 	"github.com/mlptrain/mlptrain/internal/sysmem"
@@ -245,7 +246,7 @@ func (t *trainer) restore(c *Checkpoint) error {
 	if runfolder.Unfinished(file) {
 		unfinished = fmt.Sprintf("; it is the checkpoint of a run that did not finish: to resume the run folder's checkpoint.json instead, remove %s", filepath.Dir(file))
 	}
-	if cfg != c.Config {
+	if cfg != c.Config && !sameConfig(c.Config, cfg) {
 		return bad("resume with the config the run was started with; only train.epochs, train.threads, train.checkpoint_every and output.dir may change"+unfinished,
 			"the checkpoint was written for another config%s", configDiff(c.Config, cfg))
 	}
@@ -320,6 +321,19 @@ func (t *trainer) restore(c *Checkpoint) error {
 		return bad("the file is damaged; start the run again without --resume", "inconsistent checkpoint: %v", errors.Join(errs...))
 	}
 	return nil
+}
+
+// sameConfig reports whether the config a checkpoint holds (was) is now
+// once the keys it lacks take their defaults: a checkpoint written before
+// a key existed has the key's default, which changes nothing.
+func sameConfig(was, now string) bool {
+	c, err := config.Parse([]byte(was), "checkpoint.json", nil, func(string) (string, bool) { return "", false })
+	if err != nil {
+		return false
+	}
+	c.Output.Dir, c.Train.Epochs, c.Train.Threads, c.Train.CheckpointEvery = "", 0, 0, 0
+	b, err := c.YAML()
+	return err == nil && string(b) == now
 }
 
 // configDiff says where the config the run was started with (was, the

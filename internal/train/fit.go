@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/mlptrain/mlptrain/internal/atomicfile"
-	"github.com/mlptrain/mlptrain/internal/data"
 	"github.com/mlptrain/mlptrain/internal/gemm"
 	"github.com/mlptrain/mlptrain/internal/layers"
 	"github.com/mlptrain/mlptrain/internal/vocab"
@@ -501,25 +500,4 @@ func cell(v float64) string {
 		return ""
 	}
 	return FormatFloat(v)
-}
-
-// Transform applies a saved model's feature map and normalization to ds
-// in place.
-func (s *Saved) Transform(ds *data.Dataset) { transform(s.Poly, s.Scaler, ds) }
-
-// transform applies the feature map poly and then the scaler (if not nil)
-// to ds's features in place; nil ds stays nil.
-func transform(poly data.Polynomial, scaler *data.Scaler, ds *data.Dataset) {
-	if ds == nil {
-		return
-	}
-	if poly.Degree > 1 {
-		x := mat.NewDense(ds.Len(), poly.Outputs(), nil)
-		poly.Apply(x, ds.X)
-		ds.FeatureNames = poly.Names(ds.FeatureNames)
-		ds.X = x
-	}
-	if scaler != nil {
-		scaler.Apply(ds.X, ds.X)
-	}
 }

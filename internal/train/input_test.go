@@ -2,6 +2,7 @@ package train
 
 import (
 	"fmt"
+	"github.com/mlptrain/mlptrain/internal/data"
 	"math"
 	"runtime"
 	"strings"
@@ -89,6 +90,7 @@ func TestDecodeModelAbsurdClaims(t *testing.T) {
 			for i := range f.Features {
 				f.Features[i] = fmt.Sprint("f", i)
 			}
+			f.Columns = data.NumericEncoding(f.Features).Columns
 			f.FeatureMap.Polynomial = 10
 		}, "more than the limit"},
 	} {

@@ -54,7 +54,8 @@ func prod(x ...int) float64 {
 
 // netShape is what the memory of a model's graph depends on.
 type netShape struct {
-	d, k     int     // inputs and outputs
+	x        int     // the width of the input fed (categorical inputs are codes)
+	d, k     int     // inputs (W₁'s rows) and outputs
 	sumUnits int     // the layers' widths, summed
 	params   float64 // weights and biases
 }
@@ -62,7 +63,7 @@ type netShape struct {
 // shapeOf returns the shape of a model of d inputs and layers of the
 // given widths, the last being the output.
 func shapeOf(d int, units []int) netShape {
-	s := netShape{d: d}
+	s := netShape{x: d, d: d}
 	in := d
 	for _, u := range units {
 		s.sumUnits += u
@@ -79,13 +80,15 @@ func shapeOf(d int, units []int) netShape {
 // target, and for each layer a product, a bias sum and an activation, each
 // with a value and an error signal; and a gradient for each parameter.
 func (s netShape) graphFloats(r int) float64 {
-	return prod(r, s.d) + prod(r, s.k) + 6*prod(r, s.sumUnits) + s.params
+	return prod(r, s.x) + prod(r, s.k) + 6*prod(r, s.sumUnits) + s.params
 }
 
 // estimateMemory returns what training cfg on nTrain training rows and
-// nVal validation rows of rawD columns, d inputs after the feature map,
-// and k outputs keeps in memory. It saturates instead of overflowing.
-func estimateMemory(cfg *config.Config, nTrain, nVal, rawD, d, k int) memoryEstimate {
+// nVal validation rows of rawD columns, x inputs fed to the model (after
+// the feature map; a categorical column is one code), d rows of W₁ (a
+// categorical column has one per level) and k outputs keeps in memory. It
+// saturates instead of overflowing.
+func estimateMemory(cfg *config.Config, nTrain, nVal, rawD, x, d, k int) memoryEstimate {
 	units := make([]int, len(cfg.Model.Layers))
 	for i, l := range cfg.Model.Layers {
 		units[i] = l.Units
@@ -94,6 +97,7 @@ func estimateMemory(cfg *config.Config, nTrain, nVal, rawD, d, k int) memoryEsti
 		}
 	}
 	s := shapeOf(d, units)
+	s.x = x
 	n := nTrain + nVal
 	opt, _ := vocab.OptimizerNamed(cfg.Train.Optimizer)
 	batch := cfg.Train.BatchSize
@@ -104,10 +108,10 @@ func estimateMemory(cfg *config.Config, nTrain, nVal, rawD, d, k int) memoryEsti
 	state := len(opt.State)
 	const checkpointText = 48 // bytes of JSON per number, with the encoder's growth
 	e := memoryEstimate{
-		data:   clampBytes(8 * (prod(n, d) + prod(n, k) + prod(nTrain, k) + prod(n, rawD))),
+		data:   clampBytes(8 * (prod(n, x) + prod(n, k) + prod(nTrain, k) + prod(n, rawD))),
 		graphs: clampBytes(8 * (2*s.graphFloats(batch) + s.graphFloats(eval))),
 		model:  clampBytes(s.params * (8*float64(4+state) + checkpointText)),
-		rows:   n, features: d, params: int(min(s.params, math.MaxInt32)),
+		rows:   n, features: x, params: int(min(s.params, math.MaxInt32)),
 	}
 	return e
 }

@@ -70,7 +70,7 @@ func TestEstimateMemory(t *testing.T) {
 	cfg := parseTestConfig(t, t.TempDir(), `data: {train: a.csv, target: y}
 model: {layers: [{units: 10, activation: tanh}, {activation: softmax}]}
 train: {optimizer: adam, batch_size: 50}`)
-	e := estimateMemory(cfg, 800, 200, 4, 4, 3)
+	e := estimateMemory(cfg, 800, 200, 4, 4, 4, 3)
 	params := 4*10 + 10 + 10*3 + 3
 	wantData := int64(8 * (1000*4 + 1000*3 + 800*3 + 1000*4))
 	graph := func(r int) int64 { return int64(8 * (r*4 + r*3 + 6*r*13 + params)) }
@@ -80,7 +80,7 @@ train: {optimizer: adam, batch_size: 50}`)
 		t.Errorf("estimate %+v, want data %d, graphs %d, model %d, params %d", e, wantData, wantGraphs, wantModel, params)
 	}
 	// Absurd sizes saturate instead of overflowing.
-	if huge := estimateMemory(cfg, 1<<40, 1<<40, 1<<30, 1<<30, 1<<20); huge.total() <= 0 {
+	if huge := estimateMemory(cfg, 1<<40, 1<<40, 1<<30, 1<<30, 1<<30, 1<<20); huge.total() <= 0 {
 		t.Errorf("huge estimate %d, want positive", huge.total())
 	}
 }

@@ -13,8 +13,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"unicode/utf8"
 
 	"github.com/mlptrain/mlptrain/internal/atomicfile"
+	"github.com/mlptrain/mlptrain/internal/config"
 	"github.com/mlptrain/mlptrain/internal/data"
 	"github.com/mlptrain/mlptrain/internal/inputerr"
 	"github.com/mlptrain/mlptrain/internal/layers"
@@ -25,8 +27,12 @@ import (
 
 // The model file format.
 const (
-	modelFormat  = "mlptrain-model"
-	ModelVersion = 1
+	modelFormat = "mlptrain-model"
+	// ModelVersion is the version fit writes. Version 2 added the columns'
+	// encoding (categorical levels, imputation) and how the file was read;
+	// a version 1 file is read as an all-numeric model with no missing
+	// cells, as it was written.
+	ModelVersion = 2
 	// maxModelBytes bounds what LoadModel reads, against hostile files.
 	// Its messages say it in GiB, so it is a whole number of GiB.
 	maxModelBytes = 1 << 30
@@ -41,11 +47,27 @@ const (
 // network and the meaning of its outputs.
 type Saved struct {
 	Features []string        // the CSV feature columns, in order
-	Poly     data.Polynomial // feature map, applied before Scaler
-	Scaler   *data.Scaler
-	Targets  []string // target column names
-	Classes  []string // class names (classification), else nil
+	Encoding *data.Encoding  // how each feature column becomes inputs
+	Poly     data.Polynomial // feature map of the numeric columns, applied before Scaler
+	Scaler   *data.Scaler    // of the dense inputs
+	Targets  []string        // target column names
+	Classes  []string        // class names (classification), else nil
 	Model    *layers.Model
+	// Reading says how the training file was read, which eval and predict
+	// follow: nil for a version 1 model (a comma, no missing cells).
+	Reading *Reading
+}
+
+// Reading is how a model's training file was read.
+type Reading struct {
+	Delimiter string   `json:"delimiter"`
+	Decimal   string   `json:"decimal"`
+	Missing   []string `json:"missing"`
+}
+
+// readingOf returns how cfg reads its files.
+func readingOf(cfg *config.Config) *Reading {
+	return &Reading{Delimiter: cfg.Data.Delimiter, Decimal: cfg.Data.Decimal, Missing: cfg.Data.Missing}
 }
 
 // modelFile is model.json: no timestamps or host names, so that the same
@@ -58,9 +80,13 @@ type modelFile struct {
 	Normalize  *data.Scaler `json:"normalize"`
 	Targets    []string     `json:"targets"`
 	Classes    []string     `json:"classes"`
-	Loss       string       `json:"loss"`
-	Inputs     int          `json:"inputs"`
-	Layers     []layerFile  `json:"layers"`
+	// Columns and Read are new in version 2.
+	Columns     []data.ColumnEncoding `json:"columns,omitempty"`
+	Categorical []int                 `json:"categorical,omitempty"` // the one-hot width of each categorical column
+	Read        *Reading              `json:"read,omitempty"`
+	Loss        string                `json:"loss"`
+	Inputs      int                   `json:"inputs"`
+	Layers      []layerFile           `json:"layers"`
 	// Checksum is "sha256:" and the hex SHA-256 of the file written with
 	// an empty checksum.
 	Checksum string `json:"checksum"`
@@ -94,6 +120,10 @@ func (s *Saved) file() *modelFile {
 		Format: modelFormat, Version: ModelVersion,
 		Features: s.Features, FeatureMap: featureMap{s.Poly.Degree, s.Poly.InteractionsOnly}, Normalize: s.Scaler,
 		Targets: s.Targets, Classes: s.Classes, Loss: s.Model.Loss, Inputs: s.Model.Inputs,
+		Columns: s.encoding().Columns, Categorical: s.Model.Categorical, Read: s.Reading,
+	}
+	if f.Read == nil {
+		f.Read = &Reading{Delimiter: ",", Decimal: ".", Missing: []string{}}
 	}
 	for _, l := range s.Model.Layers {
 		f.Layers = append(f.Layers, layerFile{Units: l.Units(), Activation: l.Activation, W: rows(l.W), B: l.B.RawRowView(0)})
@@ -301,7 +331,11 @@ func (f *modelFile) saved(name string) (*Saved, error) {
 	if !ok {
 		return nil, &inputerr.Error{File: name, Key: "loss", Err: clipped("unknown loss %q (want one of %v)", f.Loss, vocab.LossNames()), Hint: edited}
 	}
-	spec := layers.Spec{Inputs: f.Inputs, Loss: f.Loss}
+	enc, err := f.encoding(name)
+	if err != nil {
+		return nil, err
+	}
+	spec := layers.Spec{Inputs: f.Inputs, Loss: f.Loss, Categorical: enc.Levels()}
 	for _, l := range f.Layers {
 		spec.Units = append(spec.Units, l.Units)
 		spec.Acts = append(spec.Acts, l.Activation)
@@ -340,23 +374,58 @@ func (f *modelFile) saved(name string) (*Saved, error) {
 		}
 		copy(dst.B.RawRowView(0), l.B)
 	}
-	poly := data.Polynomial{Degree: f.FeatureMap.Polynomial, Inputs: len(f.Features), InteractionsOnly: f.FeatureMap.InteractionsOnly}
-	if err := poly.Validate(); err != nil {
-		return nil, bad("feature map: %v", err)
+	poly := data.Polynomial{Degree: f.FeatureMap.Polynomial, Inputs: enc.NumericCount(), InteractionsOnly: f.FeatureMap.InteractionsOnly}
+	if poly.Inputs > 0 || poly.Degree > 1 {
+		if err := poly.Validate(); err != nil {
+			return nil, bad("feature map: %v", err)
+		}
 	}
-	if poly.Outputs() != f.Inputs {
-		return nil, bad("%d features with a degree-%d feature map give %d inputs, but the network has %d", len(f.Features), poly.Degree, poly.Outputs(), f.Inputs)
+	dense, levels := inputWidths(enc, poly)
+	w1 := dense
+	for _, l := range levels {
+		w1 += l
+	}
+	if w1 != f.Inputs {
+		return nil, bad("%d columns with a degree-%d feature map give %d inputs, but the network has %d", len(f.Features), poly.Degree, w1, f.Inputs)
 	}
 	if f.Normalize == nil {
 		return nil, bad("no normalization")
 	}
-	if err := f.Normalize.Check(f.Inputs); err != nil {
+	if err := f.Normalize.Check(dense); err != nil {
 		return nil, bad("%v", err)
 	}
 	if err := f.checkOutputs(name, loss, m.Outputs()); err != nil {
 		return nil, err
 	}
-	return &Saved{Features: f.Features, Poly: poly, Scaler: f.Normalize, Targets: f.Targets, Classes: f.Classes, Model: m}, nil
+	return &Saved{Features: f.Features, Encoding: enc, Poly: poly, Scaler: f.Normalize, Targets: f.Targets, Classes: f.Classes, Model: m, Reading: f.Read}, nil
+}
+
+// encoding returns the encoding of the file's feature columns: its
+// columns (version 2), or all numeric (version 1).
+func (f *modelFile) encoding(name string) (*data.Encoding, error) {
+	bad := func(key string, err error) error {
+		return &inputerr.Error{File: name, Key: key, Err: clipped("%v", err), Hint: edited}
+	}
+	if f.Version < 2 {
+		if f.Columns != nil || f.Read != nil || f.Categorical != nil {
+			return nil, bad("version", fmt.Errorf("a version %d model has no columns, categorical or read", f.Version))
+		}
+		return data.NumericEncoding(f.Features), nil
+	}
+	enc := &data.Encoding{Columns: f.Columns}
+	if err := enc.Check(); err != nil {
+		return nil, bad("columns", err)
+	}
+	if !slices.Equal(enc.Names(), f.Features) {
+		return nil, bad("columns", errors.New("the columns are not the features, in order"))
+	}
+	if !slices.Equal(enc.Levels(), f.Categorical) {
+		return nil, bad("categorical", fmt.Errorf("%v, but the columns' levels give %v", f.Categorical, enc.Levels()))
+	}
+	if r := f.Read; r == nil || utf8.RuneCountInString(r.Delimiter) != 1 || (r.Decimal != "." && r.Decimal != ",") {
+		return nil, bad("read", errors.New("needs a delimiter of one character and a decimal of \".\" or \",\""))
+	}
+	return enc, nil
 }
 
 // edited is the hint of a model file whose parts contradict each other:
@@ -429,15 +498,46 @@ func plural(n int) string {
 // order, other columns ignored), its targets when needTarget (else they
 // are optional), and classes checked against the model's. The features
 // come back transformed, ready for the network.
+//
+// The file is read as the training file was (Reading): its delimiter,
+// unless delimiter is not 0, its decimal separator and missing cells.
 func (s *Saved) Read(path string, delimiter rune, needTarget bool) (*data.Dataset, error) {
-	ds, err := data.ReadFile(path, data.Options{
-		Delimiter: delimiter, Targets: s.Targets, TargetOptional: !needTarget,
-		Features: s.Features, WantFeatures: s.Features,
+	o := data.Options{
+		Delimiter: ',', Targets: s.Targets, TargetOptional: !needTarget,
 		Classify: Classify(s.Model.Loss), Classes: s.Classes,
-	})
+	}
+	if r := s.Reading; r != nil {
+		o.Delimiter, o.Decimal, o.Missing = []rune(r.Delimiter)[0], []rune(r.Decimal)[0], r.Missing
+	}
+	if delimiter != 0 {
+		o.Delimiter = delimiter
+	}
+	s.encoding().ReadOptions(&o)
+	ds, err := data.ReadFile(path, o)
 	if err != nil {
 		return nil, err
 	}
 	s.Transform(ds)
 	return ds, nil
+}
+
+// Transform encodes ds, read with the model's columns, as the model's
+// inputs, in place: the numeric columns imputed, through the feature map
+// and the normalization, the indicators, and the categorical codes.
+func (s *Saved) Transform(ds *data.Dataset) {
+	if ds == nil {
+		return
+	}
+	enc := s.encoding()
+	dense, codes := encodeInputs(enc, s.Poly, ds)
+	setInputs(ds, dense, codes, s.Scaler, inputNames(enc, s.Poly))
+}
+
+// encoding returns s's Encoding, or if it has none (a model built in a
+// test) the all-numeric one of its features.
+func (s *Saved) encoding() *data.Encoding {
+	if s.Encoding == nil {
+		return data.NumericEncoding(s.Features)
+	}
+	return s.Encoding
 }

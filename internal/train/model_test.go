@@ -226,7 +226,7 @@ func TestModelFeatureMapKey(t *testing.T) {
 	f = *decodedFile(t, testSaved(t, "interactions"))
 	f.FeatureMap.InteractionsOnly = false
 	_, err = DecodeModel(encodeFile(t, &f), "m.json")
-	checkInputErr(t, err, "m.json", "3 features with a degree-2 feature map give 9 inputs, but the network has 6")
+	checkInputErr(t, err, "m.json", "3 columns with a degree-2 feature map give 9 inputs, but the network has 6")
 }
 
 func TestWeightsSHA256(t *testing.T) {
@@ -314,7 +314,11 @@ func TestDecodeModelInconsistent(t *testing.T) {
 		edit func(f *modelFile)
 		want string
 	}{
-		{"version 2", "softmax", func(f *modelFile) { f.Version = 2 }, "newer"},
+		{"version 3", "softmax", func(f *modelFile) { f.Version = 3 }, "newer"},
+		{"version 1 with columns", "softmax", func(f *modelFile) { f.Version = 1 }, "a version 1 model has no columns"},
+		{"columns not the features", "softmax", func(f *modelFile) { f.Columns[0].Name = "zz" }, "the columns are not the features"},
+		{"levels disagree", "softmax", func(f *modelFile) { f.Categorical = []int{2} }, "but the columns' levels give []"},
+		{"no read", "softmax", func(f *modelFile) { f.Read = nil }, "read: needs a delimiter"},
 		{"version 0", "softmax", func(f *modelFile) { f.Version = 0 }, "version 0"},
 		{"wrong format", "softmax", func(f *modelFile) { f.Format = "keras" }, `not an mlptrain model file (format "keras")`},
 		{"missing W row", "softmax", func(f *modelFile) { f.Layers[0].W = f.Layers[0].W[1:] }, "layer 1: W has 4 rows and b 4 entries, want 5 and 4"},
@@ -327,7 +331,8 @@ func TestDecodeModelInconsistent(t *testing.T) {
 		{"loss without softmax", "softmax", func(f *modelFile) { f.Layers[1].Activation = "identity" }, "softmax"},
 		{"unknown loss", "regression", func(f *modelFile) { f.Loss = "hinge" }, "unknown loss"},
 		{"feature map degree 0", "softmax", func(f *modelFile) { f.FeatureMap.Polynomial = 0 }, "feature map"},
-		{"features disagree with inputs", "softmax", func(f *modelFile) { f.Features = f.Features[:1] }, "1 features with a degree-2 feature map give 2 inputs, but the network has 5"},
+		{"features disagree with inputs", "softmax", func(f *modelFile) { f.Features = f.Features[:1]; f.Columns = f.Columns[:1] },
+			"1 columns with a degree-2 feature map give 2 inputs, but the network has 5"},
 		{"no normalization", "softmax", func(f *modelFile) { f.Normalize = nil }, "no normalization"},
 		{"short normalization", "softmax", func(f *modelFile) { f.Normalize.Offset = f.Normalize.Offset[:4] }, "4 offsets"},
 		{"zero scale", "regression", func(f *modelFile) { f.Normalize.Scale[1] = 0 }, "scale of feature 2 is zero"},

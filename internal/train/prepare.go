@@ -3,8 +3,11 @@ package train
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/mlptrain/mlptrain/internal/config"
 	"github.com/mlptrain/mlptrain/internal/data"
@@ -30,17 +33,24 @@ type Problem struct {
 	Train    *data.Dataset
 	Val      *data.Dataset // nil without validation
 	Features []string      // the CSV feature columns, before the feature map
-	Poly     data.Polynomial
-	Scaler   *data.Scaler
-	Classes  []string // classification only
+	Encoding *data.Encoding
+	Poly     data.Polynomial // on the numeric columns
+	Scaler   *data.Scaler    // of the dense inputs
+	Classes  []string        // classification only
 	Spec     layers.Spec
 	Weights  *layers.Weights // explicit initial weights (model.weights), or nil
 	Warnings []string        // to print on stderr, e.g. a constant feature column
+	// Columns describes the training file's columns as they were read.
+	Columns []ColumnInfo
+	// Dropped counts the training file's rows left out because their
+	// target was missing.
+	Dropped int
 }
 
 // Saved returns the trained model m with what applies it to new data.
 func (p *Problem) Saved(m *layers.Model) *Saved {
-	return &Saved{Features: p.Features, Poly: p.Poly, Scaler: p.Scaler, Targets: p.Train.TargetNames, Classes: p.Classes, Model: m}
+	return &Saved{Features: p.Features, Encoding: p.Encoding, Poly: p.Poly, Scaler: p.Scaler, Targets: p.Train.TargetNames,
+		Classes: p.Classes, Model: m, Reading: readingOf(p.Config)}
 }
 
 // Classify reports whether the loss makes this a classification problem
@@ -69,20 +79,19 @@ func Prepare(cfg *config.Config) (*Problem, error) {
 // the feature map makes it larger).
 func PrepareWithin(cfg *config.Config, limit MemoryLimit) (*Problem, error) {
 	d := cfg.Data
-	opt := data.Options{
-		Delimiter: []rune(d.Delimiter)[0],
-		Targets:   []string(d.Target),
-		Features:  d.Features,
-		Classify:  Classify(cfg.Model.Loss),
-		// The tables take most of the memory: reading stops at the row
-		// that passes the limit, before the estimate can be made.
-		MaxBytes: limit.Bytes, MaxBytesSource: limit.Source,
-	}
+	opt := readOptions(cfg)
+	// The tables take most of the memory: reading stops at the row that
+	// passes the limit, before the estimate can be made.
+	opt.MaxBytes, opt.MaxBytesSource = limit.Bytes, limit.Source
 	train, err := data.ReadFile(d.Train, opt)
 	if err != nil {
 		return nil, err
 	}
-	p := &Problem{Config: cfg, Classes: train.Classes}
+	p := &Problem{Config: cfg, Classes: train.Classes, Dropped: train.Dropped}
+	if train.Dropped > 0 {
+		p.Warnings = append(p.Warnings, droppedWarning(train))
+	}
+	missing := train.MissingCounts()
 	var val *data.Dataset
 	if frac, ok := cfg.Data.ValidationFraction(); ok {
 		if frac > 0 {
@@ -95,9 +104,15 @@ func PrepareWithin(cfg *config.Config, limit MemoryLimit) (*Problem, error) {
 			}
 			train, val = train.Subset(tr), train.Subset(va)
 		}
-	} else if d.Validation != "" {
-		vo := opt
-		vo.Classes, vo.WantFeatures = train.Classes, train.FeatureNames
+	}
+	enc, warn, err := data.FitEncoding(train, data.EncodeOptions{Impute: d.Impute, Indicator: d.MissingIndicator, MaxCategories: d.MaxCategories})
+	if err != nil {
+		return nil, placeErr(err, d.Train)
+	}
+	p.Encoding, p.Warnings = enc, append(p.Warnings, warn...)
+	p.Columns = columnInfo(train, enc, missing, cfg)
+	if _, ok := cfg.Data.ValidationFraction(); !ok && d.Validation != "" {
+		vo := p.fileOptions(opt)
 		if limit.Bytes > 0 { // what the training rows leave
 			vo.MaxBytes = max(1, limit.Bytes-tableBytes(train))
 			vo.MaxBytesSource = limit.Source + ", less the training rows"
@@ -109,6 +124,7 @@ func PrepareWithin(cfg *config.Config, limit MemoryLimit) (*Problem, error) {
 	if err := p.transform(train, val, limit); err != nil {
 		return nil, err
 	}
+	p.Warnings = append(p.Warnings, unknownWarning(val)...)
 	if err := p.spec(train); err != nil {
 		return nil, err
 	}
@@ -126,32 +142,102 @@ func PrepareWithin(cfg *config.Config, limit MemoryLimit) (*Problem, error) {
 	return p, nil
 }
 
+// readOptions returns the options that read cfg's training file.
+func readOptions(cfg *config.Config) data.Options {
+	d := cfg.Data
+	o := data.Options{
+		Delimiter:   []rune(d.Delimiter)[0],
+		Targets:     []string(d.Target),
+		Features:    d.Features,
+		Classify:    Classify(cfg.Model.Loss),
+		Missing:     d.Missing,
+		Categorical: d.Categorical,
+		Ignore:      d.Ignore,
+		Decimal:     []rune(d.Decimal)[0],
+		MaxLevels:   config.MaxLevelsDefault,
+		LevelsHint: fmt.Sprintf("an id or free text? add it to data.ignore, or keep the most frequent levels with data.max_categories (up to %d levels)",
+			config.MaxLevels),
+	}
+	if d.MaxCategories > 0 {
+		o.MaxLevels = config.MaxLevels
+		o.LevelsHint = "an id or free text? add it to data.ignore"
+	}
+	return o
+}
+
+// fileOptions returns the options that read a validation or test file
+// for p, from those of its training file: the model's feature columns
+// and classes.
+func (p *Problem) fileOptions(o data.Options) data.Options {
+	o.Classes = p.Classes
+	p.Encoding.ReadOptions(&o)
+	return o
+}
+
+// ReadFile reads a validation or test file for p, within limit, and
+// encodes it for p's model.
+func (p *Problem) ReadFile(path string, limit MemoryLimit) (*data.Dataset, error) {
+	o := p.fileOptions(readOptions(p.Config))
+	o.MaxBytes, o.MaxBytesSource = limit.Bytes, limit.Source
+	ds, err := data.ReadFile(path, o)
+	if err != nil {
+		return nil, err
+	}
+	p.Saved(nil).Transform(ds)
+	return ds, nil
+}
+
+// droppedWarning says that ds's rows with a missing target were left out.
+func droppedWarning(ds *data.Dataset) string {
+	return fmt.Sprintf("%s: %d row%s with a missing target left out (the first on line %d)", ds.File, ds.Dropped, plural(ds.Dropped), ds.DroppedLine)
+}
+
+// unknownWarning says, once per file, which categorical columns of ds
+// held levels the model does not know.
+func unknownWarning(ds *data.Dataset) []string {
+	if ds == nil || len(ds.Unknown) == 0 {
+		return nil
+	}
+	cols := slices.Sorted(maps.Keys(ds.Unknown))
+	var parts []string
+	for _, c := range cols {
+		parts = append(parts, fmt.Sprintf("%q %d", c, ds.Unknown[c]))
+	}
+	return []string{fmt.Sprintf("%s: categories not seen in training, encoded as %q or no level: %s", ds.File, data.OtherLevel, strings.Join(parts, ", "))}
+}
+
 // transform fits the feature map and scaler on train and applies them to
 // train and val, once it has checked that training fits in limit.
 func (p *Problem) transform(train, val *data.Dataset, limit MemoryLimit) error {
 	cfg := p.Config
+	enc := p.Encoding
 	p.Features = train.FeatureNames
-	p.Poly = data.Polynomial{Degree: cfg.Data.FeatureMap.Polynomial, Inputs: len(train.FeatureNames),
+	dn := enc.NumericCount()
+	p.Poly = data.Polynomial{Degree: cfg.Data.FeatureMap.Polynomial, Inputs: dn,
 		InteractionsOnly: cfg.Data.FeatureMap.InteractionsOnly}
-	if err := p.Poly.Validate(); err != nil {
-		return placeErr(err, cfg.File)
+	if dn > 0 || p.Poly.Degree > 1 {
+		if err := p.Poly.Validate(); err != nil {
+			return placeErr(err, cfg.File)
+		}
 	}
-	d := len(train.FeatureNames)
-	if p.Poly.Degree > 1 {
-		d = p.Poly.Outputs()
+	dense, levels := inputWidths(enc, p.Poly)
+	x := dense + len(levels)
+	w1 := dense
+	for _, l := range levels {
+		w1 += l
 	}
 	nVal := 0
 	if val != nil {
 		nVal = val.Len()
 	}
-	est := estimateMemory(cfg, train.Len(), nVal, len(train.FeatureNames), d, outputs(cfg, train))
+	est := estimateMemory(cfg, train.Len(), nVal, len(train.FeatureNames), x, w1, outputs(cfg, train))
 	if err := checkMemory(cfg, limit, est, p.Poly.Degree > 1); err != nil {
 		return err
 	}
-	transform(p.Poly, nil, train)
-	transform(p.Poly, nil, val)
-	var err error
-	p.Scaler, p.Warnings, err = data.FitScaler(cfg.Data.Normalize, train.X, train.FeatureNames)
+	names := inputNames(enc, p.Poly)
+	trainDense, trainCodes := encodeInputs(enc, p.Poly, train)
+	scaler, warn, err := fitScaler(cfg.Data.Normalize, trainDense, names)
+	p.Scaler, p.Warnings = scaler, append(p.Warnings, warn...)
 	if err != nil {
 		// An unknown method is the config's fault; a column whose
 		// statistics overflow is the training file's.
@@ -162,8 +248,12 @@ func (p *Problem) transform(train, val *data.Dataset, limit MemoryLimit) error {
 		}
 		return placeErr(err, file)
 	}
-	transform(data.Polynomial{}, p.Scaler, train)
-	transform(data.Polynomial{}, p.Scaler, val)
+	train.Unknown = nil // levels max_categories gathers in (other) are known
+	setInputs(train, trainDense, trainCodes, p.Scaler, names)
+	if val != nil {
+		valDense, valCodes := encodeInputs(enc, p.Poly, val)
+		setInputs(val, valDense, valCodes, p.Scaler, names)
+	}
 	p.Train, p.Val = train, val
 	return nil
 }
@@ -207,7 +297,10 @@ func outputs(cfg *config.Config, train *data.Dataset) int {
 // the output width from the target when the config leaves it out.
 func (p *Problem) spec(train *data.Dataset) error {
 	cfg := p.Config
-	_, d := train.X.Dims()
+	d, levels := inputWidths(p.Encoding, p.Poly)
+	for _, l := range levels {
+		d += l
+	}
 	k := 0
 	switch target(cfg.Model.Loss) {
 	case vocab.Classes:
@@ -226,6 +319,7 @@ func (p *Problem) spec(train *data.Dataset) error {
 	if err != nil {
 		return err
 	}
+	s.Categorical = levels
 	p.Spec = s
 	return nil
 }

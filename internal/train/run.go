@@ -87,17 +87,11 @@ func FitConfig(ctx context.Context, cfg *config.Config, o FitOptions) (*Run, err
 	}
 	var test *data.Dataset
 	if cfg.Data.Test != "" {
-		test, err = Interruptible(ctx, reading, func() (*data.Dataset, error) {
-			return data.ReadFile(cfg.Data.Test, data.Options{
-				Delimiter: []rune(cfg.Data.Delimiter)[0], Targets: []string(cfg.Data.Target),
-				Classify: Classify(cfg.Model.Loss), Classes: p.Classes, WantFeatures: p.Features,
-				MaxBytes: limit.Bytes, MaxBytesSource: limit.Source,
-			})
-		})
+		test, err = Interruptible(ctx, reading, func() (*data.Dataset, error) { return p.ReadFile(cfg.Data.Test, limit) })
 		if err != nil {
 			return nil, err
 		}
-		transform(p.Poly, p.Scaler, test)
+		p.Warnings = append(p.Warnings, unknownWarning(test)...)
 	}
 	dir := cfg.Output.Dir
 	resume := ""

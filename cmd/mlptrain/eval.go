@@ -16,8 +16,12 @@ type evalOptions struct {
 	delimiter string
 }
 
-// delimiterRune checks a --delimiter flag.
+// delimiterRune checks a --delimiter flag; "" (the default) is 0: the
+// delimiter the model was trained with.
 func delimiterRune(s string) (rune, error) {
+	if s == "" {
+		return 0, nil
+	}
 	r := []rune(s)
 	if len(r) != 1 || r[0] == '"' || r[0] == '\n' || r[0] == '\r' {
 		return 0, usagef("--delimiter %q: want one character, such as , or ; or a tab", s)
@@ -25,7 +29,7 @@ func delimiterRune(s string) (rune, error) {
 	return r[0], nil
 }
 
-func newEvalCmd(stdout, _ io.Writer) *cobra.Command {
+func newEvalCmd(stdout, stderr io.Writer) *cobra.Command {
 	o := &evalOptions{}
 	cmd := &cobra.Command{
 		Use:   "eval MODEL DATA",
@@ -43,7 +47,7 @@ MAE and R². Exit status 4 when a --fail-under/--fail-over gate is missed.`,
 			if err != nil {
 				return err
 			}
-			s, ds, err := loadModelData(args[0], args[1], o.delimiter, true)
+			s, ds, err := loadModelData(args[0], args[1], o.delimiter, true, stderr)
 			if err != nil {
 				return err
 			}
@@ -72,14 +76,15 @@ MAE and R². Exit status 4 when a --fail-under/--fail-over gate is missed.`,
 	}
 	o.gates.add(cmd, "on DATA")
 	cmd.Flags().BoolVar(&o.json, "json", false, "print the metrics as JSON")
-	cmd.Flags().StringVar(&o.delimiter, "delimiter", ",", "CSV field separator")
+	cmd.Flags().StringVar(&o.delimiter, "delimiter", "", "CSV field separator (default: the one the model was trained with)")
 	addQuietFlag(cmd)
 	return cmd
 }
 
 // loadModelData loads a saved model and reads a CSV file for it, with or
-// without its target column.
-func loadModelData(model, path, delimiter string, needTarget bool) (*train.Saved, *data.Dataset, error) {
+// without its target column. It warns on stderr, once, of rows left out
+// (their target missing) and of categories the model does not know.
+func loadModelData(model, path, delimiter string, needTarget bool, stderr io.Writer) (*train.Saved, *data.Dataset, error) {
 	delim, err := delimiterRune(delimiter)
 	if err != nil {
 		return nil, nil, err
@@ -89,7 +94,13 @@ func loadModelData(model, path, delimiter string, needTarget bool) (*train.Saved
 		return nil, nil, err
 	}
 	ds, err := s.Read(path, delim, needTarget)
-	return s, ds, err
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, w := range train.DataWarnings(ds) {
+		fmt.Fprintf(stderr, "mlptrain: warning: %s\n", w)
+	}
+	return s, ds, nil
 }
 
 func printMetrics(w io.Writer, model, data string, m *train.Metrics) error {
@@ -98,7 +109,14 @@ func printMetrics(w io.Writer, model, data string, m *train.Metrics) error {
 		_, err := fmt.Fprintf(w, "  mse %.6g  mae %.6g  r2 %.6f\n", float64(*m.MSE), float64(*m.MAE), float64(*m.R2))
 		return err
 	}
-	fmt.Fprintf(w, "  accuracy %.4f\n\nconfusion matrix (rows: true class, columns: predicted)\n", float64(*m.Accuracy))
+	fmt.Fprintf(w, "  accuracy %.4f", float64(*m.Accuracy))
+	if m.ROCAUC != nil {
+		fmt.Fprintf(w, "  roc_auc %.4f", float64(*m.ROCAUC))
+	}
+	if m.PRAUC != nil {
+		fmt.Fprintf(w, "  pr_auc %.4f", float64(*m.PRAUC))
+	}
+	fmt.Fprint(w, "\n\nconfusion matrix (rows: true class, columns: predicted)\n")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprint(tw, "\t")
 	for _, c := range m.Classes {

@@ -201,6 +201,11 @@ func runFit(cmd *cobra.Command, path string, o *fitOptions, stdout, stderr io.Wr
 	}
 	if !o.quiet {
 		fo.Progress = progress(stderr, o.every)
+		fo.Prepared = func(p *train.Problem) {
+			if p.ShowColumns() {
+				train.WriteColumns(stderr, cfg.Data.Train, p.Train.Len()+valRows(p), p.Dropped, p.Columns, cfg.Data.Impute)
+			}
+		}
 	}
 	run, err := train.FitConfig(cmd.Context(), cfg, fo)
 	if run == nil {
@@ -232,6 +237,15 @@ func runFit(cmd *cobra.Command, path string, o *fitOptions, stdout, stderr io.Wr
 	return checkGates(gates, m, set)
 }
 
+// valRows is the number of rows the validation split took from the
+// training file (0 for a validation file).
+func valRows(p *train.Problem) int {
+	if _, ok := p.Config.Data.ValidationFraction(); ok && p.Val != nil {
+		return p.Val.Len()
+	}
+	return 0
+}
+
 func printFitSummary(w io.Writer, rep *train.Report) {
 	fmt.Fprintf(w, "trained %d epochs (%s) in %.2fs; model.json holds the weights of epoch %d\n",
 		rep.EpochsRun, rep.Stopped, rep.Seconds, rep.BestEpoch)
@@ -245,6 +259,12 @@ func printFitSummary(w io.Writer, rep *train.Report) {
 		fmt.Fprintf(w, "%-10s n=%-5d loss %s", s.name, s.m.N, fmtMetric(float64(s.m.Loss)))
 		if s.m.Accuracy != nil {
 			fmt.Fprintf(w, "  accuracy %.4f", float64(*s.m.Accuracy))
+		}
+		if s.m.ROCAUC != nil {
+			fmt.Fprintf(w, "  roc_auc %.4f", float64(*s.m.ROCAUC))
+		}
+		if s.m.PRAUC != nil {
+			fmt.Fprintf(w, "  pr_auc %.4f", float64(*s.m.PRAUC))
 		}
 		if s.m.R2 != nil {
 			fmt.Fprintf(w, "  mse %.4g  mae %.4g  r2 %.4f", float64(*s.m.MSE), float64(*s.m.MAE), float64(*s.m.R2))

@@ -18,7 +18,7 @@ type predictOptions struct {
 	delimiter string
 }
 
-func newPredictCmd(stdout, _ io.Writer) *cobra.Command {
+func newPredictCmd(stdout, stderr io.Writer) *cobra.Command {
 	o := &predictOptions{}
 	cmd := &cobra.Command{
 		Use:   "predict MODEL DATA",
@@ -35,7 +35,7 @@ or a FIFO is written through; a folder is refused.`,
   mlptrain predict runs/iris/model.json new.csv -o predictions.csv`,
 		Args: exactArgs(2),
 		RunE: interruptible("predicting", func(cmd *cobra.Command, args []string) error {
-			s, ds, err := loadModelData(args[0], args[1], o.delimiter, false)
+			s, ds, err := loadModelData(args[0], args[1], o.delimiter, false, stderr)
 			if err != nil {
 				return err
 			}
@@ -56,7 +56,7 @@ or a FIFO is written through; a folder is refused.`,
 		}),
 	}
 	cmd.Flags().StringVarP(&o.out, "output", "o", "", "write the CSV to this file instead of stdout")
-	cmd.Flags().StringVar(&o.delimiter, "delimiter", ",", "CSV field separator of DATA")
+	cmd.Flags().StringVar(&o.delimiter, "delimiter", "", "CSV field separator of DATA (default: the one the model was trained with)")
 	addQuietFlag(cmd)
 	return cmd
 }

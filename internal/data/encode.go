@@ -57,8 +57,9 @@ type ColumnEncoding struct {
 	Name string `json:"name"`
 	// Type is Numeric or Categorical.
 	Type string `json:"type"`
-	// Impute is the value of a missing cell (numeric).
-	Impute float64 `json:"impute"`
+	// Impute is the value of a missing cell (numeric; nil for a
+	// categorical column).
+	Impute *float64 `json:"impute,omitempty"`
 	// Indicator adds the column's missing-value indicator (numeric).
 	Indicator bool `json:"missing_indicator,omitempty"`
 	// Levels are a categorical column's levels, in the order of its one-hot
@@ -102,7 +103,7 @@ func b2i(b bool) int {
 func NumericEncoding(names []string) *Encoding {
 	e := &Encoding{}
 	for _, n := range names {
-		e.Columns = append(e.Columns, ColumnEncoding{Name: n, Type: Numeric})
+		e.Columns = append(e.Columns, ColumnEncoding{Name: n, Type: Numeric, Impute: new(float64)})
 	}
 	return e
 }
@@ -183,12 +184,12 @@ func (e *Encoding) Check() error {
 		seen[c.Name] = true
 		switch c.Type {
 		case Numeric:
-			if math.IsNaN(c.Impute) || math.IsInf(c.Impute, 0) || len(c.Levels) > 0 || c.MissingLevel || c.OtherLevel {
+			if c.Impute == nil || math.IsNaN(*c.Impute) || math.IsInf(*c.Impute, 0) || len(c.Levels) > 0 || c.MissingLevel || c.OtherLevel {
 				return fmt.Errorf("column %d (%q): a numeric column has a finite impute value and no levels", i+1, c.Name)
 			}
 		case Categorical:
-			if c.Width() == 0 || c.Indicator {
-				return fmt.Errorf("column %d (%q): a categorical column has levels and no indicator", i+1, c.Name)
+			if c.Width() == 0 || c.Indicator || c.Impute != nil {
+				return fmt.Errorf("column %d (%q): a categorical column has levels, and no impute value or indicator", i+1, c.Name)
 			}
 			lv := make(map[string]bool, len(c.Levels))
 			for _, l := range c.Levels {
@@ -238,7 +239,8 @@ func FitEncoding(ds *Dataset, o EncodeOptions) (*Encoding, []string, error) {
 		c.Name = name
 		if !ds.Categorical(j) {
 			c.Type = Numeric
-			c.Impute = impute(col, o.Impute)
+			v := impute(col, o.Impute)
+			c.Impute = &v
 			c.Indicator = o.Indicator && missing > 0
 			continue
 		}
@@ -383,7 +385,7 @@ func (e *Encoding) Apply(ds *Dataset) Encoded {
 				v := ds.X.At(i, j)
 				missing := math.IsNaN(v)
 				if missing {
-					v = c.Impute
+					v = *c.Impute
 				}
 				out.Numeric.Set(i, jn, v)
 				if c.Indicator && missing {

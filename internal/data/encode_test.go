@@ -41,7 +41,7 @@ func TestEncoding(t *testing.T) {
 				t.Fatal(err)
 			}
 			a, p := e.Columns[0], e.Columns[1]
-			if a.Type != Numeric || a.Impute != tc.impute || a.Indicator != tc.o.Indicator {
+			if a.Type != Numeric || *a.Impute != tc.impute || a.Indicator != tc.o.Indicator {
 				t.Errorf("numeric column %+v, want impute %g", a, tc.impute)
 			}
 			if p.Type != Categorical || !slices.Equal(p.Levels, tc.levels) || !p.MissingLevel || p.OtherLevel != tc.other {

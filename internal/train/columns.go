@@ -43,8 +43,7 @@ func columnInfo(train *data.Dataset, enc *data.Encoding, missing []int, cfg *con
 		if c.Type == data.Categorical {
 			ci.Levels = c.Width()
 		} else if missing[j] > 0 {
-			v := c.Impute
-			ci.Impute, ci.Indicator = &v, c.Indicator
+			ci.Impute, ci.Indicator = c.Impute, c.Indicator
 		}
 		out = append(out, ci)
 	}
@@ -53,6 +52,9 @@ func columnInfo(train *data.Dataset, enc *data.Encoding, missing []int, cfg *con
 	}
 	return out
 }
+
+// maxListed is the most columns WriteColumns lists one by one.
+const maxListed = 30
 
 // WriteColumns writes the columns as a short table, one line each, for
 // the start of fit.
@@ -68,7 +70,20 @@ func WriteColumns(w io.Writer, file string, rows, dropped int, cols []ColumnInfo
 	}
 	var b strings.Builder
 	b.WriteString(head + "):\n")
+	// A wide table lists the columns that are not plain numbers, and
+	// counts the rest.
+	plain := 0
+	if len(cols) > maxListed {
+		for _, c := range cols {
+			if plainColumn(c) {
+				plain++
+			}
+		}
+	}
 	for _, c := range cols {
+		if plain > 0 && plainColumn(c) {
+			continue
+		}
 		var desc string
 		switch c.Type {
 		case "target":
@@ -78,6 +93,9 @@ func WriteColumns(w io.Writer, file string, rows, dropped int, cols []ColumnInfo
 			}
 		case data.Categorical:
 			desc = fmt.Sprintf("categorical, %d level%s", c.Levels, plural(c.Levels))
+			if c.Missing > 0 {
+				desc += " with " + data.MissingLevel
+			}
 		case "ignored":
 			desc = "ignored"
 		default:
@@ -86,7 +104,7 @@ func WriteColumns(w io.Writer, file string, rows, dropped int, cols []ColumnInfo
 		if c.Missing > 0 {
 			desc += fmt.Sprintf(", %d missing", c.Missing)
 			if c.Impute != nil {
-				desc += fmt.Sprintf(" (imputed: %s %s", impute, FormatFloat(*c.Impute))
+				desc += fmt.Sprintf(" (imputed: %s %.6g", impute, *c.Impute)
 				if c.Indicator {
 					desc += ", with an indicator"
 				}
@@ -99,14 +117,20 @@ func WriteColumns(w io.Writer, file string, rows, dropped int, cols []ColumnInfo
 		}
 		fmt.Fprintf(&b, "  %-*s  %s\n", width, name, desc)
 	}
+	if plain > 0 {
+		fmt.Fprintf(&b, "  and %d numeric column%s with no missing cell\n", plain, plural(plain))
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-// hasColumns reports whether the schema is worth printing: some column
-// is categorical, ignored or has missing cells.
-func hasColumns(cols []ColumnInfo) bool {
-	return slices.ContainsFunc(cols, func(c ColumnInfo) bool {
-		return c.Type == data.Categorical || c.Type == "ignored" || c.Missing > 0
-	})
+// plainColumn reports whether c is a numeric feature with no missing
+// cell, which WriteColumns may count rather than list.
+func plainColumn(c ColumnInfo) bool { return c.Type == data.Numeric && c.Missing == 0 }
+
+// ShowColumns reports whether the columns are worth showing at the start
+// of fit: some column is categorical, ignored or has missing cells, or
+// the file had rows without a target.
+func (p *Problem) ShowColumns() bool {
+	return p.Dropped > 0 || slices.ContainsFunc(p.Columns, func(c ColumnInfo) bool { return !plainColumn(c) && c.Type != "target" })
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/mlptrain/mlptrain/internal/data"
 	"github.com/mlptrain/mlptrain/internal/jsonnum"
 	"github.com/mlptrain/mlptrain/internal/layers"
+	"github.com/mlptrain/mlptrain/internal/metric"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -20,9 +21,31 @@ type Metrics struct {
 	Classes         []string       `json:"classes,omitempty"`
 	ConfusionMatrix [][]int        `json:"confusion_matrix,omitempty"`
 	PerClass        []ClassMetrics `json:"per_class,omitempty"`
-	MSE             *jsonnum.Float `json:"mse,omitempty"`
-	MAE             *jsonnum.Float `json:"mae,omitempty"`
-	R2              *jsonnum.Float `json:"r2,omitempty"`
+	// ROCAUC and PRAUC (average precision) are the binary metrics of the
+	// second class (in the model's order) against the first, or the macro
+	// one-vs-rest averages over the classes present; nil where undefined
+	// (one class only).
+	ROCAUC *jsonnum.Float `json:"roc_auc,omitempty"`
+	PRAUC  *jsonnum.Float `json:"pr_auc,omitempty"`
+	MSE    *jsonnum.Float `json:"mse,omitempty"`
+	MAE    *jsonnum.Float `json:"mae,omitempty"`
+	R2     *jsonnum.Float `json:"r2,omitempty"`
+	// PerTarget holds each target's MSE, MAE and R² when there are
+	// several (multi-output regression); MSE, MAE and R2 above pool them.
+	PerTarget []TargetMetrics `json:"per_target,omitempty"`
+	// UnknownCategories counts, per categorical column, the cells whose
+	// level the model did not see in training (encoded as "(other)" or
+	// as no level); DroppedRows the rows left out, their target missing.
+	UnknownCategories map[string]int `json:"unknown_categories,omitempty"`
+	DroppedRows       int            `json:"dropped_rows,omitempty"`
+}
+
+// TargetMetrics are one regression target's metrics.
+type TargetMetrics struct {
+	Target string        `json:"target"`
+	MSE    jsonnum.Float `json:"mse"`
+	MAE    jsonnum.Float `json:"mae"`
+	R2     jsonnum.Float `json:"r2"`
 }
 
 // ClassMetrics are one class's precision, recall and F1 (0 where
@@ -156,7 +179,63 @@ func Score(m *layers.Model, ds *data.Dataset, classes []string) (Metrics, error)
 	if err != nil {
 		return Metrics{}, err
 	}
-	return sc.score(), nil
+	met := sc.score()
+	if Classify(m.Loss) {
+		rankMetrics(&met, sc.y, ds.Labels, len(classes))
+	} else if len(ds.TargetNames) > 1 {
+		met.PerTarget = perTarget(sc.y, ds.Y, ds.TargetNames)
+	}
+	met.UnknownCategories, met.DroppedRows = ds.Unknown, ds.Dropped
+	return met, nil
+}
+
+// rankMetrics fills ROCAUC and PRAUC from the predictions y (k class
+// probabilities a row, or one logistic output: the second class's).
+func rankMetrics(met *Metrics, y *mat.Dense, labels []int, k int) {
+	n, c := y.Dims()
+	raw := y.RawMatrix()
+	var auc, ap float64
+	var okA, okP bool
+	if c == 1 || k == 2 {
+		scores, pos := make([]float64, n), make([]bool, n)
+		for i := range n {
+			scores[i] = raw.Data[i*raw.Stride+c-1]
+			pos[i] = labels[i] == 1
+		}
+		auc, okA = metric.ROCAUC(scores, pos, nil)
+		ap, okP = metric.AveragePrecision(scores, pos, nil)
+	} else {
+		prob := make([]float64, 0, n*c)
+		for i := range n {
+			prob = append(prob, raw.Data[i*raw.Stride:i*raw.Stride+c]...)
+		}
+		auc, okA = metric.MacroROCAUC(prob, labels, c, nil)
+		ap, okP = metric.MacroAveragePrecision(prob, labels, c, nil)
+	}
+	if okA {
+		met.ROCAUC = jsonnum.Ptr(auc)
+	}
+	if okP {
+		met.PRAUC = jsonnum.Ptr(ap)
+	}
+}
+
+// perTarget returns each target's metrics.
+func perTarget(y, t *mat.Dense, names []string) []TargetMetrics {
+	_, k := t.Dims()
+	out := make([]TargetMetrics, k)
+	for j := range k {
+		var m Metrics
+		regressionMetrics(&m, colView(y, j), colView(t, j))
+		out[j] = TargetMetrics{Target: names[j], MSE: *m.MSE, MAE: *m.MAE, R2: *m.R2}
+	}
+	return out
+}
+
+// colView returns column j of m as an n×1 matrix.
+func colView(m *mat.Dense, j int) *mat.Dense {
+	n, _ := m.Dims()
+	return m.Slice(0, n, j, j+1).(*mat.Dense)
 }
 
 // scorer scores a model on one dataset again and again (every epoch),

@@ -297,7 +297,7 @@ func TestMetricsJSON(t *testing.T) {
 		want []string // every key, sorted
 		null []string // keys whose value is null
 	}{
-		{"classification", class, []string{"accuracy", "classes", "confusion_matrix", "loss", "n", "per_class"}, nil},
+		{"classification", class, []string{"accuracy", "classes", "confusion_matrix", "loss", "n", "per_class", "pr_auc", "roc_auc"}, nil},
 		{"regression", reg, []string{"loss", "mae", "mse", "n", "r2"}, nil},
 		{"diverged", diverged, []string{"loss", "mae", "mse", "n", "r2"}, []string{"loss", "mse"}},
 	} {

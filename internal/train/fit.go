@@ -78,6 +78,9 @@ type FitOptions struct {
 	// written the run's other files there (internal/plot's Run does); its
 	// error is FitConfig's. Fit does not call it.
 	Pictures func(r *Run) error
+	// Prepared, if not nil, is called by FitConfig once the data are read
+	// and before training starts (to show the columns).
+	Prepared func(p *Problem)
 	// MemoryLimit, if not nil, bounds the memory FitConfig's Prepare may
 	// plan to use, in place of DefaultMemoryLimit.
 	MemoryLimit *MemoryLimit

@@ -502,9 +502,11 @@ func plural(n int) string {
 // The file is read as the training file was (Reading): its delimiter,
 // unless delimiter is not 0, its decimal separator and missing cells.
 func (s *Saved) Read(path string, delimiter rune, needTarget bool) (*data.Dataset, error) {
-	o := data.Options{
-		Delimiter: ',', Targets: s.Targets, TargetOptional: !needTarget,
-		Classify: Classify(s.Model.Loss), Classes: s.Classes,
+	// Without needTarget, a target column is not read: predict keeps every
+	// row, its target missing or not.
+	o := data.Options{Delimiter: ',', Classify: Classify(s.Model.Loss), Classes: s.Classes}
+	if needTarget {
+		o.Targets = s.Targets
 	}
 	if r := s.Reading; r != nil {
 		o.Delimiter, o.Decimal, o.Missing = []rune(r.Delimiter)[0], []rune(r.Decimal)[0], r.Missing

@@ -187,6 +187,16 @@ func (p *Problem) ReadFile(path string, limit MemoryLimit) (*data.Dataset, error
 	return ds, nil
 }
 
+// DataWarnings returns the warnings about a file read for a model: rows
+// left out, their target missing, and categories the model does not know.
+func DataWarnings(ds *data.Dataset) []string {
+	var out []string
+	if ds.Dropped > 0 {
+		out = append(out, droppedWarning(ds))
+	}
+	return append(out, unknownWarning(ds)...)
+}
+
 // droppedWarning says that ds's rows with a missing target were left out.
 func droppedWarning(ds *data.Dataset) string {
 	return fmt.Sprintf("%s: %d row%s with a missing target left out (the first on line %d)", ds.File, ds.Dropped, plural(ds.Dropped), ds.DroppedLine)
@@ -201,9 +211,10 @@ func unknownWarning(ds *data.Dataset) []string {
 	cols := slices.Sorted(maps.Keys(ds.Unknown))
 	var parts []string
 	for _, c := range cols {
-		parts = append(parts, fmt.Sprintf("%q %d", c, ds.Unknown[c]))
+		parts = append(parts, fmt.Sprintf("%s %d", c, ds.Unknown[c]))
 	}
-	return []string{fmt.Sprintf("%s: categories not seen in training, encoded as %q or no level: %s", ds.File, data.OtherLevel, strings.Join(parts, ", "))}
+	return []string{fmt.Sprintf("%s: cells of categories the model does not know, encoded as all zeros (or as %q where the column has it): %s",
+		ds.File, data.OtherLevel, strings.Join(parts, ", "))}
 }
 
 // transform fits the feature map and scaler on train and applies them to

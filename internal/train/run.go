@@ -34,6 +34,8 @@ type Report struct {
 	// Gemm names the matrix-product backend: the microkernels of
 	// internal/gemm this CPU runs, or "openblas" (gemm.Kernel).
 	Gemm string `json:"gemm"`
+	// Columns is the training file's resolved schema.
+	Columns []ColumnInfo `json:"columns"`
 }
 
 // Run is a finished fit: its report, its training result and the problem
@@ -82,6 +84,9 @@ func FitConfig(ctx context.Context, cfg *config.Config, o FitOptions) (*Run, err
 	if err != nil {
 		return nil, err
 	}
+	if o.Prepared != nil {
+		o.Prepared(p)
+	}
 	if o.Resume != nil && o.Resume.unchecked {
 		p.Warnings = append(p.Warnings, fmt.Sprintf(uncheckedWarning, o.Resume.path))
 	}
@@ -113,7 +118,9 @@ func FitConfig(ctx context.Context, cfg *config.Config, o FitOptions) (*Run, err
 		EpochsRun: len(res.History), BestEpoch: res.BestEpoch, Stopped: res.Stopped,
 		Train: &res.Train, Validation: res.Val,
 		WeightsSHA256: WeightsSHA256(res.Model), Seed: cfg.Train.Seed, Seconds: res.Seconds, Threads: res.Threads, Gemm: gemm.Kernel(),
+		Columns: p.Columns,
 	}
+	rep.Train.DroppedRows = p.Dropped
 	if test != nil {
 		tm, err := Score(res.Model, test, p.Classes)
 		if err != nil {

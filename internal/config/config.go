@@ -165,8 +165,8 @@ type Output struct {
 }
 
 // Targets is one or more target column names. In YAML it is a string or a
-// list of strings; in an environment variable or --set it is a
-// comma-separated list.
+// list of strings; in an environment variable or --set it is a list as
+// Keys describes: [y1, y2], or y1,y2, or y alone.
 type Targets []string
 
 // UnmarshalYAML accepts a string or a list of strings. It returns an error
@@ -252,8 +252,9 @@ func (d Data) ValidationPath() string {
 
 // Keys returns every key that an environment variable or --set can set, as
 // dotted names in the order of the config file ("data.train", ...,
-// "output.dir"). data.target and data.features are lists that these take as
-// comma-separated text; model.layers is not among them.
+// "output.dir"). The lists, every key of type []string (data.features) and
+// data.target, take a YAML flow sequence ([a, b], [], ["a,b", c]) or names
+// separated by commas (a,b, or a alone); model.layers is not among them.
 func Keys() []string {
 	keys := make([]string, 0, len(settable))
 	for _, f := range settable {

@@ -90,6 +90,7 @@ func FitConfig(ctx context.Context, cfg *config.Config, o FitOptions) (*Run, err
 		test, err = Interruptible(ctx, reading, func() (*data.Dataset, error) {
 			return data.ReadFile(cfg.Data.Test, data.Options{
 				Delimiter: []rune(cfg.Data.Delimiter)[0], Targets: []string(cfg.Data.Target),
+				Features: cfg.Data.Features, // as for a validation file
 				Classify: Classify(cfg.Model.Loss), Classes: p.Classes, WantFeatures: p.Features,
 				MaxBytes: limit.Bytes, MaxBytesSource: limit.Source,
 			})

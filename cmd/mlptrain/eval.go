@@ -5,6 +5,7 @@ import (
 	"io"
 	"text/tabwriter"
 
+	"github.com/mlptrain/mlptrain/internal/config"
 	"github.com/mlptrain/mlptrain/internal/data"
 	"github.com/mlptrain/mlptrain/internal/train"
 	"github.com/spf13/cobra"
@@ -16,11 +17,16 @@ type evalOptions struct {
 	delimiter string
 }
 
-// delimiterRune checks a --delimiter flag.
-func delimiterRune(s string) (rune, error) {
-	r := []rune(s)
+// delimiterRune checks a --delimiter flag for the file at path: one
+// character, or a tab written as \t or tab, as data.delimiter takes it;
+// empty means by the file's name, a tab for .tsv or .tsv.gz, else ','.
+func delimiterRune(s, path string) (rune, error) {
+	if s == "" {
+		return data.PathDelimiter(path), nil
+	}
+	r := []rune(config.DelimiterText(s))
 	if len(r) != 1 || r[0] == '"' || r[0] == '\n' || r[0] == '\r' {
-		return 0, usagef("--delimiter %q: want one character, such as , or ; or a tab", s)
+		return 0, usagef("--delimiter %q: want one character, such as , or ; or \\t (a tab)", s)
 	}
 	return r[0], nil
 }
@@ -72,7 +78,7 @@ MAE and R². Exit status 4 when a --fail-under/--fail-over gate is missed.`,
 	}
 	o.gates.add(cmd, "on DATA")
 	cmd.Flags().BoolVar(&o.json, "json", false, "print the metrics as JSON")
-	cmd.Flags().StringVar(&o.delimiter, "delimiter", ",", "CSV field separator")
+	cmd.Flags().StringVar(&o.delimiter, "delimiter", "", "CSV field separator of DATA: one character, or \\t for a tab (default: a tab for .tsv, else ,)")
 	addQuietFlag(cmd)
 	return cmd
 }
@@ -80,7 +86,7 @@ MAE and R². Exit status 4 when a --fail-under/--fail-over gate is missed.`,
 // loadModelData loads a saved model and reads a CSV file for it, with or
 // without its target column.
 func loadModelData(model, path, delimiter string, needTarget bool) (*train.Saved, *data.Dataset, error) {
-	delim, err := delimiterRune(delimiter)
+	delim, err := delimiterRune(delimiter, path)
 	if err != nil {
 		return nil, nil, err
 	}

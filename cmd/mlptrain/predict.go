@@ -56,7 +56,7 @@ or a FIFO is written through; a folder is refused.`,
 		}),
 	}
 	cmd.Flags().StringVarP(&o.out, "output", "o", "", "write the CSV to this file instead of stdout")
-	cmd.Flags().StringVar(&o.delimiter, "delimiter", ",", "CSV field separator of DATA")
+	cmd.Flags().StringVar(&o.delimiter, "delimiter", "", "CSV field separator of DATA: one character, or \\t for a tab (default: a tab for .tsv, else ,)")
 	addQuietFlag(cmd)
 	return cmd
 }

@@ -80,7 +80,10 @@ type Data struct {
 	// Features names the input columns; empty means every column but the
 	// targets.
 	Features []string `yaml:"features"`
-	// Delimiter is the CSV field separator, one character.
+	// Delimiter is the CSV field separator, one character. A tab may
+	// also be written \t (in any quotes, or none) or tab; see
+	// DelimiterText. Left unset, it is "," or, for a data.train named
+	// .tsv or .tsv.gz, a tab, for every file of the config.
 	Delimiter string `yaml:"delimiter"`
 	// Normalize is standardize, minmax or none.
 	Normalize string `yaml:"normalize"`

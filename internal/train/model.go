@@ -431,7 +431,8 @@ func plural(n int) string {
 // come back transformed, ready for the network.
 func (s *Saved) Read(path string, delimiter rune, needTarget bool) (*data.Dataset, error) {
 	ds, err := data.ReadFile(path, data.Options{
-		Delimiter: delimiter, Targets: s.Targets, TargetOptional: !needTarget,
+		Delimiter: delimiter, DelimiterSetting: "--delimiter", // eval's and predict's flag
+		Targets: s.Targets, TargetOptional: !needTarget,
 		Features: s.Features, WantFeatures: s.Features,
 		Classify: Classify(s.Model.Loss), Classes: s.Classes,
 	})

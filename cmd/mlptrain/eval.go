@@ -18,11 +18,15 @@ type evalOptions struct {
 }
 
 // delimiterRune checks a --delimiter flag for the file at path: one
-// character, or a tab written as \t or tab, as data.delimiter takes it;
-// empty means by the file's name, a tab for .tsv or .tsv.gz, else ','.
+// character, or a tab written as \t or tab, as data.delimiter takes it.
+// Empty means by the file's name: a tab for .tsv or .tsv.gz, else 0, the
+// reader's default (',').
 func delimiterRune(s, path string) (rune, error) {
 	if s == "" {
-		return data.PathDelimiter(path), nil
+		if d := data.PathDelimiter(path); d == '\t' {
+			return d, nil
+		}
+		return 0, nil
 	}
 	r := []rune(config.DelimiterText(s))
 	if len(r) != 1 || r[0] == '"' || r[0] == '\n' || r[0] == '\r' {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"text/tabwriter"
 
+	"github.com/mlptrain/mlptrain/internal/config"
 	"github.com/mlptrain/mlptrain/internal/data"
 	"github.com/mlptrain/mlptrain/internal/train"
 	"github.com/spf13/cobra"
@@ -16,15 +17,20 @@ type evalOptions struct {
 	delimiter string
 }
 
-// delimiterRune checks a --delimiter flag; "" (the default) is 0: the
-// delimiter the model was trained with.
-func delimiterRune(s string) (rune, error) {
+// delimiterRune checks a --delimiter flag for the file at path: one
+// character, or a tab written as \t or tab, as data.delimiter takes it.
+// Empty means by the file's name: a tab for .tsv or .tsv.gz, else 0, the
+// reader's default (',').
+func delimiterRune(s, path string) (rune, error) {
 	if s == "" {
+		if d := data.PathDelimiter(path); d == '\t' {
+			return d, nil
+		}
 		return 0, nil
 	}
-	r := []rune(s)
+	r := []rune(config.DelimiterText(s))
 	if len(r) != 1 || r[0] == '"' || r[0] == '\n' || r[0] == '\r' {
-		return 0, usagef("--delimiter %q: want one character, such as , or ; or a tab", s)
+		return 0, usagef("--delimiter %q: want one character, such as , or ; or \\t (a tab)", s)
 	}
 	return r[0], nil
 }
@@ -76,7 +82,7 @@ MAE and R². Exit status 4 when a --fail-under/--fail-over gate is missed.`,
 	}
 	o.gates.add(cmd, "on DATA")
 	cmd.Flags().BoolVar(&o.json, "json", false, "print the metrics as JSON")
-	cmd.Flags().StringVar(&o.delimiter, "delimiter", "", "CSV field separator (default: the one the model was trained with)")
+	cmd.Flags().StringVar(&o.delimiter, "delimiter", "", "CSV field separator of DATA: one character, or \\t for a tab (default: the one the model was trained with, or a tab for .tsv)")
 	addQuietFlag(cmd)
 	return cmd
 }
@@ -85,7 +91,7 @@ MAE and R². Exit status 4 when a --fail-under/--fail-over gate is missed.`,
 // without its target column. It warns on stderr, once, of rows left out
 // (their target missing) and of categories the model does not know.
 func loadModelData(model, path, delimiter string, needTarget bool, stderr io.Writer) (*train.Saved, *data.Dataset, error) {
-	delim, err := delimiterRune(delimiter)
+	delim, err := delimiterRune(delimiter, path)
 	if err != nil {
 		return nil, nil, err
 	}

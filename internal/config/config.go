@@ -87,7 +87,10 @@ type Data struct {
 	// Features names the input columns; empty means every column but the
 	// targets.
 	Features []string `yaml:"features"`
-	// Delimiter is the CSV field separator, one character.
+	// Delimiter is the CSV field separator, one character. A tab may
+	// also be written \t (in any quotes, or none) or tab; see
+	// DelimiterText. Left unset, it is "," or, for a data.train named
+	// .tsv or .tsv.gz, a tab, for every file of the config.
 	Delimiter string `yaml:"delimiter"`
 	// Normalize is standardize, minmax or none.
 	Normalize string `yaml:"normalize"`
@@ -196,8 +199,8 @@ type Output struct {
 }
 
 // Targets is one or more target column names. In YAML it is a string or a
-// list of strings; in an environment variable or --set it is a
-// comma-separated list.
+// list of strings; in an environment variable or --set it is a list as
+// Keys describes: [y1, y2], or y1,y2, or y alone.
 type Targets []string
 
 // UnmarshalYAML accepts a string or a list of strings. It returns an error
@@ -287,8 +290,9 @@ func (d Data) ValidationPath() string {
 
 // Keys returns every key that an environment variable or --set can set, as
 // dotted names in the order of the config file ("data.train", ...,
-// "output.dir"). data.target and data.features are lists that these take as
-// comma-separated text; model.layers is not among them.
+// "output.dir"). The lists, every key of type []string (data.features) and
+// data.target, take a YAML flow sequence ([a, b], [], ["a,b", c]) or names
+// separated by commas (a,b, or a alone); model.layers is not among them.
 func Keys() []string {
 	keys := make([]string, 0, len(settable))
 	for _, f := range settable {

@@ -35,9 +35,11 @@
 // Config.Value reads one by its dotted name. Values there are parsed
 // strictly by the key's type: whole numbers in decimal, numbers as
 // strconv.ParseFloat reads them, booleans as true or false (in any case;
-// not 1, 0, yes or no), and the lists data.target and data.features as
-// comma-separated names. model.layers, a list of mappings, can be set
-// only in the file.
+// not 1, 0, yes or no), and every list of column names (data.target and
+// any key of type []string, such as data.features) as a YAML flow
+// sequence, [a, b] or [] or ["a,b", c], or as names separated by commas,
+// a,b or a alone. model.layers, a list of mappings, can be set only in the
+// file.
 //
 // # Environment
 //

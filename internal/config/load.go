@@ -142,7 +142,10 @@ func fileError(path string, err error) error {
 // misspelt key, a section or model.layers, is an error. A lookup function
 // cannot list its variables, so with a non-nil env Parse checks only the
 // variables of keys and sections, and finds no misspelt one. Parse then
-// sets Output.Dir to runs/<Name> if it is empty, and calls Validate.
+// sets Output.Dir to runs/<Name> if it is empty, reads data.delimiter's
+// names of a tab and picks a tab for a .tsv data.train when no layer set
+// data.delimiter (see DelimiterText and resolveDelimiter), and calls
+// Validate.
 //
 // Every error for bad input is an *inputerr.Error: for the file with the
 // line and column of the offending node and the dotted key; for the
@@ -171,6 +174,7 @@ func parse(data []byte, name string, overrides []Override, vars map[string]strin
 	if c.Output.Dir == "" {
 		c.Output.Dir = filepath.Join("runs", c.Name)
 	}
+	c.resolveDelimiter()
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}

@@ -249,8 +249,9 @@ func (c *Config) text(f *field) string {
 }
 
 // setText parses s by the type of key f and stores it in c. It returns an
-// error, with a hint, when s does not fit. Lists are comma-separated; an
-// empty s gives an empty list.
+// error, with a hint, when s does not fit. Lists (every []string key, and
+// Targets) are read by parseList: a YAML flow sequence such as [a, "b,c"],
+// or names separated by commas; an empty s gives an empty list.
 func (c *Config) setText(f *field, s string) (hint string, err error) {
 	v := c.value(f)
 	t := strings.TrimSpace(s)
@@ -286,15 +287,9 @@ func (c *Config) setText(f *field, s string) (hint string, err error) {
 			return f.kind.example(f.key), fmt.Errorf("expected %s, got %s", f.kind.describe(), quote(s))
 		}
 	case kindList, kindTargets:
-		var l []string
-		if t != "" {
-			for item := range strings.SplitSeq(s, ",") {
-				item = strings.TrimSpace(item)
-				if item == "" {
-					return "separate names with single commas, as in a,b", fmt.Errorf("empty column name in %s", quote(s))
-				}
-				l = append(l, item)
-			}
+		l, hint, err := parseList(s)
+		if err != nil {
+			return hint, err
 		}
 		v.Set(reflect.ValueOf(l).Convert(v.Type()))
 	default:

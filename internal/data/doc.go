@@ -17,6 +17,10 @@
 //     anywhere, as encoding/csv does. A line of only spaces is not blank: it
 //     is a row with one field. There are no comment lines.
 //   - Every row has exactly as many fields as the header.
+//   - Options.Delimiter separates the fields, ',' if 0 (PathDelimiter
+//     gives a tab for a .tsv name, for callers that choose by name). A
+//     file that looks separated by another delimiter, ',' ';' tab or '|',
+//     is refused with an error naming it: see sniff.go.
 //   - ASCII spaces and tabs around a header name or a cell are trimmed, so
 //     "a, b" names columns "a" and "b", and " 1.5 " is 1.5. Spaces inside
 //     quotes are trimmed too.

@@ -269,6 +269,7 @@ func (f *fastRead) header(off int64) error {
 			return errSlow // the slow path stops at the field past the limit
 		}
 		f.p.cr = f.p.newCSV(bytes.NewReader(prefix))
+		f.p.head.readHead(f.ra, off, f.size)
 		if err := f.p.readHeader(); err != nil {
 			return err
 		}

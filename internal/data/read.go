@@ -81,6 +81,10 @@ type Options struct {
 	LevelsHint string
 	// Decimal is the decimal separator of numbers: 0 or '.', or ','.
 	Decimal rune
+	// DelimiterSetting names what chose Delimiter, for the hint of a
+	// file that looks separated by another delimiter (see sniff.go): a
+	// config key, "data.delimiter" when empty, or a flag ("--delimiter").
+	DelimiterSetting string
 }
 
 // ReadFile reads the CSV file at path as Read does; a file whose content
@@ -172,6 +176,7 @@ type reader struct {
 	index    map[string]int // header name → 0-based column
 	hline    int            // line of the header
 	lastLine int            // line of the last record read, for I/O errors
+	head     headText       // the start of the text, to guess a wrong delimiter from
 }
 
 func (p *reader) errAt(line, col int, key, hint string, err error) *inputerr.Error {
@@ -205,7 +210,8 @@ func (p *reader) read(r io.Reader) (*Dataset, error) {
 	if delim == 0 {
 		delim = ','
 	}
-	br = bufio.NewReaderSize(newLimiter(src, delim, p.lim), bufSize)
+	p.head.r = newLimiter(src, delim, p.lim)
+	br = bufio.NewReaderSize(&p.head, bufSize)
 	if b, err := br.Peek(len(bom)); string(b) == bom {
 		br.Discard(len(bom))
 	} else if err != nil && err != io.EOF {
@@ -326,6 +332,9 @@ func (p *reader) readHeader() error {
 		}
 		p.index[s] = i
 		p.header[i] = s
+	}
+	if len(rec) == 1 {
+		return p.wrongDelimiter()
 	}
 	return nil
 }
@@ -527,6 +536,9 @@ rows:
 			return nil, p.tooLarge(line, d, k, labelCol >= 0)
 		}
 		if len(rec) != ncol {
+			if err := p.wrongDelimiter(); err != nil {
+				return nil, err
+			}
 			col, key := ncol+1, ""
 			if len(rec) < ncol {
 				col, key = len(rec)+1, colKey(p.header[len(rec)])

@@ -504,7 +504,7 @@ func plural(n int) string {
 func (s *Saved) Read(path string, delimiter rune, needTarget bool) (*data.Dataset, error) {
 	// Without needTarget, a target column is not read: predict keeps every
 	// row, its target missing or not.
-	o := data.Options{Delimiter: ',', Classify: Classify(s.Model.Loss), Classes: s.Classes}
+	o := data.Options{Delimiter: ',', DelimiterSetting: "--delimiter", Classify: Classify(s.Model.Loss), Classes: s.Classes}
 	if needTarget {
 		o.Targets = s.Targets
 	}
@@ -533,6 +533,15 @@ func (s *Saved) Transform(ds *data.Dataset) {
 	enc := s.encoding()
 	dense, codes := encodeInputs(enc, s.Poly, ds)
 	setInputs(ds, dense, codes, s.Scaler, inputNames(enc, s.Poly))
+}
+
+// Delimiter returns the delimiter of the model's training file: ',' for a
+// version 1 model.
+func (s *Saved) Delimiter() rune {
+	if s.Reading == nil {
+		return ','
+	}
+	return []rune(s.Reading.Delimiter)[0]
 }
 
 // encoding returns s's Encoding, or if it has none (a model built in a

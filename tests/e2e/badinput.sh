@@ -78,6 +78,19 @@ bad "eval: unseen class" "$D/newclass.csv:3:3: column \"y\": unknown class \"2\"
 bad "eval: other features" "$D/otherfeat.csv:1: column \"x2\": feature column of the model is missing" eval "$M" "$D/otherfeat.csv"
 bad "predict: data of another model" "datasets/iris.csv:1: column \"x1\": feature column of the model is missing" predict "$M" datasets/iris.csv
 bad "eval: directory as model" "configs: is a directory, not a model file" eval configs datasets/xor.csv
+bad "predict --keep: unknown column" "datasets/xor.csv:1: column \"name\": --keep column not found in the header (hint: the header has \"x1\", \"x2\", \"y\")" predict "$M" datasets/xor.csv --keep name
+printf 'x1\tx2\ty\n0\t0\t0\n0\t1\t1\n' >"$D/tabs.csv"
+bad "predict: tab-separated read with ','" "$D/tabs.csv:1: looks like '\\t'-separated (3 columns), not ',' (hint: use --delimiter \"\\t\")" predict "$M" "$D/tabs.csv"
+run predict "$M" "$D/tabs.csv" --delimiter '\t' --keep y
+expect_code "predict --delimiter '\\t' --keep y" 0
+expect_grep "predict --keep y" out '^y,predicted_y,prob_0,prob_1$'
+
+# The delimiter: named when it is wrong; a tab as \t from --set.
+printf 'x1;x2;y\n0;0;0\n0;1;1\n1;0;1\n' >"$D/semi.csv"
+fitcsv "$D/semi.csv"; bad "wrong delimiter" "$D/semi.csv:1: looks like ';'-separated (3 columns), not ',' (hint: set data.delimiter: \";\")" "${run_args[@]}"
+fitcsv "$D/tabs.csv"; run "${run_args[@]}" --set 'data.delimiter=\t'
+expect_code "--set data.delimiter=\\t" 0
+bad "--set: unclosed list" "--set data.features: invalid list \"[x1, x2\"" fit configs/xor.yaml --quiet --out "$TMP/r-l" --set 'data.features=[x1, x2'
 
 # Config files: one key broken at a time.
 cat >"$TMP/base.yaml" <<'EOF'

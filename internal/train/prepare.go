@@ -45,6 +45,9 @@ type Problem struct {
 	// Dropped counts the training file's rows left out because their
 	// target was missing.
 	Dropped int
+	// TargetScale is the standardization of the regression targets that
+	// Train and Val hold while training (data.normalize_target), or nil.
+	TargetScale *data.Scaler
 }
 
 // Saved returns the trained model m with what applies it to new data.
@@ -126,6 +129,9 @@ func PrepareWithin(cfg *config.Config, limit MemoryLimit) (*Problem, error) {
 	}
 	p.Warnings = append(p.Warnings, unknownWarning(val)...)
 	if err := p.spec(train); err != nil {
+		return nil, err
+	}
+	if err := p.scaleTargets(); err != nil {
 		return nil, err
 	}
 	if cfg.Model.Weights != "" {

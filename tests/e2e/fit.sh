@@ -150,10 +150,10 @@ if [ "$(cut -d, -f1 <<<"$OUT" | tr '\n' ' ')" = "predicted_y 0 1 1 0 " ]; then o
 
 # ---------------------------------------------------------------------------
 # 7. Error classes: exit status, one message naming where, no stack trace.
-printf 'sepal_length,sepal_width,petal_length,petal_width,species\n5.1,3.5,1.4,0.2,setosa\n4.9,abc,1.4,0.2,versicolor\n' >"$TMP/bad.csv"
+printf 'sepal_length,sepal_width,petal_length,petal_width,species\n5.1,3.5,1.4,0.2,setosa\n4.9,inf,1.4,0.2,versicolor\n' >"$TMP/bad.csv"
 run fit configs/iris.yaml --out "$TMP/r-badcsv" --set data.train="$TMP/bad.csv" --quiet
 expect_code "bad csv cell" 2
-expect_grep "bad csv cell" err 'bad.csv:3:2: .*sepal_width.*"abc"'
+expect_grep "bad csv cell" err 'bad.csv:3:2: .*sepal_width.*"inf"'
 expect_no_stack "bad csv cell"
 
 sed 's/^  loss: cross_entropy/  los: cross_entropy/' configs/iris.yaml >"$TMP/typo.yaml"

@@ -94,10 +94,10 @@ run gradcheck "$TMP/typo.yaml"
 expect_code "unknown key" 2
 expect_grep "unknown key" err 'typo.yaml:7:3: .*los.*did you mean "loss"'
 expect_no_stack "unknown key"
-printf 'sepal_length,sepal_width,petal_length,petal_width,species\n5.1,3.5,1.4,0.2,setosa\n4.9,abc,1.4,0.2,versicolor\n' >"$TMP/bad.csv"
+printf 'sepal_length,sepal_width,petal_length,petal_width,species\n5.1,3.5,1.4,0.2,setosa\n4.9,inf,1.4,0.2,versicolor\n' >"$TMP/bad.csv"
 run gradcheck configs/iris.yaml --set data.train="$TMP/bad.csv"
 expect_code "bad csv" 2
-expect_grep "bad csv" err 'bad.csv:3:2: .*sepal_width.*"abc"'
+expect_grep "bad csv" err 'bad.csv:3:2: .*sepal_width.*"inf"'
 expect_no_stack "bad csv"
 run gradcheck configs/iris.yaml --set data.target=specie
 expect_code "missing target" 2

@@ -129,3 +129,25 @@ func TestLevel(t *testing.T) {
 		}
 	}
 }
+
+// TestReadTextBytes checks that long distinct levels, which a small gzip
+// file can hold in great number, stop at MaxTextBytes (here lowered).
+func TestReadTextBytes(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("name,y\n")
+	long := strings.Repeat("x", 100)
+	for i := range 20 {
+		b.WriteString(long + string(rune('a'+i)) + ",y" + string(rune('a'+i%2)) + "\n")
+	}
+	lim := defaultLimits
+	lim.textBytes = 1000
+	for _, chunk := range []int{1, fastChunk} {
+		sameReadLimits(t, []byte(b.String()), classify, chunk, lim)
+	}
+	_, err := readLimits(strings.NewReader(b.String()), "t.csv", classify, fastChunk, lim)
+	e := asInputErr(t, err)
+	if !errors.Is(err, ErrTooManyLevels) || e.Line != 10 || e.Key != `column "name"` {
+		t.Errorf("got %v, want an error at line 10 of column name wrapping ErrTooManyLevels", err)
+	}
+}

@@ -52,9 +52,10 @@ type limits struct {
 	fields    int
 	classes   int
 	oneHot    int64 // bytes
+	textBytes int64
 }
 
-var defaultLimits = limits{lineBytes: MaxLineBytes, fields: MaxFields, classes: MaxClasses, oneHot: MaxOneHotBytes}
+var defaultLimits = limits{lineBytes: MaxLineBytes, fields: MaxFields, classes: MaxClasses, oneHot: MaxOneHotBytes, textBytes: MaxTextBytes}
 
 // byteSize writes n bytes in the largest binary unit that divides it.
 func byteSize(n int64) string {
@@ -177,6 +178,12 @@ func memSize(n int64) string {
 }
 
 func (e *tooLargeError) Unwrap() error { return ErrDataTooLarge }
+
+// MaxTextBytes bounds the bytes of the distinct levels of every
+// categorical column and of the classes, together: MaxLevels levels of a
+// line's length each would take terabytes, which a small gzip file can
+// hold.
+const MaxTextBytes = 256 << 20
 
 // MaxLevels is the most distinct levels Read accepts in a categorical
 // column (Options.MaxLevels may lower it): enough for data.max_categories

@@ -92,7 +92,7 @@ func TestReadClassLimit(t *testing.T) {
 	// A label seen before is no new class: the limit is passed on the
 	// first row of a class too many, not on a later row.
 	in := "a,y\n1,a\n2,b\n3,a\n4,b\n5,c\n6,a\n"
-	lim := limits{lineBytes: 100, fields: 10, classes: 2, oneHot: 1 << 20}
+	lim := limits{lineBytes: 100, fields: 10, classes: 2, oneHot: 1 << 20, textBytes: MaxTextBytes}
 	for _, chunk := range []int{1, 4, fastChunk} {
 		sameReadLimits(t, []byte(in), classify, chunk, lim)
 	}
@@ -146,7 +146,7 @@ func TestReadOneHotLimit(t *testing.T) {
 // same one-hot target), and prediction, which makes none, is not limited.
 func TestOneHotLimitSmall(t *testing.T) {
 	t.Parallel()
-	lim := limits{lineBytes: 100, fields: 10, classes: 10, oneHot: 64}
+	lim := limits{lineBytes: 100, fields: 10, classes: 10, oneHot: 64, textBytes: MaxTextBytes}
 	for _, tc := range []struct {
 		name string
 		in   string

@@ -15,7 +15,7 @@ import (
 )
 
 // smallLimits are limits small enough to test at their edges.
-var smallLimits = limits{lineBytes: 10, fields: 3, classes: 3, oneHot: 1 << 20}
+var smallLimits = limits{lineBytes: 10, fields: 3, classes: 3, oneHot: 1 << 20, textBytes: MaxTextBytes}
 
 // splitReaders are ways of cutting the same bytes into reads: what is read
 // and every error must not depend on them.
@@ -114,7 +114,7 @@ func FuzzLimits(f *testing.F) {
 		f.Add([]byte(s), uint8(1), uint8(10), uint8(3))
 	}
 	f.Fuzz(func(t *testing.T, in []byte, mode, lineBytes, fields uint8) {
-		lim := limits{lineBytes: 1 + int64(lineBytes%32), fields: 1 + int(fields%8), classes: 1 + int(mode%5), oneHot: 1 << 20}
+		lim := limits{lineBytes: 1 + int64(lineBytes%32), fields: 1 + int(fields%8), classes: 1 + int(mode%5), oneHot: 1 << 20, textBytes: MaxTextBytes}
 		sameLimited(t, in, fastOptions[int(mode)%len(fastOptions)], lim)
 	})
 }

@@ -176,6 +176,9 @@ type reader struct {
 	index    map[string]int // header name → 0-based column
 	hline    int            // line of the header
 	lastLine int            // line of the last record read, for I/O errors
+	// textBytes counts the bytes of the levels and classes kept, against
+	// MaxTextBytes.
+	textBytes int64
 	head     headText       // the start of the text, to guess a wrong delimiter from
 }
 
@@ -614,6 +617,18 @@ rows:
 	return ds, nil
 }
 
+// keepText counts the bytes of a new level or class, the cell at line
+// and 0-based column col, against MaxTextBytes.
+func (p *reader) keepText(s string, line, col int) error {
+	p.textBytes += int64(len(s)) + 16 // and its string header
+	if p.textBytes <= p.lim.textBytes {
+		return nil
+	}
+	return p.errAt(line, col+1, colKey(p.header[col]),
+		"a category or class is a short name; is this column free text or an id? add it to data.ignore",
+		fmt.Errorf("%w: the distinct categories and classes take more than %s", ErrTooManyLevels, byteSize(p.lim.textBytes)))
+}
+
 // classIndex returns the index of each of the given classes (a model's),
 // by name and by level: a model's class "1.0", written before labels were
 // read as levels, takes the cells "1" and "1.0".
@@ -735,6 +750,9 @@ func (p *reader) level(cell string, u use, c *featureCol, row int) (float64, err
 		return 0, p.errAt(line, u.col+1, key, hint,
 			fmt.Errorf("%w: more than %d distinct values in a categorical column (%d in the first %d rows)", ErrTooManyLevels, limit, len(c.levels)+1, row+1))
 	}
+	if err := p.keepText(l, line, u.col); err != nil {
+		return 0, err
+	}
 	code := len(c.levels)
 	l = strings.Clone(l) // the cell shares memory with the whole record
 	c.idx[l] = code
@@ -850,6 +868,9 @@ func (p *reader) label(cell string, col, row int, classIdx map[string]int, seen 
 	if len(*seen) >= p.lim.classes {
 		return 0, p.errAt(line, col+1, key, tooManyClassesHint(*seen, row+1, p.lim.classes),
 			fmt.Errorf("%w: more than %d distinct labels (%d in the first %d rows)", ErrTooManyClasses, p.lim.classes, len(*seen)+1, row+1))
+	}
+	if err := p.keepText(cell, line, col); err != nil {
+		return 0, err
 	}
 	// Clone: with ReuseRecord the cell shares memory with the whole record.
 	cell = strings.Clone(cell)

@@ -179,7 +179,7 @@ type reader struct {
 	// textBytes counts the bytes of the levels and classes kept, against
 	// MaxTextBytes.
 	textBytes int64
-	head     headText       // the start of the text, to guess a wrong delimiter from
+	head      headText // the start of the text, to guess a wrong delimiter from
 }
 
 func (p *reader) errAt(line, col int, key, hint string, err error) *inputerr.Error {

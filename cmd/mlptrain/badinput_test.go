@@ -168,6 +168,8 @@ func TestBadInput(t *testing.T) {
 			file: inTmp("val-abc.csv"), line: 3, col: 2, key: `column "x2"`, want: []string{`not a number: "abc"`, "reads this column as numbers"}},
 		{name: "column entirely missing", args: fitCSV("hole.csv", "x1,x2,y\n,0,0\nNA,1,1\n?,0,1\n"),
 			file: inTmp("hole.csv"), key: `column "x1"`, want: []string{"every cell is missing in the training rows (3)", "data.ignore"}},
+		{name: "test file without a categorical column of the model", args: append(fitCSV("train-cat.csv", "x1,plan,y\n0,a,0\n1,b,1\n"), "--set", "data.test="+write("test-nocat.csv", "x1,y\n0,0\n1,1\n")),
+			file: inTmp("test-nocat.csv"), line: 1, key: `column "plan"`, want: []string{`feature column of the model is missing (missing: "plan")`}},
 		{name: "every target missing", args: fitCSV("alltargetsmissing.csv", "x1,x2,y\n0,0,NA\n0,1,\n"),
 			file: inTmp("alltargetsmissing.csv"), line: 2, key: `column "y"`, want: []string{"every row's target is missing (2 rows)"}},
 		{name: "an id column of a thousand levels", args: fitCSV("ids.csv", idColumn(1002)),

@@ -45,6 +45,8 @@ func TestReadCategorical(t *testing.T) {
 			x: []float64{1, 2, 3, 4, 5}, classes: []string{"0", "1"}, labels: []int{0, 0, 1, 1, 0}},
 		{name: "a missing regression target drops the row", in: "a,y\n1,2\n2,NA\n3,4\n", opt: Options{Targets: []string{"y"}, Missing: DefaultMissing},
 			x: []float64{1, 3}, dropped: 1},
+		{name: "a level holding the delimiter, quoted", in: "a,city,y\n1,\"Paris, TX\",x\n2,Paris,z\n3,\"Paris, TX\",x\n", opt: classify,
+			x: []float64{1, 0, 2, 1, 3, 0}, levels: [][]string{nil, {"Paris, TX", "Paris"}}, classes: []string{"x", "z"}, labels: []int{0, 1, 0}},
 		{name: "ignored columns", in: "id,a,name,y\nA1,1,bob,x\nA2,2,al,z\n", opt: Options{Targets: []string{"y"}, Classify: true, Ignore: []string{"id", "name"}},
 			x: []float64{1, 2}, classes: []string{"x", "z"}, labels: []int{0, 1}},
 		{name: "decimal comma", in: "a;y\n1,5;x\n-2,25;z\n", opt: Options{Delimiter: ';', Targets: []string{"y"}, Classify: true, Decimal: ','},

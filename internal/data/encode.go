@@ -215,22 +215,37 @@ func FitEncoding(ds *Dataset, o EncodeOptions) (*Encoding, []string, error) {
 		return nil, nil, &inputerr.Error{Key: "data.impute", Err: fmt.Errorf("unknown imputation %q", o.Impute),
 			Hint: fmt.Sprintf("use one of %v", ImputeNames)}
 	}
-	n := ds.Len()
-	e := &Encoding{Columns: make([]ColumnEncoding, len(ds.FeatureNames))}
-	var warnings []string
-	col := make([]float64, 0, n)
-	for j, name := range ds.FeatureNames {
-		col = col[:0]
-		missing := 0
+	n, d := ds.Len(), len(ds.FeatureNames)
+	e := &Encoding{Columns: make([]ColumnEncoding, d)}
+	// One pass over the rows, in memory order: the missing cells and the
+	// mean of each column, and the count of each categorical level.
+	missing, mean := make([]int, d), make([]float64, d)
+	counts := make([][]int, d)
+	for j := range d {
+		if ds.Categorical(j) {
+			counts[j] = make([]int, len(ds.Levels[j]))
+		}
+	}
+	if n > 0 {
+		raw := ds.X.RawMatrix()
+		inv := 1 / float64(n)
 		for i := range n {
-			v := ds.X.At(i, j)
-			if math.IsNaN(v) {
-				missing++
-			} else {
-				col = append(col, v)
+			for j, v := range raw.Data[i*raw.Stride : i*raw.Stride+d] {
+				switch {
+				case v != v:
+					missing[j]++
+				case counts[j] != nil:
+					counts[j][int(v)]++
+				default:
+					mean[j] += v * inv // a sum of v/n cannot overflow as a sum of v can
+				}
 			}
 		}
-		if missing == n {
+	}
+	var warnings []string
+	var col []float64
+	for j, name := range ds.FeatureNames {
+		if missing[j] == n {
 			return nil, nil, &inputerr.Error{File: ds.File, Key: colKey(name),
 				Err:  fmt.Errorf("every cell is missing in the training rows (%d)", n),
 				Hint: "add the column to data.ignore"}
@@ -239,14 +254,29 @@ func FitEncoding(ds *Dataset, o EncodeOptions) (*Encoding, []string, error) {
 		c.Name = name
 		if !ds.Categorical(j) {
 			c.Type = Numeric
-			v := impute(col, o.Impute)
+			var v float64
+			switch o.Impute {
+			case ImputeZero:
+			case ImputeMedian:
+				col = col[:0]
+				for i := range n {
+					if x := ds.X.At(i, j); x == x {
+						col = append(col, x)
+					}
+				}
+				v = median(col)
+			default:
+				// The mean of the present cells: the sum over all rows,
+				// with 0 for a missing cell, times n/present.
+				v = mean[j] * (float64(n) / float64(n-missing[j]))
+			}
 			c.Impute = &v
-			c.Indicator = o.Indicator && missing > 0
+			c.Indicator = o.Indicator && missing[j] > 0
 			continue
 		}
 		c.Type = Categorical
-		c.MissingLevel = missing > 0
-		c.Levels, c.OtherLevel = chooseLevels(ds.Levels[j], col, o.MaxCategories)
+		c.MissingLevel = missing[j] > 0
+		c.Levels, c.OtherLevel = chooseLevels(ds.Levels[j], counts[j], o.MaxCategories)
 		if c.Width() == 1 {
 			warnings = append(warnings, fmt.Sprintf("%s: column %s has a single level (%s) in the training rows; it carries no information",
 				ds.File, quote(name), quote(c.LevelNames()[0])))
@@ -255,37 +285,21 @@ func FitEncoding(ds *Dataset, o EncodeOptions) (*Encoding, []string, error) {
 	return e, warnings, nil
 }
 
-// impute returns the imputed value of a column's present cells vals,
-// which it may reorder.
-func impute(vals []float64, how string) float64 {
-	switch how {
-	case ImputeZero:
-		return 0
-	case ImputeMedian:
-		slices.Sort(vals)
-		m := len(vals) / 2
-		if len(vals)%2 == 1 {
-			return vals[m]
-		}
-		return vals[m-1] + (vals[m]-vals[m-1])/2
+// median returns the median of vals, which it sorts.
+func median(vals []float64) float64 {
+	slices.Sort(vals)
+	m := len(vals) / 2
+	if len(vals)%2 == 1 {
+		return vals[m]
 	}
-	// The mean as a sum of v/n, which cannot overflow as a sum of v can.
-	mean, n := 0.0, float64(len(vals))
-	for _, v := range vals {
-		mean += v / n
-	}
-	return mean
+	return vals[m-1] + (vals[m]-vals[m-1])/2
 }
 
 // chooseLevels returns the levels a categorical column keeps, sorted as
-// classes are, from its levels in the file and the level indices codes of
-// its present training cells; other reports whether some were left out
-// by maxCategories.
-func chooseLevels(levels []string, codes []float64, maxCategories int) (keep []string, other bool) {
-	count := make([]int, len(levels))
-	for _, c := range codes {
-		count[int(c)]++
-	}
+// classes are, from its levels in the file and the count of each in the
+// training rows; other reports whether some were left out by
+// maxCategories.
+func chooseLevels(levels []string, count []int, maxCategories int) (keep []string, other bool) {
 	type lc struct {
 		level string
 		n     int

@@ -22,6 +22,11 @@ var fuzzOptions = []Options{
 	{Delimiter: ';', Targets: []string{"y", "z"}},
 	{Targets: []string{"y"}, Features: []string{"b"}, Classify: true},
 	{Delimiter: '\t', TargetOptional: true, Targets: []string{"y"}},
+	{Targets: []string{"y"}, Classify: true, Missing: DefaultMissing, Ignore: []string{"id"}},
+	{Targets: []string{"y"}, Missing: DefaultMissing, Categorical: []string{"a"}, MaxLevels: 3},
+	{Targets: []string{"y"}, Classify: true, Missing: DefaultMissing, Classes: []string{"0", "1"}, WantFeatures: []string{"a", "b"},
+		Categorical: []string{"b"}, FixedKinds: true},
+	{Delimiter: ';', Decimal: ',', Targets: []string{"y"}, Missing: DefaultMissing},
 }
 
 func gzipBytes(s string) []byte {
@@ -50,6 +55,9 @@ func FuzzReadCSV(f *testing.F) {
 		"a,b,y\n1,\"2\n",
 		"a,b,y\n1, 2 ,1e400\n",
 		"a,b,y\n,,\n",
+		"id,a,b,y\nq,1,x,0\nr,NA,y,1\ns,2,,NA\n",
+		"a,b,y\n1,2,0\n3,x,1\n4,5,0.0\n",
+		"a;b;y\n1,5;2;3\nNA;x;4\n",
 		string(gzipBytes("a,b,y\n1,2,0\n3,4,1\n")),
 	} {
 		for m := range fuzzOptions {
@@ -90,9 +98,20 @@ func FuzzReadCSV(f *testing.F) {
 				t.Fatalf("lines not increasing: %v", ds.Lines)
 			}
 		}
-		for _, v := range ds.X.RawMatrix().Data {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
+		for i, v := range ds.X.RawMatrix().Data {
+			j := i % d
+			switch {
+			case math.IsNaN(v) && opt.Missing == nil:
+				t.Fatalf("a missing feature without missing cells")
+			case math.IsInf(v, 0):
 				t.Fatalf("non-finite feature %v", v)
+			case ds.Categorical(j) && !math.IsNaN(v) && (v != math.Trunc(v) || v < 0 || int(v) >= len(ds.Levels[j])):
+				t.Fatalf("column %d: level %v of %d", j, v, len(ds.Levels[j]))
+			}
+		}
+		for j, l := range ds.Levels {
+			if l != nil && len(l) > max(opt.MaxLevels, 0) && opt.MaxLevels > 0 {
+				t.Fatalf("column %d has %d levels, more than %d", j, len(l), opt.MaxLevels)
 			}
 		}
 		if ds.Y != nil {

@@ -220,15 +220,17 @@ func (l *loader) classWeight(n *yaml.Node, key string) error {
 				at = k
 			}
 			if name != "" {
-				ek = classWeightKey(name)
+				ek = ClassWeightKey(name)
 			}
 			return l.errAt(at, ek, hint, "%v", err)
 		}
 		seen[name] = 0
-		l.c.origin[classWeightKey(name)] = origin{kind: fromFile, node: v}
+		l.c.origin[ClassWeightKey(name)] = origin{kind: fromFile, node: v}
 	}
 	return nil
 }
 
-// classWeightKey is the dotted key of one class's weight, for messages.
-func classWeightKey(name string) string { return "train.class_weight." + keyName(name) }
+// ClassWeightKey returns the dotted key of one class's weight in
+// train.class_weight, for messages and KeyError:
+// train.class_weight.setosa.
+func ClassWeightKey(name string) string { return "train.class_weight." + keyName(name) }

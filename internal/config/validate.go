@@ -63,6 +63,15 @@ func (c *Config) fail(key, hint, format string, args ...any) error {
 	return e
 }
 
+// KeyError returns an *inputerr.Error about key, placed where its value
+// came from as Validate's errors are (the file's line and column, the
+// variable or the flag), for the checks that need the data, such as the
+// class names of train.class_weight (key ClassWeightKey(name)). err is
+// its message and hint its hint.
+func (c *Config) KeyError(key, hint string, err error) error {
+	return c.fail(key, hint, "%w", err)
+}
+
 // enum checks that value, the value of key, is one of allowed.
 func (c *Config) enum(key, what, value string, allowed []string) error {
 	if slices.Contains(allowed, value) {
@@ -354,7 +363,7 @@ func (c *Config) validateClassWeight() error {
 		}
 		for _, name := range slices.Sorted(maps.Keys(w.Weights)) {
 			if x := w.Weights[name]; !(finite(x) && x > 0) {
-				return c.fail(classWeightKey(name), "a weight is a positive number such as 2; 1 leaves a class as it is",
+				return c.fail(ClassWeightKey(name), "a weight is a positive number such as 2; 1 leaves a class as it is",
 					"class %s: must be a finite number greater than 0, got %v", quote(name), x)
 			}
 		}

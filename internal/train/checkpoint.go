@@ -58,8 +58,8 @@ type Checkpoint struct {
 	EpochStart [][]float64     `json:"epoch_start,omitempty"`
 	Optimizer  *OptimizerState `json:"optimizer"`
 
-	History   [][]string  `json:"history"` // epoch, train_loss, val_loss, train_acc, val_acc, seconds
-	BestLoss  string      `json:"best_loss"`
+	History   [][]string  `json:"history"`   // epoch, train_loss, val_loss, train_acc, val_acc, seconds
+	BestLoss  string      `json:"best_loss"` // the best value of the early-stopping metric (val_loss before it could be chosen)
 	BestEpoch int         `json:"best_epoch"`
 	Best      [][]float64 `json:"best,omitempty"`
 

@@ -74,6 +74,9 @@ func TestResumeIsExact(t *testing.T) {
 		{"momentum", "{optimizer: momentum, learning_rate: 0.05, momentum: 0.9, batch_size: 7, epochs: 6}", []stopAt{{1, 1}, {1, 2}, {4, 5}}},
 		{"adam", "{optimizer: adam, learning_rate: 0.02, batch_size: 10, epochs: 6, l2: 0.01}", []stopAt{{2, 4}, {6, 1}}},
 		{"adam early stopping", "{optimizer: adam, learning_rate: 0.2, batch_size: 4, epochs: 40, early_stopping: {patience: 3}}", []stopAt{{2, 2}, {3, 9}}},
+		{"momentum class weights", "{optimizer: momentum, learning_rate: 0.05, batch_size: 7, epochs: 6, class_weight: balanced}", []stopAt{{1, 2}, {4, 5}}},
+		{"adam class weights early stopping on accuracy", "{optimizer: adam, learning_rate: 0.2, batch_size: 4, epochs: 40, class_weight: {c0: 3, c2: 0.5}, early_stopping: {patience: 3, metric: accuracy}}", []stopAt{{2, 2}, {3, 9}}},
+		{"sgd early stopping on pr_auc with min_delta", "{optimizer: sgd, learning_rate: 0.1, batch_size: 8, epochs: 40, early_stopping: {patience: 2, metric: pr_auc, min_delta: 0.001}}", []stopAt{{1, 3}, {2, 4}}},
 		// After the last step of an epoch: the next epoch's order is
 		// drawn but none of its steps is done.
 		{"end of an epoch", "{optimizer: sgd, learning_rate: 0.1, batch_size: 9, epochs: 3}", []stopAt{{2, 4}}},

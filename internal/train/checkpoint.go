@@ -358,8 +358,13 @@ func configDiff(was, now string) string {
 		}
 		_, old, _ := strings.Cut(strings.TrimSpace(wl[i]), ":")
 		wk, _, _ := strings.Cut(strings.TrimSpace(wl[i]), ":")
-		if wk != key || strings.TrimSpace(val) == "" {
+		if wk != key {
 			return ""
+		}
+		if strings.TrimSpace(val) == "" || strings.TrimSpace(old) == "" {
+			// A value in one and a mapping in the other
+			// (train.class_weight: none, or {a: 2}).
+			return fmt.Sprintf(": %s differs", strings.Join(path, "."))
 		}
 		return fmt.Sprintf(": %s is %s, the run's was %s", strings.Join(path, "."), strings.TrimSpace(val), strings.TrimSpace(old))
 	}

@@ -324,6 +324,20 @@ func TestConfigDiff(t *testing.T) {
 			t.Errorf("unexpected result for test %d: configDiff = %q, want %q", i, got, test.want)
 		}
 	}
+	// A key whose value is a word in one and a mapping in the other
+	// (train.class_weight): it said "is none, the run's was ".
+	weights := func(cw string) string {
+		return strings.Replace(base, "  learning_rate: 0.05\n", "  learning_rate: 0.05\n  class_weight:"+cw+"\n", 1)
+	}
+	for i, test := range []struct{ was, now, want string }{
+		{weights("\n    a: 2"), weights(" none"), ": train.class_weight differs"},
+		{weights(" balanced"), weights("\n    a: 2"), ": train.class_weight differs"},
+		{weights("\n    a: 2"), weights("\n    a: 3"), ": train.class_weight.a is 3, the run's was 2"},
+	} {
+		if got := configDiff(test.was, test.now); got != test.want {
+			t.Errorf("unexpected result for class_weight test %d: configDiff = %q, want %q", i, got, test.want)
+		}
+	}
 }
 
 // TestLoadCheckpointFolder checks that a checkpoint.json that is a folder

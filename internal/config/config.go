@@ -172,9 +172,12 @@ type Train struct {
 	Epochs int `yaml:"epochs"`
 	// L2 is the weight-decay coefficient, ≥ 0.
 	L2 float64 `yaml:"l2"`
+	// ClassWeight weights each training row's loss by its class
+	// (classification only): none, balanced, or weights by class name.
+	ClassWeight ClassWeight `yaml:"class_weight"`
 	// Seed seeds every random stream.
 	Seed uint64 `yaml:"seed"`
-	// EarlyStopping stops training when the validation loss stalls.
+	// EarlyStopping stops training when a validation metric stalls.
 	EarlyStopping EarlyStopping `yaml:"early_stopping"`
 	// Threads bounds the worker goroutines (it sets GOMAXPROCS), at most
 	// MaxThreads; 0 means every core.
@@ -184,12 +187,38 @@ type Train struct {
 	CheckpointEvery int `yaml:"checkpoint_every"`
 }
 
-// EarlyStopping configures stopping on a stalled validation loss.
+// EarlyStopping configures stopping on a stalled validation metric.
 type EarlyStopping struct {
 	// Patience is the number of epochs without improvement before
 	// stopping; 0 turns early stopping off.
 	Patience int `yaml:"patience"`
+	// Metric is the validation metric watched: val_loss (the default),
+	// accuracy, roc_auc or pr_auc (classification), or r2 (regression);
+	// see EarlyStoppingMetrics.
+	Metric string `yaml:"metric"`
+	// MinDelta is the least change that counts as an improvement, ≥ 0:
+	// val_loss must fall, the other metrics rise, by more than MinDelta.
+	MinDelta float64 `yaml:"min_delta"`
 }
+
+// Early-stopping metrics: the values of train.early_stopping.metric.
+const (
+	MetricValLoss  = "val_loss"
+	MetricAccuracy = "accuracy"
+	MetricROCAUC   = "roc_auc"
+	MetricPRAUC    = "pr_auc"
+	MetricR2       = "r2"
+)
+
+// EarlyStoppingMetrics returns the values train.early_stopping.metric
+// takes, in the order of the documentation.
+func EarlyStoppingMetrics() []string {
+	return []string{MetricValLoss, MetricAccuracy, MetricROCAUC, MetricPRAUC, MetricR2}
+}
+
+// Lower reports whether a lower value of the early-stopping metric m is
+// better (val_loss); for the others a higher value is.
+func (e EarlyStopping) Lower() bool { return e.Metric == MetricValLoss || e.Metric == "" }
 
 // Output says where the run folder goes.
 type Output struct {
@@ -261,7 +290,8 @@ func Default() Config {
 			Epochs:          200,
 			L2:              0,
 			Seed:            1,
-			EarlyStopping:   EarlyStopping{Patience: 0},
+			ClassWeight:     ClassWeight{Mode: ClassWeightNone},
+			EarlyStopping:   EarlyStopping{Patience: 0, Metric: MetricValLoss, MinDelta: 0},
 			Threads:         0,
 			CheckpointEvery: 1,
 		},

@@ -38,7 +38,9 @@
 // not 1, 0, yes or no), and every list of column names (data.target and
 // any key of type []string, such as data.features) as a YAML flow
 // sequence, [a, b] or [] or ["a,b", c], or as names separated by commas,
-// a,b or a alone. model.layers, a list of mappings, can be set only in the
+// a,b or a alone; train.class_weight (ClassWeight) as a word, none or
+// balanced, or a YAML flow mapping of class names to weights,
+// {a: 2, b: 1}. model.layers, a list of mappings, can be set only in the
 // file.
 //
 // # Environment

@@ -92,9 +92,12 @@ func ExampleConfig_YAML() {
 	//   batch_size: 32
 	//   epochs: 200
 	//   l2: 0
+	//   class_weight: none
 	//   seed: 1
 	//   early_stopping:
 	//     patience: 0
+	//     metric: val_loss
+	//     min_delta: 0
 	//   threads: 0
 	//   checkpoint_every: 1
 	// output:

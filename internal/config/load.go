@@ -403,6 +403,9 @@ func (l *loader) scalar(n *yaml.Node, f *field, key string) error {
 		return err
 	}
 	l.c.origin[key] = origin{kind: fromFile, node: n}
+	if f.kind == kindClassWeight {
+		return l.classWeight(n, key)
+	}
 	if f.kind == kindList || (f.kind == kindTargets && n.Kind == yaml.SequenceNode) {
 		return l.list(n, f, key)
 	}
@@ -542,10 +545,10 @@ func (l *loader) applyOverrides(overrides []Override) error {
 }
 
 // setOrigin records that key was set by o, forgetting where the file put
-// the items of a list it replaces.
+// the items of a list (or the classes of train.class_weight) it replaces.
 func (c *Config) setOrigin(key string, o origin) {
 	for k := range c.origin {
-		if strings.HasPrefix(k, key+"[") {
+		if strings.HasPrefix(k, key+"[") || strings.HasPrefix(k, key+".") {
 			delete(c.origin, k)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -137,11 +138,11 @@ func TestParseAccepts(t *testing.T) {
 	}{
 		{"minimal config keeps defaults", base, func(c *Config) bool {
 			d := Default()
-			return c.Train == d.Train && c.Model.Loss == "cross_entropy" && c.Data.Validation == "0.2" &&
+			return reflect.DeepEqual(c.Train, d.Train) && c.Model.Loss == "cross_entropy" && c.Data.Validation == "0.2" &&
 				c.Output.Dir == filepath.Join("runs", "c") && c.Name == "c" && c.File == "c.yaml"
 		}},
 		{"empty section keeps defaults", base + "train:\n  # epochs: 5\n", func(c *Config) bool {
-			return c.Train == Default().Train
+			return reflect.DeepEqual(c.Train, Default().Train)
 		}},
 		{"empty value keeps the default", base + "train:\n  epochs:\n  seed: ~\n", func(c *Config) bool {
 			return c.Train.Epochs == 200 && c.Train.Seed == 1

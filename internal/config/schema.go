@@ -22,6 +22,9 @@ const (
 	kindBool
 	kindList    // []string: a list of strings
 	kindTargets // Targets: a string or a list of strings
+	// kindClassWeight is ClassWeight: a word or a mapping of class names
+	// to numbers.
+	kindClassWeight
 )
 
 // field is one key of the schema.
@@ -58,8 +61,9 @@ func (f *field) settable() bool {
 }
 
 var (
-	targetsType = reflect.TypeFor[Targets]()
-	stringsType = reflect.TypeFor[[]string]()
+	targetsType     = reflect.TypeFor[Targets]()
+	classWeightType = reflect.TypeFor[ClassWeight]()
+	stringsType     = reflect.TypeFor[[]string]()
 
 	// schema is the Config type's key tree, derived from its yaml tags.
 	schema = buildSchema(reflect.TypeFor[Config](), "", nil)
@@ -123,6 +127,8 @@ func buildSchema(t reflect.Type, prefix string, index []int) *field {
 			c = &field{kind: kindTargets}
 		case sf.Type == stringsType:
 			c = &field{kind: kindList}
+		case sf.Type == classWeightType:
+			c = &field{kind: kindClassWeight}
 		case sf.Type.Kind() == reflect.Struct:
 			c = buildSchema(sf.Type, key, idx)
 		case sf.Type.Kind() == reflect.Slice && sf.Type.Elem().Kind() == reflect.Struct:
@@ -154,16 +160,20 @@ func (c *Config) value(f *field) reflect.Value {
 
 // Value returns the value that key, one of Keys, holds in c: a string,
 // int, uint64, float64 or bool, or a []string for the lists data.target
-// and data.features. For any other key, such as a section or model.layers,
-// it returns false.
+// and data.features; train.class_weight gives its text (ClassWeight's
+// String). For any other key, such as a section or model.layers, it
+// returns false.
 func (c *Config) Value(key string) (any, bool) {
 	f := byKey[key]
 	if f == nil || !f.settable() {
 		return nil, false
 	}
 	v := c.value(f)
-	if f.kind == kindList || f.kind == kindTargets {
+	switch f.kind {
+	case kindList, kindTargets:
 		return v.Convert(stringsType).Interface(), true
+	case kindClassWeight:
+		return c.text(f), true
 	}
 	return v.Interface(), true
 }
@@ -189,6 +199,8 @@ func (k kind) describe() string {
 		return "a list of column names"
 	case kindTargets:
 		return "a column name or a list of column names"
+	case kindClassWeight:
+		return "none, balanced or a mapping of class names to weights"
 	}
 	return "a value"
 }
@@ -212,6 +224,8 @@ func (k kind) example(key string) string {
 		return "write a list such as [x1, x2]"
 	case kindTargets:
 		return "write a column name, or a list such as [y1, y2]"
+	case kindClassWeight:
+		return classWeightHint
 	case kindString:
 		return "write the text, quoted if it contains special characters"
 	}
@@ -244,6 +258,8 @@ func (c *Config) text(f *field) string {
 		return strconv.FormatBool(v.Bool())
 	case kindList, kindTargets:
 		return strings.Join(v.Convert(stringsType).Interface().([]string), ",")
+	case kindClassWeight:
+		return v.Interface().(ClassWeight).String()
 	}
 	return ""
 }
@@ -292,6 +308,12 @@ func (c *Config) setText(f *field, s string) (hint string, err error) {
 			return hint, err
 		}
 		v.Set(reflect.ValueOf(l).Convert(v.Type()))
+	case kindClassWeight:
+		w, hint, err := parseClassWeight(s)
+		if err != nil {
+			return hint, err
+		}
+		v.Set(reflect.ValueOf(w))
 	default:
 		return "", fmt.Errorf("not a single value")
 	}

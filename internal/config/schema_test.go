@@ -15,7 +15,8 @@ func TestKeys(t *testing.T) {
 		"data.missing_indicator", "data.max_categories", "data.normalize_target", "data.decimal",
 		"model.loss", "model.init", "model.weights",
 		"train.optimizer", "train.learning_rate", "train.momentum", "train.batch_size", "train.epochs",
-		"train.l2", "train.seed", "train.early_stopping.patience", "train.threads", "train.checkpoint_every",
+		"train.l2", "train.class_weight", "train.seed", "train.early_stopping.patience", "train.early_stopping.metric",
+		"train.early_stopping.min_delta", "train.threads", "train.checkpoint_every",
 		"output.dir",
 	}
 	if got := Keys(); !slices.Equal(got, want) {
@@ -53,7 +54,7 @@ func TestEnvVar(t *testing.T) {
 // to.
 func TestSetText(t *testing.T) {
 	t.Parallel()
-	values := map[kind]string{kindString: "x y", kindInt: "-7", kindUint: "7", kindFloat: "0.125", kindBool: "true", kindList: "a,b", kindTargets: "y"}
+	values := map[kind]string{kindString: "x y", kindInt: "-7", kindUint: "7", kindFloat: "0.125", kindBool: "true", kindList: "a,b", kindTargets: "y", kindClassWeight: `{01: 0.5, a: 2, b c: 1, "x:y": 3, "{z}": 1e-05}`}
 	for _, f := range settable {
 		t.Run(f.key, func(t *testing.T) {
 			t.Parallel()
@@ -126,7 +127,7 @@ func TestOverrideFlag(t *testing.T) {
 
 func TestDescribe(t *testing.T) {
 	t.Parallel()
-	for k := kindSection; k <= kindTargets; k++ {
+	for k := kindSection; k <= kindClassWeight; k++ {
 		if d := k.describe(); d == "a value" || strings.HasSuffix(d, ".") {
 			t.Errorf("kind %d describes itself as %q", k, d)
 		}

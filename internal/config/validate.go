@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -60,6 +61,15 @@ func (c *Config) fail(key, hint, format string, args ...any) error {
 		}
 	}
 	return e
+}
+
+// KeyError returns an *inputerr.Error about key, placed where its value
+// came from as Validate's errors are (the file's line and column, the
+// variable or the flag), for the checks that need the data, such as the
+// class names of train.class_weight (key ClassWeightKey(name)). err is
+// its message and hint its hint.
+func (c *Config) KeyError(key, hint string, err error) error {
+	return c.fail(key, hint, "%w", err)
 }
 
 // enum checks that value, the value of key, is one of allowed.
@@ -301,8 +311,11 @@ func (c *Config) validateTrain() error {
 	if !(finite(t.L2) && t.L2 >= 0) {
 		return c.fail("train.l2", "use 0 for no weight decay, or a small value such as 0.0001", "must be a finite number at least 0, got %v", t.L2)
 	}
-	if t.EarlyStopping.Patience < 0 {
-		return c.fail("train.early_stopping.patience", "use 0 to turn early stopping off", "must be at least 0, got %d", t.EarlyStopping.Patience)
+	if err := c.validateClassWeight(); err != nil {
+		return err
+	}
+	if err := c.validateEarlyStopping(); err != nil {
+		return err
 	}
 	if t.Threads < 0 || t.Threads > MaxThreads {
 		return c.fail("train.threads", "use 0 for every core; more threads than cores only add overhead",
@@ -321,4 +334,68 @@ func (l Layer) String() string {
 		return "{activation: " + l.Activation + "}"
 	}
 	return fmt.Sprintf("{units: %d, activation: %s}", l.Units, l.Activation)
+}
+
+// classify reports whether the model's loss makes this a classification
+// problem; validateModel has checked the loss.
+func (c *Config) classify() bool {
+	l, ok := vocab.LossNamed(c.Model.Loss)
+	return ok && l.Classify()
+}
+
+// validateClassWeight checks train.class_weight: a known word, or
+// positive finite weights; and none for regression. Whether the classes
+// it names exist is known only with the data (package train checks).
+func (c *Config) validateClassWeight() error {
+	const key = "train.class_weight"
+	w := c.Train.ClassWeight
+	if w.Weights == nil {
+		if w.Mode != "" && !slices.Contains(classWeightModes, w.Mode) {
+			hint := classWeightHint
+			if n := nearest(w.Mode, classWeightModes); n != "" {
+				hint = `did you mean "` + n + `"?`
+			}
+			return c.fail(key, hint, "unknown class weight %s", quote(w.Mode))
+		}
+	} else {
+		if len(w.Weights) == 0 {
+			return c.fail(key, "write none for no class weights", "empty mapping")
+		}
+		for _, name := range slices.Sorted(maps.Keys(w.Weights)) {
+			if x := w.Weights[name]; !(finite(x) && x > 0) {
+				return c.fail(ClassWeightKey(name), "a weight is a positive number such as 2; 1 leaves a class as it is",
+					"class %s: must be a finite number greater than 0, got %v", quote(name), x)
+			}
+		}
+	}
+	if !w.None() && !c.classify() {
+		return c.fail(key, "class weights are for classification (cross_entropy, binary_cross_entropy); use none",
+			"%s is a regression loss, which has no classes to weight", c.Model.Loss)
+	}
+	return nil
+}
+
+// validateEarlyStopping checks train.early_stopping: its metric must be
+// one of the problem's kind.
+func (c *Config) validateEarlyStopping() error {
+	e := c.Train.EarlyStopping
+	if e.Patience < 0 {
+		return c.fail("train.early_stopping.patience", "use 0 to turn early stopping off", "must be at least 0, got %d", e.Patience)
+	}
+	if err := c.enum("train.early_stopping.metric", "early-stopping metric", e.Metric, EarlyStoppingMetrics()); err != nil {
+		return err
+	}
+	switch classify := c.classify(); {
+	case classify && e.Metric == MetricR2:
+		return c.fail("train.early_stopping.metric", "use val_loss, accuracy, roc_auc or pr_auc for classification",
+			"r2 is a regression metric, but %s is a classification loss", c.Model.Loss)
+	case !classify && e.Metric != MetricValLoss && e.Metric != MetricR2:
+		return c.fail("train.early_stopping.metric", "use val_loss or r2 for regression",
+			"%s is a classification metric, but %s is a regression loss", e.Metric, c.Model.Loss)
+	}
+	if !(finite(e.MinDelta) && e.MinDelta >= 0) {
+		return c.fail("train.early_stopping.min_delta", "use 0 to count any improvement, or a small value such as 0.001",
+			"must be a finite number at least 0, got %v", e.MinDelta)
+	}
+	return nil
 }

@@ -165,6 +165,8 @@ func goTypeDescribe(t string) string {
 		return kindList.describe()
 	case "config.Targets":
 		return kindTargets.describe()
+	case "config.ClassWeight":
+		return kindClassWeight.describe()
 	case "[]config.Layer":
 		return kindLayers.describe()
 	}

@@ -37,7 +37,8 @@ func benchSteps(b *testing.B, tr *trainer) {
 // BenchmarkTrainStep times one whole training step as Fit runs it (gather,
 // forward, backward, update, divergence check, accuracy): on issue 6's
 // reference network (784-256-10 ReLU/softmax, batch 128, random data) and
-// on iris (4-16-3, batch 32).
+// on iris (4-16-3, batch 32); the -balanced and -weighted variants train
+// with class weights.
 func BenchmarkTrainStep(b *testing.B) {
 	b.Run("784-256-10-b128", func(b *testing.B) {
 		dir := b.TempDir()
@@ -47,6 +48,17 @@ func BenchmarkTrainStep(b *testing.B) {
 data: {train: %s, target: label, validation: 0, normalize: none}
 model: {layers: [{units: 256, activation: relu}, {activation: softmax}], loss: cross_entropy}
 train: {optimizer: sgd, learning_rate: 0.01, batch_size: 128, epochs: 1, checkpoint_every: 0}
+`, q(path))))
+	})
+	// Weighted nets: each row's class weight gathered into r.
+	b.Run("784-256-10-b128-balanced", func(b *testing.B) {
+		dir := b.TempDir()
+		path := filepath.Join(dir, "ref.csv")
+		writeRefCSV(b, path, 1024, 784, 10)
+		benchSteps(b, benchTrainer(b, fmt.Sprintf(`
+data: {train: %s, target: label, validation: 0, normalize: none}
+model: {layers: [{units: 256, activation: relu}, {activation: softmax}], loss: cross_entropy}
+train: {optimizer: sgd, learning_rate: 0.01, batch_size: 128, epochs: 1, checkpoint_every: 0, class_weight: balanced}
 `, q(path))))
 	})
 	for _, act := range []string{"tanh", "relu"} {
@@ -62,6 +74,17 @@ train: {optimizer: sgd, learning_rate: 0.05, batch_size: 32, epochs: 1, checkpoi
 `, q(path), act)))
 		})
 	}
+	b.Run("iris-4-16-3-b32-tanh-weighted", func(b *testing.B) {
+		path, err := filepath.Abs("../../datasets/iris.csv")
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchSteps(b, benchTrainer(b, fmt.Sprintf(`
+data: {train: %s, target: species, validation: 0, normalize: standardize}
+model: {layers: [{units: 16, activation: tanh}, {activation: softmax}], loss: cross_entropy}
+train: {optimizer: sgd, learning_rate: 0.05, batch_size: 32, epochs: 1, checkpoint_every: 0, class_weight: {setosa: 2}}
+`, q(path))))
+	})
 }
 
 // writeRefCSV writes n rows of d uniform features in [0, 1) and a label

@@ -58,8 +58,8 @@ type Checkpoint struct {
 	EpochStart [][]float64     `json:"epoch_start,omitempty"`
 	Optimizer  *OptimizerState `json:"optimizer"`
 
-	History   [][]string  `json:"history"` // epoch, train_loss, val_loss, train_acc, val_acc, seconds
-	BestLoss  string      `json:"best_loss"`
+	History   [][]string  `json:"history"`   // epoch, train_loss, val_loss, train_acc, val_acc, seconds
+	BestLoss  string      `json:"best_loss"` // the best value of the early-stopping metric (val_loss before it could be chosen)
 	BestEpoch int         `json:"best_epoch"`
 	Best      [][]float64 `json:"best,omitempty"`
 
@@ -358,8 +358,13 @@ func configDiff(was, now string) string {
 		}
 		_, old, _ := strings.Cut(strings.TrimSpace(wl[i]), ":")
 		wk, _, _ := strings.Cut(strings.TrimSpace(wl[i]), ":")
-		if wk != key || strings.TrimSpace(val) == "" {
+		if wk != key {
 			return ""
+		}
+		if strings.TrimSpace(val) == "" || strings.TrimSpace(old) == "" {
+			// A value in one and a mapping in the other
+			// (train.class_weight: none, or {a: 2}).
+			return fmt.Sprintf(": %s differs", strings.Join(path, "."))
 		}
 		return fmt.Sprintf(": %s is %s, the run's was %s", strings.Join(path, "."), strings.TrimSpace(val), strings.TrimSpace(old))
 	}

@@ -74,6 +74,9 @@ func TestResumeIsExact(t *testing.T) {
 		{"momentum", "{optimizer: momentum, learning_rate: 0.05, momentum: 0.9, batch_size: 7, epochs: 6}", []stopAt{{1, 1}, {1, 2}, {4, 5}}},
 		{"adam", "{optimizer: adam, learning_rate: 0.02, batch_size: 10, epochs: 6, l2: 0.01}", []stopAt{{2, 4}, {6, 1}}},
 		{"adam early stopping", "{optimizer: adam, learning_rate: 0.2, batch_size: 4, epochs: 40, early_stopping: {patience: 3}}", []stopAt{{2, 2}, {3, 9}}},
+		{"momentum class weights", "{optimizer: momentum, learning_rate: 0.05, batch_size: 7, epochs: 6, class_weight: balanced}", []stopAt{{1, 2}, {4, 5}}},
+		{"adam class weights early stopping on accuracy", "{optimizer: adam, learning_rate: 0.2, batch_size: 4, epochs: 40, class_weight: {c0: 3, c2: 0.5}, early_stopping: {patience: 3, metric: accuracy}}", []stopAt{{2, 2}, {3, 9}}},
+		{"sgd early stopping on pr_auc with min_delta", "{optimizer: sgd, learning_rate: 0.1, batch_size: 8, epochs: 40, early_stopping: {patience: 2, metric: pr_auc, min_delta: 0.001}}", []stopAt{{1, 3}, {2, 4}}},
 		// After the last step of an epoch: the next epoch's order is
 		// drawn but none of its steps is done.
 		{"end of an epoch", "{optimizer: sgd, learning_rate: 0.1, batch_size: 9, epochs: 3}", []stopAt{{2, 4}}},
@@ -319,6 +322,20 @@ func TestConfigDiff(t *testing.T) {
 		now := strings.Replace(base, test.from, test.to, 1)
 		if got := configDiff(base, now); got != test.want {
 			t.Errorf("unexpected result for test %d: configDiff = %q, want %q", i, got, test.want)
+		}
+	}
+	// A key whose value is a word in one and a mapping in the other
+	// (train.class_weight): it said "is none, the run's was ".
+	weights := func(cw string) string {
+		return strings.Replace(base, "  learning_rate: 0.05\n", "  learning_rate: 0.05\n  class_weight:"+cw+"\n", 1)
+	}
+	for i, test := range []struct{ was, now, want string }{
+		{weights("\n    a: 2"), weights(" none"), ": train.class_weight differs"},
+		{weights(" balanced"), weights("\n    a: 2"), ": train.class_weight differs"},
+		{weights("\n    a: 2"), weights("\n    a: 3"), ": train.class_weight.a is 3, the run's was 2"},
+	} {
+		if got := configDiff(test.was, test.now); got != test.want {
+			t.Errorf("unexpected result for class_weight test %d: configDiff = %q, want %q", i, got, test.want)
 		}
 	}
 }

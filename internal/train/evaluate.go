@@ -245,6 +245,9 @@ type scorer struct {
 	ds      *data.Dataset
 	t       *mat.Dense
 	classes []string
+	// rank computes ROCAUC and PRAUC too (classification), which costs a
+	// sort: for early stopping on them.
+	rank bool
 }
 
 func newScorer(m *layers.Model, ds *data.Dataset, classes []string) (*scorer, error) {
@@ -261,6 +264,9 @@ func (sc *scorer) score() Metrics {
 	met := Metrics{N: sc.ds.Len(), Loss: jsonnum.Float(loss)}
 	if Classify(sc.m.Loss) {
 		classMetrics(&met, y, sc.ds.Labels, sc.classes)
+		if sc.rank {
+			rankMetrics(&met, y, sc.ds.Labels, len(sc.classes))
+		}
 	} else {
 		regressionMetrics(&met, y, sc.ds.Y)
 	}

@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/mlptrain/mlptrain/internal/atomicfile"
+	"github.com/mlptrain/mlptrain/internal/config"
 	"github.com/mlptrain/mlptrain/internal/gemm"
+	"github.com/mlptrain/mlptrain/internal/jsonnum"
 	"github.com/mlptrain/mlptrain/internal/layers"
 	"github.com/mlptrain/mlptrain/internal/vocab"
 	"gonum.org/v1/gonum/mat"
@@ -88,6 +90,9 @@ type FitOptions struct {
 	// afterStep, for tests, is called after each training step with the
 	// epoch and the number of its steps done.
 	afterStep func(epoch, step int)
+	// weighted, for tests, trains with weighted nets even when every
+	// class weight is 1.
+	weighted bool
 }
 
 // Result is the outcome of Fit.
@@ -101,6 +106,9 @@ type Result struct {
 	Val       *Metrics
 	Seconds   float64
 	Threads   int
+	// ClassWeights are the weights of the classes (in the problem's
+	// order) that train.class_weight gave, or nil for none.
+	ClassWeights []float64
 }
 
 // batchPlan holds the graphs of one training run: one for full
@@ -233,9 +241,17 @@ type trainer struct {
 	correct     int
 	secs        float64
 
+	// Class weights: classWeights as train.class_weight gives them (nil
+	// for none); rowWeight the same when some weight is not 1, so that
+	// the nets are weighted, else nil; weightSum the training rows'
+	// total weight (their number when unweighted), train_loss's divisor.
+	classWeights []float64
+	rowWeight    []float64
+	weightSum    float64
+
 	history   []EpochStats
 	best      []*mat.Dense // early stopping's best weights, or nil
-	bestLoss  float64
+	bestLoss  float64      // the best value of the early-stopping metric so far
 	bestEpoch int
 
 	epochStart []*mat.Dense // the weights at the end of the last whole epoch
@@ -243,8 +259,16 @@ type trainer struct {
 	val        *scorer      // scores the validation set after each epoch
 }
 
-func newTrainer(p *Problem) (*trainer, error) {
+func newTrainer(p *Problem) (*trainer, error) { return newTrainerWeighted(p, false) }
+
+// newTrainerWeighted is newTrainer; with weighted set (for tests) it
+// builds weighted nets even when every class weight is 1.
+func newTrainerWeighted(p *Problem, weighted bool) (*trainer, error) {
 	cfg := p.Config
+	cw, err := p.checkTraining()
+	if err != nil {
+		return nil, err
+	}
 	m, err := layers.New(p.Spec)
 	if err != nil {
 		return nil, err
@@ -258,19 +282,32 @@ func newTrainer(p *Problem) (*trainer, error) {
 		}
 	}
 	n := p.Train.Len()
-	t := &trainer{p: p, m: m, ws: params(m), bestLoss: math.Inf(1), epoch: 1, classify: Classify(m.Loss)}
+	t := &trainer{p: p, m: m, ws: params(m), bestLoss: worstScore(cfg), epoch: 1, classify: Classify(m.Loss), classWeights: cw}
 	if t.tTrain, err = Targets(p.Train, m.Loss, m.Outputs()); err != nil {
 		return nil, err
+	}
+	build := m.Build
+	t.weightSum = float64(n)
+	if weighted || !unitWeights(cw) {
+		build = m.BuildWeighted
+		t.rowWeight = cw
+		if cw == nil { // weighted, for tests, with no class weights
+			t.rowWeight = balancedWeights(nil, len(p.Classes))
+		}
+		t.weightSum = 0
+		for _, l := range p.Train.Labels {
+			t.weightSum += t.rowWeight[l]
+		}
 	}
 	t.plan = &batchPlan{size: cfg.Train.BatchSize}
 	opt, _ := vocab.OptimizerNamed(cfg.Train.Optimizer)
 	if opt.FullBatch || t.plan.size <= 0 || t.plan.size > n {
 		t.plan.size = n
 	}
-	t.plan.full = m.Build(t.plan.size, cfg.Train.L2)
+	t.plan.full = build(t.plan.size, cfg.Train.L2)
 	t.plan.fullGrads = gradsOf(t.plan.full)
 	if r := n % t.plan.size; r != 0 {
-		t.plan.tail = m.Build(r, cfg.Train.L2)
+		t.plan.tail = build(r, cfg.Train.L2)
 		t.plan.tailGrads = gradsOf(t.plan.tail)
 	}
 	if t.opt, err = NewOptimizer(cfg.Train.Optimizer, Hyper{LearningRate: cfg.Train.LearningRate, Momentum: cfg.Train.Momentum}); err != nil {
@@ -285,6 +322,8 @@ func newTrainer(p *Problem) (*trainer, error) {
 		if t.val, err = newScorer(m, p.Val, p.Classes); err != nil {
 			return nil, err
 		}
+		es := cfg.Train.EarlyStopping
+		t.val.rank = es.Patience > 0 && (es.Metric == config.MetricROCAUC || es.Metric == config.MetricPRAUC)
 	}
 	return t, nil
 }
@@ -316,6 +355,10 @@ func (t *trainer) trainStep() error {
 	net := t.plan.net(len(idx))
 	t.gather.gather(net.X.Value(), t.p.Train.X, idx)
 	gather(net.T.Value(), t.tTrain, idx)
+	rows := float64(len(idx))
+	if net.R != nil {
+		rows = t.fillWeights(net.R.Value(), idx)
+	}
 	net.G.Forward()
 	loss, obj := net.DataLoss.Scalar(), net.Loss.Scalar()
 	if math.IsNaN(obj) || math.IsInf(obj, 0) {
@@ -329,9 +372,23 @@ func (t *trainer) trainStep() error {
 	if t.classify {
 		t.correct += countCorrect(net.Y.Value(), t.p.Train.Labels, idx)
 	}
-	t.sum += loss * float64(len(idx))
+	t.sum += loss * rows
 	t.step++
 	return nil
+}
+
+// fillWeights sets the n×1 r to the class weights of the training rows
+// idx, and returns their sum.
+func (t *trainer) fillWeights(r *mat.Dense, idx []int) float64 {
+	raw := r.RawMatrix()
+	labels := t.p.Train.Labels
+	var sum float64
+	for i, row := range idx {
+		w := t.rowWeight[labels[row]]
+		raw.Data[i*raw.Stride] = w
+		sum += w
+	}
+	return sum
 }
 
 // steps returns the number of minibatches in an epoch.
@@ -341,12 +398,13 @@ func (t *trainer) steps() int { return (len(t.perm) + t.plan.size - 1) / t.plan.
 // and reports whether early stopping ends training.
 func (t *trainer) endEpoch() (EpochStats, bool) {
 	p, n := t.p, float64(len(t.perm))
-	st := EpochStats{Epoch: t.epoch, TrainLoss: t.sum / n, ValLoss: math.NaN(), TrainAcc: math.NaN(), ValAcc: math.NaN(), Seconds: t.secs}
+	st := EpochStats{Epoch: t.epoch, TrainLoss: t.sum / t.weightSum, ValLoss: math.NaN(), TrainAcc: math.NaN(), ValAcc: math.NaN(), Seconds: t.secs}
 	if t.classify {
 		st.TrainAcc = float64(t.correct) / n
 	}
+	var vm Metrics
 	if t.val != nil {
-		vm := t.val.score()
+		vm = t.val.score()
 		st.ValLoss = float64(vm.Loss)
 		if vm.Accuracy != nil {
 			st.ValAcc = float64(*vm.Accuracy)
@@ -355,12 +413,12 @@ func (t *trainer) endEpoch() (EpochStats, bool) {
 	t.history = append(t.history, st)
 	t.epoch++
 	t.step, t.started = 0, false
-	patience := p.Config.Train.EarlyStopping.Patience
-	if p.Val == nil || patience <= 0 {
+	es := p.Config.Train.EarlyStopping
+	if p.Val == nil || es.Patience <= 0 {
 		return st, false
 	}
-	if st.ValLoss < t.bestLoss {
-		t.bestLoss, t.bestEpoch = st.ValLoss, st.Epoch
+	if v := stopScore(es.Metric, vm); improved(es, v, t.bestLoss) {
+		t.bestLoss, t.bestEpoch = v, st.Epoch
 		if t.best == nil {
 			t.best = cloneAll(t.ws)
 		} else {
@@ -368,13 +426,56 @@ func (t *trainer) endEpoch() (EpochStats, bool) {
 		}
 		return st, false
 	}
-	return st, st.Epoch-t.bestEpoch >= patience
+	return st, st.Epoch-t.bestEpoch >= es.Patience
+}
+
+// stopScore returns the value of the early-stopping metric in the
+// validation metrics vm, NaN where it is undefined.
+func stopScore(metric string, vm Metrics) float64 {
+	var p *jsonnum.Float
+	switch metric {
+	case config.MetricValLoss, "":
+		return float64(vm.Loss)
+	case config.MetricAccuracy:
+		p = vm.Accuracy
+	case config.MetricROCAUC:
+		p = vm.ROCAUC
+	case config.MetricPRAUC:
+		p = vm.PRAUC
+	case config.MetricR2:
+		p = vm.R2
+	}
+	if p == nil {
+		return math.NaN()
+	}
+	return float64(*p)
+}
+
+// improved reports whether v, a value of the early-stopping metric, is an
+// improvement on best: lower by more than min_delta for val_loss, higher
+// by more than min_delta for the others. NaN never improves.
+func improved(es config.EarlyStopping, v, best float64) bool {
+	if es.Lower() {
+		return v < best-es.MinDelta
+	}
+	return v > best+es.MinDelta
+}
+
+// worstScore is the early-stopping metric's starting best: +Inf for
+// val_loss, −Inf for the others, which any finite value improves.
+func worstScore(cfg *config.Config) float64 {
+	if cfg.Train.EarlyStopping.Lower() {
+		return math.Inf(1)
+	}
+	return math.Inf(-1)
 }
 
 // Fit trains a model on the problem by the config's optimizer, from a
-// seeded initialization (or, with o.Resume, from a checkpoint), with early
-// stopping on the validation loss when its patience is positive (restoring
-// the best weights) and a divergence guard. Cancelling ctx stops training
+// seeded initialization (or, with o.Resume, from a checkpoint), with the
+// rows' losses weighted by train.class_weight, with early stopping on the
+// validation metric train.early_stopping.metric when its patience is
+// positive and there is validation data (restoring the best weights), and
+// a divergence guard. Cancelling ctx stops training
 // after the current step with Stopped = StopInterrupted; the model then
 // holds the weights of the last whole epoch, and the checkpoint the state
 // after the last step. With o.Checkpoint set, Fit writes a checkpoint there
@@ -384,7 +485,7 @@ func (t *trainer) endEpoch() (EpochStats, bool) {
 func Fit(ctx context.Context, p *Problem, o FitOptions) (*Result, error) {
 	cfg := p.Config
 	defer useThreads(cfg.Train.Threads)()
-	t, err := newTrainer(p)
+	t, err := newTrainerWeighted(p, o.weighted)
 	if err != nil {
 		return nil, err
 	}
@@ -393,7 +494,7 @@ func Fit(ctx context.Context, p *Problem, o FitOptions) (*Result, error) {
 			return nil, err
 		}
 	}
-	res := &Result{Model: t.m, Stopped: StopCompleted, Threads: runtime.GOMAXPROCS(0)}
+	res := &Result{Model: t.m, Stopped: StopCompleted, Threads: runtime.GOMAXPROCS(0), ClassWeights: t.classWeights}
 	started := time.Now()
 	lastSave := started
 	save := func() error {

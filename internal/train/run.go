@@ -36,6 +36,9 @@ type Report struct {
 	Gemm string `json:"gemm"`
 	// Columns is the training file's resolved schema.
 	Columns []ColumnInfo `json:"columns"`
+	// ClassWeight is each class's weight in the training loss
+	// (train.class_weight resolved); omitted for none.
+	ClassWeight map[string]float64 `json:"class_weight,omitempty"`
 }
 
 // Run is a finished fit: its report, its training result and the problem
@@ -84,6 +87,9 @@ func FitConfig(ctx context.Context, cfg *config.Config, o FitOptions) (*Run, err
 	if err != nil {
 		return nil, err
 	}
+	if _, err := p.checkTraining(); err != nil {
+		return nil, err // before the run folder is touched
+	}
 	if o.Prepared != nil {
 		o.Prepared(p)
 	}
@@ -123,7 +129,7 @@ func FitConfig(ctx context.Context, cfg *config.Config, o FitOptions) (*Run, err
 		EpochsRun: len(res.History), BestEpoch: res.BestEpoch, Stopped: res.Stopped,
 		Train: &res.Train, Validation: res.Val,
 		WeightsSHA256: WeightsSHA256(res.Model), Seed: cfg.Train.Seed, Seconds: res.Seconds, Threads: res.Threads, Gemm: gemm.Kernel(),
-		Columns: p.Columns,
+		Columns: p.Columns, ClassWeight: classWeightReport(p.Classes, res.ClassWeights),
 	}
 	rep.Train.DroppedRows = p.Dropped
 	if test != nil {

@@ -94,7 +94,7 @@ func TestExitCodes(t *testing.T) {
 		// A gate of a metric the model does not report is refused before
 		// any training (it trained, printed and wrote the run folder first).
 		{name: "gate on a metric a classifier lacks", args: []string{"fit", "configs/iris.yaml", "--fail-under", "r2=0.5", "--out", out("nogate")}, code: exitInput, usage: true,
-			want: []string{"mlptrain: fit: --fail-under r2: a classifier has no r2 (it reports loss, accuracy, macro_f1) (hint: run 'mlptrain fit --help')"}},
+			want: []string{"mlptrain: fit: --fail-under r2: a classifier has no r2 (it reports loss, accuracy, macro_f1, roc_auc, pr_auc) (hint: run 'mlptrain fit --help')"}},
 		{name: "eval of a non-model", args: []string{"eval", "configs/iris.yaml", "datasets/iris_test.csv"}, code: exitInput, want: []string{"configs/iris.yaml:", "not a valid model file"}},
 		{name: "diverged", args: []string{"fit", "configs/sine.yaml", "--quiet", "--lr", "1e8", "--set", "train.optimizer=sgd", "--out", out("diverged")}, code: exitDiverged, want: []string{"diverged", "smaller learning rate"}},
 		{name: "eval of a missing model", args: []string{"predict", "testdata/no_such_model.json", "datasets/iris_test.csv"}, code: exitInput, want: []string{"no_such_model.json", "cannot open model"}},

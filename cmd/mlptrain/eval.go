@@ -43,10 +43,14 @@ func newEvalCmd(stdout, stderr io.Writer) *cobra.Command {
 		Long: `eval applies MODEL (a run folder's model.json) to DATA, a CSV file with the
 model's feature columns and its target column, and prints the loss and, for
 classification, the accuracy, the confusion matrix (rows: true class, columns:
-predicted) and each class's precision, recall and F1; for regression the MSE,
-MAE and R². Exit status 4 when a --fail-under/--fail-over gate is missed.`,
+predicted), each class's precision, recall and F1, and the ROC AUC and average
+precision (roc_auc, pr_auc: binary, of the second class; else the macro
+one-vs-rest average); for regression the MSE, MAE and R². Exit status 4 when a
+--fail-under/--fail-over gate is missed (a roc_auc or pr_auc gate also when
+DATA holds one class only, where they are undefined).`,
 		Example: `  mlptrain eval runs/iris/model.json datasets/iris.csv
-  mlptrain eval runs/iris/model.json datasets/iris.csv --json --fail-under accuracy=0.9`,
+  mlptrain eval runs/iris/model.json datasets/iris.csv --json --fail-under accuracy=0.9
+  mlptrain eval runs/xor/model.json datasets/xor.csv --fail-under roc_auc=0.9`,
 		Args: exactArgs(2),
 		RunE: interruptible("evaluating", func(cmd *cobra.Command, args []string) error {
 			gates, err := o.gates.parse()

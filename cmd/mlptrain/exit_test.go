@@ -89,12 +89,14 @@ func TestExitCodes(t *testing.T) {
 		// A bad number in a flag reads as config.Load's --epochs error.
 		{name: "gradcheck bad tol", args: []string{"gradcheck", "configs/iris.yaml", "--tol", "0"}, code: exitInput, want: []string{"mlptrain: --tol: must be a finite number greater than 0, got 0 (hint: "}},
 		{name: "negative --progress-every", args: []string{"fit", "configs/iris.yaml", "--progress-every", "-1", "--out", out("every")}, code: exitInput, want: []string{"mlptrain: --progress-every: must be at least 0, got -1 (hint: "}},
+		{name: "sweep --by an unknown metric", args: []string{"sweep", "configs/iris.yaml", "--grid", "train.l2=0,1", "--by", "r2", "--out", out("byr2")}, code: exitInput, want: []string{`mlptrain: --by: unknown metric "r2" (hint: pick by loss (the default), accuracy, roc_auc or pr_auc`}},
+		{name: "sweep a regression --by roc_auc", args: []string{"sweep", "configs/sine.yaml", "--grid", "train.l2=0,1", "--by", "roc_auc", "--out", out("byroc")}, code: exitInput, want: []string{"mlptrain: configs/sine.yaml: --by roc_auc: a regression has no roc_auc"}},
 		{name: "negative --jobs", args: []string{"sweep", "configs/iris.yaml", "--grid", "train.l2=0,1", "--jobs", "-1", "--out", out("jobs")}, code: exitInput, want: []string{"mlptrain: --jobs: must be at least 0, got -1 (hint: "}},
 		{name: "quality gate", args: []string{"fit", "configs/iris.yaml", "--quiet", "--fail-under", "accuracy=1.01", "--out", out("gate")}, code: exitGate, want: []string{"accuracy", "1.01"}},
 		// A gate of a metric the model does not report is refused before
 		// any training (it trained, printed and wrote the run folder first).
 		{name: "gate on a metric a classifier lacks", args: []string{"fit", "configs/iris.yaml", "--fail-under", "r2=0.5", "--out", out("nogate")}, code: exitInput, usage: true,
-			want: []string{"mlptrain: fit: --fail-under r2: a classifier has no r2 (it reports loss, accuracy, macro_f1) (hint: run 'mlptrain fit --help')"}},
+			want: []string{"mlptrain: fit: --fail-under r2: a classifier has no r2 (it reports loss, accuracy, macro_f1, roc_auc, pr_auc) (hint: run 'mlptrain fit --help')"}},
 		{name: "eval of a non-model", args: []string{"eval", "configs/iris.yaml", "datasets/iris_test.csv"}, code: exitInput, want: []string{"configs/iris.yaml:", "not a valid model file"}},
 		{name: "diverged", args: []string{"fit", "configs/sine.yaml", "--quiet", "--lr", "1e8", "--set", "train.optimizer=sgd", "--out", out("diverged")}, code: exitDiverged, want: []string{"diverged", "smaller learning rate"}},
 		{name: "eval of a missing model", args: []string{"predict", "testdata/no_such_model.json", "datasets/iris_test.csv"}, code: exitInput, want: []string{"no_such_model.json", "cannot open model"}},

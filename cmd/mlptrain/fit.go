@@ -22,7 +22,7 @@ import (
 type gateFlags struct{ under, over []string }
 
 func (g *gateFlags) add(cmd *cobra.Command, on string) {
-	cmd.Flags().StringArrayVar(&g.under, "fail-under", nil, "exit 4 if `METRIC=X` ("+on+") is below X: accuracy, r2, macro_f1 (repeatable)")
+	cmd.Flags().StringArrayVar(&g.under, "fail-under", nil, "exit 4 if `METRIC=X` ("+on+") is below X: accuracy, r2, macro_f1, roc_auc, pr_auc (repeatable; roc_auc and pr_auc miss where undefined, on one class)")
 	cmd.Flags().StringArrayVar(&g.over, "fail-over", nil, "exit 4 if `METRIC=X` ("+on+") is above X: loss, mse, mae (repeatable)")
 }
 
@@ -84,8 +84,9 @@ func newFitCmd(stdout, stderr io.Writer) *cobra.Command {
 		Long: `fit reads CONFIG (YAML), trains its model on its CSV data by gradient descent,
 and writes the run folder (output.dir, or --out): model.json, metrics.csv,
 loss.png and loss.svg, config.yaml (the resolved config), report.json,
-checkpoint.json, and boundary.png (2 inputs, classification) or fit.png
-(1 input, regression).
+checkpoint.json, roc.png and pr.png (the ROC and precision-recall curves of
+the train, validation and test sets, for 2 classes), and boundary.png
+(2 inputs, classification) or fit.png (1 input, regression).
 
 Ctrl-C (or SIGTERM) stops after the current step, writes the run folder and
 a checkpoint, and exits 130 (143; SIGHUP 129); a second one exits at once. --resume RUN_DIR
@@ -100,6 +101,7 @@ diverged (the last finite weights are kept), 4 a quality gate missed.
 		Example: `  mlptrain fit configs/iris.yaml
   mlptrain fit configs/iris.yaml --epochs 50 --lr 0.1 --out runs/try --json
   mlptrain fit configs/iris.yaml --quiet --fail-under accuracy=0.9
+  mlptrain fit configs/xor.yaml --quiet --fail-under roc_auc=0.9 --fail-under pr_auc=0.9
   mlptrain fit configs/iris.yaml --resume runs/iris`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -21,6 +21,7 @@ import (
 type sweepOptions struct {
 	cf    *configFlags
 	grids []string
+	by    string
 	jobs  int
 	out   string
 	json  bool
@@ -32,12 +33,15 @@ func newSweepCmd(stdout, stderr io.Writer) *cobra.Command {
 	o := &sweepOptions{}
 	cmd := &cobra.Command{
 		Use:   "sweep CONFIG --grid KEY=V1,V2,... [--grid ...]",
-		Short: "Train one run per point of a hyperparameter grid and pick the best by validation loss",
+		Short: "Train one run per point of a hyperparameter grid and pick the best by validation loss or --by METRIC",
 		Long: `sweep chooses a hyperparameter with a validation set. It trains one run of
 CONFIG per point of the Cartesian product of the --grid flags (each KEY a
 config key as --set takes it), scores every run on its training and
 validation sets, and names the point with the lowest validation loss (the
-first of equals) as the best.
+first of equals) as the best; --by accuracy, roc_auc or pr_auc (classifiers)
+picks the point with the highest validation accuracy, ROC AUC or average
+precision instead (a point whose validation set has one class has no roc_auc
+and cannot be picked by it).
 
 Points are numbered in the order of nested loops over the grids as given: the
 first grid varies slowest. Each point is a whole fit with the same seed and
@@ -46,7 +50,7 @@ runs/<config name>-sweep; the config file's output.dir is not used, and
 --set output.dir or MLPTRAIN_OUTPUT_DIR is an error. DIR also gets
 sweep.csv and sweep.json (the table; sweep.json is what --json prints) and,
 when exactly one numeric key is swept, sweep.png: validation and training
-loss against that key, the best point ringed.
+loss (or the --by metric) against that key, the best point ringed.
 
 DIR holds one sweep: it must be new, empty or an earlier sweep's folder
 (anything else, such as a fit's run folder, is refused). An earlier sweep's
@@ -73,6 +77,7 @@ line per point (--quiet silences it); the table or, with --json, the report
 to stdout.`,
 		Example: `  mlptrain sweep configs/sine.yaml --grid train.learning_rate=0.001,0.01,0.1 --set train.epochs=200
   mlptrain sweep configs/iris.yaml --grid train.l2=0,0.001,0.01 --grid train.batch_size=8,32 --jobs 4
+  mlptrain sweep configs/iris.yaml --grid train.learning_rate=0.01,0.05,0.2 --by roc_auc
   mlptrain sweep configs/sine.yaml --grid train.seed=1,2,3 --json --quiet | jq '.points[.best].params'`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -85,6 +90,7 @@ to stdout.`,
 	})
 	f := cmd.Flags()
 	f.StringArrayVar(&o.grids, "grid", nil, "sweep a config key over values: `KEY=V1,V2,...` (repeatable; the product is swept)")
+	f.StringVar(&o.by, "by", "loss", "pick the best point by this validation `METRIC`: loss (lowest), or accuracy, roc_auc, pr_auc (highest; classifiers)")
 	intFlag(cmd, &o.jobs, "jobs", 1, 0, math.MaxInt, "train `N` points at once (0: one per core)", "use 0 for one point per core, or 1 for one at a time")
 	f.StringVar(&o.out, "out", "", "sweep folder `DIR` (default runs/<config name>-sweep)")
 	f.BoolVar(&o.json, "json", false, "print the JSON report instead of the table")
@@ -116,10 +122,18 @@ func runSweep(cmd *cobra.Command, path string, o *sweepOptions, stdout, stderr i
 	if err != nil {
 		return usageError{err: err}
 	}
+	by, err := sweep.ParseBy(o.by)
+	if err != nil {
+		return usageError{err: err}
+	}
 	load := func(ov []config.Override) (*config.Config, error) { return config.Load(path, ov) }
 	sw, err := train.Interruptible(cmd.Context(), "reading the config", func() (*sweep.Sweep, error) { return sweep.Plan(load, ov, grids, o.out) })
 	if err != nil {
 		return err
+	}
+	sw.By = by
+	if err := sw.CheckBy(); err != nil {
+		return usageError{err: err}
 	}
 
 	jobs, err := sw.Jobs(o.jobs)
@@ -168,8 +182,13 @@ func pointOutcome(r *sweep.Result) string {
 	s := fmt.Sprintf("%s after %d epochs in %.1fs", r.Stopped, r.EpochsRun, r.Seconds)
 	if r.Finished() {
 		s += "  train_loss " + fmtMetric(float64(r.TrainLoss)) + "  val_loss " + fmtMetric(float64(r.ValLoss))
-		if r.ValAccuracy != nil {
-			s += "  val_accuracy " + fmtMetric(float64(*r.ValAccuracy))
+		for _, m := range []struct {
+			name string
+			v    *jsonnum.Float
+		}{{"val_accuracy", r.ValAccuracy}, {"val_roc_auc", r.ValROCAUC}, {"val_pr_auc", r.ValPRAUC}} {
+			if m.v != nil {
+				s += "  " + m.name + " " + fmtMetric(float64(*m.v))
+			}
 		}
 	}
 	return s
@@ -183,6 +202,11 @@ func printSweepTable(w io.Writer, rep *sweep.Report) {
 	head = append(head, "stopped", "epochs", "train_loss", "val_loss")
 	if rep.Classes {
 		head = append(head, "train_acc", "val_acc")
+	}
+	// The --by metric, if not one of those.
+	byCol := rep.By == "val_roc_auc" || rep.By == "val_pr_auc"
+	if byCol {
+		head = append(head, rep.By)
 	}
 	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
 	opt := func(f *jsonnum.Float) string {
@@ -200,6 +224,10 @@ func printSweepTable(w io.Writer, rep *sweep.Report) {
 		if rep.Classes {
 			row = append(row, opt(p.TrainAccuracy), opt(p.ValAccuracy))
 		}
+		if byCol {
+			_, v := byValue(&p, rep.By)
+			row = append(row, v)
+		}
 		mark := ""
 		if rep.Best != nil && *rep.Best == p.Index {
 			mark = "<- best"
@@ -210,13 +238,43 @@ func printSweepTable(w io.Writer, rep *sweep.Report) {
 	for line := range strings.Lines(tb.String()) {
 		fmt.Fprintln(w, strings.TrimRight(line, " \n"))
 	}
+	what, _ := byValue(nil, rep.By)
 	if rep.Best != nil {
 		b := rep.Points[*rep.Best]
-		fmt.Fprintf(w, "best by validation loss: #%d %s (val_loss %s)\n", b.Index, b.Params, lossText(b.ValLoss))
+		_, v := byValue(&b, rep.By)
+		fmt.Fprintf(w, "best by %s: #%d %s (%s %s)\n", what, b.Index, b.Params, rep.By, v)
 	} else {
-		fmt.Fprintln(w, "best by validation loss: none (no point finished)")
+		why := "no point finished"
+		if rep.By != sweep.By {
+			why = "no finished point has one"
+		}
+		fmt.Fprintf(w, "best by %s: none (%s)\n", what, why)
 	}
 	fmt.Fprintf(w, "sweep folder: %s\n", rep.Dir)
+}
+
+// byValue names the measure of column by ("validation roc_auc") and
+// formats p's value of it ("-" when it has none; p may be nil).
+func byValue(p *sweep.Result, by string) (name, value string) {
+	name = "validation " + strings.TrimPrefix(by, "val_")
+	if p == nil {
+		return name, ""
+	}
+	var f *jsonnum.Float
+	switch by {
+	case "val_accuracy":
+		f = p.ValAccuracy
+	case "val_roc_auc":
+		f = p.ValROCAUC
+	case "val_pr_auc":
+		f = p.ValPRAUC
+	default:
+		return name, lossText(p.ValLoss)
+	}
+	if f == nil {
+		return name, "-"
+	}
+	return name, lossText(*f)
 }
 
 // lossText formats a loss, or "-" when it is missing.

@@ -3,18 +3,23 @@ package plot
 import (
 	"math"
 	"path/filepath"
+	"slices"
 
+	"github.com/mlptrain/mlptrain/internal/data"
 	"github.com/mlptrain/mlptrain/internal/layers"
+	"github.com/mlptrain/mlptrain/internal/metric"
 	"github.com/mlptrain/mlptrain/internal/train"
 	"gonum.org/v1/gonum/mat"
 )
 
 // Run draws a finished fit's pictures into its run folder: the loss
-// curves (loss.png and loss.svg) always; the decision regions
-// (boundary.png) for a classifier of 2 input columns; the learned curve
-// (fit.png) for a regression of 1 input column on 1 target. It is what
+// curves (loss.png and loss.svg) always; the ROC and precision-recall
+// curves (roc.png and pr.png) of the training, validation and test sets
+// for a binary classifier; the decision regions (boundary.png) for a
+// classifier of 2 input columns; the learned curve (fit.png) for a
+// regression of 1 input column on 1 target. It is what
 // train.FitOptions.Pictures takes, and returns the first error of Loss,
-// Boundary or Fit.
+// ROCPR, Boundary or Fit.
 func Run(r *train.Run) error {
 	p, cfg := r.Problem, r.Problem.Config
 	dir := cfg.Output.Dir
@@ -29,6 +34,11 @@ func Run(r *train.Run) error {
 	}
 	if err := Loss(dir, cfg.Name+" — loss", epochs, tr, va); err != nil {
 		return err
+	}
+	if splits := binaryCurves(r); splits != nil {
+		if err := ROCPR(dir, cfg.Name, p.Classes[1], splits); err != nil {
+			return err
+		}
 	}
 	s := p.Saved(r.Result.Model)
 	// The pictures of the inputs draw numeric columns with no missing
@@ -72,6 +82,43 @@ func Run(r *train.Run) error {
 			xs, mat.Col(nil, 0, p.Train.Y), curve, xr)
 	}
 	return nil
+}
+
+// binaryCurves returns the ROC and PR curves of the run's training,
+// validation and test sets (those it has) when its model is a binary
+// classifier (2 classes, scored by a softmax of 2 or one logistic
+// output), else nil. A set the model scores NaN is left out. The positive class is the second, and the score
+// the model's probability of it, as train.Score takes them.
+func binaryCurves(r *train.Run) []SplitCurves {
+	p, m := r.Problem, r.Result.Model
+	if !train.Classify(m.Loss) || len(p.Classes) != 2 || m.Outputs() > 2 {
+		return nil
+	}
+	var splits []SplitCurves
+	for _, s := range []struct {
+		name string
+		ds   *data.Dataset
+	}{{"train", p.Train}, {"validation", p.Val}, {"test", r.Test}} {
+		if s.ds == nil || s.ds.Labels == nil || s.ds.Len() == 0 {
+			continue
+		}
+		y, _ := train.Forward(m, s.ds.X, nil)
+		_, k := y.Dims()
+		scores, pos := mat.Col(nil, k-1, y), make([]bool, len(s.ds.Labels))
+		if slices.ContainsFunc(scores, math.IsNaN) {
+			continue // a diverged model's: no order to draw
+		}
+		for i, l := range s.ds.Labels {
+			pos[i] = l == 1
+		}
+		c := SplitCurves{Name: s.name}
+		c.FPR, c.TPR, _ = metric.ROCCurve(scores, pos, nil)
+		c.AUC, _ = metric.ROCAUC(scores, pos, nil)
+		c.Recall, c.Precision, _ = metric.PRCurve(scores, pos, nil)
+		c.AP, _ = metric.AveragePrecision(scores, pos, nil)
+		splits = append(splits, c)
+	}
+	return splits
 }
 
 // drawable reports whether a picture can span r: finite ends, and a

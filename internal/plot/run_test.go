@@ -2,6 +2,7 @@ package plot
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -20,13 +21,17 @@ import (
 func TestRun(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(11, 1))
-	var blobs2, line1, plane2 strings.Builder
+	var blobs2, blobs3, bin3, line1, plane2 strings.Builder
 	blobs2.WriteString("x1,x2,class\n")
+	blobs3.WriteString("x1,x2,x3,class\n")
+	bin3.WriteString("x1,x2,x3,class\n")
 	line1.WriteString("x,y\n")
 	plane2.WriteString("x1,x2,y\n")
 	for i := range 40 {
 		c := i % 2
 		fmt.Fprintf(&blobs2, "%g,%g,c%d\n", 3*float64(c)+rng.NormFloat64(), -3*float64(c)+rng.NormFloat64(), c)
+		fmt.Fprintf(&blobs3, "%g,%g,%g,c%d\n", float64(i%3)+rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64(), i%3)
+		fmt.Fprintf(&bin3, "%g,%g,%g,%s\n", float64(c)+rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64(), []string{"no", "yes"}[c])
 		x, z := 2*rng.Float64()-1, rng.NormFloat64()
 		fmt.Fprintf(&line1, "%g,%g\n", x, 2*x+0.1*z)
 		fmt.Fprintf(&plane2, "%g,%g,%g\n", x, z, x-z)
@@ -34,15 +39,18 @@ func TestRun(t *testing.T) {
 	dir := t.TempDir()
 	for _, tc := range []struct {
 		name, csv, target, model string
-		want                     []string // the pictures, besides loss.png and loss.svg
+		want                     []string // the pictures, besides loss.png and loss.svg; roc.png and pr.png for 2 classes only
 	}{
-		{"classifier of 2 inputs", blobs2.String(), "class", "{layers: [{units: 3, activation: tanh}, {activation: softmax}]}", []string{"boundary.png"}},
+		{"classifier of 2 inputs", blobs2.String(), "class", "{layers: [{units: 3, activation: tanh}, {activation: softmax}]}", []string{"boundary.png", "pr.png", "roc.png"}},
+		{"logistic unit of 3 inputs", bin3.String(), "class", "{layers: [{units: 1, activation: logistic}], loss: binary_cross_entropy}", []string{"pr.png", "roc.png"}},
+		{"classifier of 3 classes", blobs3.String(), "class", "{layers: [{units: 3, activation: tanh}, {activation: softmax}]}", nil},
 		{"regression of 1 input", line1.String(), "y", "{layers: [{units: 3, activation: tanh}, {activation: identity}], loss: squared_error}", []string{"fit.png"}},
 		{"regression of 2 inputs", plane2.String(), "y", "{layers: [{activation: identity}], loss: squared_error}", nil},
 		// Inputs at ±1e308: no grid spans them, so no boundary.png (this
-		// was exit 1, "x range [-Inf, +Inf]"); the run is written.
+		// was exit 1, "x range [-Inf, +Inf]"); the run is written, with
+		// its ROC and PR curves, which need no grid.
 		{"classifier of inputs near MaxFloat64", "x1,x2,class\n1e308,0,a\n-1e308,1,b\n1,0,b\n1,1,a\n0,0,a\n0,1,b\n2,2,a\n3,3,b\n", "class",
-			"{layers: [{units: 2, activation: tanh}, {activation: softmax}]}", nil},
+			"{layers: [{units: 2, activation: tanh}, {activation: softmax}]}", []string{"pr.png", "roc.png"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -89,11 +97,74 @@ func TestRun(t *testing.T) {
 			checkPNG(t, filepath.Join(out, "loss.png"), 576, 384)
 			for _, name := range tc.want {
 				w, h := 576, 384 // fit.png
-				if name == "boundary.png" {
+				switch name {
+				case "boundary.png":
 					w, h = 672, 480
+				case "roc.png", "pr.png":
+					w, h = 480, 480
 				}
 				checkPNG(t, filepath.Join(out, name), w, h)
 			}
 		})
+	}
+}
+
+// TestBinaryCurves fits a logistic unit with validation and test sets and
+// checks that the curves roc.png and pr.png draw are those of every set,
+// in order, with the areas the report gives, and that the positive class
+// is the second.
+func TestBinaryCurves(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(12, 1))
+	dir := t.TempDir()
+	write := func(name string, n int) string {
+		var b strings.Builder
+		b.WriteString("x1,x2,label\n")
+		for i := range n {
+			c := i % 3 % 2 // a third positive
+			fmt.Fprintf(&b, "%g,%g,%s\n", float64(c)+rng.NormFloat64(), rng.NormFloat64(), []string{"bad", "good"}[c])
+		}
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	train1, test1 := write("train.csv", 90), write("test.csv", 30)
+	text := fmt.Sprintf("data: {train: %s, test: %s, target: label, validation: 0.3}\nmodel: {layers: [{units: 1, activation: logistic}], loss: binary_cross_entropy}\ntrain: {epochs: 20, batch_size: 8, seed: 3}\noutput: {dir: %s}\n",
+		strconv.Quote(train1), strconv.Quote(test1), strconv.Quote(filepath.Join(dir, "run")))
+	cfg, err := config.Parse([]byte(text), filepath.Join(dir, "test.yaml"), nil, func(string) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := train.FitConfig(t.Context(), cfg, train.FitOptions{Pictures: Run})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Problem.Classes[1] != "good" {
+		t.Fatalf("classes %q, want good second", r.Problem.Classes)
+	}
+	splits := binaryCurves(r)
+	const tol = 1e-12
+	for i, want := range []struct {
+		name string
+		m    *train.Metrics
+	}{{"train", r.Report.Train}, {"validation", r.Report.Validation}, {"test", r.Report.Test}} {
+		if i >= len(splits) {
+			t.Fatalf("%d curves, want 3", len(splits))
+		}
+		s := splits[i]
+		if s.Name != want.name || want.m == nil || want.m.ROCAUC == nil || want.m.PRAUC == nil {
+			t.Fatalf("curve %d is %q (metrics %v), want %q with roc_auc and pr_auc", i, s.Name, want.m, want.name)
+		}
+		if d := math.Abs(s.AUC - float64(*want.m.ROCAUC)); d > tol || len(s.FPR) == 0 {
+			t.Errorf("%s: AUC %v, report roc_auc %v", s.Name, s.AUC, *want.m.ROCAUC)
+		}
+		if d := math.Abs(s.AP - float64(*want.m.PRAUC)); d > tol || len(s.Recall) == 0 {
+			t.Errorf("%s: AP %v, report pr_auc %v", s.Name, s.AP, *want.m.PRAUC)
+		}
+	}
+	for _, name := range []string{"roc.png", "pr.png"} {
+		checkPNG(t, filepath.Join(dir, "run", name), 480, 480)
 	}
 }

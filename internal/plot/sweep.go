@@ -31,23 +31,24 @@ var (
 	divergedColor = color.RGBA{0xd6, 0x27, 0x28, 0xff} // red
 )
 
-// Sweep writes to path a PNG of the validation and training loss of a
-// sweep's points against the swept key's value xs[i]: each series as
+// Sweep writes to path a PNG of the validation and training loss (or
+// another metric, named metric; "" means "loss") of a sweep's points
+// against the swept key's value xs[i]: each series as
 // points joined in order of x, broken where a loss is missing (NaN, as for
 // a diverged point). Points missing both losses are marked with a red × on
 // the bottom of the axes, with the legend entry missing (if empty,
 // "diverged (no loss)"). The point best
 // (an index into xs, or −1 for none) gets a green ring on its validation
 // loss and a dotted vertical line. The X axis is logarithmic when every x
-// is positive and they span at least two decades; the Y axis when the
-// positive losses span more than a factor of 50 (losses ≤ 0 are then left
-// out). Up to 12 well-separated values are ticks themselves.
+// is positive and they span at least two decades; the Y axis of a loss
+// when the positive losses span more than a factor of 50 (losses ≤ 0 are
+// then left out). Up to 12 well-separated values are ticks themselves.
 //
 // Sweep returns an error if xs, train and val differ in length, an x
 // is not finite, best is out of range, or the file cannot be written; an
 // existing file is then left as it was. It does not panic.
-func Sweep(path, title, xName string, xs, train, val []float64, best int, missing string) error {
-	p, _, err := sweepPlot(title, xName, xs, train, val, best, missing)
+func Sweep(path, title, xName, metric string, xs, train, val []float64, best int, missing string) error {
+	p, _, err := sweepPlot(title, xName, metric, xs, train, val, best, missing)
 	if err != nil {
 		return err
 	}
@@ -56,9 +57,12 @@ func Sweep(path, title, xName string, xs, train, val []float64, best int, missin
 
 // sweepPlot builds the plot that Sweep writes, and returns its legend
 // entries too.
-func sweepPlot(title, xName string, xs, train, val []float64, best int, missingName string) (p *plot.Plot, legend []string, err error) {
+func sweepPlot(title, xName, metric string, xs, train, val []float64, best int, missingName string) (p *plot.Plot, legend []string, err error) {
+	if metric == "" {
+		metric = "loss"
+	}
 	if missingName == "" {
-		missingName = "diverged (no loss)"
+		missingName = "diverged (no " + metric + ")"
 	}
 	switch {
 	case len(train) != len(xs) || len(val) != len(xs):
@@ -99,10 +103,10 @@ func sweepPlot(title, xName string, xs, train, val []float64, best int, missingN
 			}
 		}
 	}
-	logY := hi/lo > logSpan
+	logY := metric == "loss" && hi/lo > logSpan
 	usable := func(v float64) bool { return finite(v) && (!logY || v > 0) }
 
-	xlabel, ylabel := xName, "loss"
+	xlabel, ylabel := xName, metric
 	if logX {
 		xlabel += " (log scale)"
 	}
@@ -176,7 +180,7 @@ func sweepPlot(title, xName string, xs, train, val []float64, best int, missingN
 		}
 		sc.GlyphStyle = draw.GlyphStyle{Color: s.color, Radius: vg.Points(3.5), Shape: s.glyph}
 		p.Add(sc)
-		addLegend(s.name+" loss", append(thumbs, sc)...)
+		addLegend(s.name+" "+metric, append(thumbs, sc)...)
 		drawn = append(drawn, all)
 	}
 	for i := range xs {
@@ -190,7 +194,7 @@ func sweepPlot(title, xName string, xs, train, val []float64, best int, missingN
 		p.Y.Tick.Marker = plot.ConstantTicks{}
 		note, err := plotter.NewLabels(plotter.XYLabels{
 			XYs:    []plotter.XY{{X: geoMid(xlo, xhi, logX), Y: 0.6}},
-			Labels: []string{"no point has a loss to plot"},
+			Labels: []string{"no point has a " + metric + " to plot"},
 		})
 		if err != nil {
 			return nil, nil, fmt.Errorf("plot sweep: %w", err)

@@ -39,7 +39,7 @@ func TestSweep(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			xs, tr, va := slices.Clone(tc.xs), slices.Clone(tc.train), slices.Clone(tc.val)
-			p, legend, err := sweepPlot("test — "+tc.name, "lr", tc.xs, tc.train, tc.val, tc.best, "")
+			p, legend, err := sweepPlot("test — "+tc.name, "lr", "", tc.xs, tc.train, tc.val, tc.best, "")
 			if err != nil {
 				t.Fatalf("sweepPlot: %v", err)
 			}
@@ -83,7 +83,7 @@ func TestSweep(t *testing.T) {
 			}
 
 			path := filepath.Join(t.TempDir(), "sweep.png")
-			if err := Sweep(path, "test — "+tc.name, "lr", tc.xs, tc.train, tc.val, tc.best, ""); err != nil {
+			if err := Sweep(path, "test — "+tc.name, "lr", "", tc.xs, tc.train, tc.val, tc.best, ""); err != nil {
 				t.Fatalf("Sweep: %v", err)
 			}
 			checkPNG(t, path, 576, 384)
@@ -123,7 +123,7 @@ func TestSweepErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			path := filepath.Join(dir, tc.name+".png")
-			err := Sweep(path, "t", "x", tc.xs, tc.train, tc.val, tc.best, "")
+			err := Sweep(path, "t", "x", "", tc.xs, tc.train, tc.val, tc.best, "")
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("Sweep error %v, want one containing %q", err, tc.want)
 			}
@@ -132,7 +132,27 @@ func TestSweepErrors(t *testing.T) {
 			}
 		})
 	}
-	if err := Sweep(filepath.Join(dir, "no", "such", "sweep.png"), "t", "x", []float64{1}, []float64{1}, []float64{1}, 0, ""); err == nil {
+	if err := Sweep(filepath.Join(dir, "no", "such", "sweep.png"), "t", "x", "", []float64{1}, []float64{1}, []float64{1}, 0, ""); err == nil {
 		t.Error("Sweep into a missing folder: no error")
+	}
+}
+
+// TestSweepMetric checks a sweep plot of another metric than the loss:
+// its axis and legend name it, and its Y axis stays linear however far
+// its values span.
+func TestSweepMetric(t *testing.T) {
+	t.Parallel()
+	nan := math.NaN()
+	p, legend, err := sweepPlot("t", "lr", "roc_auc", []float64{0.001, 0.01, 0.1}, []float64{0.99, 0.6, nan}, []float64{0.95, 0.01, nan}, 0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, logY := p.Y.Scale.(plot.LogScale); logY || p.Y.Label.Text != "roc_auc" {
+		t.Errorf("Y axis %q, log %v; want roc_auc, linear", p.Y.Label.Text, logY)
+	}
+	for _, want := range []string{"validation roc_auc", "train roc_auc", "best: lr = 0.001", "diverged (no roc_auc)"} {
+		if !slices.Contains(legend, want) {
+			t.Errorf("legend %q lacks %q", legend, want)
+		}
 	}
 }

@@ -36,8 +36,34 @@ const MaxPoints = 10_000
 // starting, beside a fit's Stopped values.
 const StopNotRun = "not_run"
 
-// By names the measure by which a sweep picks its best point.
+// By is the default measure by which a sweep picks its best point, the
+// validation loss (lowest best); ParseBy gives the others.
 const By = "val_loss"
+
+// byMetrics maps the names --by takes (the metric names of a fit's
+// report) to the validation column a sweep picks its best point by.
+var byMetrics = map[string]string{
+	"loss": "val_loss", "val_loss": "val_loss",
+	"accuracy": "val_accuracy", "val_accuracy": "val_accuracy",
+	"roc_auc": "val_roc_auc", "val_roc_auc": "val_roc_auc",
+	"pr_auc": "val_pr_auc", "val_pr_auc": "val_pr_auc",
+}
+
+// ParseBy returns the column of sweep.csv that --by metric names:
+// val_loss for loss (the lowest is best), val_accuracy for accuracy,
+// val_roc_auc for roc_auc and val_pr_auc for pr_auc (the highest is
+// best); the column's own name is taken too. It returns an
+// *inputerr.Error naming --by for any other name.
+func ParseBy(metric string) (string, error) {
+	if c, ok := byMetrics[strings.TrimSpace(metric)]; ok {
+		return c, nil
+	}
+	return "", &inputerr.Error{Key: "--by", Err: fmt.Errorf("unknown metric %q", metric),
+		Hint: "pick by loss (the default), accuracy, roc_auc or pr_auc, each on the validation set"}
+}
+
+// classifierOnly reports whether column by exists for classifiers only.
+func classifierOnly(by string) bool { return by != By }
 
 // Grid is one swept key with its values, as --grid KEY=V1,V2,... gives
 // them. Values are kept as text; config loading parses them by the key's
@@ -195,9 +221,12 @@ type Point struct {
 // Sweep is a planned sweep: one resolved config per point of the grids'
 // product, each writing its run folder under Dir.
 type Sweep struct {
-	File   string // the config file, for the report
-	Name   string // the config's name, for titles
-	Dir    string
+	File string // the config file, for the report
+	Name string // the config's name, for titles
+	Dir  string
+	// By is the column of sweep.csv whose best value picks the best
+	// point (ParseBy); "" means By, the validation loss.
+	By     string
 	Keys   []string
 	Points []Point
 }
@@ -346,10 +375,11 @@ func toFloat(v any) float64 {
 }
 
 // Result is the outcome of one sweep point, as sweep.json records it.
-// Losses and accuracies are those of the model the point's model.json
-// holds, scored on the training and validation sets; they are null unless
-// the point finished (completed or stopped early). The accuracies are
-// present for classification only.
+// Losses, accuracies, ROC AUCs and average precisions (pr_auc) are those
+// of the model the point's model.json holds, scored on the training and
+// validation sets; they are null unless the point finished (completed or
+// stopped early), and roc_auc and pr_auc also where undefined (a set of
+// one class). All but the losses are present for classification only.
 type Result struct {
 	Index         int            `json:"index"`
 	Params        Params         `json:"params"`
@@ -358,6 +388,10 @@ type Result struct {
 	ValLoss       jsonnum.Float  `json:"val_loss"`
 	TrainAccuracy *jsonnum.Float `json:"train_accuracy,omitempty"`
 	ValAccuracy   *jsonnum.Float `json:"val_accuracy,omitempty"`
+	TrainROCAUC   *jsonnum.Float `json:"train_roc_auc,omitempty"`
+	ValROCAUC     *jsonnum.Float `json:"val_roc_auc,omitempty"`
+	TrainPRAUC    *jsonnum.Float `json:"train_pr_auc,omitempty"`
+	ValPRAUC      *jsonnum.Float `json:"val_pr_auc,omitempty"`
 	Stopped       string         `json:"stopped"`
 	EpochsRun     int            `json:"epochs_run"`
 	BestEpoch     int            `json:"best_epoch"`
@@ -378,8 +412,9 @@ func (r *Result) Finished() bool {
 }
 
 // Report is sweep.json, and what sweep --json prints. Best is the
-// index of the finished point with the lowest validation loss (the first
-// of equals), or null when no point finished.
+// index of the finished point with the best value of the column By (the
+// lowest validation loss, or the highest validation accuracy, roc_auc or
+// pr_auc; the first of equals), or null when no point has one.
 type Report struct {
 	Schema  int      `json:"schema"`
 	Config  string   `json:"config"`
@@ -391,21 +426,64 @@ type Report struct {
 	Classes bool     `json:"-"` // whether the points are classifiers
 }
 
-// BestPoint returns the index of the finished point with the lowest finite
-// validation loss, the first one of equals, or -1 when there is none.
-func BestPoint(points []Result) int {
-	best := -1
+// BestPoint returns the index of the finished point with the best finite
+// value of column by (ParseBy; "" is By): the lowest validation loss, or
+// the highest validation accuracy, roc_auc or pr_auc; the first one of
+// equals, or -1 when there is none.
+func BestPoint(points []Result, by string) int {
+	best, bv := -1, 0.0
 	for i := range points {
 		p := &points[i]
-		v := float64(p.ValLoss)
+		v := p.value(by)
 		if !p.Finished() || math.IsNaN(v) || math.IsInf(v, 0) {
 			continue
 		}
-		if best < 0 || v < float64(points[best].ValLoss) {
-			best = i
+		if by != "" && by != By {
+			v = -v // higher is better
+		}
+		if best < 0 || v < bv {
+			best, bv = i, v
 		}
 	}
 	return best
+}
+
+// value returns the point's value of column by (ParseBy; "" is By), or
+// NaN where it has none.
+func (r *Result) value(by string) float64 {
+	var f *jsonnum.Float
+	switch by {
+	case "", By:
+		return float64(r.ValLoss)
+	case "val_accuracy":
+		f = r.ValAccuracy
+	case "val_roc_auc":
+		f = r.ValROCAUC
+	case "val_pr_auc":
+		f = r.ValPRAUC
+	}
+	if f == nil {
+		return math.NaN()
+	}
+	return float64(*f)
+}
+
+// CheckBy returns an *inputerr.Error naming --by when the sweep picks its
+// best point by a classifier's metric (accuracy, roc_auc, pr_auc) and a
+// point is a regression. Run calls it first.
+func (s *Sweep) CheckBy() error {
+	if s.By == "" || !classifierOnly(s.By) {
+		return nil
+	}
+	for _, p := range s.Points {
+		if !train.Classify(p.Config.Model.Loss) {
+			m := strings.TrimPrefix(s.By, "val_")
+			return &inputerr.Error{File: p.Config.File, Key: "--by " + m,
+				Err:  fmt.Errorf("a regression has no %s (its loss is %s)", m, p.Config.Model.Loss),
+				Hint: "pick a regression's best point by its validation loss: leave out --by"}
+		}
+	}
+	return nil
 }
 
 // Options control Run.
@@ -459,6 +537,9 @@ func (e *DivergedError) Unwrap() error { return train.ErrDiverged }
 // error: it would set GOMAXPROCS, which is process-wide, under the other
 // points' feet.
 func (s *Sweep) Run(ctx context.Context, o Options) (*Report, error) {
+	if err := s.CheckBy(); err != nil {
+		return nil, err
+	}
 	jobs, err := s.Jobs(o.Jobs)
 	if err != nil {
 		return nil, err
@@ -550,11 +631,11 @@ dispatch:
 		return nil, fatal
 	}
 
-	rep := &Report{Schema: 1, Config: s.File, Dir: s.Dir, Keys: s.Keys, Points: results, By: By}
+	rep := &Report{Schema: 1, Config: s.File, Dir: s.Dir, Keys: s.Keys, Points: results, By: s.by()}
 	if len(s.Points) > 0 {
 		rep.Classes = train.Classify(s.Points[0].Config.Model.Loss)
 	}
-	if b := BestPoint(results); b >= 0 {
+	if b := BestPoint(results, rep.By); b >= 0 {
 		rep.Best = &results[b].Index
 	}
 	if err := s.removeStale(stale, results); err != nil {
@@ -571,6 +652,14 @@ dispatch:
 		return rep, &DivergedError{Points: len(results)}
 	}
 	return rep, nil
+}
+
+// by returns s.By, or By when it is empty.
+func (s *Sweep) by() string {
+	if s.By == "" {
+		return By
+	}
+	return s.By
 }
 
 // Jobs returns the number of points that Run trains at once for the
@@ -604,6 +693,8 @@ func runPoint(ctx context.Context, p *Point, limit train.MemoryLimit) (*Result, 
 	classify := train.Classify(p.Config.Model.Loss)
 	if classify {
 		r.TrainAccuracy, r.ValAccuracy = jsonnum.Ptr(math.NaN()), jsonnum.Ptr(math.NaN())
+		r.TrainROCAUC, r.ValROCAUC = jsonnum.Ptr(math.NaN()), jsonnum.Ptr(math.NaN())
+		r.TrainPRAUC, r.ValPRAUC = jsonnum.Ptr(math.NaN()), jsonnum.Ptr(math.NaN())
 	}
 	start := time.Now()
 	run, err := train.FitConfig(ctx, p.Config, train.FitOptions{Pictures: plot.Run, MemoryLimit: &limit})
@@ -623,16 +714,23 @@ func runPoint(ctx context.Context, p *Point, limit train.MemoryLimit) (*Result, 
 		return r, nil
 	}
 	r.TrainLoss = rep.Train.Loss
-	if rep.Train.Accuracy != nil {
-		r.TrainAccuracy = rep.Train.Accuracy
-	}
+	classMetrics(rep.Train, r.TrainAccuracy, r.TrainROCAUC, r.TrainPRAUC)
 	if rep.Validation != nil {
 		r.ValLoss = rep.Validation.Loss
-		if rep.Validation.Accuracy != nil {
-			r.ValAccuracy = rep.Validation.Accuracy
-		}
+		classMetrics(rep.Validation, r.ValAccuracy, r.ValROCAUC, r.ValPRAUC)
 	}
 	return r, nil
+}
+
+// classMetrics copies into acc, roc and pr (each nil for a regression,
+// else NaN until set) the accuracy, ROC AUC and average precision of m
+// that it has.
+func classMetrics(m *train.Metrics, acc, roc, pr *jsonnum.Float) {
+	for _, c := range []struct{ dst, src *jsonnum.Float }{{acc, m.Accuracy}, {roc, m.ROCAUC}, {pr, m.PRAUC}} {
+		if c.dst != nil && c.src != nil {
+			*c.dst = *c.src
+		}
+	}
 }
 
 // write writes sweep.csv, sweep.png for one numeric key, and sweep.json.
@@ -657,10 +755,17 @@ func (s *Sweep) plot(rep *Report) error {
 		}
 		return nil
 	}
+	// The measure that picks the best point: the loss, or the metric of
+	// --by, of both sets.
+	metric := "loss"
+	if rep.By != "" && rep.By != By {
+		metric = strings.TrimPrefix(rep.By, "val_")
+	}
 	n := len(rep.Points)
 	xs, tr, va := make([]float64, n), make([]float64, n), make([]float64, n)
 	for i, p := range rep.Points {
-		xs[i], tr[i], va[i] = toFloat(p.Params[0].Value), float64(p.TrainLoss), float64(p.ValLoss)
+		xs[i] = toFloat(p.Params[0].Value)
+		tr[i], va[i] = p.values(metric)
 	}
 	best := -1
 	if rep.Best != nil {
@@ -672,17 +777,42 @@ func (s *Sweep) plot(rep *Report) error {
 			missing = "diverged or not finished (no loss)"
 		}
 	}
-	return plot.Sweep(png, s.Name+" — loss against "+rep.Keys[0], rep.Keys[0], xs, tr, va, best, missing)
+	if metric != "loss" {
+		missing = "no " + metric + " (diverged, not finished or one class)"
+	}
+	return plot.Sweep(png, s.Name+" — "+metric+" against "+rep.Keys[0], rep.Keys[0], metric, xs, tr, va, best, missing)
+}
+
+// values returns the point's training and validation metric (loss,
+// accuracy, roc_auc or pr_auc), NaN where it has none.
+func (r *Result) values(metric string) (train, val float64) {
+	opt := func(f *jsonnum.Float) float64 {
+		if f == nil {
+			return math.NaN()
+		}
+		return float64(*f)
+	}
+	switch metric {
+	case "accuracy":
+		return opt(r.TrainAccuracy), opt(r.ValAccuracy)
+	case "roc_auc":
+		return opt(r.TrainROCAUC), opt(r.ValROCAUC)
+	case "pr_auc":
+		return opt(r.TrainPRAUC), opt(r.ValPRAUC)
+	}
+	return float64(r.TrainLoss), float64(r.ValLoss)
 }
 
 // WriteCSV writes the sweep's table as CSV: index, one column per
 // key, stopped, epochs_run, best_epoch, train_loss, val_loss,
-// train_accuracy, val_accuracy (empty for regression and where there is
-// no value), best (1 for the best point, else 0) and dir.
+// train_accuracy, val_accuracy, train_roc_auc, val_roc_auc,
+// train_pr_auc, val_pr_auc (empty for regression and where there is no
+// value), best (1 for the best point by rep.By, else 0) and dir.
 func WriteCSV(w io.Writer, rep *Report) error {
 	cw := csv.NewWriter(w)
 	header := append([]string{"index"}, rep.Keys...)
-	header = append(header, "stopped", "epochs_run", "best_epoch", "train_loss", "val_loss", "train_accuracy", "val_accuracy", "best", "dir")
+	header = append(header, "stopped", "epochs_run", "best_epoch", "train_loss", "val_loss", "train_accuracy", "val_accuracy",
+		"train_roc_auc", "val_roc_auc", "train_pr_auc", "val_pr_auc", "best", "dir")
 	if err := cw.Write(header); err != nil {
 		return err
 	}
@@ -702,7 +832,8 @@ func WriteCSV(w io.Writer, rep *Report) error {
 			best = "1"
 		}
 		row = append(row, p.Stopped, strconv.Itoa(p.EpochsRun), strconv.Itoa(p.BestEpoch),
-			finiteCell(float64(p.TrainLoss)), finiteCell(float64(p.ValLoss)), opt(p.TrainAccuracy), opt(p.ValAccuracy), best, p.Dir)
+			finiteCell(float64(p.TrainLoss)), finiteCell(float64(p.ValLoss)), opt(p.TrainAccuracy), opt(p.ValAccuracy),
+			opt(p.TrainROCAUC), opt(p.ValROCAUC), opt(p.TrainPRAUC), opt(p.ValPRAUC), best, p.Dir)
 		if err := cw.Write(row); err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -163,10 +164,73 @@ func TestBestPoint(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			if got := BestPoint(tc.points); got != tc.want {
-				t.Errorf("BestPoint = %d, want %d", got, tc.want)
+			for _, by := range []string{"", By} {
+				if got := BestPoint(tc.points, by); got != tc.want {
+					t.Errorf("BestPoint(%q) = %d, want %d", by, got, tc.want)
+				}
 			}
 		})
+	}
+}
+
+// TestBestPointBy checks the best point by a classifier's validation
+// metric: the highest, the first of equals, only among finished points
+// that have one.
+func TestBestPointBy(t *testing.T) {
+	t.Parallel()
+	nan := math.NaN()
+	pt := func(stopped string, loss, acc float64, roc, pr *jsonnum.Float) Result {
+		return Result{Stopped: stopped, ValLoss: jsonnum.Float(loss), ValAccuracy: jsonnum.Ptr(acc), ValROCAUC: roc, ValPRAUC: pr,
+			TrainROCAUC: jsonnum.Ptr(1), TrainPRAUC: jsonnum.Ptr(1)}
+	}
+	f := jsonnum.Ptr
+	points := []Result{
+		pt("completed", 0.2, 0.9, f(0.8), f(0.7)),               // lowest loss, highest accuracy
+		pt("completed", 0.3, 0.8, f(0.9), f(0.6)),               // highest roc_auc
+		pt("completed", 0.4, 0.8, f(0.85), f(0.75)),             // highest pr_auc
+		pt("diverged", nan, nan, f(nan), f(nan)),                // diverged
+		pt("interrupted", 0.1, 1, f(1), f(1)),                   // not finished
+		pt("completed", 0.5, 0.9, nil, nil),                     // one class: undefined
+		pt("early_stopping", 0.45, 0.7, f(0.9), f(math.Inf(1))), // ties roc_auc; Inf skipped
+	}
+	for _, tc := range []struct {
+		by   string
+		want int
+	}{
+		{"val_loss", 0},
+		{"val_accuracy", 0},
+		{"val_roc_auc", 1},
+		{"val_pr_auc", 2},
+	} {
+		if got := BestPoint(points, tc.by); got != tc.want {
+			t.Errorf("BestPoint(%q) = %d, want %d", tc.by, got, tc.want)
+		}
+	}
+	if got := BestPoint(points[3:6], "val_roc_auc"); got != -1 {
+		t.Errorf("BestPoint of no finished point with a roc_auc = %d, want -1", got)
+	}
+}
+
+func TestParseBy(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ in, want, err string }{
+		{"loss", "val_loss", ""},
+		{"val_loss", "val_loss", ""},
+		{"accuracy", "val_accuracy", ""},
+		{"roc_auc", "val_roc_auc", ""},
+		{" pr_auc ", "val_pr_auc", ""},
+		{"val_pr_auc", "val_pr_auc", ""},
+		{"r2", "", `--by: unknown metric "r2"`},
+		{"ROC_AUC", "", "unknown metric"},
+		{"", "", "unknown metric"},
+	} {
+		got, err := ParseBy(tc.in)
+		if tc.err == "" && (err != nil || got != tc.want) {
+			t.Errorf("ParseBy(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+		}
+		if tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {
+			t.Errorf("ParseBy(%q) error %v, want one containing %q", tc.in, err, tc.err)
+		}
 	}
 }
 
@@ -391,7 +455,8 @@ func TestSweepRunDeterministicAcrossJobs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantHeader := []string{"index", "train.learning_rate", "train.l2", "stopped", "epochs_run", "best_epoch", "train_loss", "val_loss", "train_accuracy", "val_accuracy", "best", "dir"}
+	wantHeader := []string{"index", "train.learning_rate", "train.l2", "stopped", "epochs_run", "best_epoch", "train_loss", "val_loss", "train_accuracy", "val_accuracy",
+		"train_roc_auc", "val_roc_auc", "train_pr_auc", "val_pr_auc", "best", "dir"}
 	if !slices.Equal(rows[0], wantHeader) || len(rows) != 5 {
 		t.Fatalf("sweep.csv header %q and %d rows", rows[0], len(rows))
 	}
@@ -400,7 +465,7 @@ func TestSweepRunDeterministicAcrossJobs(t *testing.T) {
 		if i == best {
 			wantBest = "1"
 		}
-		if row[1] != rep.Points[i].Params[0].Text || row[10] != wantBest || row[7] != cell(float64(rep.Points[i].ValLoss)) {
+		if row[1] != rep.Points[i].Params[0].Text || row[14] != wantBest || row[7] != cell(float64(rep.Points[i].ValLoss)) {
 			t.Errorf("sweep.csv row %d: %q", i+1, row)
 		}
 	}
@@ -512,5 +577,74 @@ func TestSweepJobsThreads(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "sw")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("Run trained or wrote despite the error")
+	}
+}
+
+// TestSweepRunBy sweeps a binary classifier by roc_auc: the report names
+// the column, its best point has the highest validation ROC AUC, and
+// sweep.csv and sweep.png are written; a regression is refused before
+// any training.
+func TestSweepRunBy(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	rng := rand.New(rand.NewPCG(43, 1))
+	var b strings.Builder
+	b.WriteString("x1,x2,label\n")
+	for i := range 60 {
+		c := i % 2
+		fmt.Fprintf(&b, "%g,%g,%s\n", float64(c)+rng.NormFloat64(), rng.NormFloat64(), []string{"no", "yes"}[c])
+	}
+	csvPath := writeTestFile(t, dir, "bin.csv", b.String())
+	text := fmt.Sprintf(`data: {train: %s, target: label, validation: 0.3}
+model: {layers: [{units: 3, activation: tanh}, {units: 1, activation: logistic}], loss: binary_cross_entropy}
+train: {optimizer: adam, learning_rate: 0.01, batch_size: 8, epochs: 5, seed: 3}
+`, q(csvPath))
+	load := func(ov []config.Override) (*config.Config, error) {
+		return config.Parse([]byte(text), filepath.Join(dir, "bin.yaml"), ov, noEnvironment)
+	}
+	s, err := Plan(load, nil, []Grid{{"train.learning_rate", []string{"0.0001", "0.01", "0.1"}}}, filepath.Join(dir, "sw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.By = "val_roc_auc"
+	rep, err := s.Run(t.Context(), Options{Jobs: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.By != "val_roc_auc" || rep.Best == nil {
+		t.Fatalf("by %q, best %v; want val_roc_auc and a best point", rep.By, rep.Best)
+	}
+	best := -1
+	for i, p := range rep.Points {
+		if p.ValROCAUC == nil || p.TrainROCAUC == nil || p.ValPRAUC == nil || p.TrainPRAUC == nil {
+			t.Fatalf("point %d lacks roc_auc or pr_auc: %+v", i, p)
+		}
+		if best < 0 || *p.ValROCAUC > *rep.Points[best].ValROCAUC {
+			best = i
+		}
+	}
+	if *rep.Best != best {
+		t.Errorf("best %d, want %d (the highest val_roc_auc)", *rep.Best, best)
+	}
+	for _, name := range []string{"sweep.csv", "sweep.png", "sweep.json"} {
+		if _, err := os.Stat(filepath.Join(rep.Dir, name)); err != nil {
+			t.Error(err)
+		}
+	}
+	if got := readSweepJSON(t, rep.Dir); !strings.Contains(got, `"by": "val_roc_auc"`) || !strings.Contains(got, `"val_pr_auc": `) {
+		t.Errorf("sweep.json lacks by val_roc_auc or val_pr_auc:\n%s", got)
+	}
+
+	reg, err := Plan(sweepTestLoader(t, dir, ""), nil, []Grid{{"train.seed", []string{"1", "2"}}}, filepath.Join(dir, "reg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg.By = "val_pr_auc"
+	var ie *inputerr.Error
+	if _, err := reg.Run(t.Context(), Options{}); !errors.As(err, &ie) || ie.Key != "--by pr_auc" || !strings.Contains(err.Error(), "a regression has no pr_auc") {
+		t.Errorf("a regression swept by pr_auc: %v, want an input error naming --by pr_auc", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "reg")); err == nil {
+		t.Error("a refused sweep made its folder")
 	}
 }

@@ -22,7 +22,7 @@ type Gate struct {
 
 // Higher-is-better metrics take --fail-under; lower-is-better --fail-over.
 var (
-	underMetrics = []string{"accuracy", "r2", "macro_f1"}
+	underMetrics = []string{"accuracy", "r2", "macro_f1", "roc_auc", "pr_auc"}
 	overMetrics  = []string{"loss", "mse", "mae"}
 )
 
@@ -50,13 +50,13 @@ func ParseGate(s string, under bool) (Gate, error) {
 }
 
 // Applies returns an error if the gate's metric is not one a model of
-// that kind reports (classify: a classifier, with loss, accuracy and
-// macro_f1; else a regression, with loss, mse, mae and r2), so that a
-// command can refuse it before any work.
+// that kind reports (classify: a classifier, with loss, accuracy,
+// macro_f1, roc_auc and pr_auc; else a regression, with loss, mse, mae
+// and r2), so that a command can refuse it before any work.
 func (g Gate) Applies(classify bool) error {
 	kind, has := "a regression", []string{"loss", "mse", "mae", "r2"}
 	if classify {
-		kind, has = "a classifier", []string{"loss", "accuracy", "macro_f1"}
+		kind, has = "a classifier", []string{"loss", "accuracy", "macro_f1", "roc_auc", "pr_auc"}
 	}
 	for _, m := range has {
 		if m == g.Metric {
@@ -76,9 +76,20 @@ type noMetricError string
 func (e noMetricError) Error() string { return string(e) }
 func (e noMetricError) Unwrap() error { return ErrNoMetric }
 
-// value returns the gate's metric from m, and whether m has it.
+// value returns the gate's metric from m, and whether m has it. A
+// classifier's roc_auc and pr_auc are nil where undefined (a set of one
+// class), so m has them when it is a classifier's (Accuracy is set).
 func (g Gate) value(m *Metrics) (float64, bool) {
 	switch g.Metric {
+	case "roc_auc", "pr_auc":
+		v := m.ROCAUC
+		if g.Metric == "pr_auc" {
+			v = m.PRAUC
+		}
+		if v != nil {
+			return float64(*v), true
+		}
+		return math.NaN(), m.Accuracy != nil
 	case "loss":
 		return float64(m.Loss), true
 	case "accuracy":
@@ -111,11 +122,16 @@ func (g Gate) value(m *Metrics) (float64, bool) {
 
 // Check returns nil if m passes the gate, else an error saying by how
 // much it missed; a metric m does not have (accuracy of a regression) is
-// an error too. A NaN metric never passes.
+// an error too, wrapping ErrNoMetric. A NaN metric never passes, and a
+// classifier's roc_auc or pr_auc that is undefined on set (it holds one
+// class only) misses the gate.
 func (g Gate) Check(m *Metrics, set string) error {
 	v, ok := g.value(m)
 	if !ok {
 		return fmt.Errorf("quality gate %s: the %s metrics have no %s: %w", g.Metric, set, g.Metric, ErrNoMetric)
+	}
+	if (g.Metric == "roc_auc" && m.ROCAUC == nil) || (g.Metric == "pr_auc" && m.PRAUC == nil) {
+		return fmt.Errorf("quality gate missed: %s is undefined on %s: one class only", g.Metric, set)
 	}
 	if g.Under && !(v >= g.Limit) {
 		return fmt.Errorf("quality gate missed: %s %s = %.6g is below %g", set, g.Metric, v, g.Limit)

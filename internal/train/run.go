@@ -47,6 +47,9 @@ type Run struct {
 	Report  *Report
 	Result  *Result
 	Problem *Problem
+	// Test is the test set (data.test), transformed as the training set
+	// is, or nil without one: Report.Test scores it.
+	Test *data.Dataset
 }
 
 // useThreads sets GOMAXPROCS to train.threads n, unless n is 0 (every
@@ -139,7 +142,7 @@ func FitConfig(ctx context.Context, cfg *config.Config, o FitOptions) (*Run, err
 		}
 		rep.Test = &tm
 	}
-	run := &Run{Report: rep, Result: res, Problem: p}
+	run := &Run{Report: rep, Result: res, Problem: p, Test: test}
 	if err := run.write(f.Staged(""), o.Pictures); err != nil {
 		return nil, f.Fail(err)
 	}

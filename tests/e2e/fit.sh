@@ -21,6 +21,7 @@ expect_jq "iris fit" '.train.classes == ["setosa","versicolor","virginica"] and 
 if [ -z "$ERR" ]; then ok; else fail "iris fit --quiet: stderr not empty: $(head -c 300 <<<"$ERR")"; fi
 expect_file "iris run folder" "$TMP/iris/"{model.json,metrics.csv,config.yaml,report.json}
 expect_file "iris plots" "$TMP/iris/loss.png" "$TMP/iris/loss.svg"
+if [ ! -e "$TMP/iris/roc.png" ] && [ ! -e "$TMP/iris/pr.png" ]; then ok; else fail "iris (3 classes): roc.png or pr.png written"; fi
 printf '%s\n' "$OUT" >"$TMP/iris.stdout"
 expect_same "report.json is the --json report" "$TMP/iris.stdout" "$TMP/iris/report.json"
 hdr=$(head -1 "$TMP/iris/metrics.csv")
@@ -140,6 +141,12 @@ run fit configs/xor.yaml --out "$TMP/xor" --json --quiet
 expect_code "xor fit" 0
 expect_jq "xor fit" '.validation == null and .train.n == 4'
 expect_jq "xor shipped config reaches train accuracy 1" '.train.accuracy == 1'
+expect_jq "xor fit" '.train.roc_auc == 1 and .train.pr_auc == 1'
+# Binary classification: the ROC and precision-recall curves, 480×480 PNGs.
+expect_file "xor roc/pr plots" "$TMP/xor/roc.png" "$TMP/xor/pr.png"
+for f in roc pr; do
+  if [ "$(head -c 24 "$TMP/xor/$f.png" | od -An -tx1 | tr -d ' \n' | cut -c1-16,33-48)" = "89504e470d0a1a0a000001e0000001e0" ]; then ok; else fail "$f.png is not a 480×480 PNG"; fi
+done
 # Independent of the shipped seed: BCE training can learn XOR.
 run fit configs/xor.yaml --out "$TMP/xor-seed2" --seed 2 --json --quiet
 expect_code "xor --seed 2" 0
@@ -272,5 +279,24 @@ expect_jq "fit --fail-under accuracy=1.01" '.stopped == "completed" and .epochs_
 expect_file "fit gate missed: run folder still written" "$TMP/gate-miss/"{model.json,metrics.csv,config.yaml,report.json}
 run fit configs/sine.yaml --out "$TMP/gate-r2" --epochs 30 --quiet --fail-over loss=0.0000001
 expect_code "fit --fail-over loss" 4
+# roc_auc and pr_auc gates (binary: xor has no validation, so on train).
+run fit configs/xor.yaml --out "$TMP/gate-auc" --quiet --fail-under roc_auc=0.9 --fail-under pr_auc=0.9
+expect_code "fit --fail-under roc_auc=0.9 pr_auc=0.9" 0
+run fit configs/xor.yaml --out "$TMP/gate-auc-miss" --epochs 3 --quiet --fail-under roc_auc=0.99
+expect_code "fit --fail-under roc_auc=0.99 after 3 epochs" 4
+expect_grep "fit --fail-under roc_auc=0.99 after 3 epochs" err 'quality gate missed: train roc_auc = .* is below 0\.99'
+run eval "$TMP/gate-auc/model.json" datasets/xor.csv --fail-under roc_auc=0.9 --fail-under pr_auc=0.9
+expect_code "eval --fail-under roc_auc pr_auc" 0
+# One class only: roc_auc is undefined, and its gate misses (never passes).
+awk -F, 'NR == 1 || $3 == 0' datasets/xor.csv >"$TMP/xor-negatives.csv"
+run eval "$TMP/gate-auc/model.json" "$TMP/xor-negatives.csv" --fail-under roc_auc=0.5
+expect_code "eval --fail-under roc_auc on one class" 4
+expect_grep "eval --fail-under roc_auc on one class" err 'quality gate missed: roc_auc is undefined on eval: one class only'
+run eval "$TMP/gate-auc/model.json" "$TMP/xor-negatives.csv" --fail-under pr_auc=0
+expect_code "eval --fail-under pr_auc on negatives only" 4
+expect_grep "eval --fail-under pr_auc on negatives only" err 'pr_auc is undefined on eval: one class only'
+run fit configs/sine.yaml --out "$TMP/gate-auc-reg" --quiet --fail-under roc_auc=0.5
+expect_code "fit --fail-under roc_auc on a regression" 2
+expect_grep "fit --fail-under roc_auc on a regression" err 'a regression has no roc_auc'
 
 finish

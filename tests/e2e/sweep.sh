@@ -31,9 +31,9 @@ for d in "$SW"/0_* "$SW"/1_* "$SW"/2_*; do
 done
 if grep -qE '^ *learning_rate: 0\.01$' "$SW/1_train.learning_rate=0.01/config.yaml"; then ok; else fail "point 1's config.yaml does not record learning_rate 0.01"; fi
 hdr=$(head -1 "$SW/sweep.csv")
-if [ "$hdr" = "index,train.learning_rate,stopped,epochs_run,best_epoch,train_loss,val_loss,train_accuracy,val_accuracy,best,dir" ]; then ok; else fail "sweep.csv header: $hdr"; fi
+if [ "$hdr" = "index,train.learning_rate,stopped,epochs_run,best_epoch,train_loss,val_loss,train_accuracy,val_accuracy,train_roc_auc,val_roc_auc,train_pr_auc,val_pr_auc,best,dir" ]; then ok; else fail "sweep.csv header: $hdr"; fi
 best=$(jq -r .best "$SW/sweep.json")
-csvbest=$(awk -F, 'NR > 1 && $10 == 1 { print $1 }' "$SW/sweep.csv")
+csvbest=$(awk -F, 'NR > 1 && $14 == 1 { print $1 }' "$SW/sweep.csv")
 if [ "$csvbest" = "$best" ] && [ "$(($(wc -l <"$SW/sweep.csv") - 1))" = 3 ]; then ok; else fail "sweep.csv: 3 rows with best $best marked, got best '$csvbest'"; fi
 # The measured outcome, for the record.
 jq -r '"lr sweep: " + ([.points[] | "\(.params["train.learning_rate"]): train \(.train_loss) val \(.val_loss)"] | join("; ")) + " → best #\(.best)"' "$SW/sweep.json" >&2
@@ -55,6 +55,32 @@ expect_same "--jobs 1 and --jobs 3 give the same sweep.json" "$TMP/j1" "$TMP/j3"
 for i in 0 1 2; do
   expect_same "point $i: same model.json for any --jobs" "$SW/$i"_*/model.json "$TMP/lr-par/$i"_*/model.json
 done
+
+# ---------------------------------------------------------------------------
+# 2b. --by roc_auc on a binary classifier (credit, without train.class_weight,
+# which is not implemented yet): the best point has the highest val_roc_auc.
+grep -v class_weight configs/credit.yaml >"$TMP/credit.yaml"
+ARGMAX_ROC='[.points[] | select(.val_roc_auc != null)] as $ok | ($ok | map(.val_roc_auc) | max) as $m | [$ok[] | select(.val_roc_auc == $m)][0].index'
+run sweep "$TMP/credit.yaml" --grid train.learning_rate=0.0001,0.001,0.01 --epochs 5 --by roc_auc --out "$TMP/by-roc" --json --quiet --jobs 3
+expect_code "sweep --by roc_auc" 0
+expect_jq "sweep --by roc_auc" '.by == "val_roc_auc" and (.points | length) == 3'
+expect_jq "sweep --by roc_auc" 'all(.points[]; (.val_roc_auc | type) == "number" and (.train_roc_auc | type) == "number" and (.val_pr_auc | type) == "number")'
+expect_jq "sweep --by roc_auc: best is the argmax of val_roc_auc" ".best == ($ARGMAX_ROC)"
+expect_file "sweep --by roc_auc plot" "$TMP/by-roc/sweep.png"
+best=$(jq -r .best "$TMP/by-roc/sweep.json")
+csvbest=$(awk -F, 'NR > 1 && $14 == 1 { print $1 }' "$TMP/by-roc/sweep.csv")
+if [ "$csvbest" = "$best" ]; then ok; else fail "sweep --by roc_auc: sweep.csv marks '$csvbest', want $best"; fi
+run sweep "$TMP/credit.yaml" --grid train.learning_rate=0.0001,0.001,0.01 --epochs 5 --by pr_auc --out "$TMP/by-pr" --jobs 3
+expect_code "sweep --by pr_auc table" 0
+expect_grep "sweep --by pr_auc table" out '^#  train\.learning_rate  stopped +epochs +train_loss +val_loss +train_acc +val_acc +val_pr_auc$'
+expect_grep "sweep --by pr_auc table" out '^best by validation pr_auc: #[0-2] train\.learning_rate=[0-9.]+ \(val_pr_auc 0\.[0-9]+\)$'
+run sweep configs/sine.yaml --grid train.learning_rate=0.001,0.01 --by roc_auc --out "$TMP/by-reg"
+expect_code "sweep a regression --by roc_auc" 2
+expect_grep "sweep a regression --by roc_auc" err 'a regression has no roc_auc'
+if [ ! -e "$TMP/by-reg" ]; then ok; else fail "sweep a regression --by roc_auc: made its folder"; fi
+run sweep configs/iris.yaml --grid train.l2=0,1 --by r2 --out "$TMP/by-r2"
+expect_code "sweep --by r2" 2
+expect_grep "sweep --by r2" err '^mlptrain: --by: unknown metric "r2"'
 
 # ---------------------------------------------------------------------------
 # 3. Two keys: the product in nested-loop order, no plot.

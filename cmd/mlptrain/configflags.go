@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"maps"
 	"slices"
 	"strings"
@@ -70,4 +71,20 @@ func (cf *configFlags) loadConfig(cmd *cobra.Command, path string) (*config.Conf
 // of fit and sweep, so that a script can pass --quiet to every command.
 func addQuietFlag(cmd *cobra.Command) {
 	cmd.Flags().BoolP("quiet", "q", false, "no progress on stderr (this command prints none; accepted like fit's)")
+}
+
+// addWarningsQuietFlag gives eval and predict the --quiet flag, which
+// silences their warnings about the data (rows left out, unknown
+// categories), as fit's silences its progress and warnings.
+func addWarningsQuietFlag(cmd *cobra.Command) {
+	cmd.Flags().BoolP("quiet", "q", false, "no warnings on stderr about DATA (rows left out, categories the model does not know)")
+}
+
+// warnings returns where cmd writes its warnings: stderr, or nowhere
+// with --quiet.
+func warnings(cmd *cobra.Command, stderr io.Writer) io.Writer {
+	if q, _ := cmd.Flags().GetBool("quiet"); q {
+		return io.Discard
+	}
+	return stderr
 }

@@ -57,7 +57,7 @@ DATA holds one class only, where they are undefined).`,
 			if err != nil {
 				return err
 			}
-			s, ds, err := loadModelData(args[0], args[1], o.delimiter, true, stderr)
+			s, ds, err := loadModelData(args[0], args[1], o.delimiter, true, warnings(cmd, stderr))
 			if err != nil {
 				return err
 			}
@@ -87,7 +87,7 @@ DATA holds one class only, where they are undefined).`,
 	o.gates.add(cmd, "on DATA")
 	cmd.Flags().BoolVar(&o.json, "json", false, "print the metrics as JSON")
 	cmd.Flags().StringVar(&o.delimiter, "delimiter", "", "CSV field separator of DATA: one character, or \\t for a tab (default: the one the model was trained with, or a tab for .tsv)")
-	addQuietFlag(cmd)
+	addWarningsQuietFlag(cmd)
 	return cmd
 }
 

@@ -44,7 +44,7 @@ then read twice, so it must be a file, not a pipe.`,
   mlptrain predict runs/iris/model.json new.csv --keep id --keep species`,
 		Args: exactArgs(2),
 		RunE: interruptible("predicting", func(cmd *cobra.Command, args []string) error {
-			s, ds, err := loadModelData(args[0], args[1], o.delimiter, false, stderr)
+			s, ds, err := loadModelData(args[0], args[1], o.delimiter, false, warnings(cmd, stderr))
 			if err != nil {
 				return err
 			}
@@ -71,7 +71,7 @@ then read twice, so it must be a file, not a pipe.`,
 	cmd.Flags().StringVarP(&o.out, "output", "o", "", "write the CSV to this file instead of stdout")
 	cmd.Flags().StringArrayVar(&o.keep, "keep", nil, "copy the column `COL` of DATA into the output, before the predictions (repeatable)")
 	cmd.Flags().StringVar(&o.delimiter, "delimiter", "", "CSV field separator of DATA: one character, or \\t for a tab (default: the one the model was trained with, or a tab for .tsv)")
-	addQuietFlag(cmd)
+	addWarningsQuietFlag(cmd)
 	return cmd
 }
 

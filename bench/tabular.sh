@@ -6,7 +6,7 @@
 # measured in bench/results/tabular_peers_run*.json (bench/tabular_peers.py).
 #
 # usage (from the repository root):
-#   bash bench/tabular.sh [--data FILE] [--epochs E] [--threads "1 2"] [--repeat R] [--before BIN]
+#   bash bench/tabular.sh [--data FILE] [--epochs E] [--threads "1 2"] [--repeat R] [--before BIN] [--before-src DIR]
 #
 # Measures, per thread count T (GOMAXPROCS=T and train.threads=T):
 #   load+encode: go test -bench ReadFileTabular (internal/data: the CSV read)
@@ -16,7 +16,9 @@
 #   epoch:       the median of metrics.csv's seconds over epochs 2..E of one fit
 #   peak RSS:    of that fit, by /usr/bin/time -v, against the CSV's size
 # --before BIN times another mlptrain binary (fit --epochs 0 and the fit) in
-# the same run, for before/after ratios.
+# the same run, for before/after ratios; --before-src DIR runs the two
+# go test benchmarks in another source tree too (one that has them: copy
+# internal/{data,train}/tabular_bench_test.go into it).
 # Not part of the test command; without the data or numpy it says so and exits 0.
 set -euo pipefail
 
@@ -32,6 +34,7 @@ EPOCHS=4
 THREADS="1 2"
 REPEAT=5
 BEFORE=""
+BEFORE_SRC=""
 while (($#)); do
 	case $1 in
 	--data) (($# >= 2)) || die "--data needs a value"; DATA=$2; shift 2 ;;
@@ -39,6 +42,7 @@ while (($#)); do
 	--threads) (($# >= 2)) || die "--threads needs a value"; THREADS=$2; shift 2 ;;
 	--repeat) (($# >= 2)) || die "--repeat needs a value"; REPEAT=$2; shift 2 ;;
 	--before) (($# >= 2)) || die "--before needs a value"; BEFORE=$2; shift 2 ;;
+	--before-src) (($# >= 2)) || die "--before-src needs a value"; BEFORE_SRC=$2; shift 2 ;;
 	-h | --help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown argument: $1 (see --help)" ;;
 	esac
@@ -59,7 +63,8 @@ if [[ ! -s $DATA ]]; then
 	note "generating $DATA"
 	"$PY" bench/gen_tabular.py "$DATA.tmp.$$" && mv "$DATA.tmp.$$" "$DATA"
 fi
-export MLPTRAIN_TABULAR_DATA=$DATA
+# Only go test reads MLPTRAIN_TABULAR_DATA: mlptrain refuses MLPTRAIN_ keys it does not know.
+unset MLPTRAIN_TABULAR_DATA
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/mlptrain-tabular.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
@@ -108,7 +113,7 @@ echo "config: configs/bench_tabular.yaml, epochs $EPOCHS (epoch time: median ove
 [[ -r /proc/pressure/cpu ]] && echo "cpu pressure at start: $(head -n 1 /proc/pressure/cpu)"
 echo
 
-declare -A LOAD PREP SETUP EP RSS
+declare -A LOAD PREP BLOAD BPREP SETUP EP RSS
 # measure NAME BIN T: fit --epochs 0 (REPEAT runs) and one fit of EPOCHS.
 measure() {
 	local name=$1 bin=$2 T=$3 i s e setups=()
@@ -129,10 +134,19 @@ NAMES=(mlptrain)
 [[ -n $BEFORE ]] && NAMES+=(before)
 for T in "${TLIST[@]}"; do
 	note "go test -bench ReadFileTabular / PrepareTabular, -cpu $T, -count $REPEAT"
-	go test ./internal/data -run '^$' -bench 'ReadFileTabular$' -benchtime 3x -count "$REPEAT" -cpu "$T" >"$WORK/read-$T.txt"
-	go test ./internal/train -run '^$' -bench 'PrepareTabular$' -benchtime 3x -count "$REPEAT" -cpu "$T" >"$WORK/prep-$T.txt"
+	MLPTRAIN_TABULAR_DATA=$DATA go test ./internal/data -run '^$' -bench 'ReadFileTabular$' -benchtime 3x -count "$REPEAT" -cpu "$T" >"$WORK/read-$T.txt"
+	MLPTRAIN_TABULAR_DATA=$DATA go test ./internal/train -run '^$' -bench 'PrepareTabular$' -benchtime 3x -count "$REPEAT" -cpu "$T" >"$WORK/prep-$T.txt"
 	LOAD[$T]=$(benchsec "$WORK/read-$T.txt" ReadFileTabular)
 	PREP[$T]=$(benchsec "$WORK/prep-$T.txt" PrepareTabular)
+	if [[ -n $BEFORE_SRC ]]; then
+		note "the same in $BEFORE_SRC"
+		(cd "$BEFORE_SRC" && MLPTRAIN_TABULAR_DATA=$DATA go test ./internal/data -run '^$' -bench 'ReadFileTabular$' -benchtime 3x \
+			-count "$REPEAT" -cpu "$T") >"$WORK/bread-$T.txt"
+		(cd "$BEFORE_SRC" && MLPTRAIN_TABULAR_DATA=$DATA go test ./internal/train -run '^$' -bench 'PrepareTabular$' -benchtime 3x \
+			-count "$REPEAT" -cpu "$T") >"$WORK/bprep-$T.txt"
+		BLOAD[$T]=$(benchsec "$WORK/bread-$T.txt" ReadFileTabular)
+		BPREP[$T]=$(benchsec "$WORK/bprep-$T.txt" PrepareTabular)
+	fi
 	measure mlptrain "$BIN" "$T"
 	[[ -n $BEFORE ]] && measure before "$BEFORE" "$T"
 done
@@ -143,6 +157,10 @@ for T in "${TLIST[@]}"; do
 	P=$(peer prep "$T" sklearn_total)
 	printf '%-40s %7s %9s %10s %12s\n' "data.ReadFile (go test -bench)" "$T" "${LOAD[$T]}" "$P" "$(ratio "${LOAD[$T]}" "$P")"
 	printf '%-40s %7s %9s %10s %12s\n' "train.PrepareWithin (go test -bench)" "$T" "${PREP[$T]}" "$P" "$(ratio "${PREP[$T]}" "$P")"
+	if [[ -n $BEFORE_SRC ]]; then
+		printf '%-40s %7s %9s %10s %12s\n' "before: data.ReadFile" "$T" "${BLOAD[$T]}" "$P" "$(ratio "${BLOAD[$T]}" "$P")"
+		printf '%-40s %7s %9s %10s %12s\n' "before: train.PrepareWithin" "$T" "${BPREP[$T]}" "$P" "$(ratio "${BPREP[$T]}" "$P")"
+	fi
 	for name in "${NAMES[@]}"; do
 		printf '%-40s %7s %9s %10s %12s\n' "$name fit --epochs 0 (process wall)" "$T" "${SETUP[$name,$T]}" "$P" "$(ratio "${SETUP[$name,$T]}" "$P")"
 	done
@@ -170,6 +188,7 @@ if [[ -n $BEFORE ]]; then
 	echo
 	echo "== mlptrain / before =="
 	for T in "${TLIST[@]}"; do
+		[[ -n $BEFORE_SRC ]] && echo "$T thread(s): data.ReadFile $(ratio "${LOAD[$T]}" "${BLOAD[$T]}"), train.PrepareWithin $(ratio "${PREP[$T]}" "${BPREP[$T]}")"
 		echo "$T thread(s): fit --epochs 0 $(ratio "${SETUP[mlptrain,$T]}" "${SETUP[before,$T]}"), epoch $(ratio "${EP[mlptrain,$T]}" "${EP[before,$T]}"), peak RSS $(ratio "${RSS[mlptrain,$T]}" "${RSS[before,$T]}")"
 	done
 fi

@@ -33,9 +33,13 @@
 // A regular file (or a bytes.Reader or strings.Reader) is read on
 // GOMAXPROCS goroutines, chunk by chunk, into one matrix of the right size:
 // a first pass counts the rows, a second parses them, so the peak memory is
-// the Dataset and a chunk per goroutine. Input this fast path does not
-// handle (gzip, quoted fields holding quotes or line ends, a delimiter
-// outside ASCII) and every error go through encoding/csv from the start,
+// the Dataset and a chunk per goroutine. Categorical columns, missing
+// cells and rows whose target is missing are read there too: each chunk
+// gives its levels provisional codes in a dictionary per column, bounded
+// by the column's level limit, and a last pass renumbers them in order of
+// first appearance. Input this fast path does not handle (gzip, quoted
+// fields holding quotes or line ends, a delimiter outside ASCII, a
+// decimal comma) and every error go through encoding/csv from the start,
 // so results and errors are the same either way.
 //
 // Input that cannot be read at any offset, such as a pipe, a named pipe

@@ -26,11 +26,13 @@ import (
 // matrix of the right size. Besides the Dataset, only a chunk per goroutine
 // is held in memory.
 //
-// It handles only what is simple: no gzip, an ASCII delimiter, quoted
-// fields only if they hold no quote nor line end, lines well within the
-// limits (MaxLineBytes, MaxFields, MaxClasses), and no error. On anything
-// else it gives up, and Read runs the slow path from the start, so every
-// error and every odd case is exactly as before.
+// It handles only what is simple: no gzip, an ASCII delimiter, '.' as the
+// decimal separator, quoted fields only if they hold no quote nor line
+// end, lines well within the limits (MaxLineBytes, MaxFields, MaxClasses,
+// MaxLevels), and no error. On anything else it gives up, and Read runs
+// the slow path from the start, so every error and every odd case is
+// exactly as before. Categorical columns, missing cells and rows whose
+// target is missing are read here too: fastcat.go says how.
 
 // fastChunk is the size of the chunks the fast path reads.
 const fastChunk = 512 << 10
@@ -70,8 +72,10 @@ type cellPlan struct {
 	dst  int
 }
 
-// span counts lines, and the rows among them.
-type span struct{ lines, rows int }
+// span counts lines, the rows among them (the lines that are not blank and
+// whose target is not missing) and the rows left out for their missing
+// target.
+type span struct{ lines, rows, drops int }
 
 // ends says where lines end in a chunk, for the limit on a line's bytes:
 // the offsets of the first and the last line end, -1 if none, and the
@@ -102,7 +106,14 @@ type fastRead struct {
 	mu       sync.Mutex     // guards classIdx and seen when learning classes
 	seen     []string
 
-	miss missingSet // a missing cell sends the read to the slow path
+	miss      missingSet
+	missNum   bool   // a missing token reads as a number: check every feature cell
+	dropCheck bool   // targets and missing tokens: rows may be left out
+	targets   []int  // the target columns, for dropCheck
+	dropLine  []int  // the line of each chunk's first row left out, 0 if none
+	cols      []fcol // the feature columns, by dst
+	switches  [][]switchAt
+	workers   chan *fastWorker
 
 	failed atomic.Bool
 }
@@ -123,10 +134,15 @@ func (p *reader) readFast(ra io.ReaderAt, off, size int64, chunk int) (*Dataset,
 		}
 		f.delim = byte(o.Delimiter)
 	}
-	if len(o.Categorical) > 0 || (o.Decimal != 0 && o.Decimal != '.') {
+	if o.Decimal != 0 && o.Decimal != '.' {
 		return nil, errSlow
 	}
 	f.miss = newMissingSet(o.Missing)
+	for t := range f.miss {
+		if _, ok := cellNumber([]byte(t)); ok {
+			f.missNum = true
+		}
+	}
 	f.whole = bytes.IndexByte([]byte("0123456789+-.eE \t"), f.delim) < 0
 	// The header is read by the same code on the same bytes as in the
 	// slow path, so its errors, and the options', are the same.
@@ -147,11 +163,15 @@ func (p *reader) readFast(ra io.ReaderAt, off, size int64, chunk int) (*Dataset,
 		switch u.role {
 		case roleTarget:
 			f.k++
+			f.targets = append(f.targets, u.col)
 		case roleLabel:
 			labelCol = u.col
+			f.targets = append(f.targets, u.col)
 		}
 	}
+	f.dropCheck = len(f.targets) > 0 && len(f.miss) > 0
 	f.d = len(ds.FeatureNames)
+	f.cols = p.fastCols(ds)
 	f.first = p.hline + 1
 	if labelCol >= 0 {
 		f.classIdx = classIndex(o.Classes, '.')
@@ -181,9 +201,10 @@ func (p *reader) readFast(ra io.ReaderAt, off, size int64, chunk int) (*Dataset,
 		f.labels = make([]int, n)
 	}
 	f.lines = make([]int, n)
-	if !f.parse() {
+	if !f.parse() || !f.levels(ds) {
 		return nil, errSlow
 	}
+	f.dropped(ds)
 	ds.X = mat.NewDense(n, f.d, f.x)
 	if f.k > 0 {
 		ds.Y = mat.NewDense(n, f.k, f.y)
@@ -339,7 +360,8 @@ func (f *fastRead) count() (int, bool) {
 		if !ok {
 			return buf, false
 		}
-		lim := int(e - s) // the line ends before buf[lim] start lines in the chunk
+		end := min(e+1, f.size) // the end of what is in buf
+		lim := int(e - s)       // the line ends before buf[lim] start lines in the chunk
 		var c span
 		le := ends{first: -1, last: -1}
 		for q := 0; ; {
@@ -357,7 +379,20 @@ func (f *fastRead) count() (int, bool) {
 			q += k + 1
 			c.lines++
 			if !blankAt(buf, q) {
-				c.rows++
+				if !f.dropCheck {
+					c.rows++
+					continue
+				}
+				// Is the row left out? Read its whole line to see.
+				var le int
+				if buf, le, end, ok = f.lineEnd(buf, q, end); !ok {
+					return buf, false
+				}
+				if f.droppedLine(trimCR(buf[q:le])) {
+					c.drops++
+				} else {
+					c.rows++
+				}
 			}
 		}
 		f.before[i+1] = c
@@ -370,6 +405,7 @@ func (f *fastRead) count() (int, bool) {
 	for i := 1; i <= n; i++ {
 		f.before[i].lines += f.before[i-1].lines
 		f.before[i].rows += f.before[i-1].rows
+		f.before[i].drops += f.before[i-1].drops
 	}
 	return f.before[n].rows, true
 }
@@ -401,17 +437,38 @@ func blankAt(buf []byte, j int) bool {
 
 // parse parses every chunk's lines into their rows.
 func (f *fastRead) parse() bool {
+	n := f.chunks()
+	f.switches = make([][]switchAt, n)
+	f.dropLine = make([]int, n)
+	f.workers = make(chan *fastWorker, runtime.GOMAXPROCS(0))
 	return f.run(func(i int, buf []byte) ([]byte, bool) {
-		w := fastWorker{f: f}
-		return w.chunk(i, buf)
+		var w *fastWorker
+		select {
+		case w = <-f.workers:
+		default:
+			w = f.newWorker()
+		}
+		buf, ok := w.chunk(i, buf)
+		w.endChunk()
+		select {
+		case f.workers <- w:
+		default:
+		}
+		return buf, ok
 	})
 }
 
-// fastWorker parses chunks; it caches the classes it has seen.
+// fastWorker parses chunks; it caches the classes and the levels it has
+// seen.
 type fastWorker struct {
 	f      *fastRead
 	cache  map[string]int
 	fields [][]byte // the fields of a line with quotes
+
+	chunkIdx int
+	levels   bool             // some feature column may read levels
+	mode     []bool           // by dst: the column reads levels in this chunk
+	lcache   []map[string]int // by dst: a level's provisional code, by cell
 }
 
 // chunk parses the lines that start in chunk i, reading past its end to
@@ -419,6 +476,7 @@ type fastWorker struct {
 // tells whether a line starts at the chunk's first byte.
 func (w *fastWorker) chunk(i int, buf []byte) ([]byte, bool) {
 	f := w.f
+	w.startChunk(i)
 	s, e := f.bounds(i)
 	buf, ok := readAt(buf, f.ra, s-1, e)
 	if !ok {
@@ -429,9 +487,10 @@ func (w *fastWorker) chunk(i int, buf []byte) ([]byte, bool) {
 	if q < 0 {
 		// No line starts in the chunk: the first pass must have found
 		// none either, or the file changed in between.
-		return buf, f.before[i].rows == f.before[i+1].rows
+		return buf, f.before[i].rows == f.before[i+1].rows && f.before[i].drops == f.before[i+1].drops
 	}
 	line, row := f.first+f.before[i].lines, f.before[i].rows
+	drops := f.before[i].drops
 	end := e // the end of what is in buf
 	for p := q + 1; p <= lim; {
 		q := bytes.IndexByte(buf[p:], '\n')
@@ -454,6 +513,17 @@ func (w *fastWorker) chunk(i int, buf []byte) ([]byte, bool) {
 		if n := len(b); n > 0 && b[n-1] == '\r' {
 			b = b[:n-1]
 		}
+		if len(b) > 0 && f.dropCheck && f.droppedLine(b) {
+			// Left out, once its fields are counted as the slow path does.
+			if bytes.Count(b, []byte{f.delim}) != len(f.plan)-1 || drops >= f.before[i+1].drops {
+				return buf, false
+			}
+			if drops == f.before[i].drops {
+				f.dropLine[i] = line
+			}
+			drops++
+			b = nil
+		}
 		if len(b) > 0 {
 			if row >= f.before[i+1].rows {
 				return buf, false
@@ -472,7 +542,7 @@ func (w *fastWorker) chunk(i int, buf []byte) ([]byte, bool) {
 		line++
 		p = le + 1
 	}
-	return buf, row == f.before[i+1].rows
+	return buf, row == f.before[i+1].rows && drops == f.before[i+1].drops
 }
 
 // row parses one line (without its line end) into row slot.
@@ -488,17 +558,28 @@ func (w *fastWorker) row(line []byte, slot int) bool {
 	for j, c := range f.plan {
 		var end int
 		switch c.role {
-		case roleFeature, roleTarget:
+		case roleFeature:
+			if !f.missNum && (!w.levels || !w.mode[c.dst]) {
+				if v, e, ok := f.number(line, pos); ok {
+					x[c.dst] = v
+					end = e
+					break
+				}
+			}
+			end = len(line)
+			if e := bytes.IndexByte(line[pos:], f.delim); e >= 0 {
+				end = pos + e
+			}
+			if !w.feature(trimBytes(line[pos:end]), c.dst, slot, x) {
+				return false
+			}
+		case roleTarget:
 			v, e, ok := f.number(line, pos)
 			if !ok {
 				return false
 			}
 			end = e
-			if c.role == roleFeature {
-				x[c.dst] = v
-			} else {
-				y[c.dst] = v
-			}
+			y[c.dst] = v
 		default:
 			end = len(line)
 			if e := bytes.IndexByte(line[pos:], f.delim); e >= 0 {
@@ -643,16 +724,16 @@ func (w *fastWorker) quotedRow(line []byte, slot int) bool {
 	}
 	for j, c := range f.plan {
 		switch c.role {
-		case roleFeature, roleTarget:
+		case roleFeature:
+			if !w.feature(trimBytes(fields[j]), c.dst, slot, f.x[slot*f.d:(slot+1)*f.d]) {
+				return false
+			}
+		case roleTarget:
 			v, ok := cellNumber(fields[j])
 			if !ok {
 				return false
 			}
-			if c.role == roleFeature {
-				f.x[slot*f.d+c.dst] = v
-			} else {
-				f.y[slot*f.k+c.dst] = v
-			}
+			f.y[slot*f.k+c.dst] = v
 		case roleLabel:
 			l, ok := w.label(trimBytes(fields[j]))
 			if !ok {

@@ -144,6 +144,29 @@ var fastInputs = []string{
 	"a,b\n1,2\n3,4\n",
 	"b,a,y\n1,2,0\n3,4,1\n",
 	"y,b,a\n1,2,3\n",
+	// Categorical columns, missing cells and missing targets.
+	"a,b,y\n1,x,0\n2,y,1\n3,x,0\n",
+	"a,b,y\n1,2,0\n2,3.0,1\n3,x,0\n4,2,1\n5,-0,0\n6,0,1\n7,3,0\n",
+	"a,b,y\n1,NA,0\n,2,1\n?,x,0\n4,,1\n",
+	"a,b,y\n1,2,NA\n3,4,\n5,6,1\n7,8,0\n",
+	"a,b,y\n1,2,NA\n3,4,?\n",
+	"a,b,y\n1,2,NA,4\n3,4,1\n",
+	"a,b,y\n1,2,NA\n3,4\n5,6,1\n",
+	"a,b,y\n1,x,0\n2,inf,1\n3,,0\n4,1e400,1\n5,NaN,0\n",
+	"a,b,y\n1,inf,0\n2,x,1\n",
+	"a,b,y\n1,,0\n2,x,1\n",
+	"a,b,y\n1,\"x\",0\n2,\"NA\",1\n3,4,\"NA\"\n5,\"\",0\n",
+	"a,b,y\n1,c1,0\n2,c2,1\n3,c3,0\n4,c4,1\n5,c5,0\n6,c1,1\n",
+	"a,b,y\n1,c1,0\n2,c2,1\n3,c1,0\n4,c3,1\n5,c2,0\n6,c3,1\n",
+	"a,b,y\n1,\xff,0\n2,x,1\n",
+	"a,b,y\n1,x,0\n2,\xff,1\n",
+	"a,b,y\n-999,1,0\n2,-999,1\n3,x,-999\n",
+	"a,b,y\n1,01,0\n2,1.0,1\n3,1e0,0\n4,b,1\n5,0x1p0,0\n6,+1,1\n",
+	"a,b,y\r\n1,2,0\r\n3,NA,NA\r\n\r\n5,6,1\r\n7, NA ,\r\n",
+	"a,b,y\n 1 , x ,0\n2,\tx,1\n3,y ,0\n",
+	"a,b,y\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n9,10,0\n11,12,1\n13,14,0\n15,16,1\n17,z,0\n",
+	"a;b;y;z\n1;x;2;NA\n3;y;NA;4\n5;x;6;7\n8;NA;9;10\n",
+	"a\tb\ty\n1\tx\tNA\n2\ty\t1\n3\tNA\t0\n",
 }
 
 // fastOptions are the options fastInputs are read with.
@@ -154,6 +177,18 @@ var fastOptions = append(slices.Clone(fuzzOptions),
 	Options{Delimiter: '.', Targets: []string{"y"}, Classify: true},
 	Options{Delimiter: 'é', Targets: []string{"y"}, Classify: true},
 	Options{Targets: []string{"y"}, Classify: true, TargetOptional: true, Classes: []string{"0", "1"}},
+	Options{Targets: []string{"y"}, Classify: true, Missing: DefaultMissing},
+	Options{Targets: []string{"y"}, Missing: DefaultMissing},
+	Options{Missing: DefaultMissing},
+	Options{Targets: []string{"y"}, Classify: true, Missing: DefaultMissing, Categorical: []string{"a"}},
+	Options{Targets: []string{"y"}, Classify: true, Categorical: []string{"b"}, MaxLevels: 3},
+	Options{Targets: []string{"y"}, Classify: true, Missing: DefaultMissing, MaxLevels: 2},
+	Options{Targets: []string{"y"}, Classify: true, Missing: []string{"-999", "NA"}},
+	Options{Targets: []string{"y"}, Classify: true, Missing: []string{"-999", "NA"}, FixedKinds: true},
+	Options{Targets: []string{"y"}, Classify: true, Missing: DefaultMissing, Categorical: []string{"b"}, FixedKinds: true},
+	Options{Targets: []string{"y"}, Classify: true, TargetOptional: true, Missing: DefaultMissing, Classes: []string{"0", "1"}},
+	Options{Delimiter: ';', Targets: []string{"y", "z"}, Missing: DefaultMissing},
+	Options{Delimiter: '\t', Targets: []string{"y"}, Classify: true, Missing: DefaultMissing},
 )
 
 func TestFastSameAsSlow(t *testing.T) {
@@ -230,9 +265,13 @@ func TestFastPathTaken(t *testing.T) {
 		"\uFEFF\r\na,b,y\r\n1,2,x\r\n\r\n 3 , 4 ,z\r",
 		"a,b,y\n1e5,-0.5,0\n0x1p3,7,1\n",
 		"\"a\",\"b\",\"y\"\r\n\"1\",2,\"x\"\r\n3,\" 4 \",\"y,z\"\r\n",
+		// Categorical columns, missing cells, rows left out.
+		"a,b,y\n1,x,0\n2,NA,1\n,y,NA\n3,2.0,1\n",
+		"a,b,y\n1,2,0\n2,3,1\n3,x,0\n4,2,NA\n",
+		"a,b,y\n1,\"x\",0\r\n2,\"\",1\r\nNA,\"x,y\",1\r\n",
 	} {
-		for _, chunk := range []int{1, 4, fastChunk} {
-			p := &reader{name: "t.csv", opt: classify, lim: defaultLimits}
+		for _, chunk := range []int{1, 4, 7, fastChunk} {
+			p := &reader{name: "t.csv", opt: Options{Targets: []string{"y"}, Classify: true, Missing: DefaultMissing}, lim: defaultLimits}
 			if _, err := p.readFast(strings.NewReader(in), 0, int64(len(in)), chunk); err != nil {
 				t.Errorf("readFast(%q) with chunks of %d: %v", in, chunk, err)
 			}
@@ -349,5 +388,97 @@ func TestFastShortRows(t *testing.T) {
 	_, err := Read(strings.NewReader(in), "t.csv", classify)
 	if e := asInputErr(t, err); e.Line != 2 || e.Err.Error() != "expected 100001 fields, got 1" {
 		t.Errorf("got %v", err)
+	}
+}
+
+// TestFastSameAsSlowCategorical compares the two paths on random tables
+// of numeric, categorical and mixed columns (numbers, then text), with
+// missing cells and missing targets, in chunks of 1, 7, a random size and
+// the default.
+func TestFastSameAsSlowCategorical(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(1, 9))
+	tokens := []string{"NA", "", "?", " nan "}
+	for trial := range 40 {
+		var b strings.Builder
+		d := 1 + rng.IntN(5)
+		kinds := make([]int, d) // 0 numeric, 1 categorical, 2 numbers then text, 3 number codes
+		for j := range d {
+			kinds[j] = rng.IntN(4)
+			fmt.Fprintf(&b, "x%d,", j)
+		}
+		b.WriteString("y\n")
+		n := 1 + rng.IntN(400)
+		for i := range n {
+			if rng.IntN(20) == 0 {
+				b.WriteString("\n")
+			}
+			for j := range d {
+				switch {
+				case rng.IntN(12) == 0:
+					b.WriteString(tokens[rng.IntN(len(tokens))])
+				case kinds[j] == 1 || kinds[j] == 2 && i > n*2/3 && rng.IntN(3) == 0:
+					fmt.Fprintf(&b, "lvl%d", rng.IntN(1+trial))
+				case kinds[j] == 3:
+					fmt.Fprintf(&b, "%d", rng.IntN(1+trial%7))
+				default:
+					fmt.Fprintf(&b, "%.3f", rng.NormFloat64())
+				}
+				b.WriteString(",")
+			}
+			if rng.IntN(15) == 0 {
+				b.WriteString(tokens[rng.IntN(2)])
+			} else {
+				fmt.Fprintf(&b, "%d", rng.IntN(3))
+			}
+			b.WriteString("\n")
+		}
+		in := []byte(b.String())
+		for _, opt := range []Options{
+			{Targets: []string{"y"}, Classify: true, Missing: DefaultMissing},
+			{Targets: []string{"y"}, Missing: DefaultMissing},
+			{Targets: []string{"y"}, Classify: true, Missing: DefaultMissing, Categorical: []string{"x0"}},
+			{Targets: []string{"y"}, Classify: true, Missing: DefaultMissing, MaxLevels: 5 + trial/2},
+		} {
+			for _, chunk := range []int{1, 7, 1 + rng.IntN(500), fastChunk} {
+				sameRead(t, in, opt, chunk)
+			}
+		}
+	}
+}
+
+// TestFastManyLevels checks that a column of a million distinct levels
+// stops at the limit in the fast path, allocating for them no more than
+// the slow path, which reports it.
+func TestFastManyLevels(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads a file of 10⁶ rows")
+	}
+	var b strings.Builder
+	b.WriteString("a,id,y\n")
+	for i := range 1_000_000 {
+		fmt.Fprintf(&b, "%d,id%d,%d\n", i%10, i, i%2)
+	}
+	in := b.String()
+	opt := Options{Targets: []string{"y"}, Classify: true, Missing: DefaultMissing}
+	var err error
+	fast, _ := measure(func() {
+		p := &reader{name: "t.csv", opt: opt, lim: defaultLimits}
+		_, err = p.readFast(strings.NewReader(in), 0, int64(len(in)), fastChunk)
+	})
+	if err != errSlow {
+		t.Fatalf("readFast: %v, want errSlow", err)
+	}
+	slow, _ := measure(func() { _, err = Read(slowOnly{strings.NewReader(in)}, "t.csv", opt) })
+	if !errors.Is(err, ErrTooManyLevels) {
+		t.Fatalf("slow path: %v, want ErrTooManyLevels", err)
+	}
+	// The fast path makes the Dataset's slices for every row first, as
+	// for any input it leaves to the slow path; beyond them, the levels
+	// must stop at the limit.
+	table := uint64(1_000_000 * RowBytes(2, 0, true))
+	t.Logf("fast path gave up having allocated %d MB (%d MB for the rows); the slow path allocated %d MB", fast>>20, table>>20, slow>>20)
+	if fast-table > slow {
+		t.Errorf("the fast path allocated %d MB besides the rows, more than the slow path's %d MB", (fast-table)>>20, slow>>20)
 	}
 }

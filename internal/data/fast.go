@@ -115,7 +115,17 @@ type fastRead struct {
 	switches  [][]switchAt
 	workers   chan *fastWorker
 
+	// text counts the bytes of the classes and levels kept, as
+	// reader.keepText does, against limits.textBytes.
+	text atomic.Int64
+
 	failed atomic.Bool
+}
+
+// keepText counts a new class or level against limits.textBytes, as the
+// slow path's keepText does, and reports whether it fits.
+func (f *fastRead) keepText(s string) bool {
+	return !countsText(s) || f.text.Add(int64(len(s))+16) <= f.p.lim.textBytes
 }
 
 // errSlow says that the input needs the slow path.
@@ -171,7 +181,7 @@ func (p *reader) readFast(ra io.ReaderAt, off, size int64, chunk int) (*Dataset,
 	}
 	f.dropCheck = len(f.targets) > 0 && len(f.miss) > 0
 	f.d = len(ds.FeatureNames)
-	f.cols = p.fastCols(ds)
+	f.cols = p.fastCols(ds, &f.text)
 	f.first = p.hline + 1
 	if labelCol >= 0 {
 		f.classIdx = classIndex(o.Classes, '.')
@@ -769,7 +779,7 @@ func (w *fastWorker) label(cell []byte) (int, bool) {
 	f.mu.Lock()
 	c, ok := f.classIdx[s]
 	if !ok {
-		if len(f.seen) >= f.p.lim.classes {
+		if len(f.seen) >= f.p.lim.classes || !f.keepText(s) {
 			f.mu.Unlock()
 			return 0, false // the slow path reports the row where the limit is passed
 		}

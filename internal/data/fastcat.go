@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -42,6 +43,10 @@ type fcol struct {
 	forced bool // listed in Options.Categorical: levels from the start
 	fixed  bool // the kind cannot change: text is an error
 	limit  int  // the most levels
+	// text counts the bytes of the levels and classes of the read,
+	// shared by every column, against textLimit (limits.textBytes).
+	text      *atomic.Int64
+	textLimit int64
 
 	mu     sync.Mutex
 	idx    map[string]int // level → provisional code
@@ -56,7 +61,7 @@ type switchAt struct{ col, slot int }
 const maxLevelCache = 4096
 
 // fastCols returns the fast path's feature columns of ds.
-func (p *reader) fastCols(ds *Dataset) []fcol {
+func (p *reader) fastCols(ds *Dataset, text *atomic.Int64) []fcol {
 	limit := p.opt.MaxLevels
 	if limit <= 0 {
 		limit = MaxLevels
@@ -64,6 +69,7 @@ func (p *reader) fastCols(ds *Dataset) []fcol {
 	cols := make([]fcol, len(ds.FeatureNames))
 	for j, c := range p.featureCols(ds) {
 		cols[j].forced, cols[j].fixed, cols[j].limit = c.cat, c.fixed, limit
+		cols[j].text, cols[j].textLimit = text, p.lim.textBytes
 	}
 	return cols
 }
@@ -177,7 +183,8 @@ func (c *fcol) code(l string) (int, bool) {
 	if ok {
 		return code, true
 	}
-	if len(c.levels) >= c.limit {
+	// Past a limit, the slow path finds the row and the error.
+	if len(c.levels) >= c.limit || countsText(l) && c.text.Add(int64(len(l))+16) > c.textLimit {
 		return 0, false
 	}
 	if c.idx == nil {

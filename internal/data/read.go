@@ -617,9 +617,21 @@ rows:
 	return ds, nil
 }
 
+// countsText reports whether a level or class counts against
+// MaxTextBytes: text does; a number, at most 24 bytes in its shortest
+// form, does not (a numeric column turned categorical makes levels of its
+// numbers without counting them, in either path).
+func countsText(s string) bool {
+	_, err := strconv.ParseFloat(s, 64)
+	return err != nil
+}
+
 // keepText counts the bytes of a new level or class, the cell at line
 // and 0-based column col, against MaxTextBytes.
 func (p *reader) keepText(s string, line, col int) error {
+	if !countsText(s) {
+		return nil
+	}
 	p.textBytes += int64(len(s)) + 16 // and its string header
 	if p.textBytes <= p.lim.textBytes {
 		return nil

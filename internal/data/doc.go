@@ -1,7 +1,8 @@
 // Package data reads tables from CSV files and prepares them for training:
-// it splits rows into training and validation parts, normalizes features and
-// maps them into polynomial features. It knows only files and tables, not
-// models or configs.
+// it tells numeric from categorical columns, reads missing cells, encodes
+// the columns for a model (Encoding), splits rows into training and
+// validation parts, normalizes features and maps them into polynomial
+// features. It knows only files and tables, not models or configs.
 //
 // # Reading CSV
 //
@@ -24,11 +25,21 @@
 //   - ASCII spaces and tabs around a header name or a cell are trimmed, so
 //     "a, b" names columns "a" and "b", and " 1.5 " is 1.5. Spaces inside
 //     quotes are trimmed too.
-//   - Feature cells, and regression target cells, are numbers as
-//     strconv.ParseFloat reads them; NaN and ±Inf are refused, as is an empty
-//     cell (a missing value).
-//   - Numbers go straight into the float64 matrix as rows are read; no
-//     copy of the table is kept as strings.
+//   - Options.Missing lists the cells that are missing (DefaultMissing:
+//     "", NA, N/A, NaN, nan, null, NULL, ?), compared after trimming. With
+//     no list, no cell is missing and an empty cell is an error.
+//   - Numbers are read as strconv.ParseFloat reads them, with '.' or, with
+//     Options.Decimal ',', a comma as the decimal separator (a cell holding
+//     a '.' is then not a number). A cell that parses to NaN or ±Inf
+//     ("NaN", "Inf") is refused unless it is listed as missing (NaN is, by
+//     default).
+//   - Regression target cells are numbers. A row whose target cell is
+//     missing is left out, unread, and counted in Dataset.Dropped, with the
+//     line of the first in DroppedLine.
+//   - Feature cells are numbers, categories or missing: see Column types.
+//   - Numbers and level indices go straight into the float64 matrix as rows
+//     are read; no copy of the table is kept as strings, only each
+//     categorical column's distinct levels.
 //
 // A regular file (or a bytes.Reader or strings.Reader) is read on
 // GOMAXPROCS goroutines, chunk by chunk, into one matrix of the right size:
@@ -45,6 +56,71 @@
 // Input that cannot be read at any offset, such as a pipe, a named pipe
 // (FIFO) or a device (/dev/stdin), is read once, from the start, by the
 // slow path: it cannot be read twice, and its size is not known.
+//
+// # Column types
+//
+// A feature column is numeric or categorical:
+//
+//   - numeric: every cell that is not missing is a finite number. X holds
+//     the numbers, NaN for a missing cell.
+//   - categorical: the column is listed in Options.Categorical (codes that
+//     read as numbers: a month, a zip code, a region), or any of its cells
+//     is neither a number nor missing. X holds the index of each cell's
+//     level in Dataset.Levels[j] (the column's distinct levels in order of
+//     first appearance), NaN for a missing cell. A column found categorical
+//     at some row turns its numbers so far into levels.
+//
+// With Options.FixedKinds (reading for a trained model) the kinds are the
+// model's: a non-number in a numeric column is an error, not a new
+// categorical column. Options.Ignore names columns never read (ids, free
+// text); an ignored name not in the header is an error unless
+// Options.WantFeatures is set.
+//
+// # Levels and classes
+//
+// Level gives the level a cell stands for, in a categorical column and in
+// a classification target alike: a cell that reads as a finite number is
+// that number in its shortest form, so "1", "1.0" and "1e0" are one level,
+// "1" (and "-0" is "0"); any other cell is itself, compared as trimmed
+// bytes ("Yes" and "yes" are two levels).
+//
+// A classification target holds labels, strings or integers. The classes
+// found in a file are sorted numerically if every label is a finite number
+// (so "2" comes before "10"), else by bytes ("Setosa" before "setosa").
+// Labels is the index of each row's class in Classes. When Options.Classes
+// is given (a saved model's classes), Classes is exactly that list, in its
+// order; a label not in it is an error; a model's class "1.0", written
+// before labels were read as levels, still takes the cells "1" and "1.0".
+// Training needs at least two classes. A row whose label is missing is
+// left out and counted, as for a regression target.
+//
+// # Encoding
+//
+// FitEncoding fits an Encoding on the training split only; Apply encodes
+// any Dataset read with the encoding's ReadOptions (its feature columns,
+// in its order, with its categorical columns and no other). Each
+// ColumnEncoding, saved in the model, says how one column becomes inputs:
+//
+//   - a numeric column: its value, a missing cell replaced by Impute (the
+//     mean, median or zero of the training split's cells, as
+//     EncodeOptions.Impute says), and with EncodeOptions.Indicator a 0/1
+//     input that is 1 where the cell was missing, for a column that had
+//     missing cells in training;
+//   - a categorical column: a one-hot block of its Levels (sorted as
+//     classes are), then MissingLevel "(missing)" if the training split had
+//     missing cells, then OtherLevel "(other)" if
+//     EncodeOptions.MaxCategories (N) left levels out: the N−1 most
+//     frequent are kept, the rest gathered in "(other)". Encoded.Codes
+//     holds the index in the block, not the block: the model adds the row
+//     of its first weight matrix that the code selects.
+//
+// A level the encoding does not know (never seen in training, or too rare
+// to keep) is coded as "(other)" if the column has it, else as no level
+// at all (a block of zeros, code −1); so is a missing cell of a column
+// that had none in training. Such cells are counted per column in
+// Encoded.Unknown. A column all missing in the training split is an error;
+// a categorical column of a single level is a warning (it carries no
+// information).
 //
 // # Limits
 //
@@ -103,20 +179,16 @@
 // of lines: a stream of valid rows that never ends, such as yes 1,0
 // piped in, grows as a file of that size would.
 //
+//   - A categorical column of more than Options.MaxLevels distinct levels,
+//     or MaxLevels (100,000) if that is 0 (the config sets 1000 unless
+//     data.max_categories is set): almost always an id or free text read
+//     by mistake. The error wraps ErrTooManyLevels and is at the row of the
+//     first level too many, so Read stops there.
+//
 // The limits apply to the text after gzip decompression, and both paths
 // enforce them alike: the fast path gives up on a line that may be too
 // long, a header of too many columns or too many classes, and the slow
 // path finds the row and the column.
-//
-// # Classes
-//
-// A classification target holds labels, strings or integers, compared as
-// trimmed strings: "1" and "1.0" are different classes. The classes found in
-// a file are sorted numerically if every label is a finite number (so "2"
-// comes before "10"), else by bytes ("Setosa" before "setosa"). Labels is
-// the index of each row's class in Classes. When Options.Classes is given (a
-// saved model's classes), Classes is exactly that list, in its order, and a
-// label not in it is an error. Training needs at least two classes.
 //
 // # Errors
 //
@@ -129,23 +201,24 @@
 // errors (quotes), where it is encoding/csv's 1-based byte column in the
 // line, and for a line too long, where it is the byte column of the first
 // byte past the limit. The errors of the limits wrap ErrLineTooLong,
-// ErrTooManyFields, ErrTooManyClasses and ErrOneHotTooLarge, for
-// errors.Is. Read never panics on bad input; the functions here panic only
+// ErrTooManyFields, ErrTooManyClasses, ErrTooManyLevels,
+// ErrOneHotTooLarge and ErrDataTooLarge, for errors.Is. Read never panics on bad input; the functions here panic only
 // on a programmer's error, such as a matrix of the wrong shape, with a
 // "data: " prefix.
 //
 // # Notation
 //
 //	n       rows (examples)
-//	d       features, the columns of X
+//	d       features, the columns of X (one per CSV feature column)
 //	k       regression targets (columns of Y) or classes
+//	level   a distinct value of a categorical column, as Level gives it
 //	ψ(x)    the polynomial feature map, applied before normalization
 //	x'      (x − offset)/scale, the normalized features
 //
 // # Normalization and feature maps
 //
 // FitScaler computes per-column offsets and scales from the training rows
-// only; Scaler.Apply then normalizes any rows the same way. A constant
+// only (of the dense inputs: numbers and indicators, never the codes); Scaler.Apply then normalizes any rows the same way. A constant
 // column gets scale 1, as in scikit-learn, and a warning. Polynomial maps d
 // inputs to every monomial of degree 1 to D, in scikit-learn's order, or
 // with InteractionsOnly to the products of distinct inputs only.

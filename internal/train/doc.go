@@ -9,6 +9,35 @@
 // to FitOptions.Pictures, which internal/plot fills, and internal/sweep
 // runs many fits.
 //
+// # The model's inputs
+//
+// Prepare reads the training file's feature columns raw (numbers,
+// categories, missing cells: see package data), fits a data.Encoding on
+// the training split, and gives the network
+//
+//	[ ψ(numeric columns, imputed) | missing indicators | categorical codes ]
+//
+// The first two blocks, the dense inputs, are normalized with statistics
+// of the training split. Each categorical column is a single code, the
+// index of its level in the column's one-hot block: the first layer adds
+// the row of W₁ that each code selects (graph.OneHotMatMul), so W₁ has a
+// row per dense input and per level, and the one-hot matrix is never
+// built. With data.normalize_target: standardize, a regression is trained
+// on standardized targets and the scaling is then folded into the linear
+// output layer (target.go), so the saved model predicts in the target's
+// own units. Problem.Columns describes the columns as read, for the table
+// fit prints and report.json's "columns".
+//
+// # model.json
+//
+// Version 2 (ModelVersion) holds, besides the layers and the
+// normalization, each feature column's encoding ("columns": type, levels,
+// "(missing)"/"(other)", impute value, indicator), the one-hot widths
+// ("categorical") and how the training file was read ("read": delimiter,
+// decimal separator, missing markers), so that eval and predict take raw
+// files as the training file was. A version 1 file is read as an
+// all-numeric model with no missing cells; a newer version is refused.
+//
 // # Randomness
 //
 // The config's seed is the only source of randomness. Each consumer draws

@@ -184,6 +184,10 @@
 //     data.max_categories is set): almost always an id or free text read
 //     by mistake. The error wraps ErrTooManyLevels and is at the row of the
 //     first level too many, so Read stops there.
+//   - Distinct levels and classes that are not numbers taking more than
+//     MaxTextBytes (256 MiB) in all, 16 bytes a string besides its text:
+//     100,000 levels of a line's length would take terabytes, which a
+//     small gzip file holds. The error wraps ErrTooManyLevels too.
 //
 // The limits apply to the text after gzip decompression, and both paths
 // enforce them alike: the fast path gives up on a line that may be too

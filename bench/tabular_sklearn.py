@@ -108,6 +108,8 @@ class Problem:
         self.epochs = int(t.get("epochs", 200))
         self.l2 = float(t.get("l2", 0.0))
         self.class_weight = t.get("class_weight", "none")
+        es = t.get("early_stopping") or {}
+        self.patience = int(es.get("patience", 0))
         self.impute = d.get("impute", "mean")
         self.indicator = bool(d.get("missing_indicator", False))
         self.max_categories = int(d.get("max_categories", 0)) or None
@@ -142,6 +144,13 @@ class Problem:
                   learning_rate_init=self.lr, batch_size=self.batch if self.batch > 0 else n_fit,
                   max_iter=self.epochs, tol=0.0, n_iter_no_change=self.epochs + 1, alpha=self.l2,
                   shuffle=True, early_stopping=False, random_state=seed)
+        if self.patience > 0:
+            # The config stops early: so does scikit-learn, at its best. Its
+            # early stopping holds out validation_fraction of what it is
+            # given and watches the score (accuracy, R²) there; run() then
+            # gives it the whole training file, as mlptrain splits it.
+            kw.update(early_stopping=True, n_iter_no_change=self.patience,
+                      validation_fraction=float(self.validation) if not isinstance(self.validation, str) else 0.2)
         if self.classification:
             return Pipeline([("pre", pre), ("mlp", MLPClassifier(**kw))])
         reg = Pipeline([("pre", pre), ("mlp", MLPRegressor(**kw))])
@@ -191,7 +200,10 @@ def run(p, seeds):
         t0 = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            model.fit(Xf, yf)
+            if p.patience > 0 and not isinstance(p.validation, str):
+                model.fit(X, y)  # scikit-learn holds out its own validation part
+            else:
+                model.fit(Xf, yf)
         sec = time.perf_counter() - t0
         r = {"seed": seed, "fit_seconds": sec, "n_fit": len(yf)}
         mlp = model.named_steps["mlp"] if isinstance(model, Pipeline) else model.regressor_.named_steps["mlp"]

@@ -107,7 +107,7 @@ func loadModelData(model, path, delimiter string, needTarget bool, stderr io.Wri
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, w := range train.DataWarnings(ds) {
+	for _, w := range train.DataWarnings(ds, s.Encoding) {
 		fmt.Fprintf(stderr, "mlptrain: warning: %s\n", w)
 	}
 	return s, ds, nil

@@ -277,6 +277,10 @@ func FitEncoding(ds *Dataset, o EncodeOptions) (*Encoding, []string, error) {
 		c.Type = Categorical
 		c.MissingLevel = missing[j] > 0
 		c.Levels, c.OtherLevel = chooseLevels(ds.Levels[j], counts[j], o.MaxCategories)
+		if present := n - missing[j]; present >= 20 && len(c.Levels) == present {
+			warnings = append(warnings, fmt.Sprintf("%s: column %s has a value of its own in every training row (%d levels): an id or free text? leave it out with data.ignore",
+				ds.File, quote(name), present))
+		}
 		if c.Width() == 1 {
 			warnings = append(warnings, fmt.Sprintf("%s: column %s has a single level (%s) in the training rows; it carries no information",
 				ds.File, quote(name), quote(c.LevelNames()[0])))

@@ -101,3 +101,24 @@ func TestEncodingErrors(t *testing.T) {
 		t.Errorf("a plain table is copied")
 	}
 }
+
+func TestEncodingIDWarning(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("id,x,y\n")
+	for i := range 25 {
+		b.WriteString("C" + string(rune('A'+i)) + ",1,q\n")
+	}
+	b.WriteString("ZZ,2,r\n")
+	ds, err := Read(strings.NewReader(b.String()), "t.csv", classify)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, warn, err := FitEncoding(ds, EncodeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(warn) != 1 || !strings.Contains(warn[0], `column "id" has a value of its own in every training row (26 levels)`) || !strings.Contains(warn[0], "data.ignore") {
+		t.Errorf("warnings %q, want one about the id column", warn)
+	}
+}

@@ -94,7 +94,7 @@ func WriteColumns(w io.Writer, file string, rows, dropped int, cols []ColumnInfo
 		case data.Categorical:
 			desc = fmt.Sprintf("categorical, %d level%s", c.Levels, plural(c.Levels))
 			if c.Missing > 0 {
-				desc += " with " + data.MissingLevel
+				desc += " incl. " + data.MissingLevel
 			}
 		case "ignored":
 			desc = "ignored"

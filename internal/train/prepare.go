@@ -91,9 +91,7 @@ func PrepareWithin(cfg *config.Config, limit MemoryLimit) (*Problem, error) {
 		return nil, err
 	}
 	p := &Problem{Config: cfg, Classes: train.Classes, Dropped: train.Dropped}
-	if train.Dropped > 0 {
-		p.Warnings = append(p.Warnings, droppedWarning(train))
-	}
+	p.Warnings = append(p.Warnings, dataWarnings(train, train.File, nil)...)
 	missing := train.MissingCounts()
 	var val *data.Dataset
 	if frac, ok := cfg.Data.ValidationFraction(); ok {
@@ -127,7 +125,11 @@ func PrepareWithin(cfg *config.Config, limit MemoryLimit) (*Problem, error) {
 	if err := p.transform(train, val, limit); err != nil {
 		return nil, err
 	}
-	p.Warnings = append(p.Warnings, unknownWarning(val)...)
+	valWhat := d.Validation
+	if _, split := cfg.Data.ValidationFraction(); split && val != nil {
+		valWhat = "the validation rows of " + d.Train
+	}
+	p.Warnings = append(p.Warnings, dataWarnings(val, valWhat, p.Encoding)...)
 	if err := p.spec(train); err != nil {
 		return nil, err
 	}
@@ -193,34 +195,41 @@ func (p *Problem) ReadFile(path string, limit MemoryLimit) (*data.Dataset, error
 	return ds, nil
 }
 
-// DataWarnings returns the warnings about a file read for a model: rows
-// left out, their target missing, and categories the model does not know.
-func DataWarnings(ds *data.Dataset) []string {
-	var out []string
-	if ds.Dropped > 0 {
-		out = append(out, droppedWarning(ds))
-	}
-	return append(out, unknownWarning(ds)...)
+// DataWarnings returns the warnings about a file read for a model of the
+// encoding enc: rows left out, their target missing, and categories the
+// model does not know.
+func DataWarnings(ds *data.Dataset, enc *data.Encoding) []string {
+	return dataWarnings(ds, ds.File, enc)
 }
 
-// droppedWarning says that ds's rows with a missing target were left out.
-func droppedWarning(ds *data.Dataset) string {
-	return fmt.Sprintf("%s: %d row%s with a missing target left out (the first on line %d)", ds.File, ds.Dropped, plural(ds.Dropped), ds.DroppedLine)
-}
-
-// unknownWarning says, once per file, which categorical columns of ds
-// held levels the model does not know.
-func unknownWarning(ds *data.Dataset) []string {
-	if ds == nil || len(ds.Unknown) == 0 {
+// dataWarnings is DataWarnings, naming the data what (a file, or the
+// validation rows of one).
+func dataWarnings(ds *data.Dataset, what string, enc *data.Encoding) []string {
+	if ds == nil {
 		return nil
 	}
-	cols := slices.Sorted(maps.Keys(ds.Unknown))
-	var parts []string
-	for _, c := range cols {
-		parts = append(parts, fmt.Sprintf("%s %d", c, ds.Unknown[c]))
+	var out []string
+	if ds.Dropped > 0 {
+		out = append(out, fmt.Sprintf("%s: %d row%s with a missing target left out (the first on line %d)", what, ds.Dropped, plural(ds.Dropped), ds.DroppedLine))
 	}
-	return []string{fmt.Sprintf("%s: cells of categories the model does not know, encoded as all zeros (or as %q where the column has it): %s",
-		ds.File, data.OtherLevel, strings.Join(parts, ", "))}
+	if len(ds.Unknown) == 0 {
+		return out
+	}
+	other := map[string]bool{}
+	if enc != nil {
+		for _, c := range enc.Columns {
+			other[c.Name] = c.OtherLevel
+		}
+	}
+	var parts []string
+	for _, c := range slices.Sorted(maps.Keys(ds.Unknown)) {
+		as := "all zeros"
+		if other[c] {
+			as = data.OtherLevel
+		}
+		parts = append(parts, fmt.Sprintf("%s %d (as %s)", c, ds.Unknown[c], as))
+	}
+	return append(out, fmt.Sprintf("%s: cells of categories the model does not know: %s", what, strings.Join(parts, ", ")))
 }
 
 // transform fits the feature map and scaler on train and applies them to

@@ -105,7 +105,7 @@ func FitConfig(ctx context.Context, cfg *config.Config, o FitOptions) (*Run, err
 		if err != nil {
 			return nil, err
 		}
-		p.Warnings = append(p.Warnings, unknownWarning(test)...)
+		p.Warnings = append(p.Warnings, DataWarnings(test, p.Encoding)...)
 	}
 	dir := cfg.Output.Dir
 	resume := ""

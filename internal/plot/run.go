@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"slices"
 
-	"github.com/mlptrain/mlptrain/internal/data"
 	"github.com/mlptrain/mlptrain/internal/layers"
 	"github.com/mlptrain/mlptrain/internal/metric"
 	"github.com/mlptrain/mlptrain/internal/train"
@@ -95,20 +94,29 @@ func binaryCurves(r *train.Run) []SplitCurves {
 		return nil
 	}
 	var splits []SplitCurves
-	for _, s := range []struct {
-		name string
-		ds   *data.Dataset
-	}{{"train", p.Train}, {"validation", p.Val}, {"test", r.Test}} {
-		if s.ds == nil || s.ds.Labels == nil || s.ds.Len() == 0 {
+	type split struct {
+		name   string
+		x      *mat.Dense
+		labels []int
+	}
+	sets := []split{{"train", p.Train.X, p.Train.Labels}}
+	if p.Val != nil {
+		sets = append(sets, split{"validation", p.Val.X, p.Val.Labels})
+	}
+	if r.Test != nil {
+		sets = append(sets, split{"test", r.Test.X, r.Test.Labels})
+	}
+	for _, s := range sets {
+		if s.x == nil || len(s.labels) == 0 {
 			continue
 		}
-		y, _ := train.Forward(m, s.ds.X, nil)
+		y, _ := train.Forward(m, s.x, nil)
 		_, k := y.Dims()
-		scores, pos := mat.Col(nil, k-1, y), make([]bool, len(s.ds.Labels))
+		scores, pos := mat.Col(nil, k-1, y), make([]bool, len(s.labels))
 		if slices.ContainsFunc(scores, math.IsNaN) {
 			continue // a diverged model's: no order to draw
 		}
-		for i, l := range s.ds.Labels {
+		for i, l := range s.labels {
 			pos[i] = l == 1
 		}
 		c := SplitCurves{Name: s.name}

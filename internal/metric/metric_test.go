@@ -423,3 +423,43 @@ func benchBinary(b *testing.B, n int, f func([]float64, []bool, []float64) (floa
 		f(scores, positive, nil)
 	}
 }
+
+// TestRanking checks that BinaryRanking and MacroRanking give the same
+// bits as the functions they join.
+func TestRanking(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(7, 1))
+	for _, k := range []int{2, 3, 5} {
+		n := 200
+		prob, labels := make([]float64, n*k), make([]int, n)
+		for i := range n {
+			labels[i] = rng.IntN(k)
+			for c := range k {
+				prob[i*k+c] = math.Round(rng.Float64()*20) / 20 // ties
+			}
+		}
+		if k == 5 {
+			for i := range labels {
+				if labels[i] == 3 {
+					labels[i] = 0 // a class absent
+				}
+			}
+		}
+		r := MacroRanking(prob, labels, k, nil)
+		auc, okA := MacroROCAUC(prob, labels, k, nil)
+		ap, okP := MacroAveragePrecision(prob, labels, k, nil)
+		if r.ROCAUC != auc || r.ROCOK != okA || r.AP != ap || r.APOK != okP {
+			t.Errorf("k=%d: MacroRanking %+v, want %v %v %v %v", k, r, auc, okA, ap, okP)
+		}
+		scores, pos := make([]float64, n), make([]bool, n)
+		for i := range n {
+			scores[i], pos[i] = prob[i*k], labels[i] == 0
+		}
+		b := BinaryRanking(scores, pos, nil)
+		auc, okA = ROCAUC(scores, pos, nil)
+		ap, okP = AveragePrecision(scores, pos, nil)
+		if b.ROCAUC != auc || b.ROCOK != okA || b.AP != ap || b.APOK != okP {
+			t.Errorf("k=%d: BinaryRanking %+v, want %v %v %v %v", k, b, auc, okA, ap, okP)
+		}
+	}
+}

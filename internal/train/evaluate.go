@@ -194,29 +194,29 @@ func Score(m *layers.Model, ds *data.Dataset, classes []string) (Metrics, error)
 func rankMetrics(met *Metrics, y *mat.Dense, labels []int, k int) {
 	n, c := y.Dims()
 	raw := y.RawMatrix()
-	var auc, ap float64
-	var okA, okP bool
+	var r metric.Ranking
 	if c == 1 || k == 2 {
 		scores, pos := make([]float64, n), make([]bool, n)
 		for i := range n {
 			scores[i] = raw.Data[i*raw.Stride+c-1]
 			pos[i] = labels[i] == 1
 		}
-		auc, okA = metric.ROCAUC(scores, pos, nil)
-		ap, okP = metric.AveragePrecision(scores, pos, nil)
+		r = metric.BinaryRanking(scores, pos, nil)
 	} else {
-		prob := make([]float64, 0, n*c)
-		for i := range n {
-			prob = append(prob, raw.Data[i*raw.Stride:i*raw.Stride+c]...)
+		prob := raw.Data[:n*c]
+		if raw.Stride != c {
+			prob = make([]float64, 0, n*c)
+			for i := range n {
+				prob = append(prob, raw.Data[i*raw.Stride:i*raw.Stride+c]...)
+			}
 		}
-		auc, okA = metric.MacroROCAUC(prob, labels, c, nil)
-		ap, okP = metric.MacroAveragePrecision(prob, labels, c, nil)
+		r = metric.MacroRanking(prob, labels, c, nil)
 	}
-	if okA {
-		met.ROCAUC = jsonnum.Ptr(auc)
+	if r.ROCOK {
+		met.ROCAUC = jsonnum.Ptr(r.ROCAUC)
 	}
-	if okP {
-		met.PRAUC = jsonnum.Ptr(ap)
+	if r.APOK {
+		met.PRAUC = jsonnum.Ptr(r.AP)
 	}
 }
 

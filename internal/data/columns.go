@@ -1,8 +1,6 @@
 package data
 
 import (
-	"bufio"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -57,34 +55,11 @@ func ReadColumns(path string, delimiter rune, names []string) (*Columns, error) 
 // opens the input as Read's slow path does.
 func readColumns(r io.Reader, name string, delimiter rune, names []string, lim limits) (*Columns, error) {
 	p := &reader{name: name, opt: Options{Delimiter: delimiter, DelimiterSetting: "--delimiter"}, lim: lim}
-	if d := delimiter; d != 0 && !validDelim(d) {
-		return nil, &inputerr.Error{File: name, Key: "delimiter", Err: fmt.Errorf("invalid delimiter %q", d),
-			Hint: "use a character such as ',', ';' or tab; not a quote, a line break or U+FFFD"}
+	closeFn, err := p.open(r)
+	if err != nil {
+		return nil, err
 	}
-	if delimiter == 0 {
-		delimiter = ','
-	}
-	br := bufio.NewReaderSize(r, bufSize)
-	var src io.Reader = br
-	if b, err := br.Peek(len(gzipMagic)); string(b) == gzipMagic {
-		p.gz = true
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, p.ioErr(err)
-		}
-		defer zr.Close()
-		src = zr
-	} else if err != nil && err != io.EOF {
-		return nil, p.ioErr(err)
-	}
-	p.head.r = newLimiter(src, delimiter, lim)
-	br = bufio.NewReaderSize(&p.head, bufSize)
-	if b, err := br.Peek(len(bom)); string(b) == bom {
-		br.Discard(len(bom))
-	} else if err != nil && err != io.EOF {
-		return nil, p.csvErr(err)
-	}
-	p.cr = p.newCSV(br)
+	defer closeFn()
 	if err := p.readHeader(); err != nil {
 		return nil, err
 	}

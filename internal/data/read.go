@@ -191,22 +191,43 @@ func (p *reader) errAt(line, col int, key, hint string, err error) *inputerr.Err
 func colKey(name string) string { return "column " + quote(name) }
 
 func (p *reader) read(r io.Reader) (*Dataset, error) {
+	closeFn, err := p.open(r)
+	if err != nil {
+		return nil, err
+	}
+	defer closeFn()
+	if err := p.readHeader(); err != nil {
+		return nil, err
+	}
+	uses, ds, err := p.resolve()
+	if err != nil {
+		return nil, err
+	}
+	return p.readRows(uses, ds)
+}
+
+// open sets p up to read CSV records from r (p.cr): it checks the
+// delimiter, decompresses gzip input, applies the limits to the text and
+// skips a byte order mark. The returned function closes the decompressor.
+func (p *reader) open(r io.Reader) (func(), error) {
+	none := func() {}
 	if d := p.opt.Delimiter; d != 0 && !validDelim(d) {
-		return nil, &inputerr.Error{File: p.name, Key: "delimiter", Err: fmt.Errorf("invalid delimiter %q", d),
+		return none, &inputerr.Error{File: p.name, Key: "delimiter", Err: fmt.Errorf("invalid delimiter %q", d),
 			Hint: "use a character such as ',', ';' or tab; not a quote, a line break or U+FFFD"}
 	}
+	closeFn := none
 	br := bufio.NewReaderSize(r, bufSize)
 	var src io.Reader = br
 	if b, err := br.Peek(len(gzipMagic)); string(b) == gzipMagic {
 		p.gz = true
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return nil, p.ioErr(err)
+			return none, p.ioErr(err)
 		}
-		defer zr.Close()
+		closeFn = func() { zr.Close() }
 		src = zr
 	} else if err != nil && err != io.EOF {
-		return nil, p.ioErr(err)
+		return none, p.ioErr(err)
 	}
 	// The limits apply to the text, after decompression.
 	delim := p.opt.Delimiter
@@ -218,18 +239,10 @@ func (p *reader) read(r io.Reader) (*Dataset, error) {
 	if b, err := br.Peek(len(bom)); string(b) == bom {
 		br.Discard(len(bom))
 	} else if err != nil && err != io.EOF {
-		return nil, p.csvErr(err)
+		return closeFn, p.csvErr(err)
 	}
-
 	p.cr = p.newCSV(br)
-	if err := p.readHeader(); err != nil {
-		return nil, err
-	}
-	uses, ds, err := p.resolve()
-	if err != nil {
-		return nil, err
-	}
-	return p.readRows(uses, ds)
+	return closeFn, nil
 }
 
 // newCSV returns a csv.Reader of r set up for p's options.

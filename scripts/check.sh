@@ -25,9 +25,10 @@ step "dependency direction"
 # gemm; gemm and vmath ask cpufeat which kernels the CPU runs); layers
 # builds on graph; data knows only files and tables; atomicfile knows
 # only the file system; train draws no pictures: plot alone imports
-# gonum.org/v1/plot, and of the internal packages only sweep imports plot
-# (cmd does too); sweep runs many fits through train, and nothing but cmd
-# imports it; nothing imports cmd. (These are the default build's
+# gonum.org/v1/plot, and of the internal packages only sweep and cv import
+# plot (cmd does too); sweep and cv run many fits through train (sharing
+# runset's folder and pool, which knows no training), and nothing but cmd
+# imports them; nothing imports cmd. (These are the default build's
 # imports: with -tags openblas, gemm also imports its own
 # internal/gemm/openblas.)
 deps=$(go list -f '{{.ImportPath}}: {{join .Imports " "}}' ./internal/...)
@@ -61,17 +62,20 @@ rule metric 'mlptrain/|spf13|gonum|golang.org/x'
 rule train 'mlptrain/internal/(plot|sweep)|gonum.org/v1/plot'
 rule plot 'mlptrain/internal/(sweep|config|data|gradcheck)|spf13'
 rule sweep 'mlptrain/internal/(graph|layers|data|gemm|vmath|cpufeat|gradcheck)|spf13|gonum.org/v1/plot'
-only() { # import path (and those under it), the one internal package allowed it ("" for none; cmd may)
+rule cv 'mlptrain/internal/(graph|layers|data|gemm|vmath|cpufeat|gradcheck|sweep)|spf13|gonum.org/v1/plot'
+rule runset 'mlptrain/internal/(graph|layers|data|train|config|gradcheck|plot|sweep|cv)|spf13|gonum'
+only() { # import path (and those under it), the internal packages allowed it (a|b; "" for none; cmd may)
   local who
-  who=$(printf '%s\n' "$deps" | grep -E " $1(/[^ ]*)?( |$)" | cut -d: -f1 | sed 's|^github.com/mlptrain/mlptrain/||' | grep -vx "internal/$2" || true)
+  who=$(printf '%s\n' "$deps" | grep -E " $1(/[^ ]*)?( |$)" | cut -d: -f1 | sed 's|^github.com/mlptrain/mlptrain/||' | grep -Evx "internal/($2)" || true)
   if [ -n "$who" ]; then
     echo "$(printf '%s' "$who" | tr '\n' ' ') must not import $1 (only cmd${2:+ and internal/$2} may)" >&2
     fail=1
   fi
 }
 only gonum.org/v1/plot plot
-only github.com/mlptrain/mlptrain/internal/plot sweep
+only github.com/mlptrain/mlptrain/internal/plot 'sweep|cv'
 only github.com/mlptrain/mlptrain/internal/sweep ''
+only github.com/mlptrain/mlptrain/internal/cv ''
 if printf '%s\n' "$deps" | grep -q 'mlptrain/cmd'; then echo "nothing may import cmd" >&2; fail=1; fi
 for p in graph layers data train gradcheck jsonnum inputerr; do rule "$p" 'spf13/viper'; done
 [ "$fail" = 0 ]

@@ -107,6 +107,12 @@ func TestBadInput(t *testing.T) {
 	xorRun := filepath.Join(tmp, "xor")
 	mustRun(t, "fit", "configs/xor.yaml", "--quiet", "--epochs", "2", "--out", xorRun)
 	model := filepath.Join(xorRun, "model.json")
+	// A cv folder, which no fit or sweep may write into.
+	cvDir := filepath.Join(tmp, "cv")
+	mustRun(t, "cv", "configs/xor.yaml", "--folds", "2", "--quiet", "--epochs", "2", "--out", cvDir)
+	cv := func(extra ...string) []string {
+		return append([]string{"cv", "configs/xor.yaml", "--quiet", "--epochs", "2", "--out", out("cv")}, extra...)
+	}
 	modelBytes := readFile(t, model)
 	truncated := modelBytes[:len(modelBytes)/2]
 	// resigned writes the model with old replaced by repl and a correct
@@ -318,6 +324,22 @@ func TestBadInput(t *testing.T) {
 			file: notDir, key: "output.dir", want: []string{"cannot write the run folder: not a directory"}},
 		{name: "output folder in a read-only folder", args: []string{"fit", "configs/xor.yaml", "--quiet", "--epochs", "2", "--out", filepath.Join(readOnly, "run")}, unwritable: readOnly,
 			file: filepath.Join(readOnly, "run"), key: "output.dir", want: []string{"cannot write the run folder: permission denied"}},
+		// cv: the number of folds, and the cv folder, which is not a run
+		// folder.
+		{name: "cv --folds 1", args: cv("--folds", "1"),
+			key: "--folds", want: []string{"must be at least 2, got 1", "use --folds 5 or 10"}},
+		{name: "cv --folds more than the rows", args: cv("--folds", "5"),
+			key: "--folds", want: []string{"5 folds of datasets/xor.csv, which has 4 rows with a target", "use at most --folds 4"}},
+		{name: "cv --folds more than the smallest class", args: cv("--folds", "3"),
+			key: "--folds", want: []string{`class "0" has 2 rows: the folds are stratified`, "use at most --folds 2"}},
+		{name: "cv into a fit's run folder", args: []string{"cv", "configs/xor.yaml", "--quiet", "--folds", "2", "--out", xorRun},
+			file: xorRun, key: "--out", want: []string{"not a cv folder but a fit's run folder", "choose a new or empty folder"}},
+		{name: "fit into a cv folder", args: []string{"fit", "configs/xor.yaml", "--quiet", "--epochs", "2", "--out", cvDir},
+			file: cvDir, key: "output.dir", want: []string{"not a run folder", `"cv.json"`}},
+		{name: "sweep into a cv folder", args: []string{"sweep", "configs/xor.yaml", "--quiet", "--grid", "train.l2=0,1", "--set", "data.validation=0.5", "--out", cvDir},
+			file: cvDir, key: "--out", want: []string{"not a sweep folder", `"cv.json"`}},
+		{name: "cv --set output.dir", args: cv("--folds", "2", "--set", "output.dir=x"),
+			key: "--set output.dir=x", want: []string{"output.dir is set per fold by cv", "use --out DIR"}},
 		{name: "predict -o into a missing folder", args: []string{"predict", model, "datasets/xor.csv", "-o", filepath.Join(tmp, "missing", "p.csv")},
 			file: filepath.Join(tmp, "missing", "p.csv"), want: []string{"no such file or directory"}},
 

@@ -35,6 +35,8 @@ func commandArgs(path, out string) []string {
 		return []string{"configs/xor.yaml"}
 	case "mlptrain sweep":
 		return []string{"configs/xor.yaml", "--grid", "train.l2=0,0.1", "--out", out}
+	case "mlptrain cv":
+		return []string{"configs/xor.yaml", "--folds", "2", "--out", out}
 	case "mlptrain eval", "mlptrain predict":
 		return []string{"model.json", "data.csv"}
 	}

@@ -114,6 +114,7 @@ SIGHUP), 141 stdout closed by its reader.`,
 	root.AddCommand(newGradcheckCmd(stdout, stderr))
 	root.AddCommand(newGraphCmd(stdout, stderr))
 	root.AddCommand(newSweepCmd(stdout, stderr))
+	root.AddCommand(newCVCmd(stdout, stderr))
 	return root
 }
 

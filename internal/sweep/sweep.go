@@ -13,11 +13,9 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/mlptrain/mlptrain/internal/atomicfile"
@@ -25,7 +23,7 @@ import (
 	"github.com/mlptrain/mlptrain/internal/inputerr"
 	"github.com/mlptrain/mlptrain/internal/jsonnum"
 	"github.com/mlptrain/mlptrain/internal/plot"
-	"github.com/mlptrain/mlptrain/internal/runfolder"
+	"github.com/mlptrain/mlptrain/internal/runset"
 	"github.com/mlptrain/mlptrain/internal/train"
 )
 
@@ -544,22 +542,17 @@ func (s *Sweep) Run(ctx context.Context, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := runfolder.CheckWritable(s.Dir); err != nil {
-		return nil, err
-	}
-	lock, err := s.lock()
+	f := s.folder()
+	lock, err := f.Open()
 	if err != nil {
 		return nil, err
 	}
 	defer lock.Unlock()
-	// The temporary files of a killed write, and the table of an earlier
-	// sweep that a killed sweep had set aside.
-	atomicfile.RemoveTemps(s.Dir, sweepFiles...)
-	stale, err := s.checkFolder()
+	stale, err := s.checkFolder(f)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.setAside(); err != nil {
+	if err := f.SetAside(); err != nil {
 		return nil, err
 	}
 
@@ -575,58 +568,25 @@ func (s *Sweep) Run(ctx context.Context, o Options) (*Report, error) {
 		results[i] = Result{Index: p.Index, Params: p.Params, Dir: p.Dir, Stopped: StopNotRun,
 			TrainLoss: jsonnum.Float(math.NaN()), ValLoss: jsonnum.Float(math.NaN())}
 	}
-	runCtx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	var (
-		mu       sync.Mutex
-		fatal    error
-		finished int
-		wg       sync.WaitGroup
-	)
-	next := make(chan int)
-	for range jobs {
-		wg.Go(func() {
-			for i := range next {
-				p := &s.Points[i]
-				mu.Lock()
-				if o.Started != nil {
-					o.Started(p)
-				}
-				mu.Unlock()
-				r, err := runPoint(runCtx, p, limit)
-				mu.Lock()
-				if err != nil {
-					if fatal == nil {
-						fatal = fmt.Errorf("sweep point %s: %w", p.Params, err)
-						cancel(fatal)
-					}
-				} else {
-					results[i] = *r
-					finished++
-					if o.Done != nil {
-						o.Done(&results[i], finished, len(s.Points))
-					}
-				}
-				mu.Unlock()
-			}
-		})
+	hooks := runset.Hooks{}
+	if o.Started != nil {
+		hooks.Started = func(i int) { o.Started(&s.Points[i]) }
 	}
-dispatch:
-	for i := range s.Points {
-		if runCtx.Err() != nil {
-			break
-		}
-		select {
-		case next <- i:
-		case <-runCtx.Done():
-			break dispatch
-		}
+	if o.Done != nil {
+		hooks.Done = func(i, finished int) { o.Done(&results[i], finished, len(s.Points)) }
 	}
-	close(next)
-	wg.Wait()
+	fatal := runset.Each(ctx, jobs, len(s.Points), hooks, func(ctx context.Context, i int) error {
+		p := &s.Points[i]
+		r, err := runPoint(ctx, p, limit)
+		if err != nil {
+			return fmt.Errorf("sweep point %s: %w", p.Params, err)
+		}
+		results[i] = *r
+		return nil
+	})
 	if fatal != nil {
 		if !slices.ContainsFunc(results, func(r Result) bool { return r.Stopped != StopNotRun }) {
-			s.restore() // no point wrote its folder: the earlier sweep is whole
+			f.Restore() // no point wrote its folder: the earlier sweep is whole
 		}
 		return nil, fatal
 	}
@@ -638,13 +598,13 @@ dispatch:
 	if b := BestPoint(results, rep.By); b >= 0 {
 		rep.Best = &results[b].Index
 	}
-	if err := s.removeStale(stale, results); err != nil {
+	if err := removeStale(f, stale, results); err != nil {
 		return nil, err
 	}
 	if err := s.write(rep); err != nil {
 		return nil, err
 	}
-	s.dropPrevious()
+	f.DropPrevious()
 	if ctx.Err() != nil {
 		return rep, context.Cause(ctx)
 	}
@@ -668,21 +628,7 @@ func (s *Sweep) by() string {
 // *inputerr.Error naming --jobs: Fit would set GOMAXPROCS, which is
 // process-wide, under the other points' feet.
 func (s *Sweep) Jobs(jobs int) (int, error) {
-	if jobs <= 0 {
-		jobs = runtime.GOMAXPROCS(0)
-	}
-	jobs = max(1, min(jobs, len(s.Points)))
-	if jobs == 1 {
-		return 1, nil
-	}
-	for _, p := range s.Points {
-		if th := p.Config.Train.Threads; th > 0 {
-			return 0, &inputerr.Error{Key: "--jobs",
-				Err:  fmt.Errorf("train.threads is %d, which sets GOMAXPROCS for the whole process, so %d points training at once would change it under each other", th, jobs),
-				Hint: "use --jobs 1 to keep train.threads, or --set train.threads=0 and let --jobs bound the parallelism"}
-		}
-	}
-	return jobs, nil
+	return runset.Jobs(jobs, len(s.Points), func(i int) int { return s.Points[i].Config.Train.Threads }, "points")
 }
 
 // runPoint trains one point. It returns an error only for failures other

@@ -47,4 +47,5 @@
 //	2  minibatch shuffling
 //	3  the train/validation split
 //	4  gradient checks: the random point, the batch and the random data
+//	5  cv's folds (internal/cv.Stream)
 package train

@@ -86,6 +86,9 @@ type FitOptions struct {
 	// MemoryLimit, if not nil, bounds the memory FitConfig's Prepare may
 	// plan to use, in place of DefaultMemoryLimit.
 	MemoryLimit *MemoryLimit
+	// Rows, if not nil, gives FitConfig the training and validation rows
+	// of the training file in place of data.validation (PrepareRows).
+	Rows *Rows
 
 	// afterStep, for tests, is called after each training step with the
 	// epoch and the number of its steps done.

@@ -81,6 +81,13 @@ func Prepare(cfg *config.Config) (*Problem, error) {
 // more memory than limit (estimated once the data's size is known, before
 // the feature map makes it larger).
 func PrepareWithin(cfg *config.Config, limit MemoryLimit) (*Problem, error) {
+	return prepare(cfg, limit, nil)
+}
+
+// prepare is PrepareWithin, with the training and validation rows of the
+// training file given by rows in place of data.validation, if rows is not
+// nil (PrepareRows).
+func prepare(cfg *config.Config, limit MemoryLimit, rows *Rows) (*Problem, error) {
 	d := cfg.Data
 	opt := readOptions(cfg)
 	// The tables take most of the memory: reading stops at the row that
@@ -94,7 +101,11 @@ func PrepareWithin(cfg *config.Config, limit MemoryLimit) (*Problem, error) {
 	p.Warnings = append(p.Warnings, dataWarnings(train, train.File, nil)...)
 	missing := train.MissingCounts()
 	var val *data.Dataset
-	if frac, ok := cfg.Data.ValidationFraction(); ok {
+	if rows != nil {
+		if train, val, err = rows.split(train, cfg); err != nil {
+			return nil, err
+		}
+	} else if frac, ok := cfg.Data.ValidationFraction(); ok {
 		if frac > 0 {
 			rng := rand.New(rand.NewPCG(cfg.Train.Seed, streamSplit))
 			tr, va := data.Split(train.Len(), frac, train.Labels, rng)
@@ -112,7 +123,7 @@ func PrepareWithin(cfg *config.Config, limit MemoryLimit) (*Problem, error) {
 	}
 	p.Encoding, p.Warnings = enc, append(p.Warnings, warn...)
 	p.Columns = columnInfo(train, enc, missing, cfg)
-	if _, ok := cfg.Data.ValidationFraction(); !ok && d.Validation != "" {
+	if _, ok := cfg.Data.ValidationFraction(); !ok && d.Validation != "" && rows == nil {
 		vo := p.fileOptions(opt)
 		if limit.Bytes > 0 { // what the training rows leave
 			vo.MaxBytes = max(1, limit.Bytes-tableBytes(train))
@@ -126,7 +137,7 @@ func PrepareWithin(cfg *config.Config, limit MemoryLimit) (*Problem, error) {
 		return nil, err
 	}
 	valWhat := d.Validation
-	if _, split := cfg.Data.ValidationFraction(); split && val != nil {
+	if _, split := cfg.Data.ValidationFraction(); (split || rows != nil) && val != nil {
 		valWhat = "the validation rows of " + d.Train
 	}
 	p.Warnings = append(p.Warnings, dataWarnings(val, valWhat, p.Encoding)...)

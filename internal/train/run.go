@@ -86,7 +86,7 @@ func FitConfig(ctx context.Context, cfg *config.Config, o FitOptions) (*Run, err
 	if o.MemoryLimit != nil {
 		limit = *o.MemoryLimit
 	}
-	p, err := Interruptible(ctx, reading, func() (*Problem, error) { return PrepareWithin(cfg, limit) })
+	p, err := Interruptible(ctx, reading, func() (*Problem, error) { return prepare(cfg, limit, o.Rows) })
 	if err != nil {
 		return nil, err
 	}

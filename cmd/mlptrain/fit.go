@@ -83,10 +83,11 @@ func newFitCmd(stdout, stderr io.Writer) *cobra.Command {
 		Short: "Train the model a config describes and write its run folder",
 		Long: `fit reads CONFIG (YAML), trains its model on its CSV data by gradient descent,
 and writes the run folder (output.dir, or --out): model.json, metrics.csv,
-loss.png and loss.svg, config.yaml (the resolved config), report.json,
-checkpoint.json, roc.png and pr.png (the ROC and precision-recall curves of
-the train, validation and test sets, for 2 classes), and boundary.png
-(2 inputs, classification) or fit.png (1 input, regression).
+loss.png and loss.svg (with the best epoch marked), config.yaml (the resolved
+config), report.json, checkpoint.json, lr.png (the learning rate by epoch,
+with a train.schedule), roc.png and pr.png (the ROC and precision-recall
+curves of the train, validation and test sets, for 2 classes), and
+boundary.png (2 inputs, classification) or fit.png (1 input, regression).
 
 Ctrl-C (or SIGTERM) stops after the current step, writes the run folder and
 a checkpoint, and exits 130 (143; SIGHUP 129); a second one exits at once. --resume RUN_DIR

@@ -172,6 +172,13 @@ type Train struct {
 	Epochs int `yaml:"epochs"`
 	// L2 is the weight-decay coefficient, ≥ 0.
 	L2 float64 `yaml:"l2"`
+	// WeightDecay is adamw's decoupled weight decay λ, ≥ 0: each step
+	// first sets W ← W − α·λ·W (weights, not biases). Only adamw reads
+	// it; the others take l2.
+	WeightDecay float64 `yaml:"weight_decay"`
+	// ClipNorm, when > 0, scales the gradient down before each step so
+	// that its L2 norm over all parameters is at most ClipNorm; 0 is off.
+	ClipNorm float64 `yaml:"clip_norm"`
 	// ClassWeight weights each training row's loss by its class
 	// (classification only): none, balanced, or weights by class name.
 	ClassWeight ClassWeight `yaml:"class_weight"`
@@ -179,12 +186,38 @@ type Train struct {
 	Seed uint64 `yaml:"seed"`
 	// EarlyStopping stops training when a validation metric stalls.
 	EarlyStopping EarlyStopping `yaml:"early_stopping"`
+	// Schedule sets the learning rate of each epoch. (It comes after
+	// early_stopping so that a hint for a misplaced patience names
+	// early_stopping's first.)
+	Schedule Schedule `yaml:"schedule"`
 	// Threads bounds the worker goroutines (it sets GOMAXPROCS), at most
 	// MaxThreads; 0 means every core.
 	Threads int `yaml:"threads"`
 	// CheckpointEvery writes checkpoint.json every this many epochs; 0
 	// writes it only when training stops.
 	CheckpointEvery int `yaml:"checkpoint_every"`
+}
+
+// Schedule sets the learning rate of each epoch from train.learning_rate
+// α: Kind names a schedule of the catalog (internal/vocab), which says
+// which of the other keys it needs and which it takes. A key left 0 is not
+// given, and YAML leaves it out.
+type Schedule struct {
+	// Kind is constant, step, exponential, cosine or plateau.
+	Kind string `yaml:"kind"`
+	// WarmupEpochs, any kind: epoch e = 1..WarmupEpochs trains at α·e/
+	// WarmupEpochs, and the schedule starts after them.
+	WarmupEpochs int `yaml:"warmup_epochs,omitempty"`
+	// StepEpochs, step only: α is multiplied by Gamma every StepEpochs
+	// epochs.
+	StepEpochs int `yaml:"step_epochs,omitempty"`
+	// Gamma is the factor of step, exponential and plateau.
+	Gamma float64 `yaml:"gamma,omitempty"`
+	// MinLR is the floor of cosine and plateau, in [0, α).
+	MinLR float64 `yaml:"min_lr,omitempty"`
+	// Patience, plateau only: the epochs without a lower validation loss
+	// after which α is multiplied by Gamma.
+	Patience int `yaml:"patience,omitempty"`
 }
 
 // EarlyStopping configures stopping on a stalled validation metric.
@@ -289,6 +322,7 @@ func Default() Config {
 			BatchSize:       32,
 			Epochs:          200,
 			L2:              0,
+			Schedule:        Schedule{Kind: "constant"},
 			Seed:            1,
 			ClassWeight:     ClassWeight{Mode: ClassWeightNone},
 			EarlyStopping:   EarlyStopping{Patience: 0, Metric: MetricValLoss, MinDelta: 0},

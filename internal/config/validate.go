@@ -311,10 +311,23 @@ func (c *Config) validateTrain() error {
 	if !(finite(t.L2) && t.L2 >= 0) {
 		return c.fail("train.l2", "use 0 for no weight decay, or a small value such as 0.0001", "must be a finite number at least 0, got %v", t.L2)
 	}
+	if !(finite(t.WeightDecay) && t.WeightDecay >= 0) {
+		return c.fail("train.weight_decay", "use 0 for no decay, or a small value such as 0.01 with adamw", "must be a finite number at least 0, got %v", t.WeightDecay)
+	}
+	if o, _ := vocab.OptimizerNamed(t.Optimizer); t.WeightDecay != 0 && !slices.Contains(o.Reads, "weight_decay") {
+		return c.fail("train.weight_decay", "use train.l2 for weight decay with "+t.Optimizer+", or optimizer: adamw for decoupled decay",
+			"the %s optimizer does not read weight_decay", t.Optimizer)
+	}
+	if !(finite(t.ClipNorm) && t.ClipNorm >= 0) {
+		return c.fail("train.clip_norm", "use 0 for no clipping, or a bound such as 1 or 5", "must be a finite number at least 0, got %v", t.ClipNorm)
+	}
 	if err := c.validateClassWeight(); err != nil {
 		return err
 	}
 	if err := c.validateEarlyStopping(); err != nil {
+		return err
+	}
+	if err := c.validateSchedule(); err != nil {
 		return err
 	}
 	if t.Threads < 0 || t.Threads > MaxThreads {
@@ -398,4 +411,73 @@ func (c *Config) validateEarlyStopping() error {
 			"must be a finite number at least 0, got %v", e.MinDelta)
 	}
 	return nil
+}
+
+// validateSchedule checks train.schedule: a kind of the catalog, given the
+// keys it needs (each in its range) and no key it does not read.
+func (c *Config) validateSchedule() error {
+	sc := c.Train.Schedule
+	const prefix = "train.schedule."
+	if err := c.enum(prefix+"kind", "schedule", sc.Kind, vocab.ScheduleNames()); err != nil {
+		return err
+	}
+	if sc.WarmupEpochs < 0 {
+		return c.fail(prefix+"warmup_epochs", "use 0 for no warmup, or a few epochs such as 5", "must be at least 0, got %d", sc.WarmupEpochs)
+	}
+	spec, _ := vocab.ScheduleNamed(sc.Kind)
+	given := map[string]bool{
+		"step_epochs": sc.StepEpochs != 0,
+		"gamma":       sc.Gamma != 0,
+		"min_lr":      sc.MinLR != 0,
+		"patience":    sc.Patience != 0,
+	}
+	example := map[string]string{"step_epochs": "step_epochs: 30", "gamma": "gamma: 0.1", "patience": "patience: 10"}
+	for _, key := range vocab.ScheduleKeys {
+		needs, takes := slices.Contains(spec.Needs, key), slices.Contains(spec.Takes, key)
+		switch {
+		case needs && !given[key]:
+			return c.fail(prefix+key, fmt.Sprintf("the %s schedule needs %s, as in {kind: %s, %s}", sc.Kind, key, sc.Kind, strings.Join(needExamples(spec, example), ", ")),
+				"required by kind %s", sc.Kind)
+		case given[key] && !needs && !takes:
+			return c.fail(prefix+key, fmt.Sprintf("remove it: the %s schedule reads %s", sc.Kind, readList(spec)),
+				"the %s schedule does not read %s", sc.Kind, key)
+		}
+	}
+	lr := c.Train.LearningRate
+	switch {
+	case sc.StepEpochs < 0:
+		return c.fail(prefix+"step_epochs", "use the epochs between two steps, such as 30", "must be at least 1, got %d", sc.StepEpochs)
+	case !finite(sc.Gamma) || sc.Gamma < 0 || sc.Gamma > 1 || (sc.Kind == "plateau" && sc.Gamma == 1):
+		max := "1]"
+		if sc.Kind == "plateau" {
+			max = "1)"
+		}
+		return c.fail(prefix+"gamma", "a factor such as 0.1 (step, plateau) or 0.95 (exponential)", "must be in (0, %s, got %v", max, sc.Gamma)
+	case !finite(sc.MinLR) || sc.MinLR < 0 || sc.MinLR >= lr:
+		return c.fail(prefix+"min_lr", fmt.Sprintf("use 0, or a floor below train.learning_rate (%v)", lr), "must be in [0, %v), got %v", lr, sc.MinLR)
+	case sc.Patience < 0:
+		return c.fail(prefix+"patience", "use the epochs without improvement to wait, such as 10", "must be at least 1, got %d", sc.Patience)
+	}
+	if sc.Kind == "plateau" {
+		if f, ok := c.Data.ValidationFraction(); ok && f == 0 {
+			return c.fail(prefix+"kind", "the plateau schedule watches the validation loss: set data.validation (such as 0.2), or use another kind",
+				"plateau needs validation data, but data.validation is 0")
+		}
+	}
+	return nil
+}
+
+// needExamples returns an example setting of each key spec needs.
+func needExamples(spec vocab.Schedule, example map[string]string) []string {
+	var out []string
+	for _, k := range spec.Needs {
+		out = append(out, example[k])
+	}
+	return out
+}
+
+// readList names the keys a schedule reads besides kind, for hints.
+func readList(spec vocab.Schedule) string {
+	keys := append(append([]string{"warmup_epochs"}, spec.Needs...), spec.Takes...)
+	return strings.Join(keys, ", ")
 }

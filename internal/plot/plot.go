@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 
 	"github.com/mlptrain/mlptrain/internal/atomicfile"
@@ -74,7 +75,10 @@ var (
 // Loss writes dir/loss.png and dir/loss.svg: the training loss, and
 // the validation loss when val is not nil and starts with a finite value,
 // against epoch. epochs[i] is the epoch at which train[i] and val[i] were
-// measured; val may be nil.
+// measured; val may be nil. When best is one of epochs, a dotted vertical
+// line marks it, with the legend entry "best epoch N (model.json)": the
+// epoch whose weights the model holds (early stopping's best, else the
+// last); best 0 draws none.
 //
 // A diverged run does not make Loss fail: each series is drawn only up
 // to its first NaN or ±Inf, its legend entry names that epoch ("train
@@ -89,8 +93,8 @@ var (
 // Loss returns an error if train or a non-nil val differs in length
 // from epochs, or if a file cannot be written; an existing file is then
 // left as it was. It does not panic.
-func Loss(dir, title string, epochs []int, train, val []float64) error {
-	p, err := lossPlot(title, epochs, train, val)
+func Loss(dir, title string, epochs []int, train, val []float64, best int) error {
+	p, err := lossPlot(title, epochs, train, val, best)
 	if err != nil {
 		return err
 	}
@@ -159,7 +163,7 @@ type lossSeries struct {
 }
 
 // lossPlot builds the plot that Loss writes.
-func lossPlot(title string, epochs []int, train, val []float64) (*plot.Plot, error) {
+func lossPlot(title string, epochs []int, train, val []float64, best int) (*plot.Plot, error) {
 	if len(train) != len(epochs) {
 		return nil, fmt.Errorf("plot loss: %d epochs but %d training losses", len(epochs), len(train))
 	}
@@ -281,6 +285,28 @@ func lossPlot(title string, epochs []int, train, val []float64) (*plot.Plot, err
 		p.X.Min, p.X.Max = math.Min(p.X.Min, float64(e)), math.Max(p.X.Max, float64(e))
 	}
 	padRange(&p.Y, 0.04)
+	if slices.Contains(epochs, best) {
+		// After the Y range is final: the line spans it.
+		x := float64(best)
+		l, err := plotter.NewLine(plotter.XYs{{X: x, Y: p.Y.Min}, {X: x, Y: p.Y.Max}})
+		if err != nil {
+			return nil, fmt.Errorf("plot loss: %w", err) // not reached: the range is finite
+		}
+		l.LineStyle = draw.LineStyle{Color: bestColor, Width: vg.Points(1.5), Dashes: []vg.Length{vg.Points(2), vg.Points(2)}}
+		p.Add(l)
+		p.Legend.Add(fmt.Sprintf("best epoch %d (model.json)", best), l)
+		// Vertical, so sampled densely for the legend's placement.
+		var mark plotter.XYs
+		for i := 0; i <= 16; i++ {
+			mark = append(mark, plotter.XY{X: x, Y: p.Y.Min + (p.Y.Max-p.Y.Min)*float64(i)/16})
+		}
+		if _, isLog := p.Y.Scale.(plot.LogScale); isLog {
+			for i := range mark {
+				mark[i].Y = math.Exp(math.Log(p.Y.Min) + (math.Log(p.Y.Max)-math.Log(p.Y.Min))*float64(i)/16)
+			}
+		}
+		drawn = append(drawn, mark)
+	}
 	placeLegend(p, lossWidth, lossHeight, drawn, true)
 	return p, nil
 }

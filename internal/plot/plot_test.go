@@ -3,11 +3,13 @@ package plot
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"gonum.org/v1/plot/plotter"
 	"os"
@@ -100,6 +102,7 @@ func TestLoss(t *testing.T) {
 		train, val []float64
 		wantLog    bool
 		golden     string
+		best       int // the epoch marked, 0 for none
 	}{
 		{name: "decay", epochs: epochs, train: decay, val: decayVal, wantLog: true, golden: "plot_loss.svg.golden"},
 		{name: "flat", epochs: epochs[:40], train: flat, val: flatVal},
@@ -118,10 +121,14 @@ func TestLoss(t *testing.T) {
 		{name: "huge_span", epochs: []int{1, 2, 3}, train: []float64{1e308, -1e308, 1e308}},
 		{name: "constant", epochs: []int{1, 2, 3}, train: []float64{0, 0, 0}, val: []float64{0.5, 0.5, 0.5}},
 		{name: "unsorted_epochs", epochs: []int{3, 1, 2}, train: []float64{0.3, 0.1, 0.2}},
+		{name: "best_early_stopping", epochs: epochs[:40], train: decay[:40], val: withTail(decayVal[:40], 25, 0.12, 0.13, 0.125), wantLog: true, best: 27, golden: "plot_loss_best.svg.golden"},
+		{name: "best_linear", epochs: epochs[:40], train: flat, val: flatVal, best: 18},
+		{name: "best_last", epochs: []int{1, 2, 3}, train: []float64{0.69, 0.52, 0.4}, val: []float64{0.71, 0.60, 0.5}, best: 3},
+		{name: "best_not_an_epoch", epochs: []int{1, 2, 3}, train: []float64{0.69, 0.52, 0.4}, best: 9},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			p, err := lossPlot(tc.name, tc.epochs, tc.train, tc.val)
+			p, err := lossPlot(tc.name, tc.epochs, tc.train, tc.val, tc.best)
 			if err != nil {
 				t.Fatalf("lossPlot: %v", err)
 			}
@@ -130,7 +137,7 @@ func TestLoss(t *testing.T) {
 			}
 
 			dir := t.TempDir()
-			if err := Loss(dir, "test — "+strings.ReplaceAll(tc.name, "_", " "), tc.epochs, tc.train, tc.val); err != nil {
+			if err := Loss(dir, "test — "+strings.ReplaceAll(tc.name, "_", " "), tc.epochs, tc.train, tc.val, tc.best); err != nil {
 				t.Fatalf("Loss: %v", err)
 			}
 			checkPNG(t, filepath.Join(dir, "loss.png"), 576, 384)
@@ -141,6 +148,9 @@ func TestLoss(t *testing.T) {
 			}
 			if !bytes.HasPrefix(bytes.TrimSpace(svg), []byte("<?xml")) || !bytes.Contains(svg, []byte("<svg")) {
 				t.Errorf("loss.svg does not look like SVG: %.80q", svg)
+			}
+			if mark := fmt.Sprintf("best epoch %d (model.json)", tc.best); bytes.Contains(svg, []byte(mark)) != slices.Contains(tc.epochs, tc.best) {
+				t.Errorf("loss.svg has %q: %t, want %t", mark, !slices.Contains(tc.epochs, tc.best), slices.Contains(tc.epochs, tc.best))
 			}
 			if tc.golden == "" {
 				return
@@ -170,7 +180,7 @@ func TestLossDeterministic(t *testing.T) {
 	var svgs [2][]byte
 	for i := range svgs {
 		dir := t.TempDir()
-		if err := Loss(dir, "again", epochs, train, nil); err != nil {
+		if err := Loss(dir, "again", epochs, train, nil, 0); err != nil {
 			t.Fatal(err)
 		}
 		b, err := os.ReadFile(filepath.Join(dir, "loss.svg"))
@@ -189,7 +199,7 @@ func TestLossInputUnmodified(t *testing.T) {
 	train := []float64{1, 0.1, 0, -1, math.NaN(), 5}
 	val := []float64{2, 0.01, 0.001, math.Inf(1), 1, 1}
 	tc, vc := append([]float64(nil), train...), append([]float64(nil), val...)
-	if err := Loss(t.TempDir(), "x", []int{1, 2, 3, 4, 5, 6}, train, val); err != nil {
+	if err := Loss(t.TempDir(), "x", []int{1, 2, 3, 4, 5, 6}, train, val, 0); err != nil {
 		t.Fatal(err)
 	}
 	for i := range train {
@@ -358,9 +368,9 @@ func TestPlotErrors(t *testing.T) {
 		run  func() error
 		want string
 	}{
-		{"loss unwritable dir", func() error { return Loss(missing, "t", epochs, loss, nil) }, "loss.png"},
-		{"loss train length", func() error { return Loss(t.TempDir(), "t", epochs, loss[:2], nil) }, "3 epochs but 2 training"},
-		{"loss val length", func() error { return Loss(t.TempDir(), "t", epochs, loss, loss[:1]) }, "3 epochs but 1 validation"},
+		{"loss unwritable dir", func() error { return Loss(missing, "t", epochs, loss, nil, 0) }, "loss.png"},
+		{"loss train length", func() error { return Loss(t.TempDir(), "t", epochs, loss[:2], nil, 0) }, "3 epochs but 2 training"},
+		{"loss val length", func() error { return Loss(t.TempDir(), "t", epochs, loss, loss[:1], 0) }, "3 epochs but 1 validation"},
 		{"boundary unwritable dir", func() error {
 			return Boundary(filepath.Join(missing, "b.png"), "t", "x", "y", unit, unit, half, pts, []int{0, 1}, two)
 		}, "b.png"},

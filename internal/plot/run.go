@@ -12,7 +12,9 @@ import (
 )
 
 // Run draws a finished fit's pictures into its run folder: the loss
-// curves (loss.png and loss.svg) always; the ROC and precision-recall
+// curves (loss.png and loss.svg) always, with the best epoch marked; the
+// learning rate by epoch (lr.png) when train.schedule is not a constant
+// rate without warmup; the ROC and precision-recall
 // curves (roc.png and pr.png) of the training, validation and test sets
 // for a binary classifier; the decision regions (boundary.png) for a
 // classifier of 2 input columns; the learned curve (fit.png) for a
@@ -31,8 +33,17 @@ func Run(r *train.Run) error {
 	if p.Val == nil {
 		va = nil
 	}
-	if err := Loss(dir, cfg.Name+" — loss", epochs, tr, va); err != nil {
+	if err := Loss(dir, cfg.Name+" — loss", epochs, tr, va, r.Result.BestEpoch); err != nil {
 		return err
+	}
+	if sc := cfg.Train.Schedule; sc.Kind != "constant" || sc.WarmupEpochs > 0 {
+		rates := make([]float64, len(hist))
+		for i, s := range hist {
+			rates[i] = s.LearningRate
+		}
+		if err := LearningRate(dir, cfg.Name+" — learning rate ("+sc.Kind+")", epochs, rates); err != nil {
+			return err
+		}
 	}
 	if splits := binaryCurves(r); splits != nil {
 		if err := ROCPR(dir, cfg.Name, p.Classes[1], splits); err != nil {

@@ -113,7 +113,7 @@ func IsEntry(name string) bool {
 }
 
 // Files are the files a fit writes in its run folder.
-var Files = []string{"model.json", "metrics.csv", "loss.png", "loss.svg", "boundary.png", "fit.png", "roc.png", "pr.png", "config.yaml", "report.json", "checkpoint.json"}
+var Files = []string{"model.json", "metrics.csv", "loss.png", "loss.svg", "lr.png", "boundary.png", "fit.png", "roc.png", "pr.png", "config.yaml", "report.json", "checkpoint.json"}
 
 // The entries of a run folder's hidden folder .mlptrain (MetaDir).
 const (

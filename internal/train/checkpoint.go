@@ -21,8 +21,10 @@ import (
 
 const (
 	checkpointFormat = "mlptrain-checkpoint"
-	// checkpointVersion 2 added the checksum, which version 1 lacks.
-	checkpointVersion = 2
+	// checkpointVersion 2 added the checksum, which version 1 lacks; 3
+	// the learning rate of each epoch of the history, the schedule's
+	// state and the count of clipped steps.
+	checkpointVersion = 3
 	// maxCheckpointBytes bounds what LoadCheckpoint reads.
 	maxCheckpointBytes = 4 << 30
 )
@@ -57,8 +59,12 @@ type Checkpoint struct {
 	// before the epoch ends.
 	EpochStart [][]float64     `json:"epoch_start,omitempty"`
 	Optimizer  *OptimizerState `json:"optimizer"`
+	// Schedule is the plateau schedule's state (version 3), and Clipped
+	// the number of steps whose gradient clip_norm scaled.
+	Schedule *ScheduleState `json:"schedule,omitempty"`
+	Clipped  int            `json:"clipped,omitempty"`
 
-	History   [][]string  `json:"history"`   // epoch, train_loss, val_loss, train_acc, val_acc, seconds
+	History   [][]string  `json:"history"`   // epoch, train_loss, val_loss, train_acc, val_acc, seconds, learning rate (version 3)
 	BestLoss  string      `json:"best_loss"` // the best value of the early-stopping metric (val_loss before it could be chosen)
 	BestEpoch int         `json:"best_epoch"`
 	Best      [][]float64 `json:"best,omitempty"`
@@ -113,7 +119,7 @@ func (t *trainer) checkpoint() *Checkpoint {
 		Format: checkpointFormat, Version: checkpointVersion, Config: cfg, Data: t.fingerprint(),
 		Epoch: t.epoch, Step: t.step, Started: t.started, RNG: rng,
 		Sum: FormatFloat(t.sum), Correct: t.correct, Seconds: FormatFloat(t.secs),
-		Weights: flat(t.ws), Optimizer: t.opt.State(),
+		Weights: flat(t.ws), Optimizer: t.opt.State(), Schedule: t.sched.state(), Clipped: t.clipped,
 		BestLoss: FormatFloat(t.bestLoss), BestEpoch: t.bestEpoch,
 	}
 	if t.started {
@@ -126,7 +132,7 @@ func (t *trainer) checkpoint() *Checkpoint {
 		c.Best = flat(t.best)
 	}
 	for _, s := range t.history {
-		c.History = append(c.History, []string{strconv.Itoa(s.Epoch), FormatFloat(s.TrainLoss), FormatFloat(s.ValLoss), FormatFloat(s.TrainAcc), FormatFloat(s.ValAcc), FormatFloat(s.Seconds)})
+		c.History = append(c.History, []string{strconv.Itoa(s.Epoch), FormatFloat(s.TrainLoss), FormatFloat(s.ValLoss), FormatFloat(s.TrainAcc), FormatFloat(s.ValAcc), FormatFloat(s.Seconds), FormatFloat(s.LearningRate)})
 	}
 	return c
 }
@@ -277,6 +283,11 @@ func (t *trainer) restore(c *Checkpoint) error {
 		}
 		perr(t.opt.SetState(c.Optimizer))
 	}
+	perr(t.sched.setState(c.Schedule))
+	if c.Clipped < 0 {
+		perr(fmt.Errorf("%d clipped steps", c.Clipped))
+	}
+	t.clipped = c.Clipped
 	t.epoch, t.step, t.started, t.correct, t.bestEpoch = c.Epoch, c.Step, c.Started, c.Correct, c.BestEpoch
 	t.sum, err = atof(c.Sum)
 	perr(err)
@@ -299,15 +310,17 @@ func (t *trainer) restore(c *Checkpoint) error {
 	}
 	t.history = t.history[:0]
 	for _, row := range c.History {
-		if len(row) != 6 {
-			perr(errors.New("a history row without 6 fields"))
+		// Versions 1 and 2 have no learning rate, which was then
+		// train.learning_rate throughout.
+		if len(row) != 7 && !(len(row) == 6 && c.Version < 3) {
+			perr(fmt.Errorf("a history row of %d fields", len(row)))
 			continue
 		}
-		var s EpochStats
+		s := EpochStats{LearningRate: t.p.Config.Train.LearningRate}
 		var e error
 		s.Epoch, e = strconv.Atoi(row[0])
 		perr(e)
-		for i, dst := range []*float64{&s.TrainLoss, &s.ValLoss, &s.TrainAcc, &s.ValAcc, &s.Seconds} {
+		for i, dst := range []*float64{&s.TrainLoss, &s.ValLoss, &s.TrainAcc, &s.ValAcc, &s.Seconds, &s.LearningRate}[:len(row)-1] {
 			*dst, e = atof(row[i+1])
 			perr(e)
 		}

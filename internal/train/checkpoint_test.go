@@ -80,6 +80,11 @@ func TestResumeIsExact(t *testing.T) {
 		// After the last step of an epoch: the next epoch's order is
 		// drawn but none of its steps is done.
 		{"end of an epoch", "{optimizer: sgd, learning_rate: 0.1, batch_size: 9, epochs: 3}", []stopAt{{2, 4}}},
+		// The plateau schedule's state (its rate, best loss and count) and
+		// the count of clipped steps carry over.
+		{"plateau schedule with clipping", "{optimizer: momentum, learning_rate: 0.3, batch_size: 6, epochs: 12, clip_norm: 0.5, schedule: {kind: plateau, gamma: 0.5, patience: 1, warmup_epochs: 1}}", []stopAt{{3, 2}, {7, 5}}},
+		{"cosine with warmup", "{optimizer: adamw, weight_decay: 0.1, learning_rate: 0.05, batch_size: 8, epochs: 6, schedule: {kind: cosine, warmup_epochs: 2, min_lr: 0.001}}", []stopAt{{2, 3}, {4, 1}}},
+		{"step", "{optimizer: nesterov, learning_rate: 0.05, batch_size: 8, epochs: 6, schedule: {kind: step, step_epochs: 2, gamma: 0.3}}", []stopAt{{3, 2}}},
 	}
 	// Every optimizer of the catalog, in the middle of an epoch at least.
 	for _, name := range vocab.OptimizerNames() {
@@ -126,6 +131,13 @@ func TestResumeIsExact(t *testing.T) {
 			}
 			if last.Report.WeightsSHA256 != whole.Report.WeightsSHA256 {
 				t.Error("weights_sha256 differs")
+			}
+			lr, wlr := last.Report.LearningRates, whole.Report.LearningRates
+			if !slices.Equal(lr, wlr) || last.Report.Steps != whole.Report.Steps || last.Report.ClippedSteps != whole.Report.ClippedSteps {
+				t.Errorf("resumed run: rates %v, %d steps, %d clipped; whole run %v, %d, %d", lr, last.Report.Steps, last.Report.ClippedSteps, wlr, whole.Report.Steps, whole.Report.ClippedSteps)
+			}
+			if strings.Contains(tc.name, "plateau") && (slices.Min(wlr) == slices.Max(wlr) || whole.Report.ClippedSteps == 0 || whole.Report.ClippedSteps == whole.Report.Steps) {
+				t.Errorf("the plateau case tests nothing: rates %v, %d of %d steps clipped", wlr, whole.Report.ClippedSteps, whole.Report.Steps)
 			}
 		})
 	}
@@ -251,8 +263,8 @@ func TestCheckpointChecksum(t *testing.T) {
 	if _, err := LoadCheckpoint(flipped); err == nil {
 		t.Errorf("a checkpoint with a digit of a weight changed was read without error")
 	}
-	if !strings.Contains(good, `"version":2,`) || !strings.Contains(good, `,"checksum":"sha256:`) {
-		t.Fatalf("the checkpoint has no version 2 or checksum: %.120s…", good)
+	if !strings.Contains(good, `"version":3,`) || !strings.Contains(good, `,"checksum":"sha256:`) {
+		t.Fatalf("the checkpoint has no version 3 or checksum: %.120s…", good)
 	}
 	sum := good[strings.Index(good, `,"checksum":`):strings.LastIndex(good, "}")]
 	unsealed := strings.Replace(good, sum, "", 1)
@@ -263,7 +275,7 @@ func TestCheckpointChecksum(t *testing.T) {
 		{"the checksum changed", strings.Replace(good, `"checksum":"sha256:`, `"checksum":"sha256:0`, 1), "checksum mismatch"},
 		{"the checksum removed", unsealed, "no checksum"},
 		// A version 1 file with a checksum is checked too.
-		{"the version changed to 1", strings.Replace(good, `"version":2,`, `"version":1,`, 1), "checksum mismatch"},
+		{"the version changed to 1", strings.Replace(good, `"version":3,`, `"version":1,`, 1), "checksum mismatch"},
 		{"the epoch changed", strings.Replace(good, `"epoch":2,`, `"epoch":1,`, 1), "checksum mismatch"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -282,7 +294,7 @@ func TestCheckpointChecksum(t *testing.T) {
 
 	// The checkpoint as an mlptrain before checksums wrote it: version 1,
 	// no checksum. It resumes, with a warning, to the whole run's model.
-	writeTestFile(t, out, "checkpoint.json", strings.Replace(unsealed, `"version":2,`, `"version":1,`, 1))
+	writeTestFile(t, out, "checkpoint.json", strings.Replace(unsealed, `"version":3,`, `"version":1,`, 1))
 	ck, err := LoadCheckpoint(filepath.Join(out, "checkpoint.json"))
 	if err != nil {
 		t.Fatalf("the old checkpoint: %v", err)

@@ -60,6 +60,9 @@ type EpochStats struct {
 	TrainLoss, ValLoss float64
 	TrainAcc, ValAcc   float64
 	Seconds            float64 // wall time of the epoch's training steps
+	// LearningRate is the rate the epoch trained at (train.schedule); it
+	// is in report.json, not in metrics.csv.
+	LearningRate float64
 }
 
 // FitOptions control Fit's progress reports and checkpoints, and
@@ -112,6 +115,9 @@ type Result struct {
 	// ClassWeights are the weights of the classes (in the problem's
 	// order) that train.class_weight gave, or nil for none.
 	ClassWeights []float64
+	// Steps is the number of optimizer steps taken, and ClippedSteps the
+	// number of them whose gradient train.clip_norm scaled down.
+	Steps, ClippedSteps int
 }
 
 // batchPlan holds the graphs of one training run: one for full
@@ -215,6 +221,16 @@ func params(m *layers.Model) []*mat.Dense {
 	return ps
 }
 
+// decayed says, for each of params(m), whether weight decay applies to it:
+// to the weights W, not to the biases b (as train.l2).
+func decayed(m *layers.Model) []bool {
+	var d []bool
+	for range m.Layers {
+		d = append(d, true, false)
+	}
+	return d
+}
+
 // checkpointInterval is the least time between two periodic checkpoints,
 // so that runs of many short epochs do not spend their time writing them.
 const checkpointInterval = 5 * time.Second
@@ -251,6 +267,12 @@ type trainer struct {
 	classWeights []float64
 	rowWeight    []float64
 	weightSum    float64
+
+	// sched gives each epoch's learning rate, rate the one of the epoch in
+	// progress; clipped counts the steps whose gradient clip_norm scaled.
+	sched   *schedule
+	rate    float64
+	clipped int
 
 	history   []EpochStats
 	best      []*mat.Dense // early stopping's best weights, or nil
@@ -313,9 +335,11 @@ func newTrainerWeighted(p *Problem, weighted bool) (*trainer, error) {
 		t.plan.tail = build(r, cfg.Train.L2)
 		t.plan.tailGrads = gradsOf(t.plan.tail)
 	}
-	if t.opt, err = NewOptimizer(cfg.Train.Optimizer, Hyper{LearningRate: cfg.Train.LearningRate, Momentum: cfg.Train.Momentum}); err != nil {
+	h := Hyper{LearningRate: cfg.Train.LearningRate, Momentum: cfg.Train.Momentum, WeightDecay: cfg.Train.WeightDecay, Decayed: decayed(m)}
+	if t.opt, err = NewOptimizer(cfg.Train.Optimizer, h); err != nil {
 		return nil, err
 	}
+	t.sched = newSchedule(cfg.Train)
 	t.shuffle = !opt.FullBatch && t.plan.size < n
 	t.src = rand.NewPCG(cfg.Train.Seed, streamShuffle)
 	t.rng = rand.New(t.src)
@@ -368,7 +392,11 @@ func (t *trainer) trainStep() error {
 		return &DivergedError{Epoch: t.epoch, Step: t.step + 1, What: fmt.Sprintf("the loss is %v", obj), LearningRate: cfg.Train.LearningRate}
 	}
 	net.G.Backward(net.Loss)
-	if !t.opt.Step(t.ws, t.plan.grads(net)) {
+	grads := t.plan.grads(net)
+	if c := cfg.Train.ClipNorm; c > 0 && clipGrads(grads, c) {
+		t.clipped++
+	}
+	if !t.opt.Step(t.ws, grads) {
 		copyAll(t.ws, t.epochStart)
 		return &DivergedError{Epoch: t.epoch, Step: t.step + 1, What: "a weight or the optimizer's state became infinite or NaN", LearningRate: cfg.Train.LearningRate, WholeEpoch: true}
 	}
@@ -401,7 +429,7 @@ func (t *trainer) steps() int { return (len(t.perm) + t.plan.size - 1) / t.plan.
 // and reports whether early stopping ends training.
 func (t *trainer) endEpoch() (EpochStats, bool) {
 	p, n := t.p, float64(len(t.perm))
-	st := EpochStats{Epoch: t.epoch, TrainLoss: t.sum / t.weightSum, ValLoss: math.NaN(), TrainAcc: math.NaN(), ValAcc: math.NaN(), Seconds: t.secs}
+	st := EpochStats{Epoch: t.epoch, TrainLoss: t.sum / t.weightSum, ValLoss: math.NaN(), TrainAcc: math.NaN(), ValAcc: math.NaN(), Seconds: t.secs, LearningRate: t.rate}
 	if t.classify {
 		st.TrainAcc = float64(t.correct) / n
 	}
@@ -414,6 +442,7 @@ func (t *trainer) endEpoch() (EpochStats, bool) {
 		}
 	}
 	t.history = append(t.history, st)
+	t.sched.observe(st.Epoch, st.ValLoss)
 	t.epoch++
 	t.step, t.started = 0, false
 	es := p.Config.Train.EarlyStopping
@@ -512,6 +541,10 @@ epochs:
 		if !t.started {
 			t.startEpoch()
 		}
+		// The rate depends on the epoch and on the schedule's state at
+		// its start alone, so a resumed epoch gets it again.
+		t.rate = t.sched.rate(t.epoch)
+		t.opt.SetLearningRate(t.rate)
 		for t.step < t.steps() {
 			if ctx.Err() != nil {
 				res.Stopped = StopInterrupted
@@ -554,6 +587,7 @@ epochs:
 		copyAll(t.ws, t.epochStart) // the weights metrics.csv describes
 	}
 	res.History = t.history
+	res.Steps, res.ClippedSteps = t.opt.State().Steps, t.clipped
 	res.BestEpoch = len(t.history)
 	if t.best != nil && res.Stopped != StopDiverged {
 		copyAll(t.ws, t.best)

@@ -419,16 +419,16 @@ func TestWriteMetricsCSV(t *testing.T) {
 	}{
 		{"empty", nil, []string{}},
 		{"regression", []EpochStats{
-			{1, 0.5, nan, nan, nan, 0.25},
-			{2, 0.1, 0.2, nan, nan, 1e-7},
+			{1, 0.5, nan, nan, nan, 0.25, 0.05},
+			{2, 0.1, 0.2, nan, nan, 1e-7, 0.05},
 		}, []string{"1,0.5,,,,0.25", "2,0.1,0.2,,,1e-07"}},
 		{"classification", []EpochStats{
-			{1, 1.0 / 3, 2.0 / 3, 0.75, 0.5, 0.001},
+			{1, 1.0 / 3, 2.0 / 3, 0.75, 0.5, 0.001, 0.05},
 		}, nil},
 		{"awkward numbers", []EpochStats{
-			{1, math.SmallestNonzeroFloat64, math.MaxFloat64, 1, 0, 123456789.123456789},
-			{2, 0.1 + 0.2, math.Copysign(0, -1), 1e-300, 1 - 1e-16, math.Inf(1)},
-			{10, math.Nextafter(1, 2), 5e-324, 0.3, 0.7, 0},
+			{1, math.SmallestNonzeroFloat64, math.MaxFloat64, 1, 0, 123456789.123456789, 0.05},
+			{2, 0.1 + 0.2, math.Copysign(0, -1), 1e-300, 1 - 1e-16, math.Inf(1), 0.05},
+			{10, math.Nextafter(1, 2), 5e-324, 0.3, 0.7, 0, 0.05},
 		}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

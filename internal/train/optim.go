@@ -26,6 +26,9 @@ type Optimizer interface {
 	// SetState restores a checkpoint's state, returning an error if it
 	// does not fit.
 	SetState(*OptimizerState) error
+	// SetLearningRate sets the step size α of the steps that follow (a
+	// learning-rate schedule calls it at the start of each epoch).
+	SetLearningRate(lr float64)
 }
 
 // Hyper holds the hyperparameters an optimizer may read; the catalog
@@ -34,6 +37,11 @@ type Optimizer interface {
 type Hyper struct {
 	LearningRate float64 // learning_rate: the step size α
 	Momentum     float64 // momentum: μ
+	WeightDecay  float64 // weight_decay: adamw's decoupled decay λ
+	// Decayed says, per parameter in Step's order, whether weight decay
+	// applies to it (the weights W, not the biases b); nil means every
+	// parameter.
+	Decayed []bool
 }
 
 // updateRule is one optimizer's update, as the catalog names it.
@@ -50,14 +58,26 @@ type updateRule interface {
 	// finite afterwards. (Each rule reslices its arrays to len(w), which
 	// lets the compiler drop the bounds checks of its loop.)
 	apply(i, lo int, w, g []float64) bool
+	// setLR sets the step size α.
+	setLR(lr float64)
 }
+
+// rate is the step size every rule has.
+type rate struct{ lr float64 }
+
+func (r *rate) setLR(lr float64) { r.lr = lr }
 
 // updateRules makes each optimizer's update by the catalog's name.
 var updateRules = map[string]func(Hyper) updateRule{
-	"gd":       func(h Hyper) updateRule { return &sgd{lr: h.LearningRate} },
-	"sgd":      func(h Hyper) updateRule { return &sgd{lr: h.LearningRate} },
-	"momentum": func(h Hyper) updateRule { return &momentumOpt{lr: h.LearningRate, mu: h.Momentum} },
-	"adam":     func(h Hyper) updateRule { return &adam{lr: h.LearningRate} },
+	"gd":       func(h Hyper) updateRule { return &sgd{rate: rate{h.LearningRate}} },
+	"sgd":      func(h Hyper) updateRule { return &sgd{rate: rate{h.LearningRate}} },
+	"momentum": func(h Hyper) updateRule { return &momentumOpt{rate: rate{h.LearningRate}, mu: h.Momentum} },
+	"nesterov": func(h Hyper) updateRule { return &nesterov{rate: rate{h.LearningRate}, mu: h.Momentum} },
+	"rmsprop":  func(h Hyper) updateRule { return &rmsprop{rate: rate{h.LearningRate}} },
+	"adam":     func(h Hyper) updateRule { return &adam{rate: rate{h.LearningRate}} },
+	"adamw": func(h Hyper) updateRule {
+		return &adam{rate: rate{h.LearningRate}, wd: h.WeightDecay, decayed: h.Decayed}
+	},
 }
 
 // NewOptimizer returns the named optimizer of the catalog (internal/vocab,
@@ -107,6 +127,8 @@ func (o *optimizer) part(i, lo, hi int) bool {
 // serial makes every later update run on the calling goroutine alone (for
 // tests).
 func (o *optimizer) serial() { o.chunks.serial() }
+
+func (o *optimizer) SetLearningRate(lr float64) { o.u.setLR(lr) }
 
 func (o *optimizer) State() *OptimizerState {
 	s := &OptimizerState{Steps: o.steps}
@@ -234,11 +256,15 @@ func (s *OptimizerState) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// Adam's constants (Kingma and Ba, 2015).
+// Adam's constants (Kingma and Ba, 2015), which adamw shares, and
+// RMSprop's (PyTorch's defaults: the decay α of its running mean of g², and
+// ε added outside the square root).
 const (
-	adamBeta1 = 0.9
-	adamBeta2 = 0.999
-	adamEps   = 1e-8
+	adamBeta1    = 0.9
+	adamBeta2    = 0.999
+	adamEps      = 1e-8
+	rmspropAlpha = 0.99
+	rmspropEps   = 1e-8
 )
 
 // The update loops check that the weights stay finite by OR-ing the bits
@@ -319,7 +345,7 @@ func (c *chunked) part(k int) {
 
 // sgd is θ ← θ − α∇ (gd and sgd differ in their batches, not in the
 // update).
-type sgd struct{ lr float64 }
+type sgd struct{ rate }
 
 func (o *sgd) buffers() []*[][]float64 { return nil }
 
@@ -346,8 +372,9 @@ func moments(params []*mat.Dense) [][]float64 {
 
 // momentumOpt keeps a velocity p ← μp − α∇ and steps θ ← θ + p.
 type momentumOpt struct {
-	lr, mu float64
-	v      [][]float64 // the velocity p, "m" in checkpoints
+	rate
+	mu float64
+	v  [][]float64 // the velocity p, "m" in checkpoints
 }
 
 func (o *momentumOpt) buffers() []*[][]float64 { return []*[][]float64{&o.v} }
@@ -366,11 +393,64 @@ func (o *momentumOpt) apply(i, lo int, w, g []float64) bool {
 	return nan == 0
 }
 
-// adam scales the step by bias-corrected moment estimates.
+// nesterov is PyTorch's SGD with nesterov=True (dampening 0): a buffer
+// b ← μb + ∇ (b = ∇ at the first step), and θ ← θ − α(∇ + μb).
+type nesterov struct {
+	rate
+	mu float64
+	b  [][]float64 // the buffer b, "m" in checkpoints
+}
+
+func (o *nesterov) buffers() []*[][]float64 { return []*[][]float64{&o.b} }
+
+func (o *nesterov) begin(int) {}
+
+func (o *nesterov) apply(i, lo int, w, g []float64) bool {
+	b := o.b[i][lo:]
+	g, b = g[:len(w)], b[:len(w)]
+	lr, mu, nan := o.lr, o.mu, uint64(0)
+	for j := range w {
+		// b starts at 0, so μ·0 + ∇ is PyTorch's first-step b = ∇.
+		b[j] = mu*b[j] + g[j]
+		w[j] -= lr * (g[j] + mu*b[j])
+		nan |= math.Float64bits(w[j]-w[j]) | math.Float64bits(b[j]-b[j])
+	}
+	return nan == 0
+}
+
+// rmsprop is PyTorch's RMSprop (α 0.99, ε 1e−8, not centered, no
+// momentum): v ← αv + (1−α)∇², θ ← θ − α_lr ∇/(√v + ε).
+type rmsprop struct {
+	rate
+	v [][]float64 // the running mean of ∇², "v" in checkpoints
+}
+
+func (o *rmsprop) buffers() []*[][]float64 { return []*[][]float64{&o.v} }
+
+func (o *rmsprop) begin(int) {}
+
+func (o *rmsprop) apply(i, lo int, w, g []float64) bool {
+	v := o.v[i][lo:]
+	g, v = g[:len(w)], v[:len(w)]
+	lr, nan := o.lr, uint64(0)
+	for j := range w {
+		v[j] = rmspropAlpha*v[j] + (1-rmspropAlpha)*g[j]*g[j]
+		w[j] -= lr * g[j] / (math.Sqrt(v[j]) + rmspropEps)
+		// As for Adam: an overflowed v would stall the run unnoticed.
+		nan |= math.Float64bits(w[j]-w[j]) | math.Float64bits(v[j]-v[j])
+	}
+	return nan == 0
+}
+
+// adam scales the step by bias-corrected moment estimates. With wd > 0 it
+// is adamw (Loshchilov and Hutter; PyTorch's AdamW): first the decoupled
+// decay θ ← θ − α·λ·θ of the parameters decayed marks, then Adam's step.
 type adam struct {
-	lr     float64
-	m, v   [][]float64
-	c1, c2 float64 // the bias corrections of the step in progress
+	rate
+	m, v    [][]float64
+	c1, c2  float64 // the bias corrections of the step in progress
+	wd      float64 // λ, adamw's weight decay
+	decayed []bool  // which parameters decay; nil: all
 }
 
 func (o *adam) buffers() []*[][]float64 { return []*[][]float64{&o.m, &o.v} }
@@ -384,8 +464,15 @@ func (o *adam) apply(i, lo int, w, g []float64) bool {
 	m, v := o.m[i][lo:], o.v[i][lo:]
 	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
 	c1, c2 := o.c1, o.c2
+	// PyTorch's param.mul_(1 − lr·wd) before the step; × 1 (adam, or a
+	// parameter that does not decay) changes no bit.
+	keep := 1.0
+	if o.decayed == nil || o.decayed[i] {
+		keep = 1 - o.lr*o.wd
+	}
 	nan := uint64(0)
 	for j := range w {
+		w[j] *= keep
 		m[j] = adamBeta1*m[j] + (1-adamBeta1)*g[j]
 		v[j] = adamBeta2*v[j] + (1-adamBeta2)*g[j]*g[j]
 		w[j] -= o.lr * (m[j] / c1) / (math.Sqrt(v[j]/c2) + adamEps)

@@ -98,6 +98,185 @@ func TestAdamClosedForm(t *testing.T) {
 	}
 }
 
+// torchSteps are PyTorch 1.13's iterates (float64) on
+// f(w) = ½ Σ a_i w_i² + ¼ Σ w_i, a = (3, 0.5, −1), from w = (1, −2, 0.5),
+// made by this script (/usr/bin/python3):
+//
+//	import torch
+//	torch.set_default_dtype(torch.float64)
+//	def run(make, n=5):
+//	    w = torch.tensor([1.0, -2.0, 0.5], requires_grad=True)
+//	    a = torch.tensor([3.0, 0.5, -1.0])
+//	    opt = make([w])
+//	    out = []
+//	    for _ in range(n):
+//	        opt.zero_grad()
+//	        loss = 0.5 * (a * w * w).sum() + 0.25 * w.sum()
+//	        loss.backward()
+//	        opt.step()
+//	        out.append([float(x) for x in w.detach()])
+//	    return out
+//	for name, make in [
+//	    ("nesterov", lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9, nesterov=True)),
+//	    ("rmsprop", lambda p: torch.optim.RMSprop(p, lr=0.01, alpha=0.99, eps=1e-8)),
+//	    ("adamw", lambda p: torch.optim.AdamW(p, lr=0.01, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.1)),
+//	]:
+//	    print(name)
+//	    for r in run(make):
+//	        print("\t{%s}," % ", ".join(repr(x) for x in r))
+var torchSteps = []struct {
+	name string
+	h    Hyper
+	want [][]float64
+}{
+	{"nesterov", Hyper{LearningRate: 0.1, Momentum: 0.9}, [][]float64{
+		{0.3825, -1.8575, 0.5475},
+		{-0.14627500000000002, -1.6677875, 0.624275},
+		{-0.46052075000000003, -1.4471939375, 0.73770975},
+		{-0.5453393475, -1.2112267446875, 0.8987811275},
+		{-0.46017325967500006, -0.9739134575984375, 1.1231199039750002},
+	}},
+	{"rmsprop", Hyper{LearningRate: 0.01}, [][]float64{
+		{0.9000000030769231, -1.9000000133333317, 0.599999960000016},
+		{0.8326044350676518, -1.8315851308337707, 0.6815110892542724},
+		{0.7792445718660624, -1.7768515170579282, 0.7525728331412674},
+		{0.7341633642083478, -1.7301960897729192, 0.8165222313991622},
+		{0.6947068484756839, -1.689025437839569, 0.8751923045006509},
+	}},
+	{"adamw", Hyper{LearningRate: 0.01, WeightDecay: 0.1}, [][]float64{
+		{0.9890000000307693, -1.9880000001333333, 0.5094999996},
+		{0.9780137903992084, -1.9760141745251887, 0.5189984798644208},
+		{0.9670432457011675, -1.9640439738342659, 0.5285004261062136},
+		{0.9560902544076176, -1.952090854580081, 0.5380105677140361},
+		{0.9451567144881979, -1.940156275773093, 0.5475333806541743},
+	}},
+}
+
+// torchTol bounds the difference from PyTorch's iterates, relative to
+// max(1, |w|): the same rules, with the operations in another order.
+const torchTol = 1e-13
+
+func TestOptimizersMatchPyTorch(t *testing.T) {
+	t.Parallel()
+	a := []float64{3, 0.5, -1}
+	for _, tc := range torchSteps {
+		o, err := NewOptimizer(tc.name, tc.h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := mat.NewDense(1, 3, []float64{1, -2, 0.5})
+		g := mat.NewDense(1, 3, nil)
+		for k, want := range tc.want {
+			for j := range a {
+				g.Set(0, j, a[j]*w.At(0, j)+0.25)
+			}
+			o.Step([]*mat.Dense{w}, []*mat.Dense{g})
+			for j, x := range want {
+				if got := w.At(0, j); math.Abs(got-x) > torchTol*math.Max(1, math.Abs(x)) {
+					t.Errorf("%s: w_%d[%d] = %v, PyTorch %v", tc.name, k+1, j, got, x)
+				}
+			}
+		}
+	}
+}
+
+func TestNesterovClosedForm(t *testing.T) {
+	t.Parallel()
+	// On a constant gradient c, b_k = c(1 − μ^k)/(1 − μ), and step k
+	// moves by α(c + μ b_k).
+	const lr, mu, c, w0 = 0.1, 0.5, 2.0, 1.0
+	got := steps(t, "nesterov", lr, mu, c, w0, 8, true)
+	want := w0
+	for k := 1; k < len(got); k++ {
+		b := c * (1 - math.Pow(mu, float64(k))) / (1 - mu)
+		want -= lr * (c + mu*b)
+		if math.Abs(got[k]-want) > optimTol {
+			t.Errorf("w_%d = %v, want %v", k, got[k], want)
+		}
+	}
+}
+
+func TestRMSpropClosedForm(t *testing.T) {
+	t.Parallel()
+	// On a constant gradient c, v_k = c²(1 − 0.99^k), and step k moves
+	// by α c/(|c|√(1 − 0.99^k) + ε): ε outside the root.
+	const lr, c, w0 = 0.01, -3.0, 1.0
+	got := steps(t, "rmsprop", lr, 0, c, w0, 8, true)
+	want := w0
+	for k := 1; k < len(got); k++ {
+		want -= lr * c / (math.Abs(c)*math.Sqrt(1-math.Pow(rmspropAlpha, float64(k))) + rmspropEps)
+		if math.Abs(got[k]-want) > optimTol {
+			t.Errorf("w_%d = %v, want %v", k, got[k], want)
+		}
+	}
+}
+
+// TestAdamW checks that adamw with no decay is adam bit for bit, that on
+// a zero gradient it only decays, W_k = (1 − αλ)^k W_0, and that it
+// leaves the parameters Hyper.Decayed excludes (the biases) undecayed.
+func TestAdamW(t *testing.T) {
+	t.Parallel()
+	a, b := steps(t, "adam", 0.01, 0, 2, 1, 10, false), steps(t, "adamw", 0.01, 0, 2, 1, 10, false)
+	if !sameBits(a, b) {
+		t.Errorf("adamw with weight_decay 0: %v, adam %v", b, a)
+	}
+	const lr, wd = 0.1, 0.5
+	o, err := NewOptimizer("adamw", Hyper{LearningRate: lr, WeightDecay: wd, Decayed: []bool{true, false}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, bias := mat.NewDense(1, 2, []float64{1, -4}), mat.NewDense(1, 1, []float64{3})
+	zero := []*mat.Dense{mat.NewDense(1, 2, nil), mat.NewDense(1, 1, nil)}
+	for k := 1; k <= 5; k++ {
+		o.Step([]*mat.Dense{w, bias}, zero)
+		f := math.Pow(1-lr*wd, float64(k))
+		if got := w.RawMatrix().Data; math.Abs(got[0]-f) > optimTol || math.Abs(got[1]+4*f) > optimTol {
+			t.Errorf("step %d: W = %v, want (1 − αλ)^k W_0 = %v", k, got, []float64{f, -4 * f})
+		}
+		if bias.At(0, 0) != 3 {
+			t.Errorf("step %d: the bias decayed to %v", k, bias.At(0, 0))
+		}
+	}
+}
+
+// TestSetLearningRate checks that every optimizer steps by the rate set
+// last: halving it halves sgd's step, and a run continued at a new rate
+// equals one made at that rate from the same state.
+func TestSetLearningRate(t *testing.T) {
+	t.Parallel()
+	for _, name := range vocab.OptimizerNames() {
+		h := Hyper{LearningRate: 0.1, Momentum: 0.5, WeightDecay: 0.1}
+		one, _ := NewOptimizer(name, h)
+		w, g := mat.NewDense(1, 1, []float64{1}), mat.NewDense(1, 1, nil)
+		for i := range 4 {
+			if i == 2 {
+				one.SetLearningRate(0.02)
+			}
+			g.Set(0, 0, 3*w.At(0, 0))
+			one.Step([]*mat.Dense{w}, []*mat.Dense{g})
+		}
+		// The same with the state handed over at step 2.
+		first, _ := NewOptimizer(name, h)
+		w2 := mat.NewDense(1, 1, []float64{1})
+		for range 2 {
+			g.Set(0, 0, 3*w2.At(0, 0))
+			first.Step([]*mat.Dense{w2}, []*mat.Dense{g})
+		}
+		h.LearningRate = 0.02
+		second, _ := NewOptimizer(name, h)
+		if err := second.SetState(first.State()); err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			g.Set(0, 0, 3*w2.At(0, 0))
+			second.Step([]*mat.Dense{w2}, []*mat.Dense{g})
+		}
+		if w.At(0, 0) != w2.At(0, 0) {
+			t.Errorf("%s: rate set mid-run gives %v, a new optimizer at that rate %v", name, w.At(0, 0), w2.At(0, 0))
+		}
+	}
+}
+
 // TestOptimizerState splits a run of every optimizer of the catalog at a
 // step and restores its state, passed through checkpoint JSON, into a new
 // optimizer: the run continues exactly. The JSON holds the step count and
@@ -145,8 +324,8 @@ func TestOptimizerState(t *testing.T) {
 			t.Errorf("%s: resumed run ends at %v, whole run at %v", name, w.At(0, 0), whole[6])
 		}
 	}
-	if _, err := NewOptimizer("rmsprop", Hyper{LearningRate: 0.1}); err == nil {
-		t.Error("NewOptimizer(rmsprop) succeeded")
+	if _, err := NewOptimizer("adagrad", Hyper{LearningRate: 0.1}); err == nil {
+		t.Error("NewOptimizer(adagrad) succeeded")
 	}
 }
 
@@ -215,6 +394,7 @@ func TestOptimizersMatchCatalog(t *testing.T) {
 	fields := map[string]func(*Hyper) *float64{
 		"learning_rate": func(h *Hyper) *float64 { return &h.LearningRate },
 		"momentum":      func(h *Hyper) *float64 { return &h.Momentum },
+		"weight_decay":  func(h *Hyper) *float64 { return &h.WeightDecay },
 	}
 	run := func(name string, h Hyper) float64 {
 		o, err := NewOptimizer(name, h)
@@ -234,7 +414,7 @@ func TestOptimizersMatchCatalog(t *testing.T) {
 				t.Errorf("%s reads %s, which Hyper does not hold", spec.Name, key)
 			}
 		}
-		base := Hyper{LearningRate: 0.05, Momentum: 0.5}
+		base := Hyper{LearningRate: 0.05, Momentum: 0.5, WeightDecay: 0.1}
 		w0 := run(spec.Name, base)
 		for key, field := range fields {
 			h := base

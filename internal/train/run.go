@@ -39,6 +39,14 @@ type Report struct {
 	// ClassWeight is each class's weight in the training loss
 	// (train.class_weight resolved); omitted for none.
 	ClassWeight map[string]float64 `json:"class_weight,omitempty"`
+	// LearningRates is the learning rate of each epoch run, in order
+	// (train.schedule).
+	LearningRates []float64 `json:"learning_rates"`
+	// Steps is the number of optimizer steps taken (all epochs, a resumed
+	// run's included), and ClippedSteps how many of them train.clip_norm
+	// clipped (0 when it is off).
+	Steps        int `json:"steps"`
+	ClippedSteps int `json:"clipped_steps"`
 }
 
 // Run is a finished fit: its report, its training result and the problem
@@ -133,6 +141,10 @@ func FitConfig(ctx context.Context, cfg *config.Config, o FitOptions) (*Run, err
 		Train: &res.Train, Validation: res.Val,
 		WeightsSHA256: WeightsSHA256(res.Model), Seed: cfg.Train.Seed, Seconds: res.Seconds, Threads: res.Threads, Gemm: gemm.Kernel(),
 		Columns: p.Columns, ClassWeight: classWeightReport(p.Classes, res.ClassWeights),
+		LearningRates: make([]float64, len(res.History)), Steps: res.Steps, ClippedSteps: res.ClippedSteps,
+	}
+	for i, s := range res.History {
+		rep.LearningRates[i] = s.LearningRate
 	}
 	rep.Train.DroppedRows = p.Dropped
 	if test != nil {

@@ -40,7 +40,30 @@ var optimizers = []Optimizer{
 	{Name: "momentum", Reads: []string{"learning_rate", "momentum"},
 		State: []Buffer{{Name: "m", Help: "the velocity p"}},
 		Help:  "p ← μp − α∇, θ ← θ + p"},
+	{Name: "nesterov", Reads: []string{"learning_rate", "momentum"},
+		State: []Buffer{{Name: "m", Help: "the buffer b"}},
+		Help:  "b ← μb + ∇, θ ← θ − α(∇ + μb)"},
+	{Name: "rmsprop", Reads: []string{"learning_rate"},
+		State: []Buffer{{Name: "v", Help: "the running mean of ∇²"}},
+		Help:  "v ← 0.99v + 0.01∇², θ ← θ − α∇/(√v + 1e−8)"},
 	{Name: "adam", Reads: []string{"learning_rate"},
 		State: []Buffer{{Name: "m", Help: "the first moment"}, {Name: "v", Help: "the second moment"}},
 		Help:  "bias-corrected moments, β₁ 0.9, β₂ 0.999, ε 1e−8"},
+	{Name: "adamw", Reads: []string{"learning_rate", "weight_decay"},
+		State: []Buffer{{Name: "m", Help: "the first moment"}, {Name: "v", Help: "the second moment"}},
+		Help:  "W ← W − α·wd·W, then adam"},
+}
+
+// The schedules count e from 0 at the first epoch after the warmup, and
+// E is the number of those epochs.
+var schedules = []Schedule{
+	{Name: "constant", Help: "α every epoch"},
+	{Name: "step", Needs: []string{"step_epochs", "gamma"},
+		Help: "α·gamma^⌊e/step_epochs⌋"},
+	{Name: "exponential", Needs: []string{"gamma"},
+		Help: "α·gamma^e"},
+	{Name: "cosine", Takes: []string{"min_lr"},
+		Help: "min_lr + (α − min_lr)(1 + cos(πe/E))/2 over E epochs"},
+	{Name: "plateau", Needs: []string{"gamma", "patience"}, Takes: []string{"min_lr"},
+		Help: "×gamma (≥ min_lr) when val_loss stalls patience epochs"},
 }

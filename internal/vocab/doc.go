@@ -23,6 +23,7 @@
 //	d, k   a layer's inputs and outputs (units)
 //	θ, ∇   the parameters and the gradient of the loss
 //	α, μ   train.learning_rate and train.momentum
+//	λ      train.weight_decay (adamw)
 //
 // # Rules
 //

@@ -61,6 +61,11 @@ func Help() string {
 		ls = append(ls, line{o.Name, h})
 	}
 	add("train.optimizer", ls)
+	ls = nil
+	for _, sc := range schedules {
+		ls = append(ls, line{sc.Name, sc.Help})
+	}
+	add("train.schedule.kind (epoch i ≤ warmup_epochs W at α·i/W; e from 0 after)", ls)
 
 	width := 0
 	for _, s := range sections {

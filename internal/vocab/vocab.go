@@ -112,6 +112,22 @@ type Optimizer struct {
 	Help string
 }
 
+// Schedule describes a learning-rate schedule: the learning rate of each
+// epoch, from train.learning_rate α, set by train.schedule.
+type Schedule struct {
+	Name string
+	// Needs lists the keys under train.schedule that the schedule
+	// requires, and Takes those it may also be given. Every schedule
+	// takes warmup_epochs; a key in neither list is refused.
+	Needs, Takes []string
+	// Help says what it does.
+	Help string
+}
+
+// ScheduleKeys are the keys under train.schedule besides kind and
+// warmup_epochs, in the order of the config file.
+var ScheduleKeys = []string{"step_epochs", "gamma", "min_lr", "patience"}
+
 // StateNames returns the names of o's state buffers, in order.
 func (o Optimizer) StateNames() []string {
 	names := make([]string, len(o.State))
@@ -132,6 +148,18 @@ func Inits() []Init { return slices.Clone(inits) }
 
 // Optimizers returns every optimizer, in catalog order.
 func Optimizers() []Optimizer { return slices.Clone(optimizers) }
+
+// Schedules returns every learning-rate schedule, in catalog order.
+func Schedules() []Schedule { return slices.Clone(schedules) }
+
+// ScheduleNamed returns the schedule of that name and whether there is
+// one.
+func ScheduleNamed(name string) (Schedule, bool) {
+	return find(schedules, name, func(s Schedule) string { return s.Name })
+}
+
+// ScheduleNames returns the schedule names, in catalog order.
+func ScheduleNames() []string { return names(schedules, func(s Schedule) string { return s.Name }) }
 
 // ActivationNamed returns the activation that name, canonical or an alias,
 // names, and whether there is one.

@@ -120,7 +120,7 @@ cfg lr "learning_rate: 0.5" "learning_rate: 0"; bad "zero learning rate" "$TMP/l
 cfg bs "batch_size: 0" "batch_size: -1"; bad "negative batch size" "$TMP/bs.yaml:14:15: train.batch_size:" fit "$TMP/bs.yaml" --out "$TMP/r-c"
 cfg act "activation: tanh" "activation: tahn"; bad "unknown activation" "$TMP/act.yaml:8:30: model.layers[0].activation: unknown activation \"tahn\"" fit "$TMP/act.yaml" --out "$TMP/r-c"
 cfg loss "loss: binary_cross_entropy" "loss: cross_entropie"; bad "unknown loss" "$TMP/loss.yaml:10:9: model.loss: unknown loss" fit "$TMP/loss.yaml" --out "$TMP/r-c"
-cfg opt "optimizer: momentum" "optimizer: adamw"; bad "unknown optimizer" "$TMP/opt.yaml:12:14: train.optimizer: unknown optimizer \"adamw\"" fit "$TMP/opt.yaml" --out "$TMP/r-c"
+cfg opt "optimizer: momentum" "optimizer: adan"; bad "unknown optimizer" "$TMP/opt.yaml:12:14: train.optimizer: unknown optimizer \"adan\"" fit "$TMP/opt.yaml" --out "$TMP/r-c"
 cfg mismatch "loss: binary_cross_entropy" "loss: cross_entropy"; bad "loss/output mismatch" "$TMP/mismatch.yaml:10:9: model.loss: cross_entropy needs a softmax output layer" fit "$TMP/mismatch.yaml" --out "$TMP/r-c"
 cfg val "validation: 0" "validation: 1.5"; bad "validation: 1.5" "$TMP/val.yaml:3:15: data.validation:" fit "$TMP/val.yaml" --out "$TMP/r-c"
 bad "missing config" "$TMP/nope.yaml: cannot read config" fit "$TMP/nope.yaml"

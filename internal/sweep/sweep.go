@@ -84,7 +84,7 @@ func gridError(spec, hint, format string, args ...any) error {
 // twice.
 func ParseGrid(spec string) (Grid, error) {
 	k, vs, ok := strings.Cut(spec, "=")
-	k = strings.TrimSpace(k)
+	k = config.CanonKey(k)
 	const example = "write KEY=V1,V2,..., e.g. --grid train.learning_rate=0.001,0.01,0.1"
 	if !ok || k == "" {
 		return Grid{}, gridError(spec, example, "want KEY=V1,V2,...")
@@ -118,9 +118,10 @@ func ParseGrids(specs []string, fixed []config.Override) ([]Grid, error) {
 	var grids []Grid
 	byKey := map[string]string{}
 	for _, o := range fixed {
-		byKey[o.Key] = o.Source
-		if byKey[o.Key] == "" {
-			byKey[o.Key] = "--set " + o.Key
+		k := config.CanonKey(o.Key)
+		byKey[k] = o.Source
+		if byKey[k] == "" {
+			byKey[k] = "--set " + o.Key
 		}
 	}
 	for _, spec := range specs {

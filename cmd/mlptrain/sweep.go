@@ -96,10 +96,10 @@ A diverged point is recorded (stopped "diverged", losses null) and the sweep
 goes on. On Ctrl-C the running points stop after their current step
 ("interrupted") and the rest are not started ("not_run"); the table and files
 record them. Exit status: 0 when at least one point finished, 2 for a bad
-config, --grid or --range (before any training), 3 when every point diverged, 130/143
-when interrupted. Progress goes to stderr, one
-line per point (--quiet silences it); the table or, with --json, the report
-to stdout.`,
+config, --grid or --range (before any training), 3 when every point
+diverged, 130/143 when interrupted. Progress goes to stderr, one line per
+point (--quiet silences it); the table or, with --json, the report to
+stdout.`,
 		Example: `  mlptrain sweep configs/sine.yaml --grid train.learning_rate=0.001,0.01,0.1 --set train.epochs=200
   mlptrain sweep configs/iris.yaml --grid train.l2=0,0.001,0.01 --grid train.batch_size=8,32 --jobs 4
   mlptrain sweep configs/iris.yaml --grid train.learning_rate=0.01,0.05,0.2 --by roc_auc

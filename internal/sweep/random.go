@@ -295,3 +295,14 @@ func checkKey(byKey map[string]string, key, flag string, fail func(spec, hint, f
 	}
 	return nil
 }
+
+// rangeKind returns the kind of the range of key in s, or "" for a grid's
+// key.
+func (s Search) rangeKind(key string) string {
+	for _, r := range s.Ranges {
+		if r.Key == key {
+			return r.Kind
+		}
+	}
+	return ""
+}

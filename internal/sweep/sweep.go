@@ -571,7 +571,7 @@ func (e *DivergedError) Unwrap() error { return train.ErrDiverged }
 
 // Run trains every point, o.Jobs at a time, and writes sweep.csv,
 // sweep.json and, when exactly one numeric key is swept, sweep.png into
-// the sweep's folder. Each point is a whole fit (train.FitConfig) with its
+// the sweep's folder (with two numeric keys, sweep.png is a heat map). Each point is a whole fit (train.FitConfig) with its
 // own config, seed and data, sharing nothing with the others, so its
 // results do not depend on Jobs.
 //
@@ -801,7 +801,8 @@ func copyMetrics(m *train.Metrics, acc, roc, pr, r2, mse, mae *jsonnum.Float) {
 	}
 }
 
-// write writes sweep.csv, sweep.png for one numeric key, and sweep.json.
+// write writes sweep.csv, sweep.png for one or two numeric keys, and
+// sweep.json.
 func (s *Sweep) write(rep *Report) error {
 	if err := atomicfile.Write(filepath.Join(s.Dir, "sweep.csv"), func(w io.Writer) error { return WriteCSV(w, rep) }); err != nil {
 		return err
@@ -813,9 +814,13 @@ func (s *Sweep) write(rep *Report) error {
 	return atomicfile.Write(filepath.Join(s.Dir, "sweep.json"), func(w io.Writer) error { return train.WriteJSON(w, rep) })
 }
 
-// plot writes sweep.png when exactly one numeric key is swept.
+// plot writes sweep.png when exactly one numeric key is swept, or the
+// heat map of two.
 func (s *Sweep) plot(rep *Report) error {
 	png := filepath.Join(s.Dir, "sweep.png")
+	if len(rep.Keys) == 2 && len(rep.Points) > 0 && isNumber(rep.Points[0].Params[0].Value) && isNumber(rep.Points[0].Params[1].Value) {
+		return s.heat(png, rep)
+	}
 	if len(rep.Keys) != 1 || len(rep.Points) == 0 || !isNumber(rep.Points[0].Params[0].Value) {
 		// No plot; drop one left by an earlier sweep into this folder.
 		if err := os.Remove(png); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -850,6 +855,44 @@ func (s *Sweep) plot(rep *Report) error {
 	}
 	return plot.Sweep(png, s.Name+" — "+metric+" against "+rep.Keys[0], rep.Keys[0], metric, xs, tr, va, best, missing)
 }
+
+// heat writes sweep.png, the heat map of the validation metric of rep.By
+// over the two numeric keys. An axis is logarithmic for a log: range, and
+// for a grid key whose values are positive and span a decade or more (so
+// that 4,16,64 get cells of one size).
+func (s *Sweep) heat(png string, rep *Report) error {
+	n := len(rep.Points)
+	xs, ys, vs := make([]float64, n), make([]float64, n), make([]float64, n)
+	for i := range rep.Points {
+		p := &rep.Points[i]
+		xs[i], ys[i] = toFloat(p.Params[0].Value), toFloat(p.Params[1].Value)
+		vs[i] = math.NaN()
+		if p.Finished() {
+			vs[i] = p.value(rep.By)
+		}
+	}
+	logAxis := func(key string, v []float64) bool {
+		if kind := s.Search.rangeKind(key); kind != "" {
+			return kind == RangeLog
+		}
+		lo, hi := slices.Min(v), slices.Max(v)
+		return lo > 0 && hi/lo >= sweepLogAxis
+	}
+	metric := "validation " + strings.TrimPrefix(rep.By, "val_")
+	o := plot.HeatOptions{
+		Title: s.Name + " — " + metric, XName: rep.Keys[0], YName: rep.Keys[1], Metric: metric,
+		LogX: logAxis(rep.Keys[0], xs), LogY: logAxis(rep.Keys[1], ys),
+		LowerBetter: LowerBetter(rep.By), Best: -1,
+	}
+	if rep.Best != nil {
+		o.Best = *rep.Best
+	}
+	return plot.SweepHeat(png, xs, ys, vs, o)
+}
+
+// sweepLogAxis is the ratio max/min of a grid key's values, all positive,
+// at and above which the heat map's axis is logarithmic: a decade.
+const sweepLogAxis = 10
 
 // values returns the point's training and validation metric (loss,
 // accuracy, roc_auc or pr_auc), NaN where it has none.

@@ -112,6 +112,10 @@ run sweep configs/sine.yaml --grid model.depth=1,2 --grid model.width=4,16 --set
 expect_code "depth and width" 0
 expect_jq "depth and width" '.keys == ["model.depth", "model.width"] and [.points[].params | "\(.["model.depth"])x\(.["model.width"])"] == ["1x4", "1x16", "2x4", "2x16"]'
 if grep -qE '^ +- units: 16$' "$TMP/shape/3_model.depth=2,model.width=16/config.yaml" && [ "$(grep -c 'units: 16' "$TMP/shape/3_model.depth=2,model.width=16/config.yaml")" = 2 ] && grep -q 'activation: relu' "$TMP/shape/3_model.depth=2,model.width=16/config.yaml"; then ok; else fail "point 3's config.yaml is not two relu layers of 16: $(cat "$TMP/shape/3_model.depth=2,model.width=16/config.yaml")"; fi
+if [ "$(head -c 8 "$TMP/shape/sweep.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; then ok; else fail "two numeric keys: sweep.png (the heat map) is not a PNG"; fi
+run sweep configs/sine.yaml --random 4 --range train.learning_rate=log:1e-3:1e-1 --range train.l2=lin:0:0.01 --epochs 2 --out "$TMP/heat-rnd" --json --quiet
+expect_code "random heat map" 0
+expect_file "random heat map" "$TMP/heat-rnd/sweep.png"
 run sweep configs/sine.yaml --grid 'model.layers[0].units=2,8' --epochs 2 --out "$TMP/units" --json --quiet
 expect_code "a layer's units by index" 0
 expect_jq "a layer's units by index" '.keys == ["model.layers.0.units"] and [.points[].params["model.layers.0.units"]] == [2, 8]'

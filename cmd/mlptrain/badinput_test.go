@@ -102,6 +102,9 @@ func TestBadInput(t *testing.T) {
 	fit := func(cfg string, extra ...string) []string {
 		return append([]string{"fit", cfg, "--quiet", "--out", out(filepath.Base(cfg))}, extra...)
 	}
+	sweepArgs := func(extra ...string) []string {
+		return append([]string{"sweep", "configs/sine.yaml", "--quiet", "--epochs", "1", "--out", out("sweep")}, extra...)
+	}
 
 	// A model trained on XOR (features x1, x2; target y; classes 0, 1).
 	xorRun := filepath.Join(tmp, "xor")
@@ -366,6 +369,38 @@ func TestBadInput(t *testing.T) {
 			file: bigW, key: "model.weights", want: []string{"weights file larger than 4 MiB"}},
 		{name: "missing model.weights file", args: fit("configs/xor.yaml", "--set", "model.weights="+filepath.Join(tmp, "nope-w.yaml")),
 			file: filepath.Join(tmp, "nope-w.yaml"), key: "model.weights", want: []string{"cannot open weights file: no such file or directory"}},
+
+		// A layer's key by index, model.depth and model.width (issue 14).
+		{name: "layer index out of range", args: fit("configs/xor.yaml", "--set", "model.layers.2.units=4"),
+			key: "--set model.layers.2.units", want: []string{"layer 2 is out of range: the config has 2 layers, model.layers.0 to model.layers.1", "set model.depth first"}},
+		{name: "misspelt layer key", args: fit("configs/xor.yaml", "--set", "model.layers.0.activaton=relu"),
+			key: "--set model.layers.0.activaton", want: []string{`a layer has no key "activaton"`, `did you mean "model.layers.0.activation"?`}},
+		{name: "layer index not a number", args: fit("configs/xor.yaml", "--set", "model.layers.x.units=4"),
+			key: "--set model.layers.x.units", want: []string{`"x" is not a layer's index`}},
+		{name: "negative model.depth", args: fit("configs/xor.yaml", "--set", "model.depth=-1"),
+			key: "--set model.depth", want: []string{"must be 0 to 1000, got -1"}},
+		{name: "sweep --grid of a layer past the last", args: sweepArgs("--grid", "model.layers[5].units=2,4"),
+			key: "--grid model.layers.5.units=2", want: []string{"layer 5 is out of range"}},
+
+		// sweep --random and --range (issue 14).
+		{name: "--random without --range", args: sweepArgs("--random", "5"),
+			key: "--random", want: []string{"no --range to draw the points from", "--range train.learning_rate=log:"}},
+		{name: "--range without --random", args: sweepArgs("--range", "train.l2=lin:0:1"),
+			key: "--range train.l2=lin:0:1", want: []string{"--range needs --random N", "add --random 20"}},
+		{name: "--range with A >= B", args: sweepArgs("--random", "3", "--range", "train.l2=lin:1:0.5"),
+			key: "--range train.l2=lin:1:0.5", want: []string{"the lower bound 1 must be below the upper bound 0.5"}},
+		{name: "--range log of 0", args: sweepArgs("--random", "3", "--range", "train.learning_rate=log:0:1"),
+			key: "--range train.learning_rate=log:0:1", want: []string{"log needs bounds above 0, got 0", "use lin:A:B"}},
+		{name: "--range int of fractions", args: sweepArgs("--random", "3", "--range", "train.epochs=int:1:2.5"),
+			key: "--range train.epochs=int:1:2.5", want: []string{`int bounds must be whole numbers, got "2.5"`}},
+		{name: "--range empty choice", args: sweepArgs("--random", "3", "--range", "train.optimizer=choice:"),
+			key: "--range train.optimizer=choice:", want: []string{"empty choice in the list of train.optimizer"}},
+		{name: "--range unknown kind", args: sweepArgs("--random", "3", "--range", "train.l2=uniform:0:1"),
+			key: "--range train.l2=uniform:0:1", want: []string{`unknown kind "uniform"`, "log:A:B, lin:A:B, int:A:B or choice:a|b|c"}},
+		{name: "--range lin of a whole-number key", args: sweepArgs("--random", "3", "--range", "train.batch_size=lin:1:5"),
+			key: "--range train.batch_size=lin:1:5", want: []string{"train.batch_size is a whole number, but lin draws fractions", "use int:1:5"}},
+		{name: "--range of an unknown key", args: sweepArgs("--random", "3", "--range", "train.learnin_rate=log:1e-3:1"),
+			key: "--range train.learnin_rate=log:1e-3:1", want: []string{`unknown key "train.learnin_rate"`, `did you mean "train.learning_rate"?`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -19,21 +19,26 @@ import (
 )
 
 type sweepOptions struct {
-	cf    *configFlags
-	grids []string
-	by    string
-	jobs  int
-	out   string
-	json  bool
-	quiet bool
-	mem   memoryFlag
+	cf     *configFlags
+	grids  []string
+	ranges []string
+	random int
+	by     string
+	jobs   int
+	out    string
+	json   bool
+	quiet  bool
+	mem    memoryFlag
 }
+
+// MaxRandom is the largest --random N.
+const MaxRandom = sweep.MaxPoints
 
 func newSweepCmd(stdout, stderr io.Writer) *cobra.Command {
 	o := &sweepOptions{}
 	cmd := &cobra.Command{
-		Use:   "sweep CONFIG --grid KEY=V1,V2,... [--grid ...]",
-		Short: "Train one run per point of a hyperparameter grid and pick the best by validation loss or --by METRIC",
+		Use:   "sweep CONFIG [--grid KEY=V1,V2,...]... [--random N --range KEY=SPEC...]",
+		Short: "Train one run per point of a hyperparameter grid or random search and pick the best by validation loss or --by METRIC",
 		Long: `sweep chooses a hyperparameter with a validation set. It trains one run of
 CONFIG per point of the Cartesian product of the --grid flags (each KEY a
 config key as --set takes it), scores every run on its training and
@@ -41,16 +46,36 @@ validation sets, and names the point with the lowest validation loss (the
 first of equals) as the best; --by accuracy, roc_auc or pr_auc (classifiers)
 picks the point with the highest validation accuracy, ROC AUC or average
 precision instead (a point whose validation set has one class has no roc_auc
-and cannot be picked by it).
+and cannot be picked by it), --by r2 the highest validation R², and --by mse
+or mae the lowest validation MSE or MAE (regressions).
+
+Keys include a layer's by index, model.layers.0.units or
+model.layers.1.activation, and model.depth (the number of hidden layers: the
+last hidden layer is repeated, or layers dropped from the end, before the
+output layer) and model.width (every hidden layer's units), so widths and
+depths can be searched: --grid model.depth=1,2,3 --grid model.width=8,32.
+
+--random N --range KEY=SPEC draws N random points for the --range keys
+(repeatable), each SPEC one of log:A:B (log-uniform, 0 < A < B), lin:A:B
+(uniform), int:A:B (a whole number from A to B, both included) and
+choice:a|b|c; drawn numbers keep 4 significant digits. The draws come from
+the config's seed (train.seed, or --seed) on a stream of their own, so the
+same command draws the same points. With --grid too, every grid point is
+combined with the same N draws: N times the grid's points in all.
 
 Points are numbered in the order of nested loops over the grids as given: the
-first grid varies slowest. Each point is a whole fit with the same seed and
-writes its usual run folder, DIR/<index>_<key=value,...>. DIR is --out, or
+first grid varies slowest, then the draws in the order drawn. Each point is a
+whole fit with the same seed and writes its usual run folder,
+DIR/<index>_<key=value,...>. DIR is --out, or
 runs/<config name>-sweep; the config file's output.dir is not used, and
 --set output.dir or MLPTRAIN_OUTPUT_DIR is an error. DIR also gets
 sweep.csv and sweep.json (the table; sweep.json is what --json prints) and,
 when exactly one numeric key is swept, sweep.png: validation and training
-loss (or the --by metric) against that key, the best point ringed.
+loss (or the --by metric) against that key, the best point ringed; with
+exactly two numeric keys, sweep.png is a heat map of the validation loss (or
+the --by metric) over the two, with log axes for log: ranges and for values
+spanning two decades or more, and the best point ringed: cells for a grid,
+coloured markers for random points.
 
 DIR holds one sweep: it must be new, empty or an earlier sweep's folder
 (anything else, such as a fit's run folder, is refused). An earlier sweep's
@@ -71,13 +96,15 @@ A diverged point is recorded (stopped "diverged", losses null) and the sweep
 goes on. On Ctrl-C the running points stop after their current step
 ("interrupted") and the rest are not started ("not_run"); the table and files
 record them. Exit status: 0 when at least one point finished, 2 for a bad
-config or --grid (before any training), 3 when every point diverged, 130/143
-when interrupted. Progress goes to stderr, one
-line per point (--quiet silences it); the table or, with --json, the report
-to stdout.`,
+config, --grid or --range (before any training), 3 when every point
+diverged, 130/143 when interrupted. Progress goes to stderr, one line per
+point (--quiet silences it); the table or, with --json, the report to
+stdout.`,
 		Example: `  mlptrain sweep configs/sine.yaml --grid train.learning_rate=0.001,0.01,0.1 --set train.epochs=200
   mlptrain sweep configs/iris.yaml --grid train.l2=0,0.001,0.01 --grid train.batch_size=8,32 --jobs 4
   mlptrain sweep configs/iris.yaml --grid train.learning_rate=0.01,0.05,0.2 --by roc_auc
+  mlptrain sweep configs/sine.yaml --grid model.depth=1,2,3 --grid model.width=4,16,64 --by r2
+  mlptrain sweep configs/sine.yaml --random 20 --range train.learning_rate=log:1e-4:1e-1 --range model.layers.0.units=int:4:64
   mlptrain sweep configs/sine.yaml --grid train.seed=1,2,3 --json --quiet | jq '.points[.best].params'`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -90,7 +117,9 @@ to stdout.`,
 	})
 	f := cmd.Flags()
 	f.StringArrayVar(&o.grids, "grid", nil, "sweep a config key over values: `KEY=V1,V2,...` (repeatable; the product is swept)")
-	f.StringVar(&o.by, "by", "loss", "pick the best point by this validation `METRIC`: loss (lowest), or accuracy, roc_auc, pr_auc (highest; classifiers)")
+	f.StringArrayVar(&o.ranges, "range", nil, "draw a config key for --random: `KEY=SPEC`, SPEC log:A:B, lin:A:B, int:A:B or choice:a|b|c (repeatable)")
+	intFlag(cmd, &o.random, "random", 0, 0, MaxRandom, "draw `N` random points from the --range keys (for each --grid point)", "draw some points, e.g. --random 20")
+	f.StringVar(&o.by, "by", "loss", "pick the best point by this validation `METRIC`: loss (lowest), accuracy, roc_auc, pr_auc (highest; classifiers), r2 (highest), mse, mae (lowest; regressions)")
 	intFlag(cmd, &o.jobs, "jobs", 1, 0, math.MaxInt, "train `N` points at once (0: one per core)", "use 0 for one point per core, or 1 for one at a time")
 	f.StringVar(&o.out, "out", "", "sweep folder `DIR` (default runs/<config name>-sweep)")
 	f.BoolVar(&o.json, "json", false, "print the JSON report instead of the table")
@@ -118,7 +147,7 @@ func runSweep(cmd *cobra.Command, path string, o *sweepOptions, stdout, stderr i
 		return &inputerr.Error{Key: name, Err: fmt.Errorf("output.dir is set per point by the sweep"),
 			Hint: "unset " + name + ", and use --out DIR for the sweep's folder"}
 	}
-	grids, err := sweep.ParseGrids(o.grids, ov)
+	search, err := sweep.ParseSearch(o.grids, o.ranges, o.random, ov)
 	if err != nil {
 		return usageError{err: err}
 	}
@@ -127,7 +156,7 @@ func runSweep(cmd *cobra.Command, path string, o *sweepOptions, stdout, stderr i
 		return usageError{err: err}
 	}
 	load := func(ov []config.Override) (*config.Config, error) { return config.Load(path, ov) }
-	sw, err := train.Interruptible(cmd.Context(), "reading the config", func() (*sweep.Sweep, error) { return sweep.Plan(load, ov, grids, o.out) })
+	sw, err := train.Interruptible(cmd.Context(), "reading the config", func() (*sweep.Sweep, error) { return sweep.PlanSearch(load, ov, search, o.out) })
 	if err != nil {
 		return err
 	}
@@ -204,7 +233,7 @@ func printSweepTable(w io.Writer, rep *sweep.Report) {
 		head = append(head, "train_acc", "val_acc")
 	}
 	// The --by metric, if not one of those.
-	byCol := rep.By == "val_roc_auc" || rep.By == "val_pr_auc"
+	byCol := rep.By != sweep.By && rep.By != "val_accuracy"
 	if byCol {
 		head = append(head, rep.By)
 	}
@@ -268,6 +297,12 @@ func byValue(p *sweep.Result, by string) (name, value string) {
 		f = p.ValROCAUC
 	case "val_pr_auc":
 		f = p.ValPRAUC
+	case "val_r2":
+		f = p.ValR2
+	case "val_mse":
+		f = p.ValMSE
+	case "val_mae":
+		f = p.ValMAE
 	default:
 		return name, lossText(p.ValLoss)
 	}

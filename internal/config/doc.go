@@ -40,8 +40,17 @@
 // sequence, [a, b] or [] or ["a,b", c], or as names separated by commas,
 // a,b or a alone; train.class_weight (ClassWeight) as a word, none or
 // balanced, or a YAML flow mapping of class names to weights,
-// {a: 2, b: 1}. model.layers, a list of mappings, can be set only in the
-// file.
+// {a: 2, b: 1}. model.layers, a list of mappings, cannot be set as a
+// whole, but its items can, by index from 0: model.layers.0.units=64 (or
+// model.layers[0].units), model.layers.1.activation=relu, as
+// MLPTRAIN_MODEL_LAYERS_0_UNITS in the environment. Two more keys reshape
+// it (ShapeKeys): model.depth=N keeps the first N hidden layers, or
+// repeats the last hidden layer up to N, before the output layer;
+// model.width=N sets the units of every hidden layer. Within the
+// environment, and within the flags, model.depth is applied first, then
+// model.width, then the items by index, so model.depth=3 and
+// model.layers.2.units=64 may be given in either order. An index past
+// the last layer is an error saying how many layers the config has.
 //
 // # Environment
 //

@@ -38,11 +38,12 @@ var envKeys = map[string]string{}
 // env whose names start with MLPTRAIN_ in any case, with values that are
 // not empty. For a nil env they come from the process environment; a
 // lookup function cannot list its variables, so it is asked only for the
-// variables of keys and sections.
+// variables of keys and sections, and of model.depth and model.width
+// (not of a layer's key by index).
 func environment(env func(string) (string, bool)) map[string]string {
 	vars := map[string]string{}
 	if env != nil {
-		for name := range envKeys {
+		for _, name := range append(slices.Collect(maps.Keys(envKeys)), EnvVar(DepthKey), EnvVar(WidthKey)) {
 			if v, ok := env(name); ok && v != "" {
 				vars[name] = v
 			}
@@ -94,21 +95,33 @@ func hasEnvPrefix(name string) bool {
 }
 
 // applyEnv sets the key of each variable of vars, in the order of their
-// names. A variable that sets no key, other than one of programVars, is
+// names, but model.depth and model.width first (see ShapeKeys). A variable that sets no key, other than one of programVars, is
 // an error naming it, and so is a value that does not parse.
 func (l *loader) applyEnv(vars map[string]string) error {
-	for _, name := range slices.Sorted(maps.Keys(vars)) {
+	rank := func(name string) string {
+		key, _ := envLayerKey(name)
+		return key
+	}
+	for _, name := range sortShape(slices.Sorted(maps.Keys(vars)), rank) {
 		if slices.Contains(programVars, name) {
 			continue
 		}
-		f, hint, err := envField(name)
-		if err != nil {
-			return &inputerr.Error{Key: envName(name), Err: err, Hint: hint}
+		key, ok := envLayerKey(name)
+		if ok {
+			if err := checkKey(key, fromEnv); err != nil {
+				err.Key = envName(name)
+				return err
+			}
+		} else {
+			f, hint, err := envField(name)
+			if err != nil {
+				return &inputerr.Error{Key: envName(name), Err: err, Hint: hint}
+			}
+			key = f.key
 		}
-		if hint, err := l.c.setText(f, vars[name]); err != nil {
+		if hint, err := l.c.set(key, vars[name], origin{kind: fromEnv, name: name}); err != nil {
 			return &inputerr.Error{Key: name, Err: err, Hint: hint}
 		}
-		l.c.setOrigin(f.key, origin{kind: fromEnv, name: name})
 	}
 	return nil
 }

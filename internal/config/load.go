@@ -523,25 +523,63 @@ func unknownKeyHint(f *field, name string) string {
 	return "valid keys here: " + strings.Join(f.names(), ", ")
 }
 
-// applyOverrides sets the keys the flags name.
+// applyOverrides sets the keys the flags name: model.depth first, then
+// model.width, then the others in order (see ShapeKeys).
 func (l *loader) applyOverrides(overrides []Override) error {
 	given := map[string]Override{}
-	for _, o := range overrides {
+	for _, o := range sortShape(overrides, func(o Override) string { return o.Key }) {
 		flag := o.flag()
-		f, hint, err := settableField(o.Key, fromFlag)
-		if err != nil {
+		if err := checkKey(o.Key, fromFlag); err != nil {
+			err.Key = flag
+			return err
+		}
+		key := CanonKey(o.Key)
+		if prev, dup := given[key]; dup {
+			return &inputerr.Error{Key: flag, Err: fmt.Errorf("%s is given twice, by %s and by %s", key, prev.source(), o.source()), Hint: "give each key once"}
+		}
+		given[key] = o
+		if hint, err := l.c.set(o.Key, o.Value, origin{kind: fromFlag, name: flag}); err != nil {
 			return &inputerr.Error{Key: flag, Err: err, Hint: hint}
 		}
-		if prev, dup := given[o.Key]; dup {
-			return &inputerr.Error{Key: flag, Err: fmt.Errorf("%s is given twice, by %s and by %s", o.Key, prev.source(), o.source()), Hint: "give each key once"}
-		}
-		given[o.Key] = o
-		if hint, err := l.c.setText(f, o.Value); err != nil {
-			return &inputerr.Error{Key: flag, Err: err, Hint: hint}
-		}
-		l.c.setOrigin(o.Key, origin{kind: fromFlag, name: flag})
 	}
 	return nil
+}
+
+// checkKey returns an error, without its Key, unless key (as a flag or,
+// from fromEnv, a variable gives it) can be set.
+func checkKey(key string, from originKind) *inputerr.Error {
+	var hint string
+	var err error
+	if isLayerKey(key) {
+		_, hint, err = parseLayerKey(key, from)
+	} else {
+		_, hint, err = settableField(key, from)
+	}
+	if err != nil {
+		return &inputerr.Error{Err: err, Hint: hint}
+	}
+	return nil
+}
+
+// set sets key (checked by checkKey) to the text s, recording o as where
+// it came from.
+func (c *Config) set(key, s string, o origin) (hint string, err error) {
+	if isLayerKey(key) {
+		t, hint, err := parseLayerKey(key, o.kind)
+		if err != nil {
+			return hint, err
+		}
+		return c.setLayerKey(t, s, o)
+	}
+	f, hint, err := settableField(key, o.kind)
+	if err != nil {
+		return hint, err
+	}
+	if hint, err := c.setText(f, s); err != nil {
+		return hint, err
+	}
+	c.setOrigin(key, o)
+	return "", nil
 }
 
 // setOrigin records that key was set by o, forgetting where the file put
@@ -562,12 +600,13 @@ func (c *Config) setOrigin(key string, o origin) {
 func settableField(key string, from originKind) (f *field, hint string, err error) {
 	f = byKey[key]
 	switch {
-	case key == "model.layers" || strings.HasPrefix(key, "model.layers[") || strings.HasPrefix(key, "model.layers."):
+	case key == layersKey:
 		where := "the command line"
 		if from == fromEnv {
 			where = "the environment"
 		}
-		return nil, "edit model.layers in the config file", fmt.Errorf("model.layers is a list of layers and cannot be set from %s", where)
+		return nil, "edit model.layers in the config file, or set a layer's key by index (" + LayerKey(0, "units") + "), " + DepthKey + " or " + WidthKey + " from " + where,
+			fmt.Errorf("model.layers is a list of layers and cannot be set from %s", where)
 	case f == nil:
 		return nil, keyHint(key, from), fmt.Errorf("unknown key %s", quote(key))
 	case !f.settable():

@@ -331,8 +331,8 @@ func TestOverrides(t *testing.T) {
 			want: &want{"", 0, 0, "--set qqqqqqqq", `unknown key "qqqqqqqq"`, "the keys are data.train, "}},
 		{name: "layers refused", flags: []Override{{Key: "model.layers", Value: "[]", Source: "--set model.layers=[]"}},
 			want: &want{"", 0, 0, "--set model.layers", "model.layers is a list of layers and cannot be set from the command line", "edit model.layers in the config file"}},
-		{name: "layer key refused", flags: []Override{{Key: "model.layers[0].units", Value: "3"}},
-			want: &want{"", 0, 0, "--set model.layers[0].units", "model.layers is a list of layers and cannot be set from the command line", "config file"}},
+		{name: "layer key out of range", flags: []Override{{Key: "model.layers[2].units", Value: "3"}},
+			want: &want{"", 0, 0, "--set model.layers[2].units", "layer 2 is out of range: the config has 2 layers, model.layers.0 to model.layers.1 (the last is the output layer)", "set model.depth"}},
 		{name: "section refused", flags: []Override{{Key: "train", Value: "x"}},
 			want: &want{"", 0, 0, "--set train", "train is a section, not a single value", "such as train.optimizer"}},
 		{name: "same key twice", flags: []Override{

@@ -161,9 +161,15 @@ func (c *Config) value(f *field) reflect.Value {
 // Value returns the value that key, one of Keys, holds in c: a string,
 // int, uint64, float64 or bool, or a []string for the lists data.target
 // and data.features; train.class_weight gives its text (ClassWeight's
-// String). For any other key, such as a section or model.layers, it
-// returns false.
+// String). It also reads a layer's key by index, model.layers.N.FIELD
+// (or model.layers[N].FIELD), and model.depth (the number of hidden
+// layers) and model.width (the units of the first hidden layer; false
+// without one). For any other key, such as a section or model.layers, or
+// an index past the last layer, it returns false.
 func (c *Config) Value(key string) (any, bool) {
+	if v, ok, layer := c.layerValue(key); layer {
+		return v, ok
+	}
 	f := byKey[key]
 	if f == nil || !f.settable() {
 		return nil, false
@@ -269,7 +275,12 @@ func (c *Config) text(f *field) string {
 // Targets) are read by parseList: a YAML flow sequence such as [a, "b,c"],
 // or names separated by commas; an empty s gives an empty list.
 func (c *Config) setText(f *field, s string) (hint string, err error) {
-	v := c.value(f)
+	return setValue(c.value(f), f, s)
+}
+
+// setValue parses s by the type of key f and stores it in v, the value
+// of f (in a Config, or in one of its layers), as setText does.
+func setValue(v reflect.Value, f *field, s string) (hint string, err error) {
 	t := strings.TrimSpace(s)
 	switch f.kind {
 	case kindString:

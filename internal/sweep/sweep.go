@@ -45,23 +45,36 @@ var byMetrics = map[string]string{
 	"accuracy": "val_accuracy", "val_accuracy": "val_accuracy",
 	"roc_auc": "val_roc_auc", "val_roc_auc": "val_roc_auc",
 	"pr_auc": "val_pr_auc", "val_pr_auc": "val_pr_auc",
+	"r2": "val_r2", "val_r2": "val_r2",
+	"mse": "val_mse", "val_mse": "val_mse",
+	"mae": "val_mae", "val_mae": "val_mae",
 }
+
+// regressionOnly reports whether column by exists for regressions only.
+func regressionOnly(by string) bool { return by == "val_r2" || by == "val_mse" || by == "val_mae" }
+
+// LowerBetter reports whether the lowest value of column by (ParseBy; ""
+// is By) is the best: the losses, mse and mae; for the others the
+// highest is.
+func LowerBetter(by string) bool { return by == "" || by == By || by == "val_mse" || by == "val_mae" }
 
 // ParseBy returns the column of sweep.csv that --by metric names:
 // val_loss for loss (the lowest is best), val_accuracy for accuracy,
 // val_roc_auc for roc_auc and val_pr_auc for pr_auc (the highest is
-// best); the column's own name is taken too. It returns an
+// best; classifiers), val_r2 for r2 (the highest is best), val_mse for
+// mse and val_mae for mae (the lowest is best; regressions); the column's
+// own name is taken too. It returns an
 // *inputerr.Error naming --by for any other name.
 func ParseBy(metric string) (string, error) {
 	if c, ok := byMetrics[strings.TrimSpace(metric)]; ok {
 		return c, nil
 	}
 	return "", &inputerr.Error{Key: "--by", Err: fmt.Errorf("unknown metric %q", metric),
-		Hint: "pick by loss (the default), accuracy, roc_auc or pr_auc, each on the validation set"}
+		Hint: "pick by loss (the default), accuracy, roc_auc or pr_auc (classifiers), or r2, mse or mae (regressions), each on the validation set"}
 }
 
 // classifierOnly reports whether column by exists for classifiers only.
-func classifierOnly(by string) bool { return by != By }
+func classifierOnly(by string) bool { return by != "" && by != By && !regressionOnly(by) }
 
 // Grid is one swept key with its values, as --grid KEY=V1,V2,... gives
 // them. Values are kept as text; config loading parses them by the key's
@@ -82,7 +95,7 @@ func gridError(spec, hint, format string, args ...any) error {
 // twice.
 func ParseGrid(spec string) (Grid, error) {
 	k, vs, ok := strings.Cut(spec, "=")
-	k = strings.TrimSpace(k)
+	k = config.CanonKey(k)
 	const example = "write KEY=V1,V2,..., e.g. --grid train.learning_rate=0.001,0.01,0.1"
 	if !ok || k == "" {
 		return Grid{}, gridError(spec, example, "want KEY=V1,V2,...")
@@ -113,36 +126,8 @@ func ParseGrid(spec string) (Grid, error) {
 // does not check that a key exists or that its values fit; loading the
 // config does. Errors are *inputerr.Error values naming the flag.
 func ParseGrids(specs []string, fixed []config.Override) ([]Grid, error) {
-	var grids []Grid
-	byKey := map[string]string{}
-	for _, o := range fixed {
-		byKey[o.Key] = o.Source
-		if byKey[o.Key] == "" {
-			byKey[o.Key] = "--set " + o.Key
-		}
-	}
-	for _, spec := range specs {
-		g, err := ParseGrid(spec)
-		if err != nil {
-			return nil, err
-		}
-		if prev, dup := byKey[g.Key]; dup {
-			return nil, gridError(spec, "sweep a key or fix it, not both", "%s is also given by %s", g.Key, prev)
-		}
-		byKey[g.Key] = "--grid " + spec
-		if g.Key == "output.dir" {
-			return nil, gridError(spec, "use --out DIR for the sweep's folder", "output.dir cannot be swept: each point has its own run folder under the sweep's folder")
-		}
-		v, _ := new(config.Config).Value(g.Key)
-		if _, list := v.([]string); list {
-			return nil, gridError(spec, "sweep it by writing one config per choice", "%s is a list, whose comma-separated values --grid cannot tell apart", g.Key)
-		}
-		grids = append(grids, g)
-	}
-	if len(grids) == 0 {
-		return nil, &inputerr.Error{Key: "--grid", Err: errors.New("no grid to sweep"), Hint: "give at least one --grid KEY=V1,V2,..."}
-	}
-	return grids, nil
+	s, err := ParseSearch(specs, nil, 0, fixed)
+	return s.Grids, err
 }
 
 // Product returns the points of the grids' Cartesian product, each as one
@@ -227,6 +212,9 @@ type Sweep struct {
 	By     string
 	Keys   []string
 	Points []Point
+	// Search is what was swept: the grids, and the ranges of the drawn
+	// points.
+	Search Search
 }
 
 // Loader resolves the config with the given overrides, as config.Load
@@ -239,20 +227,32 @@ func DefaultDir(cfg *config.Config) string {
 	return filepath.Join("runs", cfg.Name+"-sweep")
 }
 
-// Plan resolves one config per point of the grids' product: load with
-// the overrides, then the point's values, then output.dir set to the
-// point's folder dir/<index>_<key=value,...>. Every value is first loaded
-// on its own, so that a bad key or value is reported naming its --grid
-// flag. Every point must have validation data, since the sweep picks its
-// best point by validation loss. Errors are *inputerr.Error values; no
-// training happens here.
+// Plan is PlanSearch of the grids alone.
 func Plan(load Loader, overrides []config.Override, grids []Grid, dir string) (*Sweep, error) {
-	n := 1
-	for _, g := range grids {
-		n *= len(g.Values)
-		if n > MaxPoints {
-			return nil, &inputerr.Error{Key: "--grid", Err: fmt.Errorf("the grids have more than %d points", MaxPoints), Hint: "sweep fewer values at a time"}
+	return PlanSearch(load, overrides, Search{Grids: grids}, dir)
+}
+
+// PlanSearch resolves one config per point of the search (Search.Points,
+// drawn with the seed of the config as overrides leave it): load with the
+// overrides, then the point's values, then output.dir set to the point's
+// folder dir/<index>_<key=value,...>. Every grid value, and every drawn
+// value, is first loaded on its own, so that a bad key or value is
+// reported naming its --grid or --range flag; a range of fractions (log,
+// lin) for a whole-number key is refused. Every point must have
+// validation data, since the sweep picks its best point by validation
+// loss. Errors are *inputerr.Error values; no training happens here.
+func PlanSearch(load Loader, overrides []config.Override, search Search, dir string) (*Sweep, error) {
+	n := search.size()
+	if n < 0 {
+		what := "the grids have"
+		if len(search.Ranges) > 0 {
+			what = "the search has"
 		}
+		key := "--grid"
+		if len(search.Ranges) > 0 {
+			key = "--random"
+		}
+		return nil, &inputerr.Error{Key: key, Err: fmt.Errorf("%s more than %d points", what, MaxPoints), Hint: "sweep fewer values at a time"}
 	}
 	base, err := load(overrides)
 	if err != nil {
@@ -261,23 +261,45 @@ func Plan(load Loader, overrides []config.Override, grids []Grid, dir string) (*
 	if dir == "" {
 		dir = DefaultDir(base)
 	}
-	s := &Sweep{File: base.File, Name: base.Name, Dir: dir}
-	for _, g := range grids {
-		s.Keys = append(s.Keys, g.Key)
+	s := &Sweep{File: base.File, Name: base.Name, Dir: dir, Search: search, Keys: search.Keys()}
+	one := func(key, v, flag string) error {
+		ov := append(overrides[:len(overrides):len(overrides)], config.Override{Key: key, Value: v, Source: "--grid"})
+		if _, err := load(ov); err != nil {
+			return renameGridFlag(err, flag)
+		}
+		return nil
+	}
+	for _, g := range search.Grids {
 		for _, v := range g.Values {
-			ov := append(overrides[:len(overrides):len(overrides)], config.Override{Key: g.Key, Value: v, Source: "--grid"})
-			if _, err := load(ov); err != nil {
-				return nil, renameGridFlag(err, "--grid "+g.Key+"="+v)
+			if err := one(g.Key, v, "--grid "+g.Key+"="+v); err != nil {
+				return nil, err
+			}
+		}
+	}
+	points := search.Points(base.Train.Seed)
+	ng := len(search.Grids)
+	for j, r := range search.Ranges {
+		if v, ok := base.Value(r.Key); ok && (r.Kind == RangeLog || r.Kind == RangeLin) && isWhole(v) {
+			return nil, rangeError(r.Spec, fmt.Sprintf("use int:%g:%g", math.Ceil(r.Lo), math.Floor(r.Hi)),
+				"%s is a whole number, but %s draws fractions", r.Key, r.Kind)
+		}
+		tried := map[string]bool{}
+		for _, p := range points {
+			if v := p[ng+j]; !tried[v] {
+				tried[v] = true
+				if err := one(r.Key, v, "--range "+r.Spec); err != nil {
+					return nil, err
+				}
 			}
 		}
 	}
 	width := len(strconv.Itoa(n - 1))
-	for i, values := range Product(grids) {
+	for i, values := range points {
 		ov := overrides[:len(overrides):len(overrides)]
 		ps := make(Params, len(values))
 		for j, v := range values {
-			ps[j] = Param{Key: grids[j].Key, Text: v}
-			ov = append(ov, config.Override{Key: grids[j].Key, Value: v, Source: "--grid"})
+			ps[j] = Param{Key: s.Keys[j], Text: v}
+			ov = append(ov, config.Override{Key: s.Keys[j], Value: v, Source: "--grid"})
 		}
 		pdir := filepath.Join(dir, fmt.Sprintf("%0*d_%s", width, i, sanitize(ps.String())))
 		ov = append(ov, config.Override{Key: "output.dir", Value: pdir, Source: "--out"})
@@ -298,6 +320,12 @@ func Plan(load Loader, overrides []config.Override, grids []Grid, dir string) (*
 		s.Points = append(s.Points, Point{Index: i, Params: ps, Dir: pdir, Config: cfg})
 	}
 	return s, nil
+}
+
+// isWhole reports whether v is an int or uint.
+func isWhole(v any) bool {
+	r := reflect.ValueOf(v)
+	return r.CanInt() || r.CanUint()
 }
 
 // renameGridFlag replaces the flag name "--grid" in an input error with
@@ -377,7 +405,9 @@ func toFloat(v any) float64 {
 // of the model the point's model.json holds, scored on the training and
 // validation sets; they are null unless the point finished (completed or
 // stopped early), and roc_auc and pr_auc also where undefined (a set of
-// one class). All but the losses are present for classification only.
+// one class). Accuracies, roc_auc and pr_auc are present for
+// classification only, r2, mse and mae (over all targets; r2 their mean)
+// for regression only.
 type Result struct {
 	Index         int            `json:"index"`
 	Params        Params         `json:"params"`
@@ -390,6 +420,12 @@ type Result struct {
 	ValROCAUC     *jsonnum.Float `json:"val_roc_auc,omitempty"`
 	TrainPRAUC    *jsonnum.Float `json:"train_pr_auc,omitempty"`
 	ValPRAUC      *jsonnum.Float `json:"val_pr_auc,omitempty"`
+	TrainR2       *jsonnum.Float `json:"train_r2,omitempty"`
+	ValR2         *jsonnum.Float `json:"val_r2,omitempty"`
+	TrainMSE      *jsonnum.Float `json:"train_mse,omitempty"`
+	ValMSE        *jsonnum.Float `json:"val_mse,omitempty"`
+	TrainMAE      *jsonnum.Float `json:"train_mae,omitempty"`
+	ValMAE        *jsonnum.Float `json:"val_mae,omitempty"`
 	Stopped       string         `json:"stopped"`
 	EpochsRun     int            `json:"epochs_run"`
 	BestEpoch     int            `json:"best_epoch"`
@@ -414,13 +450,18 @@ func (r *Result) Finished() bool {
 // lowest validation loss, or the highest validation accuracy, roc_auc or
 // pr_auc; the first of equals), or null when no point has one.
 type Report struct {
-	Schema  int      `json:"schema"`
-	Config  string   `json:"config"`
-	Dir     string   `json:"dir"`
-	Keys    []string `json:"keys"`
-	Points  []Result `json:"points"`
-	Best    *int     `json:"best"`
-	By      string   `json:"by"`
+	Schema int      `json:"schema"`
+	Config string   `json:"config"`
+	Dir    string   `json:"dir"`
+	Keys   []string `json:"keys"`
+	Points []Result `json:"points"`
+	Best   *int     `json:"best"`
+	By     string   `json:"by"`
+	// Random is the number of points drawn from Ranges (each KEY=SPEC as
+	// --range gave it) for each point of the grids; both are left out of
+	// a sweep of grids alone.
+	Random  int      `json:"random,omitempty"`
+	Ranges  []string `json:"ranges,omitempty"`
 	Classes bool     `json:"-"` // whether the points are classifiers
 }
 
@@ -436,7 +477,7 @@ func BestPoint(points []Result, by string) int {
 		if !p.Finished() || math.IsNaN(v) || math.IsInf(v, 0) {
 			continue
 		}
-		if by != "" && by != By {
+		if !LowerBetter(by) {
 			v = -v // higher is better
 		}
 		if best < 0 || v < bv {
@@ -459,6 +500,12 @@ func (r *Result) value(by string) float64 {
 		f = r.ValROCAUC
 	case "val_pr_auc":
 		f = r.ValPRAUC
+	case "val_r2":
+		f = r.ValR2
+	case "val_mse":
+		f = r.ValMSE
+	case "val_mae":
+		f = r.ValMAE
 	}
 	if f == nil {
 		return math.NaN()
@@ -468,9 +515,20 @@ func (r *Result) value(by string) float64 {
 
 // CheckBy returns an *inputerr.Error naming --by when the sweep picks its
 // best point by a classifier's metric (accuracy, roc_auc, pr_auc) and a
-// point is a regression. Run calls it first.
+// point is a regression, or by a regression's (r2, mse, mae) and a point
+// is a classifier. Run calls it first.
 func (s *Sweep) CheckBy() error {
-	if s.By == "" || !classifierOnly(s.By) {
+	if regressionOnly(s.By) {
+		for _, p := range s.Points {
+			if train.Classify(p.Config.Model.Loss) {
+				m := strings.TrimPrefix(s.By, "val_")
+				return &inputerr.Error{File: p.Config.File, Key: "--by " + m,
+					Err:  fmt.Errorf("a classifier has no %s (its loss is %s)", m, p.Config.Model.Loss),
+					Hint: "pick a classifier's best point by loss, accuracy, roc_auc or pr_auc"}
+			}
+		}
+	}
+	if !classifierOnly(s.By) {
 		return nil
 	}
 	for _, p := range s.Points {
@@ -478,7 +536,7 @@ func (s *Sweep) CheckBy() error {
 			m := strings.TrimPrefix(s.By, "val_")
 			return &inputerr.Error{File: p.Config.File, Key: "--by " + m,
 				Err:  fmt.Errorf("a regression has no %s (its loss is %s)", m, p.Config.Model.Loss),
-				Hint: "pick a regression's best point by its validation loss: leave out --by"}
+				Hint: "pick a regression's best point by loss (leave out --by), r2, mse or mae"}
 		}
 	}
 	return nil
@@ -511,7 +569,7 @@ func (e *DivergedError) Unwrap() error { return train.ErrDiverged }
 
 // Run trains every point, o.Jobs at a time, and writes sweep.csv,
 // sweep.json and, when exactly one numeric key is swept, sweep.png into
-// the sweep's folder. Each point is a whole fit (train.FitConfig) with its
+// the sweep's folder (with two numeric keys, sweep.png is a heat map). Each point is a whole fit (train.FitConfig) with its
 // own config, seed and data, sharing nothing with the others, so its
 // results do not depend on Jobs.
 //
@@ -592,6 +650,12 @@ func (s *Sweep) Run(ctx context.Context, o Options) (*Report, error) {
 	}
 
 	rep := &Report{Schema: 1, Config: s.File, Dir: s.Dir, Keys: s.Keys, Points: results, By: s.by()}
+	if len(s.Search.Ranges) > 0 {
+		rep.Random = s.Search.Random
+		for _, r := range s.Search.Ranges {
+			rep.Ranges = append(rep.Ranges, r.Spec)
+		}
+	}
 	if len(s.Points) > 0 {
 		rep.Classes = train.Classify(s.Points[0].Config.Model.Loss)
 	}
@@ -641,6 +705,10 @@ func runPoint(ctx context.Context, p *Point, limit train.MemoryLimit) (*Result, 
 		r.TrainAccuracy, r.ValAccuracy = jsonnum.Ptr(math.NaN()), jsonnum.Ptr(math.NaN())
 		r.TrainROCAUC, r.ValROCAUC = jsonnum.Ptr(math.NaN()), jsonnum.Ptr(math.NaN())
 		r.TrainPRAUC, r.ValPRAUC = jsonnum.Ptr(math.NaN()), jsonnum.Ptr(math.NaN())
+	} else {
+		r.TrainR2, r.ValR2 = jsonnum.Ptr(math.NaN()), jsonnum.Ptr(math.NaN())
+		r.TrainMSE, r.ValMSE = jsonnum.Ptr(math.NaN()), jsonnum.Ptr(math.NaN())
+		r.TrainMAE, r.ValMAE = jsonnum.Ptr(math.NaN()), jsonnum.Ptr(math.NaN())
 	}
 	start := time.Now()
 	run, err := train.FitConfig(ctx, p.Config, train.FitOptions{Pictures: plot.Run, MemoryLimit: &limit})
@@ -660,26 +728,27 @@ func runPoint(ctx context.Context, p *Point, limit train.MemoryLimit) (*Result, 
 		return r, nil
 	}
 	r.TrainLoss = rep.Train.Loss
-	classMetrics(rep.Train, r.TrainAccuracy, r.TrainROCAUC, r.TrainPRAUC)
+	copyMetrics(rep.Train, r.TrainAccuracy, r.TrainROCAUC, r.TrainPRAUC, r.TrainR2, r.TrainMSE, r.TrainMAE)
 	if rep.Validation != nil {
 		r.ValLoss = rep.Validation.Loss
-		classMetrics(rep.Validation, r.ValAccuracy, r.ValROCAUC, r.ValPRAUC)
+		copyMetrics(rep.Validation, r.ValAccuracy, r.ValROCAUC, r.ValPRAUC, r.ValR2, r.ValMSE, r.ValMAE)
 	}
 	return r, nil
 }
 
-// classMetrics copies into acc, roc and pr (each nil for a regression,
-// else NaN until set) the accuracy, ROC AUC and average precision of m
-// that it has.
-func classMetrics(m *train.Metrics, acc, roc, pr *jsonnum.Float) {
-	for _, c := range []struct{ dst, src *jsonnum.Float }{{acc, m.Accuracy}, {roc, m.ROCAUC}, {pr, m.PRAUC}} {
+// copyMetrics copies into acc, roc and pr (each nil for a regression,
+// else NaN until set), and r2, mse and mae (nil for a classifier), the
+// accuracy, ROC AUC, average precision, R², MSE and MAE of m that it has.
+func copyMetrics(m *train.Metrics, acc, roc, pr, r2, mse, mae *jsonnum.Float) {
+	for _, c := range []struct{ dst, src *jsonnum.Float }{{acc, m.Accuracy}, {roc, m.ROCAUC}, {pr, m.PRAUC}, {r2, m.R2}, {mse, m.MSE}, {mae, m.MAE}} {
 		if c.dst != nil && c.src != nil {
 			*c.dst = *c.src
 		}
 	}
 }
 
-// write writes sweep.csv, sweep.png for one numeric key, and sweep.json.
+// write writes sweep.csv, sweep.png for one or two numeric keys, and
+// sweep.json.
 func (s *Sweep) write(rep *Report) error {
 	if err := atomicfile.Write(filepath.Join(s.Dir, "sweep.csv"), func(w io.Writer) error { return WriteCSV(w, rep) }); err != nil {
 		return err
@@ -691,9 +760,13 @@ func (s *Sweep) write(rep *Report) error {
 	return atomicfile.Write(filepath.Join(s.Dir, "sweep.json"), func(w io.Writer) error { return train.WriteJSON(w, rep) })
 }
 
-// plot writes sweep.png when exactly one numeric key is swept.
+// plot writes sweep.png when exactly one numeric key is swept, or the
+// heat map of two.
 func (s *Sweep) plot(rep *Report) error {
 	png := filepath.Join(s.Dir, "sweep.png")
+	if len(rep.Keys) == 2 && len(rep.Points) > 0 && isNumber(rep.Points[0].Params[0].Value) && isNumber(rep.Points[0].Params[1].Value) {
+		return s.heat(png, rep)
+	}
 	if len(rep.Keys) != 1 || len(rep.Points) == 0 || !isNumber(rep.Points[0].Params[0].Value) {
 		// No plot; drop one left by an earlier sweep into this folder.
 		if err := os.Remove(png); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -729,6 +802,44 @@ func (s *Sweep) plot(rep *Report) error {
 	return plot.Sweep(png, s.Name+" — "+metric+" against "+rep.Keys[0], rep.Keys[0], metric, xs, tr, va, best, missing)
 }
 
+// heat writes sweep.png, the heat map of the validation metric of rep.By
+// over the two numeric keys. An axis is logarithmic for a log: range, and
+// for a grid key whose values are positive and span a decade or more (so
+// that 4,16,64 get cells of one size).
+func (s *Sweep) heat(png string, rep *Report) error {
+	n := len(rep.Points)
+	xs, ys, vs := make([]float64, n), make([]float64, n), make([]float64, n)
+	for i := range rep.Points {
+		p := &rep.Points[i]
+		xs[i], ys[i] = toFloat(p.Params[0].Value), toFloat(p.Params[1].Value)
+		vs[i] = math.NaN()
+		if p.Finished() {
+			vs[i] = p.value(rep.By)
+		}
+	}
+	logAxis := func(key string, v []float64) bool {
+		if kind := s.Search.rangeKind(key); kind != "" {
+			return kind == RangeLog
+		}
+		lo, hi := slices.Min(v), slices.Max(v)
+		return lo > 0 && hi/lo >= sweepLogAxis
+	}
+	metric := "validation " + strings.TrimPrefix(rep.By, "val_")
+	o := plot.HeatOptions{
+		Title: s.Name + " — " + metric, XName: rep.Keys[0], YName: rep.Keys[1], Metric: metric,
+		LogX: logAxis(rep.Keys[0], xs), LogY: logAxis(rep.Keys[1], ys),
+		LowerBetter: LowerBetter(rep.By), Best: -1,
+	}
+	if rep.Best != nil {
+		o.Best = *rep.Best
+	}
+	return plot.SweepHeat(png, xs, ys, vs, o)
+}
+
+// sweepLogAxis is the ratio max/min of a grid key's values, all positive,
+// at and above which the heat map's axis is logarithmic: a decade.
+const sweepLogAxis = 10
+
 // values returns the point's training and validation metric (loss,
 // accuracy, roc_auc or pr_auc), NaN where it has none.
 func (r *Result) values(metric string) (train, val float64) {
@@ -745,6 +856,12 @@ func (r *Result) values(metric string) (train, val float64) {
 		return opt(r.TrainROCAUC), opt(r.ValROCAUC)
 	case "pr_auc":
 		return opt(r.TrainPRAUC), opt(r.ValPRAUC)
+	case "r2":
+		return opt(r.TrainR2), opt(r.ValR2)
+	case "mse":
+		return opt(r.TrainMSE), opt(r.ValMSE)
+	case "mae":
+		return opt(r.TrainMAE), opt(r.ValMAE)
 	}
 	return float64(r.TrainLoss), float64(r.ValLoss)
 }
@@ -753,12 +870,16 @@ func (r *Result) values(metric string) (train, val float64) {
 // key, stopped, epochs_run, best_epoch, train_loss, val_loss,
 // train_accuracy, val_accuracy, train_roc_auc, val_roc_auc,
 // train_pr_auc, val_pr_auc (empty for regression and where there is no
-// value), best (1 for the best point by rep.By, else 0) and dir.
+// value), best (1 for the best point by rep.By, else 0), dir, then
+// train_r2, val_r2, train_mse, val_mse, train_mae, val_mae (empty for
+// classification and where there is no value), added after dir so that
+// the columns before keep their places.
 func WriteCSV(w io.Writer, rep *Report) error {
 	cw := csv.NewWriter(w)
 	header := append([]string{"index"}, rep.Keys...)
 	header = append(header, "stopped", "epochs_run", "best_epoch", "train_loss", "val_loss", "train_accuracy", "val_accuracy",
-		"train_roc_auc", "val_roc_auc", "train_pr_auc", "val_pr_auc", "best", "dir")
+		"train_roc_auc", "val_roc_auc", "train_pr_auc", "val_pr_auc", "best", "dir",
+		"train_r2", "val_r2", "train_mse", "val_mse", "train_mae", "val_mae")
 	if err := cw.Write(header); err != nil {
 		return err
 	}
@@ -779,7 +900,8 @@ func WriteCSV(w io.Writer, rep *Report) error {
 		}
 		row = append(row, p.Stopped, strconv.Itoa(p.EpochsRun), strconv.Itoa(p.BestEpoch),
 			finiteCell(float64(p.TrainLoss)), finiteCell(float64(p.ValLoss)), opt(p.TrainAccuracy), opt(p.ValAccuracy),
-			opt(p.TrainROCAUC), opt(p.ValROCAUC), opt(p.TrainPRAUC), opt(p.ValPRAUC), best, p.Dir)
+			opt(p.TrainROCAUC), opt(p.ValROCAUC), opt(p.TrainPRAUC), opt(p.ValPRAUC), best, p.Dir,
+			opt(p.TrainR2), opt(p.ValR2), opt(p.TrainMSE), opt(p.ValMSE), opt(p.TrainMAE), opt(p.ValMAE))
 		if err := cw.Write(row); err != nil {
 			return err
 		}

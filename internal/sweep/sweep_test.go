@@ -220,7 +220,10 @@ func TestParseBy(t *testing.T) {
 		{"roc_auc", "val_roc_auc", ""},
 		{" pr_auc ", "val_pr_auc", ""},
 		{"val_pr_auc", "val_pr_auc", ""},
-		{"r2", "", `--by: unknown metric "r2"`},
+		{"r2", "val_r2", ""},
+		{"mse", "val_mse", ""},
+		{"val_mae", "val_mae", ""},
+		{"rmse", "", `--by: unknown metric "rmse"`},
 		{"ROC_AUC", "", "unknown metric"},
 		{"", "", "unknown metric"},
 	} {
@@ -396,13 +399,11 @@ func TestSweepRunDeterministicAcrossJobs(t *testing.T) {
 		}
 		docs = append(docs, readSweepJSON(t, out))
 		reps = append(reps, rep)
-		for _, name := range []string{"sweep.csv", "sweep.json"} {
+		// Two numeric keys: sweep.png is their heat map.
+		for _, name := range []string{"sweep.csv", "sweep.json", "sweep.png"} {
 			if _, err := os.Stat(filepath.Join(out, name)); err != nil {
 				t.Error(err)
 			}
-		}
-		if _, err := os.Stat(filepath.Join(out, "sweep.png")); !errors.Is(err, os.ErrNotExist) {
-			t.Errorf("jobs %d: sweep.png written for two swept keys (err %v)", jobs, err)
 		}
 	}
 	for i := 1; i < len(docs); i++ {
@@ -456,7 +457,8 @@ func TestSweepRunDeterministicAcrossJobs(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantHeader := []string{"index", "train.learning_rate", "train.l2", "stopped", "epochs_run", "best_epoch", "train_loss", "val_loss", "train_accuracy", "val_accuracy",
-		"train_roc_auc", "val_roc_auc", "train_pr_auc", "val_pr_auc", "best", "dir"}
+		"train_roc_auc", "val_roc_auc", "train_pr_auc", "val_pr_auc", "best", "dir",
+		"train_r2", "val_r2", "train_mse", "val_mse", "train_mae", "val_mae"}
 	if !slices.Equal(rows[0], wantHeader) || len(rows) != 5 {
 		t.Fatalf("sweep.csv header %q and %d rows", rows[0], len(rows))
 	}
@@ -646,5 +648,43 @@ train: {optimizer: adam, learning_rate: 0.01, batch_size: 8, epochs: 5, seed: 3}
 	}
 	if _, err := os.Stat(filepath.Join(dir, "reg")); err == nil {
 		t.Error("a refused sweep made its folder")
+	}
+}
+
+// TestSweepRunByRegression picks a regression's best point by r2 (the
+// highest) and by mae (the lowest), and refuses r2 for a classifier.
+func TestSweepRunByRegression(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, by := range []string{"val_r2", "val_mae"} {
+		s, err := Plan(sweepTestLoader(t, dir, ""), nil, []Grid{{"train.learning_rate", []string{"0.0001", "0.01", "0.1"}}}, filepath.Join(dir, by))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.By = by
+		rep, err := s.Run(t.Context(), Options{Jobs: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		best := -1
+		for i, p := range rep.Points {
+			if p.ValR2 == nil || p.TrainR2 == nil || p.ValMSE == nil || p.ValMAE == nil || p.TrainMAE == nil || p.ValAccuracy != nil {
+				t.Fatalf("point %d: want r2, mse and mae and no accuracy: %+v", i, p)
+			}
+			if v, b := p.value(by), 0.0; best >= 0 {
+				b = rep.Points[best].value(by)
+				if (by == "val_r2" && v > b) || (by == "val_mae" && v < b) {
+					best = i
+				}
+			} else {
+				best = i
+			}
+		}
+		if rep.Best == nil || *rep.Best != best {
+			t.Errorf("--by %s: best %v, want %d", by, rep.Best, best)
+		}
+		if got := readSweepJSON(t, rep.Dir); !strings.Contains(got, `"val_r2": `) || !strings.Contains(got, `"train_mae": `) {
+			t.Errorf("sweep.json lacks val_r2 or train_mae:\n%s", got)
+		}
 	}
 }

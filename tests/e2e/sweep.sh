@@ -31,7 +31,7 @@ for d in "$SW"/0_* "$SW"/1_* "$SW"/2_*; do
 done
 if grep -qE '^ *learning_rate: 0\.01$' "$SW/1_train.learning_rate=0.01/config.yaml"; then ok; else fail "point 1's config.yaml does not record learning_rate 0.01"; fi
 hdr=$(head -1 "$SW/sweep.csv")
-if [ "$hdr" = "index,train.learning_rate,stopped,epochs_run,best_epoch,train_loss,val_loss,train_accuracy,val_accuracy,train_roc_auc,val_roc_auc,train_pr_auc,val_pr_auc,best,dir" ]; then ok; else fail "sweep.csv header: $hdr"; fi
+if [ "$hdr" = "index,train.learning_rate,stopped,epochs_run,best_epoch,train_loss,val_loss,train_accuracy,val_accuracy,train_roc_auc,val_roc_auc,train_pr_auc,val_pr_auc,best,dir,train_r2,val_r2,train_mse,val_mse,train_mae,val_mae" ]; then ok; else fail "sweep.csv header: $hdr"; fi
 best=$(jq -r .best "$SW/sweep.json")
 csvbest=$(awk -F, 'NR > 1 && $14 == 1 { print $1 }' "$SW/sweep.csv")
 if [ "$csvbest" = "$best" ] && [ "$(($(wc -l <"$SW/sweep.csv") - 1))" = 3 ]; then ok; else fail "sweep.csv: 3 rows with best $best marked, got best '$csvbest'"; fi
@@ -78,9 +78,24 @@ run sweep configs/sine.yaml --grid train.learning_rate=0.001,0.01 --by roc_auc -
 expect_code "sweep a regression --by roc_auc" 2
 expect_grep "sweep a regression --by roc_auc" err 'a regression has no roc_auc'
 if [ ! -e "$TMP/by-reg" ]; then ok; else fail "sweep a regression --by roc_auc: made its folder"; fi
-run sweep configs/iris.yaml --grid train.l2=0,1 --by r2 --out "$TMP/by-r2"
-expect_code "sweep --by r2" 2
-expect_grep "sweep --by r2" err '^mlptrain: --by: unknown metric "r2"'
+run sweep configs/iris.yaml --grid train.l2=0,1 --by r2 --out "$TMP/by-r2c"
+expect_code "sweep a classifier --by r2" 2
+expect_grep "sweep a classifier --by r2" err '^mlptrain: configs/iris\.yaml: --by r2: a classifier has no r2'
+run sweep configs/iris.yaml --grid train.l2=0,1 --by rmse --out "$TMP/by-rmse"
+expect_code "sweep --by rmse" 2
+expect_grep "sweep --by rmse" err '^mlptrain: --by: unknown metric "rmse"'
+# 2c. --by r2 (highest) and mae (lowest) on a regression; the csv carries them at the end.
+ARGMAX_R2='[.points[] | select(.val_r2 != null)] as $ok | ($ok | map(.val_r2) | max) as $m | [$ok[] | select(.val_r2 == $m)][0].index'
+ARGMIN_MAE='[.points[] | select(.val_mae != null)] as $ok | ($ok | map(.val_mae) | min) as $m | [$ok[] | select(.val_mae == $m)][0].index'
+run sweep configs/sine.yaml --grid train.learning_rate=0.001,0.01,0.1 --epochs 30 --by r2 --out "$TMP/by-r2" --json --quiet --jobs 3
+expect_code "sweep --by r2" 0
+expect_jq "sweep --by r2" '.by == "val_r2" and all(.points[]; (.val_r2 | type) == "number" and (.train_mse | type) == "number" and (.val_mae | type) == "number")'
+expect_jq "sweep --by r2: best is the argmax of val_r2" ".best == ($ARGMAX_R2)"
+r2col=$(awk -F, 'NR == 2 { print $17 }' "$TMP/by-r2/sweep.csv")
+if [ "$r2col" = "$(jq -r '.points[0].val_r2' "$TMP/by-r2/sweep.json")" ]; then ok; else fail "sweep.csv column 17 is not val_r2: $r2col"; fi
+run sweep configs/sine.yaml --grid train.learning_rate=0.001,0.01,0.1 --epochs 30 --by mae --out "$TMP/by-mae" --json --quiet --jobs 3
+expect_code "sweep --by mae" 0
+expect_jq "sweep --by mae: best is the argmin of val_mae" ".by == \"val_mae\" and .best == ($ARGMIN_MAE)"
 
 # ---------------------------------------------------------------------------
 # 3. Two keys: the product in nested-loop order, no plot.
@@ -90,6 +105,61 @@ expect_jq "two keys" '.keys == ["train.learning_rate", "train.optimizer"]'
 expect_jq "two keys: first key slowest" '[.points[].params | "\(.["train.learning_rate"])/\(.["train.optimizer"])"] == ["0.01/sgd", "0.01/adam", "0.1/sgd", "0.1/adam"]'
 expect_jq "two keys: best is the argmin" ".best == ($ARGMIN)"
 if [ ! -e "$TMP/two/sweep.png" ]; then ok; else fail "two keys: sweep.png written"; fi
+
+# ---------------------------------------------------------------------------
+# 3b. Widths and depths: layer keys by index, model.depth and model.width.
+run sweep configs/sine.yaml --grid model.depth=1,2 --grid model.width=4,16 --set model.layers.0.activation=relu --epochs 5 --out "$TMP/shape" --json --quiet --jobs 4
+expect_code "depth and width" 0
+expect_jq "depth and width" '.keys == ["model.depth", "model.width"] and [.points[].params | "\(.["model.depth"])x\(.["model.width"])"] == ["1x4", "1x16", "2x4", "2x16"]'
+if grep -qE '^ +- units: 16$' "$TMP/shape/3_model.depth=2,model.width=16/config.yaml" && [ "$(grep -c 'units: 16' "$TMP/shape/3_model.depth=2,model.width=16/config.yaml")" = 2 ] && grep -q 'activation: relu' "$TMP/shape/3_model.depth=2,model.width=16/config.yaml"; then ok; else fail "point 3's config.yaml is not two relu layers of 16: $(cat "$TMP/shape/3_model.depth=2,model.width=16/config.yaml")"; fi
+if [ "$(head -c 8 "$TMP/shape/sweep.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; then ok; else fail "two numeric keys: sweep.png (the heat map) is not a PNG"; fi
+run sweep configs/sine.yaml --random 4 --range train.learning_rate=log:1e-3:1e-1 --range train.l2=lin:0:0.01 --epochs 2 --out "$TMP/heat-rnd" --json --quiet
+expect_code "random heat map" 0
+expect_file "random heat map" "$TMP/heat-rnd/sweep.png"
+run sweep configs/sine.yaml --grid 'model.layers[0].units=2,8' --epochs 2 --out "$TMP/units" --json --quiet
+expect_code "a layer's units by index" 0
+expect_jq "a layer's units by index" '.keys == ["model.layers.0.units"] and [.points[].params["model.layers.0.units"]] == [2, 8]'
+run sweep configs/sine.yaml --grid model.layers.2.units=2,8 --epochs 2 --out "$TMP/units-bad"
+expect_code "a layer past the last" 2
+expect_grep "a layer past the last" err '^mlptrain: --grid model\.layers\.2\.units=2: layer 2 is out of range: the config has 2 layers, model\.layers\.0 to model\.layers\.1 \(the last is the output layer\) \(hint: '
+run sweep configs/sine.yaml --grid model.layers.0.unit=2,8 --epochs 2 --out "$TMP/units-bad"
+expect_code "a misspelt layer key" 2
+expect_grep "a misspelt layer key" err 'did you mean "model\.layers\.0\.units"\?'
+
+# ---------------------------------------------------------------------------
+# 3c. Random search: seeded, reproducible, combined with a grid.
+rnd() { run sweep configs/sine.yaml --random 3 --range train.learning_rate=log:1e-3:1e-1 --range model.layers.0.units=int:2:16 --grid train.optimizer=sgd,adam --epochs 5 --json --quiet --jobs 3 "$@"; }
+rnd --out "$TMP/rnd1"
+expect_code "random search" 0
+expect_jq "random search" '.keys == ["train.optimizer", "train.learning_rate", "model.layers.0.units"] and (.points | length) == 6 and .random == 3 and .ranges == ["train.learning_rate=log:1e-3:1e-1", "model.layers.0.units=int:2:16"]'
+expect_jq "random search: within the ranges" 'all(.points[].params; .["train.learning_rate"] >= 0.001 and .["train.learning_rate"] <= 0.1 and .["model.layers.0.units"] >= 2 and .["model.layers.0.units"] <= 16)'
+expect_jq "random search: the same draws for each grid point" '[.points[0:3][].params | del(.["train.optimizer"])] == [.points[3:6][].params | del(.["train.optimizer"])]'
+expect_jq "random search: best is the argmin" ".best == ($ARGMIN)"
+rnd --out "$TMP/rnd2"
+jq -S 'del(.dir) | .points |= map(del(.dir))' "$TMP/rnd1/sweep.json" >"$TMP/r1"
+jq -S 'del(.dir) | .points |= map(del(.dir))' "$TMP/rnd2/sweep.json" >"$TMP/r2"
+expect_same "random search: the same command draws the same points" "$TMP/r1" "$TMP/r2"
+rnd --out "$TMP/rnd3" --seed 2
+if [ "$(jq -c '[.points[].params]' "$TMP/rnd3/sweep.json")" != "$(jq -c '[.points[].params]' "$TMP/rnd1/sweep.json")" ]; then ok; else fail "random search: --seed 2 drew the same points"; fi
+run sweep configs/sine.yaml --random 3 --epochs 1 --out "$TMP/rnd-bad"
+expect_code "--random without --range" 2
+expect_grep "--random without --range" err '^mlptrain: --random: no --range to draw the points from \(hint: '
+run sweep configs/sine.yaml --range train.l2=lin:0:1 --epochs 1 --out "$TMP/rnd-bad"
+expect_code "--range without --random" 2
+expect_grep "--range without --random" err '^mlptrain: --range train\.l2=lin:0:1: --range needs --random N'
+run sweep configs/sine.yaml --random 3 --range train.l2=lin:1:0 --epochs 1 --out "$TMP/rnd-bad"
+expect_code "--range A >= B" 2
+expect_grep "--range A >= B" err '^mlptrain: --range train\.l2=lin:1:0: the lower bound 1 must be below the upper bound 0'
+run sweep configs/sine.yaml --random 3 --range train.learning_rate=log:-1:1 --epochs 1 --out "$TMP/rnd-bad"
+expect_code "--range log of a negative" 2
+expect_grep "--range log of a negative" err 'log needs bounds above 0'
+run sweep configs/sine.yaml --random 3 --range model.layers.0.units=int:1:2.5 --epochs 1 --out "$TMP/rnd-bad"
+expect_code "--range int of a fraction" 2
+expect_grep "--range int of a fraction" err 'int bounds must be whole numbers, got "2\.5"'
+run sweep configs/sine.yaml --random 3 --range 'train.optimizer=choice:sgd||adam' --epochs 1 --out "$TMP/rnd-bad"
+expect_code "--range empty choice" 2
+expect_grep "--range empty choice" err 'empty choice in the list of train\.optimizer'
+if [ ! -e "$TMP/rnd-bad" ]; then ok; else fail "a bad --range made the sweep folder"; fi
 
 # ---------------------------------------------------------------------------
 # 4. A diverged point is recorded and skipped; all diverged is exit 3.

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -20,7 +21,7 @@ func TestDrawMaskStatistics(t *testing.T) {
 	t.Parallel()
 	for i, p := range []float64{0, 0.1, 0.25, 0.5, 0.9} {
 		m := mat.NewDense(37, 27, nil) // an odd number of entries
-		rng := newRand(31, uint64(i))
+		rng := rand.NewPCG(31, uint64(i))
 		kept, total := 0, 0
 		for range 200 {
 			DrawMask(m, p, rng)
@@ -39,8 +40,8 @@ func TestDrawMaskStatistics(t *testing.T) {
 			t.Errorf("p=%v: kept a fraction %v, want %v ± %v", p, got, 1-p, keptTol)
 		}
 		a, b := mat.NewDense(5, 7, nil), mat.NewDense(5, 7, nil)
-		DrawMask(a, p, newRand(7, 7))
-		DrawMask(b, p, newRand(7, 7))
+		DrawMask(a, p, rand.NewPCG(7, 7))
+		DrawMask(b, p, rand.NewPCG(7, 7))
 		if !slices.Equal(raw(a), raw(b)) {
 			t.Errorf("p=%v: two draws from the same seed differ", p)
 		}
@@ -60,7 +61,7 @@ func TestDropoutScale(t *testing.T) {
 	if got, want := raw(y.Value()), []float64{4, 0, 12, 0, 0, -24}; !slices.Equal(got, want) {
 		t.Errorf("Dropout = %v, want %v", got, want)
 	}
-	rng := newRand(32, 0)
+	rng := rand.NewPCG(32, 0)
 	sum := make([]float64, 6)
 	const draws = 20000
 	for range draws {

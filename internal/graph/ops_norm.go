@@ -41,26 +41,21 @@ type batchNorm struct {
 	s     []float64 // k: 1/√(σ² + ε)
 	// Per-column scratch of k each: the batch mean and variance, and the
 	// sums of the backward and tangent passes.
-	mu, v, a, b, ad, bd, mzd, c []float64
+	mu, v, a, b, ad, bd, mzd, c, coef []float64
 }
 
 func (o *batchNorm) forward(out *mat.Dense, in []*mat.Dense) {
 	n, k := out.Dims()
 	y, z, g, be := raw(out), raw(in[0]), raw(in[1]), raw(in[2])
 	rm, rv := raw(in[3]), raw(in[4])
-	mu, v, s, xh := o.mu, o.v, o.s, o.xhat
+	mu, v, s, xh := o.mu[:k], o.v[:k], o.s[:k], o.xhat
+	g, be = g[:k], be[:k]
 	if o.train {
-		clear(mu)
-		clear(v)
-		for i := range n {
-			zr := z[i*k:][:k]
-			for j, x := range zr {
-				mu[j] += x
-			}
-		}
+		bnColSums(mu, nil, z, nil, n, k)
 		for j := range mu {
 			mu[j] /= float64(n)
 		}
+		clear(v)
 		for i := range n {
 			zr := z[i*k:][:k]
 			for j, x := range zr {
@@ -90,8 +85,9 @@ func (o *batchNorm) forward(out *mat.Dense, in []*mat.Dense) {
 	for i := range n {
 		zr, xr, yr := z[i*k:][:k], xh[i*k:][:k], y[i*k:][:k]
 		for j, x := range zr {
-			xr[j] = (x - mu[j]) * s[j]
-			yr[j] = g[j]*xr[j] + be[j]
+			t := (x - mu[j]) * s[j]
+			xr[j] = t
+			yr[j] = g[j]*t + be[j]
 		}
 	}
 }
@@ -99,20 +95,24 @@ func (o *batchNorm) forward(out *mat.Dense, in []*mat.Dense) {
 // colSums sets a to the column sums of the n×k u and, if b is not nil,
 // b to those of u ⊙ w.
 func bnColSums(a, b, u, w []float64, n, k int) {
+	a = a[:k]
 	clear(a)
 	if b != nil {
+		b = b[:k]
 		clear(b)
 	}
 	for i := range n {
 		ur := u[i*k:][:k]
+		if b == nil {
+			for j, x := range ur {
+				a[j] += x
+			}
+			continue
+		}
+		wr := w[i*k:][:k]
 		for j, x := range ur {
 			a[j] += x
-		}
-		if b != nil {
-			wr := w[i*k:][:k]
-			for j, x := range ur {
-				b[j] += x * wr[j]
-			}
+			b[j] += x * wr[j]
 		}
 	}
 }
@@ -130,16 +130,23 @@ func (o *batchNorm) backward(inBar []*mat.Dense, outBar, out *mat.Dense, in []*m
 	if inBar[0] == nil {
 		return
 	}
-	zb, s, xh := raw(inBar[0]), o.s, o.xhat
+	// z̄ += c·(ȳ − a − x̂·b) with c = γs and, in training, a and b the
+	// column sums over n (0 in evaluation).
+	zb, xh, c := raw(inBar[0]), o.xhat, o.coef[:k]
+	a, b = a[:k], b[:k]
 	fn := float64(n)
+	for j := range c {
+		c[j] = g[j] * o.s[j]
+		if o.train {
+			a[j], b[j] = a[j]/fn, b[j]/fn
+		} else {
+			a[j], b[j] = 0, 0
+		}
+	}
 	for i := range n {
 		zr, gr, xr := zb[i*k:][:k], gb[i*k:][:k], xh[i*k:][:k]
-		for j := range zr {
-			if o.train {
-				zr[j] += g[j] * s[j] * (gr[j] - a[j]/fn - xr[j]*b[j]/fn)
-			} else {
-				zr[j] += g[j] * s[j] * gr[j]
-			}
+		for j, v := range gr {
+			zr[j] += c[j] * (v - a[j] - xr[j]*b[j])
 		}
 	}
 }
@@ -235,7 +242,7 @@ func batchNormOp(name string, train bool, z, gamma, beta, mean, variance *Node) 
 	}
 	col := func() []float64 { return make([]float64, k) }
 	o := &batchNorm{train: train, xhat: make([]float64, n*k), s: col(), mu: col(), v: col(),
-		a: col(), b: col(), ad: col(), bd: col(), mzd: col(), c: col()}
+		a: col(), b: col(), ad: col(), bd: col(), mzd: col(), c: col(), coef: col()}
 	return newOp(name, o, n, k, z, gamma, beta, mean, variance)
 }
 

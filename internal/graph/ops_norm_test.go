@@ -2,6 +2,7 @@ package graph
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -108,7 +109,7 @@ func TestNormDropoutNoAllocs(t *testing.T) {
 	v := randomLike(rng, values(params))
 	dst := zerosLike(v)
 	g.HVP(dst, loss, params, v)
-	src := newRand(22, 0)
+	src := rand.NewPCG(22, 0)
 	if a := testing.AllocsPerRun(20, func() {
 		DrawMask(m.Value(), 0.5, src)
 		g.Forward()
@@ -138,7 +139,7 @@ func TestNormDropoutShapePanics(t *testing.T) {
 		{"Dropout/p=1", func() { Dropout(z, mask, 1) }},
 		{"Dropout/p<0", func() { Dropout(z, mask, -0.1) }},
 		{"Dropout/NaN", func() { Dropout(z, mask, math.NaN()) }},
-		{"DrawMask/p=1", func() { DrawMask(mask.Value(), 1, newRand(1, 1)) }},
+		{"DrawMask/p=1", func() { DrawMask(mask.Value(), 1, rand.NewPCG(1, 1)) }},
 		{"BatchNorm/gamma", func() { BatchNorm(z, short, row, c, c) }},
 		{"BatchNorm/stats", func() { BatchNorm(z, row, row, c, short) }},
 		{"BatchNorm/stats with a signal", func() { BatchNorm(z, row, row, row, c) }},

@@ -354,12 +354,12 @@ type Net struct {
 	rates []float64 // the dropout rate of each mask
 }
 
-// DrawMasks draws every dropout mask of the net from rng
+// DrawMasks draws every dropout mask of the net from the stream src
 // (graph.DrawMask), in order: the inputs', then each layer's, each row by
 // row. It allocates nothing.
-func (net *Net) DrawMasks(rng *rand.Rand) {
+func (net *Net) DrawMasks(src *rand.PCG) {
 	for i, m := range net.Masks {
-		graph.DrawMask(m.Value(), net.rates[i], rng)
+		graph.DrawMask(m.Value(), net.rates[i], src)
 	}
 }
 

@@ -252,10 +252,9 @@ type trainer struct {
 	// Dropout and batch normalization: state is ws and the running
 	// averages, which training changes too (what epochStart and best
 	// keep); maskSrc is the stream of the dropout masks, drawn step by
-	// step, and maskRNG reads it, nil without dropout.
+	// step, nil without dropout.
 	state   []*mat.Dense
 	maskSrc *rand.PCG
-	maskRNG *rand.Rand
 
 	history   []EpochStats
 	best      []*mat.Dense // early stopping's best weights, or nil
@@ -330,7 +329,6 @@ func newTrainerWeighted(p *Problem, weighted bool) (*trainer, error) {
 	t.rng = rand.New(t.src)
 	if len(t.plan.full.Masks) > 0 {
 		t.maskSrc = rand.NewPCG(cfg.Train.Seed, streamMask)
-		t.maskRNG = rand.New(t.maskSrc)
 	}
 	t.perm = make([]int, n)
 	t.epochStart = cloneAll(t.state)
@@ -371,8 +369,8 @@ func (t *trainer) trainStep() error {
 	net := t.plan.net(len(idx))
 	t.gather.gather(net.X.Value(), t.p.Train.X, idx)
 	gather(net.T.Value(), t.tTrain, idx)
-	if t.maskRNG != nil {
-		net.DrawMasks(t.maskRNG)
+	if t.maskSrc != nil {
+		net.DrawMasks(t.maskSrc)
 	}
 	rows := float64(len(idx))
 	if net.R != nil {

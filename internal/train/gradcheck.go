@@ -121,7 +121,7 @@ func point(cfg *config.Config, o CheckOptions, limit MemoryLimit) (*layers.Net, 
 	// and dropout with masks drawn once from the seed and then fixed, so
 	// that finite differences see one smooth function.
 	net := m.BuildTraining(n, cfg.Train.L2, false)
-	net.DrawMasks(rand.New(rand.NewPCG(cfg.Train.Seed, streamMask)))
+	net.DrawMasks(rand.NewPCG(cfg.Train.Seed, streamMask))
 	net.X.Value().Copy(x)
 	net.T.Value().Copy(t)
 	return net, source, nil

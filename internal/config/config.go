@@ -144,6 +144,10 @@ type Model struct {
 	Init string `yaml:"init"`
 	// Weights is an optional file of explicit weights and biases.
 	Weights string `yaml:"weights"`
+	// InputDropout is the rate of inverted dropout on the inputs while
+	// training, in [0, 1); 0 turns it off. Left out of the YAML when 0,
+	// so that configs written before it existed keep their text.
+	InputDropout float64 `yaml:"input_dropout,omitempty"`
 }
 
 // Layer is one dense layer followed by its activation.
@@ -155,6 +159,14 @@ type Layer struct {
 	// as tanh; some are for the output layer only (softmax). Validate
 	// replaces an alias (sigmoid) with the canonical name (logistic).
 	Activation string `yaml:"activation"`
+	// Dropout is the rate p of inverted dropout on the layer's output
+	// while training (kept units scaled by 1/(1−p)), in [0, 1); hidden
+	// layers only. Left out of the YAML when 0.
+	Dropout float64 `yaml:"dropout,omitempty"`
+	// BatchNorm normalizes the layer's pre-activation z over the batch
+	// before the activation (hidden layers only), with a learnable scale
+	// and shift that replace the bias. Left out of the YAML when false.
+	BatchNorm bool `yaml:"batch_norm,omitempty"`
 }
 
 // Train holds the optimization settings.

@@ -175,10 +175,10 @@ func TestParseAccepts(t *testing.T) {
 			return c.Model.Layers[0].Activation == "logistic" && c.Model.Layers[1].Activation == "softplus" && c.Model.Layers[2].Activation == "logistic"
 		}},
 		{"anchors and aliases", "data: {train: a.csv, target: y}\nmodel:\n  layers:\n    - &h {units: 8, activation: relu}\n    - *h\n    - {activation: softmax}\n", func(c *Config) bool {
-			return len(c.Model.Layers) == 3 && c.Model.Layers[1] == Layer{8, "relu"}
+			return len(c.Model.Layers) == 3 && c.Model.Layers[1] == Layer{Units: 8, Activation: "relu"}
 		}},
 		{"merge keys", "data: {train: a.csv, target: y}\nmodel:\n  layers:\n    - &h {units: 8, activation: relu}\n    - <<: *h\n      units: 4\n    - {activation: softmax}\n", func(c *Config) bool {
-			return c.Model.Layers[1] == Layer{4, "relu"}
+			return c.Model.Layers[1] == Layer{Units: 4, Activation: "relu"}
 		}},
 		{"threads at the limit", base + "train: {threads: 256}\n", func(c *Config) bool { return c.Train.Threads == MaxThreads }},
 		{"trailing document marker", base + "---\n", func(c *Config) bool { return true }},

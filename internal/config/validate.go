@@ -258,6 +258,18 @@ func (c *Config) validateModel() error {
 			return c.fail(key+".activation", "use "+act.Name+" on the output layer only; hidden layers often use tanh or relu",
 				"%s is allowed only on the output layer", act.Name)
 		}
+		if !(finite(l.Dropout) && l.Dropout >= 0 && l.Dropout < 1) {
+			return c.fail(key+".dropout", "use a rate such as 0.5 (half the units dropped while training); 0 turns dropout off",
+				"must be in [0, 1), got %v", l.Dropout)
+		}
+		if l.Dropout > 0 && i == last {
+			return c.fail(key+".dropout", "put dropout on the hidden layers, or use model.input_dropout for the inputs; the output layer's units are the predictions",
+				"dropout is allowed only on hidden layers")
+		}
+		if l.BatchNorm && i == last {
+			return c.fail(key+".batch_norm", "normalize the hidden layers; the output layer's pre-activations are the logits the loss reads",
+				"batch_norm is allowed only on hidden layers")
+		}
 		u := float64(max(l.Units, 1))
 		params += prev*u + u
 		prev = u
@@ -265,6 +277,9 @@ func (c *Config) validateModel() error {
 	if params > MaxParams {
 		return c.fail("model.layers", "use fewer or narrower layers",
 			"about %.2g parameters, more than the limit of %.0g", params, float64(MaxParams))
+	}
+	if p := m.InputDropout; !(finite(p) && p >= 0 && p < 1) {
+		return c.fail("model.input_dropout", "use a rate such as 0.2; 0 turns input dropout off", "must be in [0, 1), got %v", p)
 	}
 	if err := c.enum("model.loss", "loss", m.Loss, vocab.LossNames()); err != nil {
 		return err

@@ -11,7 +11,7 @@ import (
 
 // Stream is the random stream of the config's seed that deals the folds
 // (train's streams 1 to 4 initialize, shuffle, split and check).
-const Stream = 5
+const Stream = 6
 
 // Deal returns the fold, from 0 to k−1, of each of the rows 0..n−1,
 // dealt as the package documentation says: grouped by class (labels, one

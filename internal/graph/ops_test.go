@@ -143,9 +143,50 @@ var opCases = []opCase{
 	{name: "WeightedBinaryCrossEntropy/soft", op: "WeightedBinaryCrossEntropy", held: rowWeights,
 		in:    []gen{normal(3, 4), uniform(3, 4, 0, 1), uniform(3, 1, 0.2, 2)},
 		build: func(in []*Node) *Node { return WeightedBinaryCrossEntropy(in[0], in[1], in[2]) }},
+	// Dropout's mask (input 1) is data, held fixed.
+	{name: "Dropout", op: "Dropout", in: []gen{normal(4, 5), bits(4, 5)}, held: func(i, _, _ int) bool { return i == 1 },
+		build: func(in []*Node) *Node { return Dropout(in[0], in[1], 0.3) }},
+	{name: "Dropout/in a layer", op: "Dropout", in: []gen{normal(4, 3), normal(3, 5), bits(4, 5)}, held: func(i, _, _ int) bool { return i == 2 },
+		build: func(in []*Node) *Node { return Tanh(Dropout(Tanh(MatMul(in[0], in[1])), in[2], 0.5)) }},
+	// Batch normalization of z (input 0) with γ and β (inputs 1, 2); the
+	// running statistics are constants made by the row.
+	{name: "BatchNorm", op: "BatchNorm", in: []gen{normal(5, 3), uniform(1, 3, 0.5, 2), normal(1, 3)},
+		build: func(in []*Node) *Node { return bn(BatchNorm, in[0], in[1], in[2]) }},
+	{name: "BatchNorm/in a layer", op: "BatchNorm", in: []gen{normal(6, 4), normal(4, 3), normal(1, 3), normal(1, 3)},
+		build: func(in []*Node) *Node {
+			return Softmax(Tanh(bn(BatchNorm, MatMul(in[0], in[1]), in[2], in[3])))
+		}},
+	{name: "BatchNorm/one row", op: "BatchNorm", in: []gen{normal(1, 3), normal(1, 3), normal(1, 3)},
+		build: func(in []*Node) *Node { return bn(BatchNorm, in[0], in[1], in[2]) }},
+	{name: "fan-out/BatchNorm(x,x,x)", op: "BatchNorm", in: []gen{normal(1, 4)},
+		build: func(in []*Node) *Node { return bn(BatchNorm, in[0], in[0], in[0]) }},
+	{name: "fan-out/BatchNorm diamond", op: "BatchNorm", in: []gen{normal(5, 3), normal(1, 3), normal(1, 3)},
+		build: func(in []*Node) *Node { return Mul(bn(BatchNorm, in[0], in[1], in[2]), Tanh(in[0])) }},
+	{name: "BatchNormEval", op: "BatchNormEval", in: []gen{normal(5, 3), normal(1, 3), normal(1, 3)},
+		build: func(in []*Node) *Node { return bn(BatchNormEval, in[0], in[1], in[2]) }},
+	{name: "BatchNormEval/in a layer", op: "BatchNormEval", in: []gen{normal(6, 4), normal(4, 3), normal(1, 3), normal(1, 3)},
+		build: func(in []*Node) *Node {
+			return Tanh(bn(BatchNormEval, MatMul(in[0], in[1]), in[2], in[3]))
+		}},
 	{name: "fan-out/WeightedSquaredError(x,x,r)", op: "WeightedSquaredError",
 		in: []gen{normal(3, 4), uniform(3, 1, 0.2, 2)}, held: func(i, _, _ int) bool { return i == 1 },
 		build: func(in []*Node) *Node { return WeightedSquaredError(in[0], in[0], in[1]) }},
+}
+
+// runningStats returns constant running averages for batch normalization
+// of x's columns, drawn from a generator of their own: a mean of small
+// normal values and a variance in [0.5, 2).
+func runningStats(x *Node) (mean, variance *Node) {
+	_, k := x.Dims()
+	rng := newRand(99, uint64(k))
+	return x.g.Const("mean", normal(1, k)(rng)), x.g.Const("var", uniform(1, k, 0.5, 2)(rng))
+}
+
+// bn applies the batch normalization op f to z with γ, β and the running
+// statistics of runningStats.
+func bn(f func(z, gamma, beta, mean, variance *Node) *Node, z, gamma, beta *Node) *Node {
+	m, v := runningStats(z)
+	return f(z, gamma, beta, m, v)
 }
 
 // rowWeights holds fixed the n×1 row weights, input 2, of a weighted loss.

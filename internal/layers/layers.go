@@ -11,11 +11,49 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// Layer is one fully connected layer y = φ(xW + b).
+// Layer is one fully connected layer y = φ(xW + b), or, with batch
+// normalization, y = φ(BN(xW)): BN's β replaces b, which is then left out
+// of the graph and stays zero.
 type Layer struct {
 	Activation string
 	W          *mat.Dense // d×k
 	B          *mat.Dense // 1×k
+	// Dropout is the rate p of inverted dropout on the layer's output
+	// while training (hidden layers only); 0 for none.
+	Dropout float64
+	// BN is the layer's batch normalization of z = xW, or nil.
+	BN *BatchNorm
+}
+
+// BatchNorm is a layer's batch normalization: the learnable scale γ and
+// shift β and the running averages of the batch mean and variance that
+// evaluation uses (graph.BatchNorm's conventions: PyTorch's BatchNorm1d,
+// momentum 0.1, ε = 1e-5), each 1×k.
+type BatchNorm struct {
+	Gamma, Beta *mat.Dense
+	Mean, Var   *mat.Dense
+}
+
+// newBatchNorm returns a batch normalization of k units in its initial
+// state: γ = 1, β = 0, running mean 0 and variance 1.
+func newBatchNorm(k int) *BatchNorm {
+	ones := func() *mat.Dense {
+		m := mat.NewDense(1, k, nil)
+		for j := range k {
+			m.Set(0, j, 1)
+		}
+		return m
+	}
+	return &BatchNorm{Gamma: ones(), Beta: mat.NewDense(1, k, nil), Mean: mat.NewDense(1, k, nil), Var: ones()}
+}
+
+// reset sets bn to its initial state.
+func (bn *BatchNorm) reset() {
+	fresh := newBatchNorm(bn.Gamma.RawMatrix().Cols)
+	bn.Gamma.Copy(fresh.Gamma)
+	bn.Beta.Zero()
+	bn.Mean.Zero()
+	bn.Var.Copy(fresh.Var)
 }
 
 // Units returns the layer's number of outputs k.
@@ -34,6 +72,16 @@ type Spec struct {
 	Units       []int    // per layer
 	Acts        []string // per layer
 	Loss        string
+	// Dropout holds each layer's dropout rate, in [0, 1) and 0 on the
+	// output layer; nil for none.
+	Dropout []float64
+	// BatchNorm says which layers normalize their z (not the output
+	// layer); nil for none.
+	BatchNorm []bool
+	// InputDropout is the dropout rate on the inputs while training, in
+	// [0, 1); the model must have no categorical inputs, whose codes
+	// cannot be dropped.
+	InputDropout float64
 }
 
 // InputWidth returns the number of columns of the input the model is fed:
@@ -60,6 +108,8 @@ type Model struct {
 	Categorical []int
 	Layers      []Layer
 	Loss        string
+	// InputDropout is the dropout rate on the inputs while training.
+	InputDropout float64
 }
 
 // InputWidth returns the number of columns of the input the model is fed:
@@ -78,10 +128,17 @@ func New(spec Spec) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Model{Inputs: spec.Inputs, Categorical: slices.Clone(spec.Categorical), Loss: spec.Loss, Layers: make([]Layer, len(acts))}
+	m := &Model{Inputs: spec.Inputs, Categorical: slices.Clone(spec.Categorical), Loss: spec.Loss, Layers: make([]Layer, len(acts)),
+		InputDropout: spec.InputDropout}
 	d := spec.Inputs
 	for i, k := range spec.Units {
 		m.Layers[i] = Layer{Activation: acts[i], W: mat.NewDense(d, k, nil), B: mat.NewDense(1, k, nil)}
+		if spec.Dropout != nil {
+			m.Layers[i].Dropout = spec.Dropout[i]
+		}
+		if spec.BatchNorm != nil && spec.BatchNorm[i] {
+			m.Layers[i].BN = newBatchNorm(k)
+		}
 		d = k
 	}
 	return m, nil
@@ -110,6 +167,9 @@ func check(spec Spec) ([]string, error) {
 	}
 	if len(spec.Units) == 0 || len(spec.Units) != len(spec.Acts) {
 		return nil, fmt.Errorf("model needs at least one layer")
+	}
+	if err := checkRegularization(spec); err != nil {
+		return nil, err
 	}
 	acts := make([]string, len(spec.Units))
 	d, total := spec.Inputs, 0
@@ -142,6 +202,33 @@ func check(spec Spec) ([]string, error) {
 	return acts, nil
 }
 
+// checkRegularization checks the spec's dropout rates and batch
+// normalizations.
+func checkRegularization(spec Spec) error {
+	last := len(spec.Units) - 1
+	if (spec.Dropout != nil && len(spec.Dropout) != len(spec.Units)) || (spec.BatchNorm != nil && len(spec.BatchNorm) != len(spec.Units)) {
+		return fmt.Errorf("dropout or batch_norm given for %d and %d layers, but the model has %d", len(spec.Dropout), len(spec.BatchNorm), len(spec.Units))
+	}
+	if p := spec.InputDropout; !(p >= 0 && p < 1) {
+		return fmt.Errorf("input dropout %v not in [0, 1)", p)
+	}
+	if spec.InputDropout > 0 && len(spec.Categorical) > 0 {
+		return fmt.Errorf("input dropout with %d categorical inputs: their codes cannot be dropped", len(spec.Categorical))
+	}
+	for i, p := range spec.Dropout {
+		switch {
+		case !(p >= 0 && p < 1):
+			return fmt.Errorf("layer %d: dropout %v not in [0, 1)", i+1, p)
+		case p > 0 && i == last:
+			return fmt.Errorf("layer %d: dropout on the output layer", i+1)
+		}
+	}
+	if spec.BatchNorm != nil && spec.BatchNorm[last] {
+		return fmt.Errorf("layer %d: batch normalization of the output layer", last+1)
+	}
+	return nil
+}
+
 func plural(n int) string {
 	if n == 1 {
 		return ""
@@ -152,13 +239,55 @@ func plural(n int) string {
 // Outputs returns the number of output units.
 func (m *Model) Outputs() int { return m.Layers[len(m.Layers)-1].Units() }
 
-// NumParams returns the number of weights and biases.
+// NumParams returns the number of trainable parameters: weights, biases
+// and batch normalizations' γ and β.
 func (m *Model) NumParams() int {
 	n := 0
-	for _, l := range m.Layers {
-		n += l.W.RawMatrix().Rows*l.W.RawMatrix().Cols + l.Units()
+	for _, p := range m.Params() {
+		n += p.RawMatrix().Rows * p.RawMatrix().Cols
 	}
 	return n
+}
+
+// Params returns the model's trainable matrices in the order of a Net's
+// Params: per layer W, then b, or γ and β with batch normalization.
+func (m *Model) Params() []*mat.Dense {
+	var ps []*mat.Dense
+	for _, l := range m.Layers {
+		if l.BN != nil {
+			ps = append(ps, l.W, l.BN.Gamma, l.BN.Beta)
+		} else {
+			ps = append(ps, l.W, l.B)
+		}
+	}
+	return ps
+}
+
+// Stats returns the running averages of the batch normalizations, mean
+// then variance per normalized layer in order; nil for none. Training
+// updates them, but they are not trained by gradient.
+func (m *Model) Stats() []*mat.Dense {
+	var st []*mat.Dense
+	for _, l := range m.Layers {
+		if l.BN != nil {
+			st = append(st, l.BN.Mean, l.BN.Var)
+		}
+	}
+	return st
+}
+
+// Regularized reports whether the model has dropout or batch
+// normalization, so that its training graph differs from Build's.
+func (m *Model) Regularized() bool {
+	if m.InputDropout > 0 {
+		return true
+	}
+	for _, l := range m.Layers {
+		if l.Dropout > 0 || l.BN != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // inits are the initializations by the catalog's names (internal/vocab,
@@ -199,6 +328,9 @@ func (m *Model) Init(method string, rng *rand.Rand) error {
 			w[i] = draw()
 		}
 		l.B.Zero()
+		if l.BN != nil {
+			l.BN.reset()
+		}
 	}
 	return nil
 }
@@ -214,8 +346,21 @@ type Net struct {
 	Y        *graph.Node   // n×k predictions: output activations
 	DataLoss *graph.Node   // the loss on the batch, without penalty
 	Loss     *graph.Node   // DataLoss plus the L2 penalty, if any
-	Params   []*graph.Node // W1, b1, W2, b2, ... in layer order
+	Params   []*graph.Node // W1, b1, W2, b2, ... in layer order (γ, β in place of b with batch normalization)
 	Weights  []*graph.Node // W1, W2, ...
+	// Masks are the dropout masks of a training net, in the order
+	// DrawMasks fills them (the inputs', then each layer's); nil for none.
+	Masks []*graph.Node
+	rates []float64 // the dropout rate of each mask
+}
+
+// DrawMasks draws every dropout mask of the net from the stream src
+// (graph.DrawMask), in order: the inputs', then each layer's, each row by
+// row. It allocates nothing.
+func (net *Net) DrawMasks(src *rand.PCG) {
+	for i, m := range net.Masks {
+		graph.DrawMask(m.Value(), net.rates[i], src)
+	}
 }
 
 // activate applies the named (canonical) activation.
@@ -232,7 +377,10 @@ func activate(act string, z *graph.Node) *graph.Node {
 // n×InputWidth(); with categorical inputs, the first layer multiplies W by
 // their one-hot blocks without building them (graph.OneHotMatMul). It
 // panics if n < 1 or l2 < 0; New has validated everything else.
-func (m *Model) Build(n int, l2 float64) *Net { return m.build(n, l2, false) }
+//
+// Build is the evaluation graph: no dropout, and batch normalization by
+// the running averages (graph.BatchNormEval).
+func (m *Model) Build(n int, l2 float64) *Net { return m.build(n, l2, false, false) }
 
 // BuildWeighted is Build with a weighted data loss: the net's R is an n×1
 // input of row weights r (class weights looked up per row), to be filled
@@ -240,9 +388,28 @@ func (m *Model) Build(n int, l2 float64) *Net { return m.build(n, l2, false) }
 // Σ_i r_i ℓ_i / Σ_i r_i, the rows' losses ℓ_i averaged with the weights
 // (PyTorch's convention for CrossEntropyLoss(weight=…)); with every
 // r_i = 1 it is Build's. Σ r must be positive. It panics as Build does.
-func (m *Model) BuildWeighted(n int, l2 float64) *Net { return m.build(n, l2, true) }
+func (m *Model) BuildWeighted(n int, l2 float64) *Net { return m.build(n, l2, true, false) }
 
-func (m *Model) build(n int, l2 float64, weighted bool) *Net {
+// BuildTraining is Build, or BuildWeighted if weighted, for training:
+// with the model's dropout (masks for DrawMasks to fill before each
+// Forward; until then they drop everything) and batch normalization by
+// the batch statistics, each Forward updating the running averages
+// (graph.BatchNorm). For a model without either it is Build's graph.
+func (m *Model) BuildTraining(n int, l2 float64, weighted bool) *Net {
+	return m.build(n, l2, weighted, true)
+}
+
+// dropout applies inverted dropout at rate p to h in a training net, with
+// a new mask input named name.
+func (net *Net) dropout(h *graph.Node, p float64, name string) *graph.Node {
+	r, c := h.Dims()
+	mask := net.G.Input(name, r, c)
+	net.Masks = append(net.Masks, mask)
+	net.rates = append(net.rates, p)
+	return graph.Dropout(h, mask, p)
+}
+
+func (m *Model) build(n int, l2 float64, weighted, training bool) *Net {
 	if n < 1 || l2 < 0 {
 		panic(fmt.Sprintf("layers: Build(n=%d, l2=%g)", n, l2))
 	}
@@ -250,11 +417,21 @@ func (m *Model) build(n int, l2 float64, weighted bool) *Net {
 	net := &Net{G: g}
 	net.X = g.Input("x", n, m.InputWidth())
 	h := net.X
+	if training && m.InputDropout > 0 {
+		h = net.dropout(h, m.InputDropout, "mask0").Named("x_drop")
+	}
 	for i, l := range m.Layers {
 		w := g.Param(fmt.Sprintf("W%d", i+1), l.W)
-		b := g.Param(fmt.Sprintf("b%d", i+1), l.B)
-		net.Params = append(net.Params, w, b)
 		net.Weights = append(net.Weights, w)
+		var b, gamma, beta *graph.Node
+		if l.BN != nil {
+			gamma = g.Param(fmt.Sprintf("gamma%d", i+1), l.BN.Gamma)
+			beta = g.Param(fmt.Sprintf("beta%d", i+1), l.BN.Beta)
+			net.Params = append(net.Params, w, gamma, beta)
+		} else {
+			b = g.Param(fmt.Sprintf("b%d", i+1), l.B)
+			net.Params = append(net.Params, w, b)
+		}
 		var xw *graph.Node
 		if i == 0 && len(m.Categorical) > 0 {
 			xw = graph.OneHotMatMul(h, w, m.InputWidth()-len(m.Categorical), m.Categorical)
@@ -262,8 +439,23 @@ func (m *Model) build(n int, l2 float64, weighted bool) *Net {
 			xw = graph.MatMul(h, w)
 		}
 		xw.Named(h.Name() + w.Name())
-		z := graph.AddBias(xw, b).Named(fmt.Sprintf("z%d", i+1))
+		var z *graph.Node
+		if l.BN != nil {
+			mean := g.Const(fmt.Sprintf("mean%d", i+1), l.BN.Mean)
+			variance := g.Const(fmt.Sprintf("var%d", i+1), l.BN.Var)
+			bn := graph.BatchNormEval
+			if training {
+				bn = graph.BatchNorm
+			}
+			z = bn(xw, gamma, beta, mean, variance)
+		} else {
+			z = graph.AddBias(xw, b)
+		}
+		z.Named(fmt.Sprintf("z%d", i+1))
 		h = activate(l.Activation, z).Named(fmt.Sprintf("h%d", i+1))
+		if training && l.Dropout > 0 {
+			h = net.dropout(h, l.Dropout, fmt.Sprintf("mask%d", i+1)).Named(fmt.Sprintf("h%d_drop", i+1))
+		}
 		net.Z = z
 	}
 	net.Y = h.Named("y")

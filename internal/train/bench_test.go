@@ -38,7 +38,8 @@ func benchSteps(b *testing.B, tr *trainer) {
 // forward, backward, update, divergence check, accuracy): on issue 6's
 // reference network (784-256-10 ReLU/softmax, batch 128, random data) and
 // on iris (4-16-3, batch 32); the -balanced and -weighted variants train
-// with class weights.
+// with class weights, -dropout0.5 and -batchnorm with those on the hidden
+// layer.
 func BenchmarkTrainStep(b *testing.B) {
 	b.Run("784-256-10-b128", func(b *testing.B) {
 		dir := b.TempDir()
@@ -50,6 +51,23 @@ model: {layers: [{units: 256, activation: relu}, {activation: softmax}], loss: c
 train: {optimizer: sgd, learning_rate: 0.01, batch_size: 128, epochs: 1, checkpoint_every: 0}
 `, q(path))))
 	})
+	// Dropout 0.5 on the hidden layer (a mask of 128×256 drawn per step)
+	// and batch normalization of its z.
+	for _, v := range []struct{ name, layer string }{
+		{"dropout0.5", "dropout: 0.5"},
+		{"batchnorm", "batch_norm: true"},
+	} {
+		b.Run("784-256-10-b128-"+v.name, func(b *testing.B) {
+			dir := b.TempDir()
+			path := filepath.Join(dir, "ref.csv")
+			writeRefCSV(b, path, 1024, 784, 10)
+			benchSteps(b, benchTrainer(b, fmt.Sprintf(`
+data: {train: %s, target: label, validation: 0, normalize: none}
+model: {layers: [{units: 256, activation: relu, %s}, {activation: softmax}], loss: cross_entropy}
+train: {optimizer: sgd, learning_rate: 0.01, batch_size: 128, epochs: 1, checkpoint_every: 0}
+`, q(path), v.layer)))
+		})
+	}
 	// Weighted nets: each row's class weight gathered into r.
 	b.Run("784-256-10-b128-balanced", func(b *testing.B) {
 		dir := b.TempDir()

@@ -49,11 +49,18 @@ type Checkpoint struct {
 	Started bool   `json:"started"` // its order is drawn (Perm)
 	Perm    []int  `json:"perm,omitempty"`
 	RNG     []byte `json:"rng"` // the shuffling stream's PCG state
+	// MaskRNG is the dropout masks' stream's PCG state, for a run with
+	// dropout (checkpoints of runs without, and those written before
+	// dropout existed, have none).
+	MaskRNG []byte `json:"mask_rng,omitempty"`
 	Sum     string `json:"sum"` // the epoch's row-weighted loss so far
 	Correct int    `json:"correct"`
 	Seconds string `json:"seconds"`
 
-	Weights [][]float64 `json:"weights"` // W1, b1, W2, b2, ... row-major
+	// Weights holds W1, b1, W2, b2, ... row-major (γ and β in place of
+	// b for a layer with batch normalization), then the running mean and
+	// variance of each such layer.
+	Weights [][]float64 `json:"weights"`
 	// EpochStart holds the weights at the start of the epoch in progress
 	// (when Step > 0): what model.json holds if the run stops again
 	// before the epoch ends.
@@ -119,11 +126,14 @@ func (t *trainer) checkpoint() *Checkpoint {
 		Format: checkpointFormat, Version: checkpointVersion, Config: cfg, Data: t.fingerprint(),
 		Epoch: t.epoch, Step: t.step, Started: t.started, RNG: rng,
 		Sum: FormatFloat(t.sum), Correct: t.correct, Seconds: FormatFloat(t.secs),
-		Weights: flat(t.ws), Optimizer: t.opt.State(), Schedule: t.sched.state(), Clipped: t.clipped,
+		Weights: flat(t.state), Optimizer: t.opt.State(), Schedule: t.sched.state(), Clipped: t.clipped,
 		BestLoss: FormatFloat(t.bestLoss), BestEpoch: t.bestEpoch,
 	}
 	if t.started {
 		c.Perm = t.perm
+	}
+	if t.maskSrc != nil {
+		c.MaskRNG, _ = t.maskSrc.MarshalBinary() // never fails
 	}
 	if t.step > 0 {
 		c.EpochStart = flat(t.epochStart)
@@ -265,12 +275,19 @@ func (t *trainer) restore(c *Checkpoint) error {
 			errs = append(errs, err)
 		}
 	}
-	perr(fill(t.ws, c.Weights))
+	perr(fill(t.state, c.Weights))
 	if c.Best != nil {
-		t.best = cloneAll(t.ws)
+		t.best = cloneAll(t.state)
 		perr(fill(t.best, c.Best))
 	}
 	perr(t.src.UnmarshalBinary(c.RNG))
+	if t.maskSrc != nil {
+		if c.MaskRNG == nil {
+			perr(errors.New("no state of the dropout masks' stream"))
+		} else {
+			perr(t.maskSrc.UnmarshalBinary(c.MaskRNG))
+		}
+	}
 	if c.Optimizer == nil {
 		perr(errors.New("no optimizer state"))
 	} else {
@@ -326,7 +343,7 @@ func (t *trainer) restore(c *Checkpoint) error {
 		}
 		t.history = append(t.history, s)
 	}
-	copyAll(t.epochStart, t.ws)
+	copyAll(t.epochStart, t.state)
 	if c.EpochStart != nil {
 		perr(fill(t.epochStart, c.EpochStart))
 	}

@@ -212,14 +212,14 @@ func cloneAll(src []*mat.Dense) []*mat.Dense {
 	return out
 }
 
-// params returns the model's weight and bias matrices in graph order.
-func params(m *layers.Model) []*mat.Dense {
-	var ps []*mat.Dense
-	for _, l := range m.Layers {
-		ps = append(ps, l.W, l.B)
-	}
-	return ps
-}
+// params returns the model's trainable matrices in graph order: W and b,
+// or W, γ and β with batch normalization, per layer.
+func params(m *layers.Model) []*mat.Dense { return m.Params() }
+
+// state returns the matrices a training run's state holds: the
+// parameters, then the running averages of batch normalization, which
+// training changes too.
+func state(m *layers.Model) []*mat.Dense { return append(params(m), m.Stats()...) }
 
 // decayed says, for each of params(m), whether weight decay applies to it:
 // to the weights W, not to the biases b (as train.l2).
@@ -273,13 +273,19 @@ type trainer struct {
 	sched   *schedule
 	rate    float64
 	clipped int
+	// Dropout and batch normalization: state is ws and the running
+	// averages, which training changes too (what epochStart and best
+	// keep); maskSrc is the stream of the dropout masks, drawn step by
+	// step, nil without dropout.
+	state   []*mat.Dense
+	maskSrc *rand.PCG
 
 	history   []EpochStats
 	best      []*mat.Dense // early stopping's best weights, or nil
 	bestLoss  float64      // the best value of the early-stopping metric so far
 	bestEpoch int
 
-	epochStart []*mat.Dense // the weights at the end of the last whole epoch
+	epochStart []*mat.Dense // the state at the end of the last whole epoch
 	dataSum    string       // the training data's fingerprint, once computed
 	val        *scorer      // scores the validation set after each epoch
 }
@@ -307,14 +313,18 @@ func newTrainerWeighted(p *Problem, weighted bool) (*trainer, error) {
 		}
 	}
 	n := p.Train.Len()
-	t := &trainer{p: p, m: m, ws: params(m), bestLoss: worstScore(cfg), epoch: 1, classify: Classify(m.Loss), classWeights: cw}
+	t := &trainer{p: p, m: m, ws: params(m), state: state(m), bestLoss: worstScore(cfg), epoch: 1, classify: Classify(m.Loss), classWeights: cw}
 	if t.tTrain, err = Targets(p.Train, m.Loss, m.Outputs()); err != nil {
 		return nil, err
 	}
-	build := m.Build
+	if err := checkBatchNorm(p, m); err != nil {
+		return nil, err
+	}
+	weightedNets := false
+	build := func(n int, l2 float64) *layers.Net { return m.BuildTraining(n, l2, weightedNets) }
 	t.weightSum = float64(n)
 	if weighted || !unitWeights(cw) {
-		build = m.BuildWeighted
+		weightedNets = true
 		t.rowWeight = cw
 		if cw == nil { // weighted, for tests, with no class weights
 			t.rowWeight = balancedWeights(nil, len(p.Classes))
@@ -343,8 +353,11 @@ func newTrainerWeighted(p *Problem, weighted bool) (*trainer, error) {
 	t.shuffle = !opt.FullBatch && t.plan.size < n
 	t.src = rand.NewPCG(cfg.Train.Seed, streamShuffle)
 	t.rng = rand.New(t.src)
+	if len(t.plan.full.Masks) > 0 {
+		t.maskSrc = rand.NewPCG(cfg.Train.Seed, streamMask)
+	}
 	t.perm = make([]int, n)
-	t.epochStart = cloneAll(t.ws)
+	t.epochStart = cloneAll(t.state)
 	if p.Val != nil {
 		if t.val, err = newScorer(m, p.Val, p.Classes); err != nil {
 			return nil, err
@@ -364,7 +377,7 @@ func (t *trainer) startEpoch() {
 	if t.shuffle {
 		t.rng.Shuffle(len(t.perm), func(i, j int) { t.perm[i], t.perm[j] = t.perm[j], t.perm[i] })
 	}
-	copyAll(t.epochStart, t.ws)
+	copyAll(t.epochStart, t.state)
 	t.step, t.sum, t.correct, t.secs = 0, 0, 0, 0
 	t.started = true
 }
@@ -382,6 +395,9 @@ func (t *trainer) trainStep() error {
 	net := t.plan.net(len(idx))
 	t.gather.gather(net.X.Value(), t.p.Train.X, idx)
 	gather(net.T.Value(), t.tTrain, idx)
+	if t.maskSrc != nil {
+		net.DrawMasks(t.maskSrc)
+	}
 	rows := float64(len(idx))
 	if net.R != nil {
 		rows = t.fillWeights(net.R.Value(), idx)
@@ -397,7 +413,7 @@ func (t *trainer) trainStep() error {
 		t.clipped++
 	}
 	if !t.opt.Step(t.ws, grads) {
-		copyAll(t.ws, t.epochStart)
+		copyAll(t.state, t.epochStart)
 		return &DivergedError{Epoch: t.epoch, Step: t.step + 1, What: "a weight or the optimizer's state became infinite or NaN", LearningRate: cfg.Train.LearningRate, WholeEpoch: true}
 	}
 	if t.classify {
@@ -452,9 +468,9 @@ func (t *trainer) endEpoch() (EpochStats, bool) {
 	if v := stopScore(es.Metric, vm); improved(es, v, t.bestLoss) {
 		t.bestLoss, t.bestEpoch = v, st.Epoch
 		if t.best == nil {
-			t.best = cloneAll(t.ws)
+			t.best = cloneAll(t.state)
 		} else {
-			copyAll(t.best, t.ws)
+			copyAll(t.best, t.state)
 		}
 		return st, false
 	}
@@ -584,13 +600,13 @@ epochs:
 		}
 	}
 	if res.Stopped == StopInterrupted && t.step > 0 {
-		copyAll(t.ws, t.epochStart) // the weights metrics.csv describes
+		copyAll(t.state, t.epochStart) // the weights metrics.csv describes
 	}
 	res.History = t.history
 	res.Steps, res.ClippedSteps = t.opt.State().Steps, t.clipped
 	res.BestEpoch = len(t.history)
 	if t.best != nil && res.Stopped != StopDiverged {
-		copyAll(t.ws, t.best)
+		copyAll(t.state, t.best)
 		res.BestEpoch = t.bestEpoch
 	}
 	res.Seconds = time.Since(started).Seconds()

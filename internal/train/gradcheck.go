@@ -97,6 +97,12 @@ func point(cfg *config.Config, o CheckOptions, limit MemoryLimit) (*layers.Net, 
 	}
 	for _, l := range m.Layers {
 		b := l.B.RawMatrix().Data
+		if l.BN != nil { // β in place of b, and γ away from 1
+			b = l.BN.Beta.RawMatrix().Data
+			for i, g := range l.BN.Gamma.RawMatrix().Data {
+				l.BN.Gamma.RawMatrix().Data[i] = g + rng.Float64() - 0.5
+			}
+		}
 		for i := range b {
 			b[i] = rng.Float64() - 0.5
 		}
@@ -111,7 +117,11 @@ func point(cfg *config.Config, o CheckOptions, limit MemoryLimit) (*layers.Net, 
 		}
 	}
 	n, _ := x.Dims()
-	net := m.Build(n, cfg.Train.L2)
+	// The training graph: batch normalization by the batch statistics,
+	// and dropout with masks drawn once from the seed and then fixed, so
+	// that finite differences see one smooth function.
+	net := m.BuildTraining(n, cfg.Train.L2, false)
+	net.DrawMasks(rand.NewPCG(cfg.Train.Seed, streamMask))
 	net.X.Value().Copy(x)
 	net.T.Value().Copy(t)
 	return net, source, nil

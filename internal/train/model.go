@@ -33,6 +33,11 @@ const (
 	// a version 1 file is read as an all-numeric model with no missing
 	// cells, as it was written.
 	ModelVersion = 2
+	// modelVersionBN is the version of a model with batch normalization,
+	// which added the layers' batch_norm and left out their b: fit writes
+	// it only for such a model, so that the files of others keep their
+	// bytes and an older mlptrain refuses it by its version.
+	modelVersionBN = 3
 	// maxModelBytes bounds what LoadModel reads, against hostile files.
 	// Its messages say it in GiB, so it is a whole number of GiB.
 	maxModelBytes = 1 << 30
@@ -103,7 +108,19 @@ type layerFile struct {
 	Units      int         `json:"units"`
 	Activation string      `json:"activation"`
 	W          [][]float64 `json:"W"` // inputs × units
-	B          []float64   `json:"b"`
+	// B is left out for a layer with batch normalization, whose β
+	// replaces it.
+	B         []float64 `json:"b,omitempty"`
+	BatchNorm *bnFile   `json:"batch_norm,omitempty"` // version 3
+}
+
+// bnFile is a layer's batch normalization: its scale and shift and the
+// running averages evaluation uses (layers.BatchNorm).
+type bnFile struct {
+	Gamma       []float64 `json:"gamma"`
+	Beta        []float64 `json:"beta"`
+	RunningMean []float64 `json:"running_mean"`
+	RunningVar  []float64 `json:"running_var"`
 }
 
 func rows(m *mat.Dense) [][]float64 {
@@ -126,7 +143,13 @@ func (s *Saved) file() *modelFile {
 		f.Read = &Reading{Delimiter: ",", Decimal: ".", Missing: []string{}}
 	}
 	for _, l := range s.Model.Layers {
-		f.Layers = append(f.Layers, layerFile{Units: l.Units(), Activation: l.Activation, W: rows(l.W), B: l.B.RawRowView(0)})
+		lf := layerFile{Units: l.Units(), Activation: l.Activation, W: rows(l.W), B: l.B.RawRowView(0)}
+		if bn := l.BN; bn != nil {
+			f.Version = modelVersionBN
+			lf.B = nil
+			lf.BatchNorm = &bnFile{Gamma: bn.Gamma.RawRowView(0), Beta: bn.Beta.RawRowView(0), RunningMean: bn.Mean.RawRowView(0), RunningVar: bn.Var.RawRowView(0)}
+		}
+		f.Layers = append(f.Layers, lf)
 	}
 	return f
 }
@@ -175,11 +198,16 @@ func WriteModel(path string, s *Saved) error {
 }
 
 // WeightsSHA256 returns the hex SHA-256 of the model's weights and biases
-// as little-endian float64s, layer by layer: W1, b1, W2, b2, ...
+// as little-endian float64s, layer by layer: W1, b1, W2, b2, ..., a layer
+// with batch normalization adding γ, β and the running mean and variance
+// after its b (which stays 0).
 func WeightsSHA256(m *layers.Model) string {
 	var ds [][]float64
 	for _, l := range m.Layers {
 		ds = append(ds, l.W.RawMatrix().Data, l.B.RawMatrix().Data)
+		if bn := l.BN; bn != nil {
+			ds = append(ds, bn.Gamma.RawMatrix().Data, bn.Beta.RawMatrix().Data, bn.Mean.RawMatrix().Data, bn.Var.RawMatrix().Data)
+		}
 	}
 	return sha256Floats(ds...)
 }
@@ -288,8 +316,8 @@ func DecodeModel(b []byte, name string) (*Saved, error) {
 	if f.Format != modelFormat {
 		return nil, bad("give the model.json of a run folder written by mlptrain fit", "not an mlptrain model file (format %q)", f.Format)
 	}
-	if f.Version > ModelVersion || f.Version < 1 {
-		return nil, bad("use a newer mlptrain to read it", "model format version %d; this mlptrain reads up to version %d", f.Version, ModelVersion)
+	if f.Version > modelVersionBN || f.Version < 1 {
+		return nil, bad("use a newer mlptrain to read it", "model format version %d; this mlptrain reads up to version %d", f.Version, modelVersionBN)
 	}
 	if !sealed(&f.Checksum, f.marshal) {
 		return nil, bad(rewrite, "checksum mismatch: the file was truncated or edited")
@@ -336,17 +364,41 @@ func (f *modelFile) saved(name string) (*Saved, error) {
 		return nil, err
 	}
 	spec := layers.Spec{Inputs: f.Inputs, Loss: f.Loss, Categorical: enc.Levels()}
-	for _, l := range f.Layers {
+	for i, l := range f.Layers {
 		spec.Units = append(spec.Units, l.Units)
 		spec.Acts = append(spec.Acts, l.Activation)
+		if l.BatchNorm != nil {
+			if f.Version < modelVersionBN {
+				return nil, &inputerr.Error{File: name, Key: fmt.Sprintf("layers[%d].batch_norm", i),
+					Err: clipped("a version %d model has no batch normalization", f.Version), Hint: edited}
+			}
+			if spec.BatchNorm == nil {
+				spec.BatchNorm = make([]bool, len(f.Layers))
+			}
+			spec.BatchNorm[i] = true
+		}
 	}
 	// Check the shapes against the numbers the file holds before New
 	// allocates the layers, so that a small file claiming huge layers
 	// cannot make us allocate without limit.
 	d := f.Inputs
 	for i, l := range f.Layers {
-		if len(l.W) != d || len(l.B) != l.Units {
-			return nil, bad("layer %d: W has %d rows and b %d entries, want %d and %d", i+1, len(l.W), len(l.B), d, l.Units)
+		b := l.Units
+		if bn := l.BatchNorm; bn != nil {
+			b = 0 // β replaces b
+			for _, v := range [][]float64{bn.Gamma, bn.Beta, bn.RunningMean, bn.RunningVar} {
+				if len(v) != l.Units {
+					return nil, bad("layer %d: batch_norm has %d entries where the layer has %d units", i+1, len(v), l.Units)
+				}
+			}
+			for _, v := range bn.RunningVar {
+				if !(v >= 0) {
+					return nil, bad("layer %d: batch_norm running_var has %v, want a variance ≥ 0", i+1, v)
+				}
+			}
+		}
+		if len(l.W) != d || len(l.B) != b {
+			return nil, bad("layer %d: W has %d rows and b %d entries, want %d and %d", i+1, len(l.W), len(l.B), d, b)
 		}
 		for r, row := range l.W {
 			if len(row) != l.Units {
@@ -373,6 +425,12 @@ func (f *modelFile) saved(name string) (*Saved, error) {
 			copy(dst.W.RawRowView(r), row)
 		}
 		copy(dst.B.RawRowView(0), l.B)
+		if bn := l.BatchNorm; bn != nil {
+			copy(dst.BN.Gamma.RawRowView(0), bn.Gamma)
+			copy(dst.BN.Beta.RawRowView(0), bn.Beta)
+			copy(dst.BN.Mean.RawRowView(0), bn.RunningMean)
+			copy(dst.BN.Var.RawRowView(0), bn.RunningVar)
+		}
 	}
 	poly := data.Polynomial{Degree: f.FeatureMap.Polynomial, Inputs: enc.NumericCount(), InteractionsOnly: f.FeatureMap.InteractionsOnly}
 	if poly.Inputs > 0 || poly.Degree > 1 {

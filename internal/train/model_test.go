@@ -314,7 +314,7 @@ func TestDecodeModelInconsistent(t *testing.T) {
 		edit func(f *modelFile)
 		want string
 	}{
-		{"version 3", "softmax", func(f *modelFile) { f.Version = 3 }, "newer"},
+		{"version 4", "softmax", func(f *modelFile) { f.Version = 4 }, "newer"},
 		{"version 1 with columns", "softmax", func(f *modelFile) { f.Version = 1 }, "a version 1 model has no columns"},
 		{"columns not the features", "softmax", func(f *modelFile) { f.Columns[0].Name = "zz" }, "the columns are not the features"},
 		{"levels disagree", "softmax", func(f *modelFile) { f.Categorical = []int{2} }, "but the columns' levels give []"},

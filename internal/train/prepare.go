@@ -23,6 +23,7 @@ const (
 	streamShuffle
 	streamSplit
 	streamCheck
+	streamMask // dropout masks, in training and gradcheck
 )
 
 // Problem is a config resolved against its data: the datasets transformed
@@ -357,6 +358,10 @@ func (p *Problem) spec(train *data.Dataset) error {
 		return err
 	}
 	s.Categorical = levels
+	if s.InputDropout > 0 && len(s.Categorical) > 0 {
+		return cfg.KeyError("model.input_dropout", "use 0, or dropout on the first hidden layer (model.layers[0].dropout)",
+			fmt.Errorf("input dropout with %d categorical input columns, whose codes cannot be dropped", len(s.Categorical)))
+	}
 	p.Spec = s
 	return nil
 }
@@ -381,7 +386,21 @@ func SpecFor(cfg *config.Config, d, k int) (layers.Spec, error) {
 		}
 		s.Units = append(s.Units, units)
 		s.Acts = append(s.Acts, l.Activation)
+		if l.Dropout > 0 {
+			if s.Dropout == nil {
+				s.Dropout = make([]float64, len(cfg.Model.Layers))
+			}
+			s.Dropout[i] = l.Dropout
+		}
+		if l.BatchNorm {
+			if s.BatchNorm == nil {
+				s.BatchNorm = make([]bool, len(cfg.Model.Layers))
+			}
+			s.BatchNorm[i] = true
+		}
 	}
+	s.InputDropout = cfg.Model.InputDropout
+
 	if err := layers.Check(s); err != nil {
 		return s, &inputerr.Error{File: cfg.File, Key: "model", Err: err}
 	}

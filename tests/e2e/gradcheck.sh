@@ -37,6 +37,26 @@ for act in identity threshold logistic sigmoid tanh relu softplus soft_relu; do
   done
 done
 
+# Dropout and batch normalization: the training graph, with the batch
+# statistics and masks drawn once from the seed, passes with HVP.
+cat >"$TMP/reg.yaml" <<'YAML'
+data: {train: datasets/iris.csv, validation: 0, target: species}
+model:
+  input_dropout: 0.1
+  layers:
+    - {units: 6, activation: tanh, batch_norm: true, dropout: 0.3}
+    - {units: 5, activation: relu, dropout: 0.5}
+    - {activation: softmax}
+train: {l2: 0.01, seed: 3}
+YAML
+run gradcheck "$TMP/reg.yaml" --hvp --json
+expect_code "dropout and batch_norm" 0
+expect_jq "dropout and batch_norm" '.pass == true and .hvp.pass == true and ([.params[].name] == ["W1", "gamma1", "beta1", "W2", "b2", "W3", "b3"])'
+run graph "$TMP/reg.yaml"
+expect_code "graph with dropout and batch_norm" 0
+expect_grep "graph with dropout and batch_norm" out 'batchnorm .*x_dropW1, gamma1, beta1, mean1, var1'
+expect_grep "graph with dropout and batch_norm" out 'dropout\(0.5\)'
+
 # The human table: one row per tensor and a verdict.
 run gradcheck configs/iris.yaml --hvp
 expect_code "iris table" 0

@@ -58,6 +58,31 @@ for sig in INT TERM; do
   if diff <(cut -d, -f1-5 "$dir/metrics.csv") <(cut -d, -f1-5 "$TMP/whole/metrics.csv") >/dev/null; then ok; else fail "SIG$sig: metrics.csv differs apart from seconds"; fi
 done
 
+# With dropout and batch normalization: an interrupted run resumed in the
+# middle of an epoch (checkpoint_every 1, SIGINT after epoch 10) ends with
+# the bytes of an uninterrupted one; the dropout masks' stream and the
+# running averages are in the checkpoint.
+sed -e 's/{units: 128, activation: tanh}/{units: 64, activation: tanh, batch_norm: true, dropout: 0.3}/' \
+  -e 's/epochs: 3000/epochs: 1500/' "$TMP/long.yaml" >"$TMP/reg.yaml"
+run fit "$TMP/reg.yaml" --out "$TMP/reg-whole" --quiet --json
+expect_code "regularized uninterrupted" 0
+dir="$TMP/reg-parts"
+set +e
+"$BIN" fit "$TMP/reg.yaml" --out "$dir" --progress-every 1 >/dev/null 2>"$TMP/err" &
+pid=$!
+for _ in $(seq 1200); do grep -q '^epoch 10/' "$TMP/err" && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+kill -INT "$pid"
+wait "$pid"
+CODE=$?
+set -e
+ERR=$(grep -v '^epoch ' "$TMP/err" || true)
+expect_code "regularized SIGINT" 130
+if jq -e '(.mask_rng | length) > 0' "$dir/checkpoint.json" >/dev/null; then ok; else fail "regularized: no mask_rng in the checkpoint"; fi
+run fit "$TMP/reg.yaml" --resume "$dir" --quiet --json
+expect_code "regularized resume" 0
+if cmp -s "$dir/model.json" "$TMP/reg-whole/model.json"; then ok; else fail "regularized: resumed model.json differs from the uninterrupted one"; fi
+if diff <(cut -d, -f1-5 "$dir/metrics.csv") <(cut -d, -f1-5 "$TMP/reg-whole/metrics.csv") >/dev/null; then ok; else fail "regularized: metrics.csv differs apart from seconds"; fi
+
 # A second signal exits at once, leaving the files whole.
 dir="$TMP/twice"
 set +e

@@ -47,5 +47,8 @@
 //	2  minibatch shuffling
 //	3  the train/validation split
 //	4  gradient checks: the random point, the batch and the random data
-//	5  cv's folds (internal/cv.Stream)
+//	5  dropout masks (training, and gradcheck's fixed mask)
+//	6  cv's folds (internal/cv.Stream)
+//	7  gradcheck's Lanczos start vector (internal/gradcheck)
+//	9  sweep's random points (internal/sweep)
 package train

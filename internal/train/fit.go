@@ -222,11 +222,16 @@ func params(m *layers.Model) []*mat.Dense { return m.Params() }
 func state(m *layers.Model) []*mat.Dense { return append(params(m), m.Stats()...) }
 
 // decayed says, for each of params(m), whether weight decay applies to it:
-// to the weights W, not to the biases b (as train.l2).
+// to the weights W, not to the biases b (as train.l2), nor to a batch
+// normalization's γ and β.
 func decayed(m *layers.Model) []bool {
 	var d []bool
-	for range m.Layers {
-		d = append(d, true, false)
+	for _, l := range m.Layers {
+		if l.BN != nil {
+			d = append(d, true, false, false)
+		} else {
+			d = append(d, true, false)
+		}
 	}
 	return d
 }

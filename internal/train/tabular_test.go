@@ -178,3 +178,29 @@ output: {dir: %s}
 		}
 	}
 }
+
+// TestDecayedMatchesParams checks that weight decay has a flag for every
+// parameter, batch normalization's γ and β included: adamw with
+// batch_norm once indexed past the flags (internal error).
+func TestDecayedMatchesParams(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	train := writeTestFile(t, dir, "blobs.csv", blobsCSV(5, []int{30, 30}, 1))
+	cfg := parseTestConfig(t, dir, fmt.Sprintf(`
+data: {train: %s, target: class, validation: 0.2}
+model: {layers: [{units: 4, activation: relu, batch_norm: true}, {units: 3, activation: tanh}, {activation: softmax}]}
+train: {optimizer: adamw, weight_decay: 0.1, learning_rate: 0.01, epochs: 3, batch_size: 8}
+output: {dir: %s}
+`, q(train), q(filepath.Join(dir, "run"))))
+	if _, err := FitConfig(context.Background(), cfg, FitOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Prepare(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := initialModel(t, p)
+	if d, ps := decayed(m), params(m); len(d) != len(ps) || !d[0] || d[1] || d[2] || !d[3] || d[4] {
+		t.Errorf("decayed %v for %d parameters", d, len(ps))
+	}
+}

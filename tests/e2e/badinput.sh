@@ -160,7 +160,7 @@ MLPTRAIN_TRAIN_THREADS=10000 bad "ten thousand threads in the environment" "MLPT
 # Issue 17: an MLPTRAIN_ variable that sets no key exited 0 with the
 # setting ignored; like --set of the same key, it is refused, naming the
 # variable and the nearest key's variable. The program's own pass.
-MLPTRAIN_MODEL_LAYERS='[{units: x' bad "MLPTRAIN_MODEL_LAYERS" "MLPTRAIN_MODEL_LAYERS: model.layers is a list of layers and cannot be set from the environment (hint: edit model.layers in the config file)" fit configs/xor.yaml --quiet --out "$TMP/r-c"
+MLPTRAIN_MODEL_LAYERS='[{units: x' bad "MLPTRAIN_MODEL_LAYERS" "MLPTRAIN_MODEL_LAYERS: model.layers is a list of layers and cannot be set from the environment (hint: edit model.layers in the config file, or set a layer's key by index (model.layers.0.units), model.depth or model.width from the environment)" fit configs/xor.yaml --quiet --out "$TMP/r-c"
 MLPTRAIN_TRAIN_EARLY_STOPPING=5 bad "MLPTRAIN_TRAIN_EARLY_STOPPING" "MLPTRAIN_TRAIN_EARLY_STOPPING: train.early_stopping is a section, not a single value (hint: set one of its keys, such as MLPTRAIN_TRAIN_EARLY_STOPPING_PATIENCE)" fit configs/xor.yaml --quiet --out "$TMP/r-c"
 MLPTRAIN_TRAIN_LEARNING_RAT=0.1 bad "MLPTRAIN_TRAIN_LEARNING_RAT" "MLPTRAIN_TRAIN_LEARNING_RAT: unknown key \"train.learning_rat\" (hint: did you mean MLPTRAIN_TRAIN_LEARNING_RATE, for train.learning_rate?)" fit configs/xor.yaml --quiet --out "$TMP/r-c"
 MLPTRAIN_TRAIN_LEARNING_RAT=0.1 bad "MLPTRAIN_TRAIN_LEARNING_RAT in gradcheck" "MLPTRAIN_TRAIN_LEARNING_RAT: unknown key" gradcheck configs/xor.yaml

@@ -341,6 +341,16 @@ func TestBadInput(t *testing.T) {
 			file: filepath.Join(readOnly, "run"), key: "output.dir", want: []string{"cannot write the run folder: permission denied"}},
 		// cv: the number of folds, and the cv folder, which is not a run
 		// folder.
+		{name: "dropout of 1", args: fit("configs/xor.yaml", "--set", "model.layers.0.dropout=1"),
+			key: "--set model.layers.0.dropout", want: []string{"must be in [0, 1), got 1", "0 turns dropout off"}},
+		{name: "dropout on the output layer", args: fit("configs/xor.yaml", "--set", "model.layers.1.dropout=0.5"),
+			key: "--set model.layers.1.dropout", want: []string{"dropout is allowed only on hidden layers", "model.input_dropout"}},
+		{name: "batch_norm on the output layer", args: fit("configs/xor.yaml", "--set", "model.layers.1.batch_norm=true"),
+			key: "--set model.layers.1.batch_norm", want: []string{"batch_norm is allowed only on hidden layers"}},
+		{name: "negative input dropout", args: fit("configs/xor.yaml", "--set", "model.input_dropout=-0.1"),
+			key: "--set model.input_dropout", want: []string{"must be in [0, 1), got -0.1"}},
+		{name: "batch_norm with a last batch of one row", args: fit("configs/xor.yaml", "--set", "model.layers.0.batch_norm=true", "--set", "train.batch_size=3"),
+			key: "--set train.batch_size", want: []string{"the last batch of each epoch holds 1 row", "use a batch size such as 4"}},
 		{name: "cv --folds 1", args: cv("--folds", "1"),
 			key: "--folds", want: []string{"must be at least 2, got 1", "use --folds 5 or 10"}},
 		{name: "cv --folds more than the rows", args: cv("--folds", "5"),

@@ -5,14 +5,12 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/mlptrain/mlptrain/internal/config"
 	"github.com/mlptrain/mlptrain/internal/cv"
-	"github.com/mlptrain/mlptrain/internal/inputerr"
 	"github.com/mlptrain/mlptrain/internal/jsonnum"
 	"github.com/mlptrain/mlptrain/internal/train"
 	"github.com/spf13/cobra"
@@ -101,21 +99,9 @@ Progress goes to stderr, one line per fold (--quiet silences it).`,
 }
 
 func runCV(cmd *cobra.Command, path string, o *cvOptions, stdout, stderr io.Writer) error {
-	if f := cmd.Flags().Lookup("out"); f.Changed && strings.TrimSpace(o.out) == "" {
-		return usagef("--out: want a folder")
-	}
-	ov, err := o.cf.overrides(cmd)
+	ov, err := manyRunsOverrides(cmd, o.cf, o.out, "cv", "fold", "the cv folder")
 	if err != nil {
 		return err
-	}
-	for _, x := range ov {
-		if x.Key == "output.dir" {
-			return usageError{err: &inputerr.Error{Key: x.Source, Err: fmt.Errorf("output.dir is set per fold by cv"), Hint: "use --out DIR for the cv folder"}}
-		}
-	}
-	if name := config.EnvVar("output.dir"); os.Getenv(name) != "" {
-		return &inputerr.Error{Key: name, Err: fmt.Errorf("output.dir is set per fold by cv"),
-			Hint: "unset " + name + ", and use --out DIR for the cv folder"}
 	}
 	limit := o.mem.resolve()
 	load := func(ov []config.Override) (*config.Config, error) { return config.Load(path, ov) }

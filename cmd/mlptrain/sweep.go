@@ -5,13 +5,11 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/mlptrain/mlptrain/internal/config"
-	"github.com/mlptrain/mlptrain/internal/inputerr"
 	"github.com/mlptrain/mlptrain/internal/jsonnum"
 	"github.com/mlptrain/mlptrain/internal/sweep"
 	"github.com/mlptrain/mlptrain/internal/train"
@@ -129,23 +127,9 @@ stdout.`,
 }
 
 func runSweep(cmd *cobra.Command, path string, o *sweepOptions, stdout, stderr io.Writer) error {
-	if f := cmd.Flags().Lookup("out"); f.Changed && strings.TrimSpace(o.out) == "" {
-		return usagef("--out: want a folder")
-	}
-	ov, err := o.cf.overrides(cmd)
+	ov, err := manyRunsOverrides(cmd, o.cf, o.out, "the sweep", "point", "the sweep's folder")
 	if err != nil {
 		return err
-	}
-	for _, x := range ov {
-		if x.Key == "output.dir" {
-			return usageError{err: &inputerr.Error{Key: x.Source, Err: fmt.Errorf("output.dir is set per point by the sweep"), Hint: "use --out DIR for the sweep's folder"}}
-		}
-	}
-	// The config file's output.dir is ignored, but an override in the
-	// environment is as explicit as --set, and refused alike.
-	if name := config.EnvVar("output.dir"); os.Getenv(name) != "" {
-		return &inputerr.Error{Key: name, Err: fmt.Errorf("output.dir is set per point by the sweep"),
-			Hint: "unset " + name + ", and use --out DIR for the sweep's folder"}
 	}
 	search, err := sweep.ParseSearch(o.grids, o.ranges, o.random, ov)
 	if err != nil {

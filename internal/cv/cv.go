@@ -381,13 +381,7 @@ func (c *CV) Run(ctx context.Context, o Options) (*Report, error) {
 	if err := f.SetAside(); err != nil {
 		return nil, err
 	}
-	limit := train.DefaultMemoryLimit()
-	if o.MemoryLimit != nil {
-		limit = *o.MemoryLimit
-	}
-	if jobs > 1 && limit.Bytes > 0 {
-		limit = train.MemoryLimit{Bytes: limit.Bytes / int64(jobs), Source: fmt.Sprintf("a %d-job share of %s", jobs, limit.Source)}
-	}
+	limit := runset.JobLimit(o.MemoryLimit, jobs)
 	results := make([]Result, len(c.Folds))
 	for i, fd := range c.Folds {
 		results[i] = Result{Index: fd.Index, Dir: fd.Dir, Stopped: StopNotRun}

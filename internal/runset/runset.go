@@ -23,6 +23,7 @@ import (
 	"github.com/mlptrain/mlptrain/internal/atomicfile"
 	"github.com/mlptrain/mlptrain/internal/inputerr"
 	"github.com/mlptrain/mlptrain/internal/runfolder"
+	"github.com/mlptrain/mlptrain/internal/sysmem"
 )
 
 // Folder is the folder of one set of runs: the set's own files and one run
@@ -300,4 +301,17 @@ dispatch:
 	close(next)
 	wg.Wait()
 	return fatal
+}
+
+// JobLimit returns each of jobs concurrent runs' share of the memory
+// limit l (nil: the default limit, sysmem.Default).
+func JobLimit(l *sysmem.Limit, jobs int) sysmem.Limit {
+	limit := sysmem.Default()
+	if l != nil {
+		limit = *l
+	}
+	if jobs > 1 && limit.Bytes > 0 {
+		limit = sysmem.Limit{Bytes: limit.Bytes / int64(jobs), Source: fmt.Sprintf("a %d-job share of %s", jobs, limit.Source)}
+	}
+	return limit
 }

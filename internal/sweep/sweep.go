@@ -614,13 +614,7 @@ func (s *Sweep) Run(ctx context.Context, o Options) (*Report, error) {
 		return nil, err
 	}
 
-	limit := train.DefaultMemoryLimit()
-	if o.MemoryLimit != nil {
-		limit = *o.MemoryLimit
-	}
-	if jobs > 1 && limit.Bytes > 0 {
-		limit = train.MemoryLimit{Bytes: limit.Bytes / int64(jobs), Source: fmt.Sprintf("a %d-job share of %s", jobs, limit.Source)}
-	}
+	limit := runset.JobLimit(o.MemoryLimit, jobs)
 	results := make([]Result, len(s.Points))
 	for i, p := range s.Points {
 		results[i] = Result{Index: p.Index, Params: p.Params, Dir: p.Dir, Stopped: StopNotRun,

@@ -77,6 +77,13 @@ only github.com/mlptrain/mlptrain/internal/plot 'sweep|cv'
 only github.com/mlptrain/mlptrain/internal/sweep ''
 only github.com/mlptrain/mlptrain/internal/cv ''
 if printf '%s\n' "$deps" | grep -q 'mlptrain/cmd'; then echo "nothing may import cmd" >&2; fail=1; fi
+# internal/ortrun runs models through node and onnxruntime-node: for tests
+# only, and on the standard library alone.
+rule ortrun 'mlptrain/|spf13|gonum|golang.org/x'
+if go list -f '{{.ImportPath}}: {{join .Imports " "}}' ./... | grep -q ' github.com/mlptrain/mlptrain/internal/ortrun\( \|$\)'; then
+  echo "only tests may import internal/ortrun" >&2
+  fail=1
+fi
 for p in graph layers data train gradcheck jsonnum inputerr; do rule "$p" 'spf13/viper'; done
 [ "$fail" = 0 ]
 

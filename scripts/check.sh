@@ -77,9 +77,10 @@ only() { # import path (and those under it), the internal packages allowed it (a
 # protobuf runtime is its dependency alone.
 rule onnx 'mlptrain/internal/(plot|sweep|cv|runset|runfolder|config|gradcheck|gemm|vmath)|spf13|gonum.org/v1/plot'
 rule onnx/onnxpb 'mlptrain/'
+rule onnx/onnxref 'mlptrain/internal/(graph|layers|data|train|config|plot|sweep|cv)|spf13|gonum'
 only gonum.org/v1/plot plot
 only google.golang.org/protobuf 'onnx|onnx/onnxpb'
-only github.com/mlptrain/mlptrain/internal/onnx onnx
+only github.com/mlptrain/mlptrain/internal/onnx 'onnx|onnx/onnxref'
 only github.com/mlptrain/mlptrain/internal/plot 'sweep|cv'
 only github.com/mlptrain/mlptrain/internal/sweep ''
 only github.com/mlptrain/mlptrain/internal/cv ''

@@ -16,6 +16,7 @@ import (
 	"github.com/mlptrain/mlptrain/internal/data"
 	"github.com/mlptrain/mlptrain/internal/layers"
 	"github.com/mlptrain/mlptrain/internal/onnx/onnxpb"
+	"github.com/mlptrain/mlptrain/internal/onnx/onnxref"
 	"github.com/mlptrain/mlptrain/internal/train"
 	"gonum.org/v1/gonum/mat"
 )
@@ -157,7 +158,7 @@ NA,NA,NA,maybe
 // rawInputs reads the feature columns of the CSV file at path as the
 // exported graph takes them: a numeric cell parsed (a missing token or
 // NaN), a categorical cell trimmed, as mlptrain reads a cell.
-func rawInputs(t *testing.T, s *train.Saved, path string) map[string]*tensor {
+func rawInputs(t *testing.T, s *train.Saved, path string) map[string]onnxref.Tensor {
 	t.Helper()
 	cols, err := data.ReadColumns(path, ',', s.Features)
 	if err != nil {
@@ -168,24 +169,24 @@ func rawInputs(t *testing.T, s *train.Saved, path string) map[string]*tensor {
 	for _, m := range s.Reading.Missing {
 		miss[strings.Trim(m, " \t")] = true
 	}
-	in := map[string]*tensor{}
+	in := map[string]onnxref.Tensor{}
 	for j, c := range Columns(s) {
-		tn := &tensor{dims: []int{n, 1}}
+		tn := onnxref.Tensor{Dims: []int64{int64(n), 1}}
 		for i := range n {
 			cell := strings.Trim(cols.Row(i)[j], " \t")
 			if c.Type == data.Categorical {
-				tn.kind = onnxpb.TensorProto_STRING
-				tn.s = append(tn.s, cell)
+				tn.Type = "string"
+				tn.String = append(tn.String, cell)
 				continue
 			}
-			tn.kind = onnxpb.TensorProto_DOUBLE
+			tn.Type = "float64"
 			v := math.NaN()
 			if !miss[cell] {
 				if v, err = strconv.ParseFloat(cell, 64); err != nil {
 					t.Fatal(err)
 				}
 			}
-			tn.f = append(tn.f, v)
+			tn.Float = append(tn.Float, v)
 		}
 		in[c.Input] = tn
 	}
@@ -221,7 +222,7 @@ func TestBuildMatchesPredict(t *testing.T) {
 			if err := proto.Unmarshal(b, &m); err != nil {
 				t.Fatal(err)
 			}
-			got := run(&m, rawInputs(t, s, path))
+			got := onnxref.Run(&m, rawInputs(t, s, path))
 			checkOutputs(t, s, want, got)
 		})
 	}
@@ -229,17 +230,17 @@ func TestBuildMatchesPredict(t *testing.T) {
 
 // checkOutputs compares the graph's outputs with the predictions y of
 // train.Forward, as predict writes them.
-func checkOutputs(t *testing.T, s *train.Saved, y *mat.Dense, got map[string]*tensor) {
+func checkOutputs(t *testing.T, s *train.Saved, y *mat.Dense, got map[string]onnxref.Tensor) {
 	t.Helper()
 	n, k := y.Dims()
 	if s.Classes == nil {
 		p := got[OutputPrediction]
-		if !slices.Equal(p.dims, []int{n, k}) {
-			t.Fatalf("prediction dims %v, want [%d %d]", p.dims, n, k)
+		if !slices.Equal(p.Dims, []int64{int64(n), int64(k)}) {
+			t.Fatalf("prediction dims %v, want [%d %d]", p.Dims, n, k)
 		}
 		for i := range n {
 			for j := range k {
-				if w, g := y.At(i, j), p.f[i*k+j]; !close(g, w) {
+				if w, g := y.At(i, j), p.Float[i*k+j]; !close(g, w) {
 					t.Errorf("prediction[%d][%d] = %v, want %v", i, j, g, w)
 				}
 			}
@@ -248,8 +249,8 @@ func checkOutputs(t *testing.T, s *train.Saved, y *mat.Dense, got map[string]*te
 	}
 	label, probs := got[OutputLabel], got[OutputProbabilities]
 	c := len(s.Classes)
-	if !slices.Equal(label.dims, []int{n}) || !slices.Equal(probs.dims, []int{n, c}) {
-		t.Fatalf("label dims %v, probabilities dims %v, want [%d] and [%d %d]", label.dims, probs.dims, n, n, c)
+	if !slices.Equal(label.Dims, []int64{int64(n)}) || !slices.Equal(probs.Dims, []int64{int64(n), int64(c)}) {
+		t.Fatalf("label dims %v, probabilities dims %v, want [%d] and [%d %d]", label.Dims, probs.Dims, n, n, c)
 	}
 	for i := range n {
 		want := make([]float64, c)
@@ -259,12 +260,12 @@ func checkOutputs(t *testing.T, s *train.Saved, y *mat.Dense, got map[string]*te
 			copy(want, y.RawRowView(i))
 		}
 		for j := range c {
-			if g := probs.f[i*c+j]; !close(g, want[j]) {
+			if g := probs.Float[i*c+j]; !close(g, want[j]) {
 				t.Errorf("row %d: probabilities[%d] = %v, want %v", i, j, g, want[j])
 			}
 		}
-		if w := s.Classes[train.PredictClass(y, i)]; label.s[i] != w {
-			t.Errorf("row %d: label %q, want %q (probabilities %v)", i, label.s[i], w, want)
+		if w := s.Classes[train.PredictClass(y, i)]; label.String[i] != w {
+			t.Errorf("row %d: label %q, want %q (probabilities %v)", i, label.String[i], w, want)
 		}
 	}
 }

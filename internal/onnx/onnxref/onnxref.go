@@ -1,4 +1,10 @@
-package onnx
+// Package onnxref is a tiny reference interpreter of the ONNX ops that
+// internal/onnx emits, with ONNX's semantics (numpy broadcasting), so that
+// go test checks an exported graph's numbers without ONNX Runtime. Each op
+// is computed the obvious way in float64: it is a test oracle for small
+// batches, not a runtime, and it panics on an op, attribute or shape it
+// does not know.
+package onnxref
 
 import (
 	"encoding/binary"
@@ -8,10 +14,58 @@ import (
 	"github.com/mlptrain/mlptrain/internal/onnx/onnxpb"
 )
 
-// A tiny reference interpreter of the ops Build emits, with ONNX's
-// semantics (numpy broadcasting), so that go test checks an exported
-// graph's numbers without ONNX Runtime. Each op is computed the obvious
-// way in float64; it is a test oracle, not a runtime.
+// Tensor is an input or output of Run, as ONNX Runtime's harness
+// (internal/ortrun) holds one: Type "float64", "string" or "int64", and
+// the values row-major in Float, String or Int.
+type Tensor struct {
+	Type   string
+	Dims   []int64
+	Float  []float64
+	String []string
+	Int    []int64
+}
+
+// Run evaluates the graph of m on the inputs, by name, and returns every
+// graph output by name. It panics on what it does not know.
+func Run(m *onnxpb.ModelProto, inputs map[string]Tensor) map[string]Tensor {
+	in := make(map[string]*tensor, len(inputs))
+	for name, t := range inputs {
+		v := &tensor{f: t.Float, s: t.String, i: t.Int}
+		for _, d := range t.Dims {
+			v.dims = append(v.dims, int(d))
+		}
+		switch t.Type {
+		case "float64":
+			v.kind = onnxpb.TensorProto_DOUBLE
+		case "string":
+			v.kind = onnxpb.TensorProto_STRING
+		case "int64":
+			v.kind = onnxpb.TensorProto_INT64
+		default:
+			panic("onnxref: input type " + t.Type)
+		}
+		in[name] = v
+	}
+	out := map[string]Tensor{}
+	for name, v := range run(m, in) {
+		t := Tensor{Float: v.f, String: v.s, Int: v.i}
+		for _, d := range v.dims {
+			t.Dims = append(t.Dims, int64(d))
+		}
+		switch v.kind {
+		case onnxpb.TensorProto_DOUBLE:
+			t.Type = "float64"
+		case onnxpb.TensorProto_STRING:
+			t.Type = "string"
+		case onnxpb.TensorProto_INT64:
+			t.Type = "int64"
+		default:
+			panic("onnxref: output type " + v.kind.String())
+		}
+		out[name] = t
+	}
+	return out
+}
 
 // tensor is a value of the interpreter: one of f, i, s, b holds its data,
 // row-major, by its kind.

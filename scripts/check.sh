@@ -72,7 +72,15 @@ only() { # import path (and those under it), the internal packages allowed it (a
     fail=1
   fi
 }
+# The ONNX export reads a saved model (train, data, layers, graph's
+# constants) and writes a file; it draws nothing and runs no fits. The
+# protobuf runtime is its dependency alone.
+rule onnx 'mlptrain/internal/(plot|sweep|cv|runset|runfolder|config|gradcheck|gemm|vmath)|spf13|gonum.org/v1/plot'
+rule onnx/onnxpb 'mlptrain/'
+rule onnx/onnxref 'mlptrain/internal/(graph|layers|data|train|config|plot|sweep|cv)|spf13|gonum'
 only gonum.org/v1/plot plot
+only google.golang.org/protobuf 'onnx|onnx/onnxpb'
+only github.com/mlptrain/mlptrain/internal/onnx 'onnx|onnx/onnxref'
 only github.com/mlptrain/mlptrain/internal/plot 'sweep|cv'
 only github.com/mlptrain/mlptrain/internal/sweep ''
 only github.com/mlptrain/mlptrain/internal/cv ''

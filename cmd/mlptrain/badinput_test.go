@@ -368,6 +368,25 @@ func TestBadInput(t *testing.T) {
 		{name: "predict -o into a missing folder", args: []string{"predict", model, "datasets/xor.csv", "-o", filepath.Join(tmp, "missing", "p.csv")},
 			file: filepath.Join(tmp, "missing", "p.csv"), want: []string{"no such file or directory"}},
 
+		// export: a model it cannot read, a format it does not write, an OUT
+		// it cannot write.
+		{name: "export: truncated model", args: []string{"export", inTmp("truncated.json"), "-o", filepath.Join(tmp, "t.onnx")},
+			file: inTmp("truncated.json"), line: truncLine, col: truncCol, want: []string{"not a valid model file: it ends in the middle (truncated?)"}},
+		{name: "export: edited model", args: []string{"export", inTmp("edited.json"), "-o", filepath.Join(tmp, "e.onnx")},
+			file: inTmp("edited.json"), want: []string{"checksum mismatch", "restore the file written by it"}},
+		{name: "export: model of a future format version", args: []string{"export", resigned("future.json", `"version": 2,`, `"version": 99,`), "-o", filepath.Join(tmp, "f.onnx")},
+			file: inTmp("future.json"), want: []string{"model format version 99; this mlptrain reads up to version", "use a newer mlptrain"}},
+		{name: "export: unknown --format", args: []string{"export", model, "--format", "pmml"},
+			key: "--format", want: []string{`unknown format "pmml"`, "(hint: use --format onnx)"}},
+		{name: "export -o into a missing folder", args: []string{"export", model, "-o", filepath.Join(tmp, "missing", "m.onnx")},
+			file: filepath.Join(tmp, "missing", "m.onnx"), want: []string{"cannot write the ONNX file: no such file or directory"}},
+		{name: "export -o a folder", args: []string{"export", model, "-o", tmp},
+			file: tmp, want: []string{"cannot write the ONNX file: is a directory", "not of a folder"}},
+		{name: "export -o into a read-only folder", args: []string{"export", model, "-o", filepath.Join(readOnly, "m.onnx")}, unwritable: readOnly,
+			file: filepath.Join(readOnly, "m.onnx"), want: []string{"cannot write the ONNX file: permission denied"}},
+		{name: "export: no model", args: []string{"export"},
+			want: []string{"export: takes 1 argument (MODEL), got none"}},
+
 		// model.weights that do not fit the model.
 		{name: "model.weights of another architecture", args: fit("configs/xor.yaml", "--set", "model.weights="+wrongW),
 			file: wrongW, line: 2, key: "layers[0]", want: []string{"W has 2 rows and b 3 entries, but layer 1 takes 2 inputs to 2 units"}},

@@ -15,7 +15,7 @@ import (
 
 // textFlags are the flags whose values are not numbers, by name; their
 // errors are tested with their commands.
-var textFlags = []string{"set", "out", "resume", "delimiter", "output", "grid", "range", "fail-under", "fail-over", "keep", "by"}
+var textFlags = []string{"set", "out", "resume", "delimiter", "output", "grid", "range", "fail-under", "fail-over", "keep", "by", "format"}
 
 // configBad are bad values of the config keys that shorthand flags set,
 // by key; config.Load refuses them. nil marks a key whose value is text.
@@ -37,6 +37,8 @@ func commandArgs(path, out string) []string {
 		return []string{"configs/xor.yaml", "--grid", "train.l2=0,0.1", "--out", out}
 	case "mlptrain cv":
 		return []string{"configs/xor.yaml", "--folds", "2", "--out", out}
+	case "mlptrain export":
+		return []string{"model.json"}
 	case "mlptrain eval", "mlptrain predict":
 		return []string{"model.json", "data.csv"}
 	}

@@ -25,6 +25,7 @@ func TestHelpGolden(t *testing.T) {
 		{"predict", []string{"predict", "--help"}},
 		{"gradcheck", []string{"gradcheck", "--help"}},
 		{"graph", []string{"graph", "--help"}},
+		{"export", []string{"export", "--help"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := mustRun(t, tc.args...)

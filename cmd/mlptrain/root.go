@@ -115,6 +115,7 @@ SIGHUP), 141 stdout closed by its reader.`,
 	root.AddCommand(newGraphCmd(stdout, stderr))
 	root.AddCommand(newSweepCmd(stdout, stderr))
 	root.AddCommand(newCVCmd(stdout, stderr))
+	root.AddCommand(newExportCmd(stdout, stderr))
 	return root
 }
 

@@ -67,5 +67,6 @@ Outputs: a classifier's label [N] (the class names) and probabilities
 	}
 	cmd.Flags().StringVar(&o.format, "format", "onnx", "the file format: onnx, the only one")
 	cmd.Flags().StringVarP(&o.out, "output", "o", "", "write the file to `OUT` (default: model.onnx beside MODEL)")
+	addQuietFlag(cmd)
 	return cmd
 }

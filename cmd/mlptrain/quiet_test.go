@@ -19,6 +19,7 @@ func TestQuietEverywhere(t *testing.T) {
 		{"predict", model, "datasets/xor.csv"},
 		{"gradcheck", "configs/xor.yaml", "--entries", "5"},
 		{"graph", "configs/xor.yaml"},
+		{"export", model, "-o", filepath.Join(t.TempDir(), "m.onnx")},
 		{"fit", "configs/xor.yaml", "--epochs", "2", "--out", filepath.Join(t.TempDir(), "fit"), "--json"},
 	} {
 		plain := mustRun(t, args...)

@@ -38,20 +38,34 @@ var exportConfigs = []struct {
 	config string
 	epochs int
 	data   string
+	set    []string // --set overrides, as name/value pairs of the subtest
 }{
-	{"configs/iris.yaml", 5, ""},
-	{"configs/xor.yaml", 5, ""},
-	{"configs/xor_features.yaml", 5, ""},
-	{"configs/xor_linear.yaml", 5, ""},
-	{"configs/xor_threshold.yaml", 0, ""}, // configs/xor_threshold_weights.yaml
-	{"configs/logistic_unit.yaml", 5, ""},
-	{"configs/penguins.yaml", 3, ""},
-	{"configs/cars.yaml", 3, ""},
-	{"configs/credit.yaml", 2, ""},
-	{"configs/churn_raw.yaml", 5, "datasets/churn_new.csv"}, // a country training never saw
-	{"configs/sine.yaml", 5, ""},
-	{"configs/diabetes.yaml", 3, ""},
-	{"configs/poly_deg3.yaml", 5, ""},
+	{"configs/iris.yaml", 5, "", nil},
+	{"configs/xor.yaml", 5, "", nil},
+	{"configs/xor_features.yaml", 5, "", nil},
+	{"configs/xor_linear.yaml", 5, "", nil},
+	{"configs/xor_threshold.yaml", 0, "", nil}, // configs/xor_threshold_weights.yaml
+	{"configs/logistic_unit.yaml", 5, "", nil},
+	{"configs/penguins.yaml", 3, "", nil},
+	{"configs/cars.yaml", 3, "", nil},
+	{"configs/credit.yaml", 2, "", nil},
+	{"configs/churn_raw.yaml", 5, "datasets/churn_new.csv", nil}, // a country training never saw
+	{"configs/sine.yaml", 5, "", nil},
+	{"configs/diabetes.yaml", 3, "", nil},
+	{"configs/poly_deg3.yaml", 5, "", nil},
+	{"configs/poly_deg0.yaml", 5, "", nil},
+	{"configs/poly_deg1.yaml", 5, "", nil},
+	{"configs/poly_deg9.yaml", 5, "", nil},
+	{"configs/patterns_linear.yaml", 5, "", nil},
+	{"configs/patterns_mlp.yaml", 5, "", nil},
+	{"configs/universality_small.yaml", 5, "", nil},
+	{"configs/universality_wide.yaml", 5, "", nil},
+	{"configs/reference.yaml", 5, "", nil},
+	{"configs/cells_plain.yaml", 2, "", nil},
+	{"configs/cells.yaml", 2, "", nil}, // dropout: none in the graph
+	// Batch normalization in eval, on categorical and numeric inputs.
+	{"configs/penguins.yaml", 3, "", []string{"model.layers.0.batch_norm=true"}},
+	{"configs/cars.yaml", 3, "", []string{"model.layers.0.batch_norm=true"}},
 }
 
 // graphRunner runs the .onnx file at path on the inputs.
@@ -82,11 +96,18 @@ func decodeONNX(t *testing.T, path string) *onnxpb.ModelProto {
 func checkExports(t *testing.T, run graphRunner) {
 	chdirRoot(t)
 	for _, ec := range exportConfigs {
-		t.Run(filepath.Base(ec.config), func(t *testing.T) {
+		name := filepath.Base(ec.config)
+		if len(ec.set) > 0 {
+			name += "," + strings.Join(ec.set, ",")
+		}
+		t.Run(name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "run")
 			args := []string{"fit", ec.config, "--quiet", "--out", dir}
 			if ec.epochs > 0 {
 				args = append(args, "--epochs", strconv.Itoa(ec.epochs))
+			}
+			for _, kv := range ec.set {
+				args = append(args, "--set", kv)
 			}
 			mustRun(t, args...)
 			model := filepath.Join(dir, "model.json")

@@ -311,10 +311,10 @@ type pqCursor struct {
 	vals   []parquet.Value
 	bools  []bool
 	// A dictionary's values as numbers (or texts), cached.
-	dict     parquet.Dictionary
-	dictNum  []float64
-	copied   bool // the page's numbers are copied into num
-	raw      bool // keep every page's values in vals, for rawCell
+	dict    parquet.Dictionary
+	dictNum []float64
+	copied  bool // the page's numbers are copied into num
+	raw     bool // keep every page's values in vals, for rawCell
 }
 
 func newCursor(pf *pqFile, col pqColumn) *pqCursor {

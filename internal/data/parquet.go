@@ -298,14 +298,13 @@ func schemaWords(err error) error {
 type pqCursor struct {
 	pf   *pqFile
 	col  pqColumn
-	name string
 	rg   int // row group of the current pages
 	left int // rows of the current row group not yet in a page
 	// pages of row group rg-1
 	pages parquet.Pages
 	// The current page: its rows, and the next row to take.
 	n, pos int
-	null   []bool
+	null   []bool    // each row is null; nil if none is
 	num    []float64 // pqNumber: each row's number
 	text   [][]byte  // pqText: each row's bytes
 	vals   []parquet.Value
@@ -313,8 +312,11 @@ type pqCursor struct {
 	// A dictionary's values as numbers (or texts), cached.
 	dict    parquet.Dictionary
 	dictNum []float64
-	copied  bool // the page's numbers are copied into num
-	raw     bool // keep every page's values in vals, for rawCell
+	copied  bool         // the page's numbers are copied into num
+	held    parquet.Page // the page whose memory num is, released at the next
+	buf     []float64    // num, unless num is a page's memory
+	nullBuf []bool       // null, unless nil (no nulls)
+	raw     bool         // keep every page's values in vals, for rawCell
 }
 
 func newCursor(pf *pqFile, col pqColumn) *pqCursor {
@@ -322,6 +324,10 @@ func newCursor(pf *pqFile, col pqColumn) *pqCursor {
 }
 
 func (c *pqCursor) close() {
+	if c.held != nil {
+		parquet.Release(c.held)
+		c.held = nil
+	}
 	if c.pages != nil {
 		c.pages.Close()
 		c.pages = nil
@@ -334,9 +340,15 @@ func (c *pqCursor) next() error {
 		if c.pages != nil {
 			pg, err := c.pages.ReadPage()
 			if err == nil {
+				if c.held != nil {
+					parquet.Release(c.held)
+					c.held = nil
+				}
 				err = c.load(pg)
 				if c.copied {
 					parquet.Release(pg) // its numbers are copied out
+				} else if c.num != nil && c.col.kind == pqNumber && !c.raw {
+					c.held = pg // num is its memory
 				}
 				if err != nil {
 					return err
@@ -408,12 +420,22 @@ func (c *pqCursor) load(pg parquet.Page) error {
 	}
 	c.left -= rows
 	c.n = rows
-	c.null = resize(c.null, rows)
 	c.copied = fast
 	if !fast {
+		c.null = resize(c.nullBuf, rows)
+		c.nullBuf = c.null
 		return c.loadValues(pg, rows)
 	}
-	c.num = resize(c.num, rows)
+	if dict == nil && pg.Type().Kind() == parquet.Double && len(defs) == 0 {
+		c.num = data.Double() // no copy: the page is held until the next
+		c.null = nil
+		c.copied = false
+		return nil
+	}
+	c.null = resize(c.nullBuf, rows)
+	c.nullBuf = c.null
+	c.buf = resize(c.buf, rows)
+	c.num = c.buf
 	// The non-null values in order, as numbers.
 	var get func(i int) (float64, error)
 	switch {
@@ -452,11 +474,6 @@ func (c *pqCursor) load(pg parquet.Page) error {
 		}
 	case pg.Type().Kind() == parquet.Double:
 		v := data.Double()
-		if len(defs) == 0 {
-			copy(c.num, v)
-			clear(c.null)
-			return nil
-		}
 		get = func(i int) (float64, error) { return v[i], nil }
 	case pg.Type().Kind() == parquet.Float:
 		v := data.Float()
@@ -531,7 +548,8 @@ func (c *pqCursor) loadValues(pg parquet.Page, rows int) error {
 	}
 	switch c.col.kind {
 	case pqNumber:
-		c.num = resize(c.num, rows)
+		c.buf = resize(c.buf, rows)
+		c.num = c.buf
 		for i, v := range c.vals {
 			c.null[i] = v.IsNull()
 			if !c.null[i] {
@@ -592,6 +610,9 @@ func (c *pqCursor) cell(i int) string {
 	}
 	return formatNumber(c.num[i])
 }
+
+// isNull reports whether row i of the current page is null.
+func (c *pqCursor) isNull(i int) bool { return c.null != nil && c.null[i] }
 
 // rawCell returns row i of the current page, in raw mode, as text:
 // integers in full, a float (32 bits) in the shortest form that reads
@@ -703,7 +724,7 @@ func (p *reader) readParquet(pf *pqFile, uses []use, ds *Dataset) (*Dataset, err
 	// The features, a block of columns per goroutine.
 	x := make([]float64, n*d)
 	cols := p.pqFeatureCols(ds)
-	const block = 8 // columns: 64 bytes of a row, a cache line
+	const block = 64 // columns: 512 bytes of a row
 	blocks := (len(feats) + block - 1) / block
 	// feats is in file order; X's columns may be in another (WantFeatures),
 	// so a block is a run of X's columns.
@@ -812,7 +833,7 @@ func (p *reader) pqTargets(pf *pqFile, targets []use, ds *Dataset, miss missingS
 					return nil, nil, nil, nil, p.pqErr(r, targets[i].col, err)
 				}
 			}
-			nulls[i] = c.null[c.pos]
+			nulls[i] = c.isNull(c.pos)
 			if !nulls[i] {
 				cells[i] = trim(c.cell(c.pos))
 			}
@@ -933,21 +954,52 @@ func (p *reader) pqNumberErr(cell string, u use, row int, err error) error {
 }
 
 // pqFeatures reads the feature columns us (a run of X's columns) into x,
-// row by row of the rows kept (lines), in windows of rows so that the
-// block's part of each row stays in cache. It returns the first error,
-// by row, then column.
+// in windows of rows that end at no page end of the numeric columns: the
+// numbers of those go from their pages, through a buffer that stays in
+// cache, into x row by row, so that each row's part of the block is
+// written at once (null and non-finite cells
+// are then read one by one); the other columns go into x cell by cell.
+// It returns the first error, by row, then column.
 func (p *reader) pqFeatures(pf *pqFile, us []use, cols []pqCol, x []float64, d int, lines []int, miss missingSet) *pqError {
 	cur := make([]*pqCursor, len(us))
 	for i, u := range us {
 		cur[i] = newCursor(pf, pf.cols[u.col])
 		defer cur[i].close()
 	}
-	const window = 4096
+	const window = 1024
 	kept := make([]int, 0, window) // of the window's rows, the index in X of each (or -1)
-	next := 0                      // index in lines of the next row kept
+	dst := make([]int, 0, len(us))
+	tmp := make([]float64, len(us)*window)
+	special := make([]bool, 0, len(us)) // a numeric column's window has a null or a non-finite number
+	next := 0                           // index in lines of the next row kept
 	var first *pqError
-	for start := 0; start < pf.n; start += window {
+	for start := 0; start < pf.n; {
+		// The numeric columns' pages, and the window's end.
 		end := min(start+window, pf.n)
+		dst = dst[:0]
+		for i, u := range us {
+			c := cur[i]
+			if c.col.kind != pqNumber || cols[u.dst].cat {
+				continue
+			}
+			if c.pos == c.n {
+				if err := c.next(); err != nil {
+					if err == io.EOF {
+						err = errors.New("fewer values than rows")
+					}
+					e := &pqError{row: start, col: u.col, err: p.pqErr(start, u.col, err)}
+					if first == nil || e.row < first.row || e.row == first.row && e.col < first.col {
+						first = e
+					}
+					continue
+				}
+			}
+			end = min(end, start+c.n-c.pos)
+			dst = append(dst, u.dst)
+		}
+		if first != nil {
+			return first
+		}
 		kept = kept[:0]
 		for r := start; r < end; r++ {
 			if next < len(lines) && lines[next] == pqLine(r) {
@@ -957,25 +1009,99 @@ func (p *reader) pqFeatures(pf *pqFile, us []use, cols []pqCol, x []float64, d i
 				kept = append(kept, -1)
 			}
 		}
+		// The numbers, column by column into tmp (which stays in cache),
+		// then row by row into x.
+		m := end - start
+		k := 0
+		special = special[:0]
 		for i, u := range us {
-			if e := p.pqColumnRows(cur[i], u, &cols[u.dst], x, d, kept, start, miss); e != nil {
-				if first == nil || e.row < first.row || e.row == first.row && e.col < first.col {
-					first = e
+			c := cur[i]
+			if c.col.kind == pqNumber && !cols[u.dst].cat {
+				out := tmp[k*window : k*window+m]
+				odd := c.null != nil
+				for r, v := range c.num[c.pos : c.pos+m] {
+					out[r] = v
+					odd = odd || v-v != 0 // NaN or ±Inf
 				}
+				special = append(special, odd)
+				k++
+			}
+		}
+		// dst is a run of columns, unless the block has other columns.
+		j0 := 0
+		run := len(dst) > 0 && dst[len(dst)-1]-dst[0] == len(dst)-1
+		if run {
+			j0 = dst[0]
+		}
+		for r, at := range kept {
+			if at < 0 {
+				continue
+			}
+			row := x[at*d : at*d+d]
+			if run {
+				out := row[j0 : j0+len(dst)]
+				for k := range out {
+					out[k] = tmp[k*window+r]
+				}
+				continue
+			}
+			for k, j := range dst {
+				row[j] = tmp[k*window+r]
+			}
+		}
+		k = 0
+		for i, u := range us {
+			var e *pqError
+			if c := cur[i]; c.col.kind == pqNumber && !cols[u.dst].cat {
+				if special[k] {
+					e = p.pqSpecial(c, u, &cols[u.dst], x, d, kept, start, miss)
+				}
+				k++
+				c.pos += m
+			} else {
+				e = p.pqCells(c, u, &cols[u.dst], x, d, kept, start, miss)
+			}
+			if e != nil && (first == nil || e.row < first.row || e.row == first.row && e.col < first.col) {
+				first = e
 			}
 		}
 		if first != nil {
 			return first
 		}
+		start = end
 	}
 	return nil
 }
 
-// pqColumnRows reads the rows of a window, starting at row start, of one
-// feature column into x; kept gives each row's index in X, or -1 for a
-// row left out.
-func (p *reader) pqColumnRows(c *pqCursor, u use, fc *pqCol, x []float64, d int, kept []int, start int, miss missingSet) *pqError {
-	j := u.dst
+// pqSpecial reads the null and non-finite cells of a numeric column's
+// window, starting at row start, whose numbers are in x already.
+func (p *reader) pqSpecial(c *pqCursor, u use, fc *pqCol, x []float64, d int, kept []int, start int, miss missingSet) *pqError {
+	num := c.num[c.pos : c.pos+len(kept)]
+	var null []bool
+	if c.null != nil {
+		null = c.null[c.pos : c.pos+len(kept)]
+	}
+	for i, v := range num {
+		if v-v == 0 && (null == nil || !null[i]) { // finite, not null
+			continue
+		}
+		at := kept[i]
+		if at < 0 {
+			continue
+		}
+		v, err := p.pqFeature(c, c.pos+i, u, fc, miss, nil, 0, 0, start+i)
+		if err != nil {
+			return &pqError{row: start + i, col: u.col, err: err}
+		}
+		x[at*d+u.dst] = v
+	}
+	return nil
+}
+
+// pqCells reads the rows of a window, starting at row start, of a
+// column of cells (text, booleans, or numbers read as categories) into
+// x; kept gives each row's index in X, or -1 for a row left out.
+func (p *reader) pqCells(c *pqCursor, u use, fc *pqCol, x []float64, d int, kept []int, start int, miss missingSet) *pqError {
 	for r := 0; r < len(kept); {
 		if c.pos == c.n {
 			if err := c.next(); err != nil {
@@ -986,36 +1112,16 @@ func (p *reader) pqColumnRows(c *pqCursor, u use, fc *pqCol, x []float64, d int,
 			}
 		}
 		m := min(c.n-c.pos, len(kept)-r)
-		if c.col.kind == pqNumber && !fc.cat {
-			// The fast path: numbers into a numeric column.
-			num, null := c.num[c.pos:c.pos+m], c.null[c.pos:c.pos+m]
-			for i, v := range num {
-				at := kept[r+i]
-				if at < 0 {
-					continue
-				}
-				if !null[i] && !math.IsNaN(v) && !math.IsInf(v, 0) {
-					x[at*d+j] = v
-					continue
-				}
-				v, err := p.pqFeature(c, c.pos+i, u, fc, miss, x, d, at, start+r+i)
-				if err != nil {
-					return &pqError{row: start + r + i, col: u.col, err: err}
-				}
-				x[at*d+j] = v
+		for i := range m {
+			at := kept[r+i]
+			if at < 0 {
+				continue
 			}
-		} else {
-			for i := range m {
-				at := kept[r+i]
-				if at < 0 {
-					continue
-				}
-				v, err := p.pqFeature(c, c.pos+i, u, fc, miss, x, d, at, start+r+i)
-				if err != nil {
-					return &pqError{row: start + r + i, col: u.col, err: err}
-				}
-				x[at*d+j] = v
+			v, err := p.pqFeature(c, c.pos+i, u, fc, miss, x, d, at, start+r+i)
+			if err != nil {
+				return &pqError{row: start + r + i, col: u.col, err: err}
 			}
+			x[at*d+u.dst] = v
 		}
 		c.pos += m
 		r += m
@@ -1026,7 +1132,7 @@ func (p *reader) pqColumnRows(c *pqCursor, u use, fc *pqCol, x []float64, d int,
 // pqFeature is feature for the cell in row i of c's page, which is row
 // row of the file and row at of X.
 func (p *reader) pqFeature(c *pqCursor, i int, u use, fc *pqCol, miss missingSet, x []float64, d, at, row int) (float64, error) {
-	if c.null[i] {
+	if c.isNull(i) {
 		if p.opt.Missing != nil {
 			return math.NaN(), nil
 		}
@@ -1194,7 +1300,7 @@ func readColumnsParquet(f *os.File, path string, names []string) (out *Columns, 
 				}
 			}
 			cell := ""
-			if !c.null[c.pos] {
+			if !c.isNull(c.pos) {
 				cell = c.rawCell(c.pos)
 			}
 			out.Cells = append(out.Cells, cell)

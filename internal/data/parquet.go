@@ -1,6 +1,7 @@
 package data
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -67,6 +68,20 @@ type pqFile struct {
 // schema. Panics of the Parquet library (on corrupt input) are turned
 // into errors by the callers.
 func openParquet(ra io.ReaderAt, size int64, name string) (*pqFile, error) {
+	// The footer's length, which the library trusts (allocating it).
+	var tail [8]byte
+	if size < 12 {
+		return nil, pqCorrupt(name, fmt.Errorf("%d bytes are too few", size))
+	}
+	if _, err := ra.ReadAt(tail[:], size-8); err != nil {
+		return nil, pqCorrupt(name, err)
+	}
+	if string(tail[4:]) != ParquetMagic {
+		return nil, pqCorrupt(name, errors.New("no magic bytes at the end (the file may be truncated)"))
+	}
+	if n := int64(binary.LittleEndian.Uint32(tail[:4])); n > size-12 {
+		return nil, pqCorrupt(name, fmt.Errorf("a footer of %d bytes in a file of %d", n, size))
+	}
 	f, err := parquet.OpenFile(ra, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 	if err != nil {
 		return nil, pqCorrupt(name, err)
@@ -217,12 +232,12 @@ func pqLine(row int) int { return row + 2 }
 // never panics on bad input. The package documentation says how Parquet
 // columns are read.
 func ReadParquet(ra io.ReaderAt, size int64, name string, opt Options) (ds *Dataset, err error) {
-	defer pqRecover(name, &err)
 	defer func() {
 		if err != nil {
 			ds = nil
 		}
 	}()
+	defer pqRecover(name, &err) // before the above
 	pf, err := openParquet(ra, size, name)
 	if err != nil {
 		return nil, err
@@ -698,6 +713,11 @@ func (p *reader) readParquet(pf *pqFile, uses []use, ds *Dataset) (*Dataset, err
 		if maxRows >= 0 && pf.n > maxRows {
 			return nil, p.tooLarge(pqLine(maxRows), d, k, false)
 		}
+		// The footer's count of rows is a claim: memory is taken for
+		// the rows a column holds.
+		if err := p.pqCount(pf, feats[0].col); err != nil {
+			return nil, err
+		}
 		lines = make([]int, pf.n)
 		for i := range lines {
 			lines[i] = pqLine(i)
@@ -880,6 +900,23 @@ func (p *reader) pqTargets(pf *pqFile, targets []use, ds *Dataset, miss missingS
 		lines = append(lines, pqLine(r))
 	}
 	return lines, labels, ys, seen, nil
+}
+
+// pqCount checks that column col holds as many values as the file has
+// rows.
+func (p *reader) pqCount(pf *pqFile, col int) error {
+	c := newCursor(pf, pf.cols[col])
+	defer c.close()
+	for r := 0; r < pf.n; {
+		if err := c.next(); err != nil {
+			if err == io.EOF {
+				err = errors.New("fewer values than rows")
+			}
+			return p.pqErr(r, col, err)
+		}
+		r += c.n
+	}
+	return nil
 }
 
 // pqErr is the error for a column chunk the library cannot read.
@@ -1251,12 +1288,12 @@ func readColumnsParquet(f *os.File, path string, names []string) (out *Columns, 
 	if size < 0 {
 		return nil, notParquet(path), true
 	}
-	defer pqRecover(path, &err)
 	defer func() {
 		if err != nil {
 			out = nil
 		}
 	}()
+	defer pqRecover(path, &err) // before the above
 	pf, err := openParquet(f, size, path)
 	if err != nil {
 		return nil, err, true
@@ -1288,7 +1325,7 @@ func readColumnsParquet(f *os.File, path string, names []string) (out *Columns, 
 		cur[i].raw = true
 		defer cur[i].close()
 	}
-	out = &Columns{Names: slices.Clone(names), Cells: make([]string, 0, pf.n*len(names))}
+	out = &Columns{Names: slices.Clone(names)}
 	for r := range pf.n {
 		for i, c := range cur {
 			if c.pos == c.n {

@@ -415,3 +415,41 @@ func TestReadColumnsParquet(t *testing.T) {
 		t.Errorf("ReadColumns of a misspelt column: %v", err)
 	}
 }
+
+// FuzzReadParquet checks that ReadParquet never panics, that every error
+// is an *inputerr.Error naming the file, and that every Dataset is
+// consistent.
+func FuzzReadParquet(f *testing.F) {
+	good, _ := testParquet(f, trainTable(), 2, 3)
+	f.Add(good, byte(1))
+	f.Add(good[:len(good)-9], byte(0))
+	small, _ := testParquet(f, []testColumn{
+		{name: "a", node: pqDouble, optional: true, cells: []any{1.0, nil}},
+		{name: "b", node: pqString, cells: []any{"x", "1"}},
+		{name: "y", node: pqInt32, cells: []any{int32(0), int32(1)}},
+	}, 0, 0, parquet.Compression(&parquet.Snappy))
+	f.Add(small, byte(2))
+	dict, _ := testParquet(f, []testColumn{
+		{name: "a", node: parquet.Encoded(pqDouble, &parquet.RLEDictionary), cells: []any{1.0, 2.0, 1.0}},
+		{name: "y", node: parquet.Encoded(pqString, &parquet.RLEDictionary), cells: []any{"p", "q", "p"}},
+	}, 0, 0)
+	f.Add(dict, byte(7))
+	f.Add([]byte("PAR1\x00\x00\x00\x00PAR1"), byte(0))
+	f.Fuzz(func(t *testing.T, in []byte, which byte) {
+		opt := fuzzOptions[int(which)%len(fuzzOptions)]
+		ds, err := ReadParquet(bytes.NewReader(in), int64(len(in)), "f.parquet", opt)
+		if err != nil {
+			var ie *inputerr.Error
+			if !errors.As(err, &ie) || ie.File != "f.parquet" || ds != nil {
+				t.Fatalf("error %v (%T) is not an *inputerr.Error naming the file", err, err)
+			}
+			return
+		}
+		if ds.X == nil || len(ds.Lines) == 0 {
+			t.Fatalf("a Dataset without rows")
+		}
+		if r, c := ds.X.Dims(); r != len(ds.Lines) || c != len(ds.FeatureNames) {
+			t.Fatalf("X is %d×%d for %d rows and %d features", r, c, len(ds.Lines), len(ds.FeatureNames))
+		}
+	})
+}

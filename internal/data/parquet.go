@@ -623,7 +623,7 @@ func (c *pqCursor) cell(i int) string {
 	case pqBool:
 		return strconv.FormatBool(c.bools[i])
 	}
-	return formatNumber(c.num[i])
+	return strconv.FormatFloat(c.num[i], 'g', -1, 64) // reads back as it, -0 as -0
 }
 
 // isNull reports whether row i of the current page is null.
@@ -652,8 +652,7 @@ func (c *pqCursor) rawCell(i int) string {
 	return c.cell(i)
 }
 
-// formatNumber writes v in its shortest form ("NaN", "+Inf", "-Inf" for
-// the others).
+// formatNumber writes v as a level: in its shortest form, -0 as 0.
 func formatNumber(v float64) string {
 	if v == 0 {
 		v = 0 // -0 is 0

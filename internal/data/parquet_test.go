@@ -131,7 +131,7 @@ func writeTemp(t testing.TB, name string, b []byte) string {
 // int64, and a class label with a null and an "NA".
 func trainTable() []testColumn {
 	return []testColumn{
-		{name: "a_double", node: pqDouble, cells: []any{1.5, -0.0, 2.0, 1e300, 3.25, 7.0, 0.1}},
+		{name: "a_double", node: pqDouble, cells: []any{1.5, math.Copysign(0, -1), 2.0, 1e300, 3.25, 7.0, 0.1}},
 		{name: "b_int32", node: pqInt32, cells: []any{int32(1), int32(-2), int32(3), int32(4), int32(5), int32(6), int32(7)}},
 		{name: "c_int64", node: pqInt64, cells: []any{int64(9007199254740993), int64(2), int64(-3), int64(4), int64(5), int64(6), int64(7)}},
 		{name: "d_float", node: pqFloat, cells: []any{float32(0.5), float32(1.25), float32(0.1), float32(2), float32(3), float32(4), float32(5)}},

@@ -79,6 +79,8 @@ rule onnx 'mlptrain/internal/(plot|sweep|cv|runset|runfolder|config|gradcheck|ge
 rule onnx/onnxpb 'mlptrain/'
 rule onnx/onnxref 'mlptrain/internal/(graph|layers|data|train|config|plot|sweep|cv)|spf13|gonum'
 only gonum.org/v1/plot plot
+# Parquet files are read by data alone (parquet.go); the rest see a Dataset.
+only github.com/parquet-go/parquet-go data
 only google.golang.org/protobuf 'onnx|onnx/onnxpb'
 only github.com/mlptrain/mlptrain/internal/onnx 'onnx|onnx/onnxref'
 only github.com/mlptrain/mlptrain/internal/plot 'sweep|cv'

@@ -48,6 +48,9 @@ func ReadColumns(path string, delimiter rune, names []string) (*Columns, error) 
 		return nil, &inputerr.Error{File: path, Err: fmt.Errorf("cannot open file: %w", inputerr.PathCause(err)), Hint: "check the path and that the file exists"}
 	}
 	defer f.Close()
+	if c, err, ok := readColumnsParquet(f, path, names); ok {
+		return c, err
+	}
 	return readColumns(f, path, delimiter, names, defaultLimits)
 }
 

@@ -1,4 +1,4 @@
-// Package data reads tables from CSV files and prepares them for training:
+// Package data reads tables from CSV and Parquet files and prepares them for training:
 // it tells numeric from categorical columns, reads missing cells, encodes
 // the columns for a model (Encoding), splits rows into training and
 // validation parts, normalizes features and maps them into polynomial
@@ -56,6 +56,56 @@
 // Input that cannot be read at any offset, such as a pipe, a named pipe
 // (FIFO) or a device (/dev/stdin), is read once, from the start, by the
 // slow path: it cannot be read twice, and its size is not known.
+//
+// # Reading Parquet
+//
+// ReadFile reads a file that starts with the magic bytes "PAR1" as
+// Parquet (ReadParquet), whatever its name, and refuses a file named
+// .parquet that does not (or is not a regular file: Parquet is read from
+// its footer, so not from a pipe). Read reads CSV only. A Parquet file
+// gives exactly the Dataset of the equivalent CSV file, the table written
+// with a header row and one line per row, under the same Options:
+//
+//   - The columns are the schema's top-level fields, in order; their
+//     names follow the header's rules (unique, non-empty, UTF-8).
+//   - int32, int64 (signed or unsigned), float and double columns are
+//     numbers: a float widened exactly, an int64 beyond 2^53 rounded to
+//     the nearest float64, as strconv.ParseFloat rounds its digits. NaN
+//     and ±Inf are the cells "NaN", "+Inf" and "-Inf": missing if
+//     Options.Missing lists them, else refused.
+//   - String (BYTE_ARRAY, UTF8 or ENUM or plain) columns are cells, read
+//     as CSV cells are: trimmed, missing if listed in Options.Missing, and
+//     numeric if every other cell reads as a number, else categorical.
+//   - Boolean columns are the cells "false" and "true": categorical, or
+//     refused with Options.FixedKinds for a model's numeric column.
+//   - A null is a missing cell, or with no Options.Missing list (no cell
+//     is missing) an error, as an empty CSV cell is.
+//   - Any other column (timestamps, dates, times, decimals, INT96,
+//     fixed-length byte arrays, JSON, nested or repeated columns) is
+//     refused, naming the column, with a hint to add it to data.ignore,
+//     but only if it is used: an ignored or unused column is never read.
+//   - Dataset.Lines holds each row's line in the equivalent CSV file: its
+//     1-based row number + 1. Errors are positioned the same way, the
+//     column being the 1-based field index; errors about the schema (a
+//     column not found, of a type refused) have no line.
+//
+// The columns are read chunk by chunk, page by page, with
+// github.com/parquet-go/parquet-go: the targets first, which decide the
+// rows kept (a row whose target is missing is left out, unread), then
+// the feature columns on GOMAXPROCS goroutines, a block of 64 of X's
+// columns each, whose numbers go from the decoded pages, through a buffer
+// that stays in cache, straight into the float64 matrix; no row is ever
+// a map or a slice of values. The peak memory is the Dataset and a few
+// pages per column being read. The limits are CSV's (MaxLevels,
+// MaxClasses, MaxOneHotBytes, Options.MaxBytes, MaxTextBytes; the last
+// counted per column, and checked once all are read). When a file has
+// several bad cells, the error is the first by row and column among the
+// targets, or else among the features, which need not be the one the CSV
+// read stops at. A corrupt file (truncated, a damaged footer or page)
+// is an error naming the file, never a panic: the library's panics are
+// recovered. The library trusts the lengths in a file's footer and page
+// headers: the footer's is checked against the file's size first, but a
+// damaged page header may make it allocate up to 2 GiB before it fails.
 //
 // # Column types
 //

@@ -89,7 +89,9 @@ type Options struct {
 
 // ReadFile reads the CSV file at path as Read does; a file whose content
 // starts with the gzip magic bytes (usually named .csv.gz) is decompressed
-// transparently. Every error is an *inputerr.Error naming path.
+// transparently, and one that starts with the Parquet magic bytes "PAR1"
+// is read as Parquet by ReadParquet (see parquet.go). Every error is an
+// *inputerr.Error naming path.
 func ReadFile(path string, opt Options) (*Dataset, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -102,6 +104,9 @@ func ReadFile(path string, opt Options) (*Dataset, error) {
 	defer f.Close()
 	if fi, err := f.Stat(); err == nil && fi.IsDir() {
 		return nil, &inputerr.Error{File: path, Err: errors.New("is a directory, not a CSV file"), Hint: "give the path of a .csv or .csv.gz file"}
+	}
+	if ds, err, ok := readFileParquet(f, path, opt); ok {
+		return ds, err
 	}
 	return Read(f, path, opt)
 }

@@ -522,6 +522,10 @@ func (s *Summary) Changed() error {
 	return nil
 }
 
+// ChangedError returns the error wrapping ErrFileChanged for a file that
+// is not as Scan read it: what says how.
+func (s *Summary) ChangedError(what string) error { return s.changedErr(what) }
+
 func (s *Summary) changedErr(what string) error {
 	return &inputerr.Error{File: s.File, Key: "data.stream", Err: fmt.Errorf("%w: %s", ErrFileChanged, what),
 		Hint: "a streamed file is read again every epoch: leave it unchanged while the fit runs (copy it first), and start the fit again"}

@@ -237,9 +237,9 @@ type streamer struct {
 	next    data.Pos
 	summing bool // the reader sums the file up (an epoch read from its start)
 
-	rr    *data.RowReader
-	ch    chan rowBlock
-	done  chan struct{}
+	rr      *data.RowReader
+	ch      chan rowBlock
+	done    chan struct{}
 	block   []data.Row
 	bi      int
 	pending error // the error after the rows of block

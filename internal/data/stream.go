@@ -610,19 +610,19 @@ func (s *Summary) NewRowReader(pos Pos, sum bool) (*RowReader, error) {
 			f.Close()
 			return nil, s.changedErr(fmt.Sprintf("cannot read it: %v", err))
 		}
-		r.seek(pos, r.hr)
+		r.seek(pos, r.hr, bufSize)
 		return r, nil
 	}
 	if _, err := f.Seek(pos.Offset, io.SeekStart); err != nil {
 		f.Close()
 		return nil, s.changedErr(fmt.Sprintf("cannot seek: %v", err))
 	}
-	r.seek(pos, f)
+	r.seek(pos, f, bufSize)
 	return r, nil
 }
 
-func (r *RowReader) seek(pos Pos, src io.Reader) {
-	cr := csv.NewReader(bufio.NewReaderSize(src, bufSize))
+func (r *RowReader) seek(pos Pos, src io.Reader, size int) {
+	cr := csv.NewReader(bufio.NewReaderSize(src, size))
 	cr.Comma = ','
 	if r.s.opt.Delimiter != 0 {
 		cr.Comma = r.s.opt.Delimiter
@@ -660,7 +660,7 @@ rows:
 			return s.changedErr(fmt.Sprintf("line %d has another number of fields", line))
 		}
 		for _, u := range r.uses {
-			if u.role != roleFeature && r.miss.has(trim(rec[u.col])) {
+			if u.role != roleFeature && r.miss.has(trimFast(rec[u.col])) {
 				continue rows
 			}
 		}
@@ -669,7 +669,7 @@ rows:
 		row.X = grow(row.X, len(s.FeatureNames))
 		row.Y = grow(row.Y, len(s.Targets))
 		for _, u := range r.uses {
-			cell := trim(rec[u.col])
+			cell := trimFast(rec[u.col])
 			switch u.role {
 			case roleLabel:
 				c, ok := r.classes[cell]
@@ -783,7 +783,7 @@ func (s *Summary) readAt(pos []Pos) ([]Row, error) {
 		if _, err := r.f.Seek(p.Offset, io.SeekStart); err != nil {
 			return nil, s.changedErr(fmt.Sprintf("cannot seek: %v", err))
 		}
-		r.seek(p, r.f)
+		r.seek(p, r.f, 4096)
 		if err := r.Next(&out[i]); err != nil {
 			if err == io.EOF {
 				return nil, s.changedErr("a row is no longer where it was")
@@ -792,6 +792,14 @@ func (s *Summary) readAt(pos []Pos) ([]Row, error) {
 		}
 	}
 	return out, nil
+}
+
+// trimFast is trim, without its cost for a cell with nothing to trim.
+func trimFast(s string) string {
+	if s == "" || s[0] != ' ' && s[0] != '\t' && s[len(s)-1] != ' ' && s[len(s)-1] != '\t' {
+		return s
+	}
+	return trim(s)
 }
 
 func grow(b []float64, n int) []float64 {

@@ -206,3 +206,24 @@ func TestStreamRefuses(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamMemory checks that the memory estimate of a streamed fit
+// counts the buffer, the sample and the validation rows, not the file:
+// a limit they pass is refused, and the file alone is never counted.
+func TestStreamMemory(t *testing.T) {
+	dir := t.TempDir()
+	file := streamFile(t, dir, 20000)
+	limit := MemoryLimit{Bytes: 200_000, Source: "test"}
+	cfg := parseTestConfig(t, dir, strings.Replace(streamConfig(file, ""), "validation: 0.2", "validation: 0.5", 1))
+	if _, err := PrepareWithin(cfg, limit); err == nil {
+		t.Error("10000 validation rows within 200 kB: no error")
+	}
+	cfg = parseTestConfig(t, dir, strings.Replace(streamConfig(file, ""), "validation: 0.2", "validation: 0", 1))
+	if _, err := PrepareWithin(cfg, limit); err != nil {
+		t.Errorf("20000 rows streamed through a buffer of 50 within 200 kB: %v", err)
+	}
+	cfg.Data.Stream = false
+	if _, err := PrepareWithin(cfg, limit); err == nil {
+		t.Error("20000 rows in memory within 200 kB: no error")
+	}
+}

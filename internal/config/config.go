@@ -37,6 +37,8 @@ const (
 	// MaxLevelsDefault is the most levels a categorical column may have
 	// when data.max_categories is 0: more, and it is most likely an id.
 	MaxLevelsDefault = 1000
+	// DefaultShuffleBuffer is data.shuffle_buffer's default.
+	DefaultShuffleBuffer = 65536
 )
 
 // EnvPrefix starts the name of every environment variable that sets a key:
@@ -120,6 +122,13 @@ type Data struct {
 	NormalizeTarget string `yaml:"normalize_target"`
 	// Decimal is the decimal separator of numbers: "." or ",".
 	Decimal string `yaml:"decimal"`
+	// Stream trains from a file larger than memory: it is read a row at a
+	// time, each epoch, through a shuffle buffer of ShuffleBuffer rows
+	// (package train's stream.go).
+	Stream bool `yaml:"stream,omitempty"`
+	// ShuffleBuffer is the number of rows the stream's shuffle buffer
+	// holds, at least train.batch_size (with Stream).
+	ShuffleBuffer int `yaml:"shuffle_buffer,omitempty"`
 }
 
 // FeatureMap describes the map ψ(x) applied to the inputs.
@@ -322,6 +331,7 @@ func Default() Config {
 			Impute:          "mean",
 			NormalizeTarget: "none",
 			Decimal:         ".",
+			ShuffleBuffer:   DefaultShuffleBuffer,
 		},
 		Model: Model{
 			Loss: "cross_entropy",

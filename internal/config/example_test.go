@@ -79,6 +79,7 @@ func ExampleConfig_YAML() {
 	//   max_categories: 0
 	//   normalize_target: none
 	//   decimal: .
+	//   shuffle_buffer: 65536
 	// model:
 	//   layers:
 	//     - activation: softmax

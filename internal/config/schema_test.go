@@ -13,6 +13,7 @@ func TestKeys(t *testing.T) {
 		"data.train", "data.validation", "data.test", "data.target", "data.features", "data.delimiter",
 		"data.normalize", "data.feature_map.polynomial", "data.feature_map.interactions_only", "data.ignore", "data.categorical", "data.missing", "data.impute",
 		"data.missing_indicator", "data.max_categories", "data.normalize_target", "data.decimal",
+		"data.stream", "data.shuffle_buffer",
 		"model.loss", "model.init", "model.weights", "model.input_dropout",
 		"train.optimizer", "train.learning_rate", "train.momentum", "train.batch_size", "train.epochs",
 		"train.l2", "train.weight_decay", "train.clip_norm", "train.class_weight", "train.seed", "train.early_stopping.patience", "train.early_stopping.metric",

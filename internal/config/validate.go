@@ -184,6 +184,14 @@ func (c *Config) validateColumns() error {
 	if err := c.enum("data.normalize_target", "target normalization", d.NormalizeTarget, targetNormalizations); err != nil {
 		return err
 	}
+	if d.ShuffleBuffer < 1 {
+		return c.fail("data.shuffle_buffer", fmt.Sprintf("use a number of rows such as %d, at least train.batch_size", DefaultShuffleBuffer),
+			"must be at least 1, got %d", d.ShuffleBuffer)
+	}
+	if d.Stream && c.Train.BatchSize > d.ShuffleBuffer {
+		return c.fail("data.shuffle_buffer", "use a buffer of at least train.batch_size rows, or a smaller batch",
+			"must be at least train.batch_size (%d), got %d", c.Train.BatchSize, d.ShuffleBuffer)
+	}
 	switch {
 	case d.Decimal != "." && d.Decimal != ",":
 		return c.fail("data.decimal", `use "." or "," (European exports, with data.delimiter: ";")`, "must be \".\" or \",\", got %s", strconv.Quote(d.Decimal))

@@ -70,6 +70,8 @@ type Checkpoint struct {
 	// the number of steps whose gradient clip_norm scaled.
 	Schedule *ScheduleState `json:"schedule,omitempty"`
 	Clipped  int            `json:"clipped,omitempty"`
+	// Stream is the shuffle buffer's state, with data.stream.
+	Stream *StreamState `json:"stream,omitempty"`
 
 	History   [][]string  `json:"history"`   // epoch, train_loss, val_loss, train_acc, val_acc, seconds, learning rate (version 3)
 	BestLoss  string      `json:"best_loss"` // the best value of the early-stopping metric (val_loss before it could be chosen)
@@ -105,6 +107,10 @@ func (t *trainer) fingerprint() string {
 	if t.dataSum != "" {
 		return t.dataSum
 	}
+	if t.p.stream != nil {
+		t.dataSum = t.p.stream.fingerprint()
+		return t.dataSum
+	}
 	t.dataSum = sha256Floats(t.p.Train.X.RawMatrix().Data, t.tTrain.RawMatrix().Data)
 	return t.dataSum
 }
@@ -134,6 +140,9 @@ func (t *trainer) checkpoint() *Checkpoint {
 	}
 	if t.maskSrc != nil {
 		c.MaskRNG, _ = t.maskSrc.MarshalBinary() // never fails
+	}
+	if t.stream != nil {
+		c.Stream = t.stream.state()
 	}
 	if t.step > 0 {
 		c.EpochStart = flat(t.epochStart)
@@ -301,6 +310,15 @@ func (t *trainer) restore(c *Checkpoint) error {
 		perr(t.opt.SetState(c.Optimizer))
 	}
 	perr(t.sched.setState(c.Schedule))
+	if t.stream != nil {
+		if err := t.stream.restore(c.Stream, c.Started); err != nil {
+			var ie *inputerr.Error
+			if errors.As(err, &ie) {
+				return err // the file changed
+			}
+			perr(err)
+		}
+	}
 	if c.Clipped < 0 {
 		perr(fmt.Errorf("%d clipped steps", c.Clipped))
 	}

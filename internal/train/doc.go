@@ -50,5 +50,6 @@
 //	5  dropout masks (training, and gradcheck's fixed mask)
 //	6  cv's folds (internal/cv.Stream)
 //	7  gradcheck's Lanczos start vector (internal/gradcheck)
+//	8  the shuffle buffer of data.stream (stream.go)
 //	9  sweep's random points (internal/sweep)
 package train

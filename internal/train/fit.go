@@ -290,6 +290,12 @@ type trainer struct {
 	bestLoss  float64      // the best value of the early-stopping metric so far
 	bestEpoch int
 
+	// n is the number of training rows; stream, with data.stream, reads
+	// them (perm is then unused) and ident is 0, 1, … for its batches.
+	n      int
+	stream *streamer
+	ident  []int
+
 	epochStart []*mat.Dense // the state at the end of the last whole epoch
 	dataSum    string       // the training data's fingerprint, once computed
 	val        *scorer      // scores the validation set after each epoch
@@ -318,7 +324,10 @@ func newTrainerWeighted(p *Problem, weighted bool) (*trainer, error) {
 		}
 	}
 	n := p.Train.Len()
-	t := &trainer{p: p, m: m, ws: params(m), state: state(m), bestLoss: worstScore(cfg), epoch: 1, classify: Classify(m.Loss), classWeights: cw}
+	if p.stream != nil {
+		n = p.stream.sum.Train
+	}
+	t := &trainer{p: p, m: m, ws: params(m), state: state(m), bestLoss: worstScore(cfg), epoch: 1, classify: Classify(m.Loss), classWeights: cw, n: n}
 	if t.tTrain, err = Targets(p.Train, m.Loss, m.Outputs()); err != nil {
 		return nil, err
 	}
@@ -335,7 +344,15 @@ func newTrainerWeighted(p *Problem, weighted bool) (*trainer, error) {
 			t.rowWeight = balancedWeights(nil, len(p.Classes))
 		}
 		t.weightSum = 0
+		if p.stream != nil {
+			for c, k := range p.stream.sum.ClassCounts {
+				t.weightSum += t.rowWeight[c] * float64(k)
+			}
+		}
 		for _, l := range p.Train.Labels {
+			if p.stream != nil {
+				break
+			}
 			t.weightSum += t.rowWeight[l]
 		}
 	}
@@ -361,7 +378,15 @@ func newTrainerWeighted(p *Problem, weighted bool) (*trainer, error) {
 	if len(t.plan.full.Masks) > 0 {
 		t.maskSrc = rand.NewPCG(cfg.Train.Seed, streamMask)
 	}
-	t.perm = make([]int, n)
+	if p.stream != nil {
+		t.stream = newStreamer(p)
+		t.ident = make([]int, t.plan.size)
+		for i := range t.ident {
+			t.ident[i] = i
+		}
+	} else {
+		t.perm = make([]int, n)
+	}
 	t.epochStart = cloneAll(t.state)
 	if p.Val != nil {
 		if t.val, err = newScorer(m, p.Val, p.Classes); err != nil {
@@ -376,6 +401,9 @@ func newTrainerWeighted(p *Problem, weighted bool) (*trainer, error) {
 // startEpoch draws the epoch's order: the identity reshuffled from the
 // stream, so that the order depends only on the stream's state.
 func (t *trainer) startEpoch() {
+	if t.stream != nil {
+		t.stream.reset()
+	}
 	for i := range t.perm {
 		t.perm[i] = i
 	}
@@ -394,18 +422,27 @@ func (t *trainer) startEpoch() {
 // copying every weight at every step.
 func (t *trainer) trainStep() error {
 	cfg := t.p.Config
-	n := len(t.perm)
 	lo := t.step * t.plan.size
-	idx := t.perm[lo:min(lo+t.plan.size, n)]
+	var idx, labels []int
+	xs, ts := t.p.Train.X, t.tTrain
+	if t.stream != nil {
+		b, tb, err := t.stream.batch(min(t.plan.size, t.n-lo))
+		if err != nil {
+			return err
+		}
+		idx, labels, xs, ts = t.ident[:b.Len()], b.Labels, b.X, tb
+	} else {
+		idx, labels = t.perm[lo:min(lo+t.plan.size, t.n)], t.p.Train.Labels
+	}
 	net := t.plan.net(len(idx))
-	t.gather.gather(net.X.Value(), t.p.Train.X, idx)
-	gather(net.T.Value(), t.tTrain, idx)
+	t.gather.gather(net.X.Value(), xs, idx)
+	gather(net.T.Value(), ts, idx)
 	if t.maskSrc != nil {
 		net.DrawMasks(t.maskSrc)
 	}
 	rows := float64(len(idx))
 	if net.R != nil {
-		rows = t.fillWeights(net.R.Value(), idx)
+		rows = t.fillWeights(net.R.Value(), labels, idx)
 	}
 	net.G.Forward()
 	loss, obj := net.DataLoss.Scalar(), net.Loss.Scalar()
@@ -422,18 +459,17 @@ func (t *trainer) trainStep() error {
 		return &DivergedError{Epoch: t.epoch, Step: t.step + 1, What: "a weight or the optimizer's state became infinite or NaN", LearningRate: cfg.Train.LearningRate, WholeEpoch: true}
 	}
 	if t.classify {
-		t.correct += countCorrect(net.Y.Value(), t.p.Train.Labels, idx)
+		t.correct += countCorrect(net.Y.Value(), labels, idx)
 	}
 	t.sum += loss * rows
 	t.step++
 	return nil
 }
 
-// fillWeights sets the n×1 r to the class weights of the training rows
-// idx, and returns their sum.
-func (t *trainer) fillWeights(r *mat.Dense, idx []int) float64 {
+// fillWeights sets the n×1 r to the class weights of the rows idx of
+// labels, and returns their sum.
+func (t *trainer) fillWeights(r *mat.Dense, labels, idx []int) float64 {
 	raw := r.RawMatrix()
-	labels := t.p.Train.Labels
 	var sum float64
 	for i, row := range idx {
 		w := t.rowWeight[labels[row]]
@@ -444,12 +480,12 @@ func (t *trainer) fillWeights(r *mat.Dense, idx []int) float64 {
 }
 
 // steps returns the number of minibatches in an epoch.
-func (t *trainer) steps() int { return (len(t.perm) + t.plan.size - 1) / t.plan.size }
+func (t *trainer) steps() int { return (t.n + t.plan.size - 1) / t.plan.size }
 
 // endEpoch records the finished epoch's metrics and early-stopping state
 // and reports whether early stopping ends training.
 func (t *trainer) endEpoch() (EpochStats, bool) {
-	p, n := t.p, float64(len(t.perm))
+	p, n := t.p, float64(t.n)
 	st := EpochStats{Epoch: t.epoch, TrainLoss: t.sum / t.weightSum, ValLoss: math.NaN(), TrainAcc: math.NaN(), ValAcc: math.NaN(), Seconds: t.secs, LearningRate: t.rate}
 	if t.classify {
 		st.TrainAcc = float64(t.correct) / n
@@ -542,6 +578,9 @@ func Fit(ctx context.Context, p *Problem, o FitOptions) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if t.stream != nil {
+		defer t.stream.stop()
+	}
 	if o.Resume != nil {
 		if err := t.restore(o.Resume); err != nil {
 			return nil, err
@@ -574,12 +613,21 @@ epochs:
 			t0 := time.Now()
 			err := t.trainStep()
 			t.secs += time.Since(t0).Seconds()
+			var de *DivergedError
+			if err != nil && !errors.As(err, &de) {
+				return nil, err // the streamed file
+			}
 			if err != nil {
 				res.Stopped, res.Err = StopDiverged, err
 				break epochs
 			}
 			if o.afterStep != nil {
 				o.afterStep(t.epoch, t.step)
+			}
+		}
+		if t.stream != nil {
+			if err := t.stream.finish(); err != nil {
+				return nil, err
 			}
 		}
 		st, stop := t.endEpoch()

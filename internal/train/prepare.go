@@ -49,6 +49,9 @@ type Problem struct {
 	// TargetScale is the standardization of the regression targets that
 	// Train and Val hold while training (data.normalize_target), or nil.
 	TargetScale *data.Scaler
+	// stream is set with data.stream: true (stream.go): Train then holds
+	// a sample of the training rows, for the final metrics.
+	stream *streamData
 }
 
 // Saved returns the trained model m with what applies it to new data.
@@ -89,6 +92,9 @@ func PrepareWithin(cfg *config.Config, limit MemoryLimit) (*Problem, error) {
 // training file given by rows in place of data.validation, if rows is not
 // nil (PrepareRows).
 func prepare(cfg *config.Config, limit MemoryLimit, rows *Rows) (*Problem, error) {
+	if cfg.Data.Stream {
+		return prepareStream(cfg, limit, rows)
+	}
 	d := cfg.Data
 	opt := readOptions(cfg)
 	// The tables take most of the memory: reading stops at the row that

@@ -378,6 +378,11 @@ func (c *CV) Run(ctx context.Context, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	// An earlier sharded cv's state: refused while a shard runs, else
+	// replaced with the rest of that cv.
+	if err := f.DropShards(); err != nil {
+		return nil, err
+	}
 	if err := f.SetAside(); err != nil {
 		return nil, err
 	}

@@ -73,10 +73,10 @@ func (f *Folder) IsMember(dir string) bool {
 }
 
 // isOwnEntry reports whether name is a file the set writes in its folder:
-// one of Files, a temporary or kept-aside copy of one, its lock, or
-// CheckWritable's test file.
+// one of Files, a temporary or kept-aside copy of one, its lock, its
+// shards' state (MetaDir), or CheckWritable's test file.
 func (f *Folder) isOwnEntry(name string) bool {
-	if name == f.LockName || slices.Contains(f.Files, name) || strings.HasPrefix(name, ".write-test-") {
+	if name == f.LockName || name == MetaDir || slices.Contains(f.Files, name) || strings.HasPrefix(name, ".write-test-") {
 		return true
 	}
 	for _, file := range f.Files {

@@ -32,7 +32,7 @@ type cvOptions struct {
 func newCVCmd(stdout, stderr io.Writer) *cobra.Command {
 	o := &cvOptions{}
 	cmd := &cobra.Command{
-		Use:   "cv CONFIG --folds K",
+		Use:   "cv CONFIG --folds K [--shard K/N]",
 		Short: "K-fold cross-validation: train one run per fold and report each validation metric's mean ± std",
 		Long: `cv estimates how well CONFIG's model generalizes, and how much that varies,
 by K-fold cross-validation of its training file (data.train). The rows are
@@ -72,6 +72,12 @@ cv folder is not a run folder: fit --out DIR refuses it.
 --jobs N trains N folds at once; each fold's result does not depend on
 --jobs. With --jobs > 1 a positive train.threads is an error (it sets
 GOMAXPROCS, which is process-wide).
+
+--shard K/N trains only the folds i with i mod N = K (K from 0), so that N
+processes share the cv and its folder; --shard auto reads K and N from a
+Slurm job array or a Kubernetes Indexed Job (with --shards N). The shards
+write no cv.json: "mlptrain cv collect DIR" merges them into the files one
+process would write. See docs/scale.md.
 
 Exit status: 0 when every fold finished, 2 for a bad config or --folds
 (before any training), 3 when a fold diverged (cv.json records it; the means

@@ -38,7 +38,7 @@ const MaxRandom = sweep.MaxPoints
 func newSweepCmd(stdout, stderr io.Writer) *cobra.Command {
 	o := &sweepOptions{}
 	cmd := &cobra.Command{
-		Use:   "sweep CONFIG [--grid KEY=V1,V2,...]... [--random N --range KEY=SPEC...]",
+		Use:   "sweep CONFIG [--grid KEY=V1,V2,...]... [--random N --range KEY=SPEC...] [--shard K/N]",
 		Short: "Train one run per point of a hyperparameter grid or random search and pick the best by validation loss or --by METRIC",
 		Long: `sweep chooses a hyperparameter with a validation set. It trains one run of
 CONFIG per point of the Cartesian product of the --grid flags (each KEY a
@@ -93,6 +93,17 @@ early stopping they are the best epoch's.
 --jobs > 1 a positive train.threads is an error: keep --jobs 1, or set
 train.threads=0.
 
+--shard K/N trains only the points i with i mod N = K (K from 0, as
+SLURM_ARRAY_TASK_ID of sbatch --array=0-2 counts), so that N processes on one
+machine or many share the sweep and its folder DIR; --shard auto reads K and N
+from a Slurm job array (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT) or a
+Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with --shards N). Each shard
+records its points in DIR/.mlptrain/shard-K-of-N.json and writes no
+sweep.json: "mlptrain sweep collect DIR" merges the shards into the files one
+process would write. A shard run again resumes (its finished points are kept).
+Every shard must be given the same command apart from --shard. See
+docs/scale.md.
+
 A diverged point is recorded (stopped "diverged", losses null) and the sweep
 goes on. On Ctrl-C the running points stop after their current step
 ("interrupted") and the rest are not started ("not_run"); the table and files
@@ -106,7 +117,9 @@ stdout.`,
   mlptrain sweep configs/iris.yaml --grid train.learning_rate=0.01,0.05,0.2 --by roc_auc
   mlptrain sweep configs/sine.yaml --grid model.depth=1,2,3 --grid model.width=4,16,64 --by r2
   mlptrain sweep configs/sine.yaml --random 20 --range train.learning_rate=log:1e-4:1e-1 --range model.layers.0.units=int:4:64
-  mlptrain sweep configs/sine.yaml --grid train.seed=1,2,3 --json --quiet | jq '.points[.best].params'`,
+  mlptrain sweep configs/sine.yaml --grid train.seed=1,2,3 --json --quiet | jq '.points[.best].params'
+  mlptrain sweep configs/sine.yaml --grid train.learning_rate=0.001,0.01,0.1 --out runs/lr --shard auto   # in sbatch --array=0-2
+  mlptrain sweep collect runs/lr`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runSweep(cmd, args[0], o, stdout, stderr)

@@ -255,6 +255,10 @@ func SameSet(a, b *Manifest, what string) error {
 	if what == "" {
 		what = b.Path
 	}
+	if b.Path == "" && a.Kind == b.Kind && a.Shards != b.Shards {
+		return &inputerr.Error{File: a.Path, Key: "--shard", Err: fmt.Errorf("the folder holds one of %d shards of a %s, but %s is one of %d: shards of one %s must agree on N", a.Shards, a.Kind, what, b.Shards, a.Kind),
+			Hint: "give every shard the same N; or, to start over, remove " + filepath.Dir(a.Path) + " (its shards' state) while no shard runs"}
+	}
 	hint := "give each set its own --out DIR; or, to start this one over, remove " + filepath.Dir(a.Path) + " (its shards' state) while no shard runs"
 	switch {
 	case a.Kind != b.Kind:
@@ -266,7 +270,11 @@ func SameSet(a, b *Manifest, what string) error {
 	if field == "" {
 		return nil
 	}
-	return &inputerr.Error{File: what, Key: field,
+	if b.Path == "" { // a shard about to start: a is in its way
+		return &inputerr.Error{File: a.Path, Key: field,
+			Err: fmt.Errorf("the folder holds a shard of another %s: %s there, %s for %s", a.Kind, va, vb, what), Hint: hint}
+	}
+	return &inputerr.Error{File: b.Path, Key: field,
 		Err: fmt.Errorf("a shard of another %s than %s: %s here, %s there", a.Kind, a.Path, vb, va), Hint: hint}
 }
 
@@ -396,7 +404,7 @@ func (f *Folder) OpenShard(s Shard, own *Manifest) (*ShardRun, []*Manifest, erro
 	ms, err := f.Manifests()
 	if err == nil {
 		for _, m := range ms {
-			if err = SameSet(m, own, "this "+f.Kind+"'s "+s.String()); err != nil {
+			if err = SameSet(m, own, "this "+s.String()); err != nil {
 				break
 			}
 		}

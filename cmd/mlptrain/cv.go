@@ -104,7 +104,7 @@ Progress goes to stderr, one line per fold (--quiet silences it).`,
 	f.BoolVar(&o.json, "json", false, "print cv.json instead of the table")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress on stderr")
 	f.StringVar(&o.shard, "shard", "", "run only shard `K/N` of the folds (fold i when i mod N = K, K from 0), or auto: from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX")
-	intFlag(cmd, &o.shards, "shards", 0, 1, runset.MaxShards, "the number of shards `N` for --shard auto in a Kubernetes Indexed Job (its completions)", "give the Job's completions, e.g. --shards 3")
+	intFlag(cmd, &o.shards, "shards", 0, 0, runset.MaxShards, "the number of shards `N` for --shard auto in a Kubernetes Indexed Job (its completions)", "give the Job's completions, e.g. --shards 3")
 	o.mem.add(cmd)
 	cmd.AddCommand(newCVCollectCmd(stdout, stderr))
 	return cmd

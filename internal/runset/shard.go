@@ -316,7 +316,7 @@ func diffJSON(a, b json.RawMessage) (field, va, vb string) {
 			return k, short(ma[k]), short(mb[k])
 		}
 	}
-	return "definition", short(a), short(b)
+	return "", "", "" // the same members, in another order
 }
 
 // compact is b without insignificant space (b itself if it is not JSON).

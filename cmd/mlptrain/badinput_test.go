@@ -116,6 +116,27 @@ func TestBadInput(t *testing.T) {
 	cv := func(extra ...string) []string {
 		return append([]string{"cv", "configs/xor.yaml", "--quiet", "--epochs", "2", "--out", out("cv")}, extra...)
 	}
+	// Sweep shards (docs/scale.md): a folder with one shard, and folders
+	// holding shards of two sweeps (another config; another grid), their
+	// manifests copied together.
+	shardArgs := func(dir, epochs, grid, shard string) []string {
+		return []string{"sweep", "configs/sine.yaml", "--quiet", "--epochs", epochs, "--grid", grid, "--out", dir, "--shard", shard}
+	}
+	shardDir := filepath.Join(tmp, "shards")
+	mustRun(t, shardArgs(shardDir, "1", "train.learning_rate=0.01,0.1", "0/2")...)
+	shardManifest := filepath.Join(shardDir, ".mlptrain", "shard-0-of-2.json")
+	mixed := func(name, epochs, grid string) string {
+		t.Helper()
+		dir := filepath.Join(tmp, name)
+		mustRun(t, shardArgs(dir, epochs, grid, "1/2")...)
+		if err := os.WriteFile(filepath.Join(dir, ".mlptrain", "shard-0-of-2.json"), []byte(readFile(t, shardManifest)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return dir
+	}
+	mixedConfig := mixed("shards-config", "2", "train.learning_rate=0.01,0.1")
+	mixedGrid := mixed("shards-grid", "1", "train.learning_rate=0.01,0.2")
+	noShardEnv := []string{"env", "SLURM_ARRAY_TASK_ID=", "env", "JOB_COMPLETION_INDEX="}
 	modelBytes := readFile(t, model)
 	truncated := modelBytes[:len(modelBytes)/2]
 	// resigned writes the model with old replaced by repl and a correct
@@ -363,6 +384,41 @@ func TestBadInput(t *testing.T) {
 			file: cvDir, key: "output.dir", want: []string{"not a run folder", `"cv.json"`}},
 		{name: "sweep into a cv folder", args: []string{"sweep", "configs/xor.yaml", "--quiet", "--grid", "train.l2=0,1", "--set", "data.validation=0.5", "--out", cvDir},
 			file: cvDir, key: "--out", want: []string{"not a sweep folder", `"cv.json"`}},
+		// --shard and collect (docs/scale.md).
+		{name: "--shard 3/2", args: sweepArgs("--grid", "train.l2=0,1", "--shard", "3/2"),
+			key: "--shard 3/2", want: []string{"shard 3 of 2 does not exist: shards are numbered from 0 to 1", "count from 0, as SLURM_ARRAY_TASK_ID of sbatch --array=0-1"}},
+		{name: "--shard 0/0", args: sweepArgs("--grid", "train.l2=0,1", "--shard", "0/0"),
+			key: "--shard 0/0", want: []string{"the number of shards must be from 1 to 100000, got 0", "--shard K/N with K from 0 to N-1"}},
+		{name: "--shard a/b", args: sweepArgs("--grid", "train.l2=0,1", "--shard", "a/b"),
+			key: "--shard a/b", want: []string{"want K/N, two whole numbers, or auto", "--shard auto in a Slurm job array"}},
+		{name: "--shard auto outside Slurm and Kubernetes", args: append(noShardEnv, sweepArgs("--grid", "train.l2=0,1", "--shard", "auto")...),
+			key: "--shard auto", want: []string{"neither SLURM_ARRAY_TASK_ID", "nor JOB_COMPLETION_INDEX", "sbatch --array=0-2", "docs/scale.md"}},
+		{name: "--shard auto in a Kubernetes Job without --shards", args: append([]string{"env", "SLURM_ARRAY_TASK_ID=", "env", "JOB_COMPLETION_INDEX=1"}, sweepArgs("--grid", "train.l2=0,1", "--shard", "auto")...),
+			key: "--shard auto", want: []string{"JOB_COMPLETION_INDEX is 1, but the number of shards is unknown", "add --shards N"}},
+		{name: "--shards without --shard auto", args: sweepArgs("--grid", "train.l2=0,1", "--shard", "0/2", "--shards", "2"),
+			key: "--shards", want: []string{"--shards is read with --shard auto only"}},
+		{name: "cv --shard 2/2", args: cv("--folds", "2", "--shard", "2/2"),
+			key: "--shard 2/2", want: []string{"shard 2 of 2 does not exist"}},
+		{name: "shard of another sweep into a shard folder", args: shardArgs(shardDir, "1", "train.learning_rate=0.01,0.3", "1/2"),
+			file: shardManifest, key: "grids", want: []string{"the folder holds a shard of another sweep", "0.01,0.3", "for this shard 1 of 2", "its own --out DIR"}},
+		{name: "shard of another N into a shard folder", args: shardArgs(shardDir, "1", "train.learning_rate=0.01,0.1", "1/3"),
+			file: shardManifest, key: "--shard", want: []string{"one of 2 shards of a sweep, but this shard 1 of 3 is one of 3", "same N"}},
+		{name: "collect shards of two configs", args: []string{"sweep", "collect", mixedConfig},
+			file: filepath.Join(mixedConfig, ".mlptrain", "shard-1-of-2.json"), key: "config_sha256",
+			want: []string{"a shard of another sweep than " + filepath.Join(mixedConfig, ".mlptrain", "shard-0-of-2.json"), "its own --out DIR"}},
+		{name: "collect shards of two grids", args: []string{"sweep", "collect", mixedGrid},
+			file: filepath.Join(mixedGrid, ".mlptrain", "shard-1-of-2.json"), key: "grids",
+			want: []string{`["train.learning_rate=0.01,0.2"] here, ["train.learning_rate=0.01,0.1"] there`}},
+		{name: "sweep collect of a fit's run folder", args: []string{"sweep", "collect", xorRun},
+			file: xorRun, want: []string{"not a sharded sweep's folder: it holds no shard manifests", "--shard K/N"}},
+		{name: "sweep collect of a cv folder", args: []string{"sweep", "collect", cvDir},
+			file: cvDir, want: []string{"not a sharded sweep's folder"}},
+		{name: "cv collect of an unsharded cv", args: []string{"cv", "collect", cvDir},
+			file: cvDir, want: []string{"an unsharded cv's folder, whose cv.json is whole"}},
+		{name: "cv collect of a sweep's shards", args: []string{"cv", "collect", shardDir},
+			file: shardDir, want: []string{"a sweep's folder, not a cv's", "mlptrain sweep collect"}},
+		{name: "sweep collect of a missing folder", args: []string{"sweep", "collect", filepath.Join(tmp, "nope")},
+			file: filepath.Join(tmp, "nope"), want: []string{"not a sweep folder: no such file or directory"}},
 		{name: "cv --set output.dir", args: cv("--folds", "2", "--set", "output.dir=x"),
 			key: "--set output.dir=x", want: []string{"output.dir is set per fold by cv", "use --out DIR"}},
 		{name: "predict -o into a missing folder", args: []string{"predict", model, "datasets/xor.csv", "-o", filepath.Join(tmp, "missing", "p.csv")},
@@ -446,7 +502,7 @@ func TestBadInput(t *testing.T) {
 				}
 			}
 			args := tc.args
-			if args[0] == "env" {
+			for args[0] == "env" {
 				k, v, _ := strings.Cut(args[1], "=")
 				t.Setenv(k, v)
 				args = args[2:]

@@ -12,24 +12,27 @@ import (
 	"github.com/mlptrain/mlptrain/internal/config"
 	"github.com/mlptrain/mlptrain/internal/cv"
 	"github.com/mlptrain/mlptrain/internal/jsonnum"
+	"github.com/mlptrain/mlptrain/internal/runset"
 	"github.com/mlptrain/mlptrain/internal/train"
 	"github.com/spf13/cobra"
 )
 
 type cvOptions struct {
-	cf    *configFlags
-	folds int
-	jobs  int
-	out   string
-	json  bool
-	quiet bool
-	mem   memoryFlag
+	cf     *configFlags
+	folds  int
+	jobs   int
+	out    string
+	json   bool
+	quiet  bool
+	mem    memoryFlag
+	shard  string
+	shards int
 }
 
 func newCVCmd(stdout, stderr io.Writer) *cobra.Command {
 	o := &cvOptions{}
 	cmd := &cobra.Command{
-		Use:   "cv CONFIG --folds K",
+		Use:   "cv CONFIG --folds K [--shard K/N]",
 		Short: "K-fold cross-validation: train one run per fold and report each validation metric's mean ± std",
 		Long: `cv estimates how well CONFIG's model generalizes, and how much that varies,
 by K-fold cross-validation of its training file (data.train). The rows are
@@ -70,6 +73,12 @@ cv folder is not a run folder: fit --out DIR refuses it.
 --jobs. With --jobs > 1 a positive train.threads is an error (it sets
 GOMAXPROCS, which is process-wide).
 
+--shard K/N trains only the folds i with i mod N = K (K from 0), so that N
+processes share the cv and its folder; --shard auto reads K and N from a
+Slurm job array or a Kubernetes Indexed Job (with --shards N). The shards
+write no cv.json: "mlptrain cv collect DIR" merges them into the files one
+process would write. See docs/scale.md.
+
 Exit status: 0 when every fold finished, 2 for a bad config or --folds
 (before any training), 3 when a fold diverged (cv.json records it; the means
 are of the other folds), 130/143 when interrupted (running folds stop after
@@ -94,12 +103,19 @@ Progress goes to stderr, one line per fold (--quiet silences it).`,
 	f.StringVar(&o.out, "out", "", "cv folder `DIR` (default runs/<config name>-cv)")
 	f.BoolVar(&o.json, "json", false, "print cv.json instead of the table")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress on stderr")
+	f.StringVar(&o.shard, "shard", "", "run only shard `K/N` of the folds (fold i when i mod N = K, K from 0), or auto: from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX")
+	intFlag(cmd, &o.shards, "shards", 0, 0, runset.MaxShards, "the number of shards `N` for --shard auto in a Kubernetes Indexed Job (its completions)", "give the Job's completions, e.g. --shards 3")
 	o.mem.add(cmd)
+	cmd.AddCommand(newCVCollectCmd(stdout, stderr))
 	return cmd
 }
 
 func runCV(cmd *cobra.Command, path string, o *cvOptions, stdout, stderr io.Writer) error {
 	ov, err := manyRunsOverrides(cmd, o.cf, o.out, "cv", "fold", "the cv folder")
+	if err != nil {
+		return err
+	}
+	shard, err := parseShard(cmd, o.shard, o.shards)
 	if err != nil {
 		return err
 	}
@@ -119,7 +135,12 @@ func runCV(cmd *cobra.Command, path string, o *cvOptions, stdout, stderr io.Writ
 		if c.Classify {
 			how = "stratified"
 		}
-		fmt.Fprintf(stderr, "cv of %s: %d folds of %d rows (%s, seed %d), %s → %s\n", path, c.K, c.N, how, c.Seed, jobsText(jobs), c.Dir)
+		if shard != nil {
+			fmt.Fprintf(stderr, "cv of %s: %s (%s): %d of %d folds of %d rows (%s, seed %d), %s → %s\n", path, shard, shard.From,
+				(c.K+shard.N-1-shard.K)/shard.N, c.K, c.N, how, c.Seed, jobsText(jobs), c.Dir)
+		} else {
+			fmt.Fprintf(stderr, "cv of %s: %d folds of %d rows (%s, seed %d), %s → %s\n", path, c.K, c.N, how, c.Seed, jobsText(jobs), c.Dir)
+		}
 		if v := c.Folds[0].Config.Data.Validation; v != "" && v != "0" {
 			fmt.Fprintf(stderr, "mlptrain: note: data.validation (%s) is not used: each fold validates on its own rows\n", v)
 		}
@@ -134,7 +155,12 @@ func runCV(cmd *cobra.Command, path string, o *cvOptions, stdout, stderr io.Writ
 			fmt.Fprintf(stderr, "[%d/%d] fold %d: %s\n", finished, total, r.Index, foldOutcome(r))
 		}
 	}
-	rep, err := c.Run(cmd.Context(), co)
+	var rep *cv.Report
+	if shard != nil {
+		rep, err = c.RunShard(cmd.Context(), co, *shard)
+	} else {
+		rep, err = c.Run(cmd.Context(), co)
+	}
 	if rep == nil {
 		return err
 	}
@@ -144,8 +170,79 @@ func runCV(cmd *cobra.Command, path string, o *cvOptions, stdout, stderr io.Writ
 		}
 	} else {
 		printCVTable(stdout, rep)
+		if shard != nil {
+			fmt.Fprintf(stdout, "%s: its folds only; when every shard has run: mlptrain cv collect %s\n", shard, rep.Dir)
+		}
 	}
 	return err
+}
+
+func newCVCollectCmd(stdout, stderr io.Writer) *cobra.Command {
+	o := &collectOptions{}
+	cmd := &cobra.Command{
+		Use:   "collect DIR",
+		Short: "Merge the shards of a cross-validation (cv --shard K/N) into cv.json and cv.png",
+		Long: `collect merges the shards of a cross-validation that ran as separate
+processes (cv --shard K/N, or --shard auto in a Slurm job array or a
+Kubernetes Indexed Job) into the cv folder DIR, their shared --out. It writes
+exactly the cv.json and cv.png one process would have written, and prints the
+table, or with --json cv.json.
+
+It refuses, with exit status 2, a folder without shards (not a cv's folder,
+or an unsharded cv's) and shards of two different cross-validations (another
+config, --set, --folds, seed or number of shards), naming both manifests and
+what differs.
+
+A fold without a result (its shard has not run, is still running, was
+interrupted, or failed) is recorded as its shard left it and listed on
+stderr; the means are of the other folds. Exit status: 0 when every fold has
+a result, 4 when some are missing (run their shards again, then collect
+again; --allow-missing exits 0), 3 when a fold diverged, 2 for a folder it
+cannot merge.`,
+		Example: `  mlptrain cv configs/iris.yaml --folds 4 --out runs/iris-cv --shard 0/2
+  mlptrain cv configs/iris.yaml --folds 4 --out runs/iris-cv --shard 1/2
+  mlptrain cv collect runs/iris-cv`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runCVCollect(args[0], o, stdout, stderr)
+		},
+	}
+	o.add(cmd, "folds")
+	return cmd
+}
+
+func runCVCollect(dir string, o *collectOptions, stdout, stderr io.Writer) error {
+	rep, info, err := cv.Collect(dir)
+	if err != nil {
+		return err
+	}
+	if !o.quiet {
+		var lines []string
+		for _, m := range info.Missing {
+			lines = append(lines, fmt.Sprintf("fold %d: %s", m.Index, m.Why))
+		}
+		warnMissing(stderr, lines, "folds")
+	}
+	if o.json {
+		if err := train.WriteJSON(stdout, rep); err != nil {
+			return err
+		}
+	} else {
+		printCVTable(stdout, rep)
+	}
+	if len(info.Missing) > 0 && !o.allowMissing {
+		return missingError(len(info.Missing), "folds", dir)
+	}
+	var diverged []int
+	for i, s := range rep.Stopped {
+		if s == "diverged" {
+			diverged = append(diverged, i)
+		}
+	}
+	if diverged != nil {
+		return &cv.DivergedError{Folds: diverged}
+	}
+	return nil
 }
 
 // foldOutcome is a progress line's account of a finished fold.

@@ -15,7 +15,7 @@ import (
 
 // textFlags are the flags whose values are not numbers, by name; their
 // errors are tested with their commands.
-var textFlags = []string{"set", "out", "resume", "delimiter", "output", "grid", "range", "fail-under", "fail-over", "keep", "by", "format"}
+var textFlags = []string{"set", "out", "resume", "delimiter", "output", "grid", "range", "fail-under", "fail-over", "keep", "by", "format", "shard"}
 
 // configBad are bad values of the config keys that shorthand flags set,
 // by key; config.Load refuses them. nil marks a key whose value is text.

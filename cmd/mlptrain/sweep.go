@@ -11,6 +11,7 @@ import (
 
 	"github.com/mlptrain/mlptrain/internal/config"
 	"github.com/mlptrain/mlptrain/internal/jsonnum"
+	"github.com/mlptrain/mlptrain/internal/runset"
 	"github.com/mlptrain/mlptrain/internal/sweep"
 	"github.com/mlptrain/mlptrain/internal/train"
 	"github.com/spf13/cobra"
@@ -27,6 +28,8 @@ type sweepOptions struct {
 	json   bool
 	quiet  bool
 	mem    memoryFlag
+	shard  string
+	shards int
 }
 
 // MaxRandom is the largest --random N.
@@ -35,7 +38,7 @@ const MaxRandom = sweep.MaxPoints
 func newSweepCmd(stdout, stderr io.Writer) *cobra.Command {
 	o := &sweepOptions{}
 	cmd := &cobra.Command{
-		Use:   "sweep CONFIG [--grid KEY=V1,V2,...]... [--random N --range KEY=SPEC...]",
+		Use:   "sweep CONFIG [--grid KEY=V1,V2,...]... [--random N --range KEY=SPEC...] [--shard K/N]",
 		Short: "Train one run per point of a hyperparameter grid or random search and pick the best by validation loss or --by METRIC",
 		Long: `sweep chooses a hyperparameter with a validation set. It trains one run of
 CONFIG per point of the Cartesian product of the --grid flags (each KEY a
@@ -90,6 +93,17 @@ early stopping they are the best epoch's.
 --jobs > 1 a positive train.threads is an error: keep --jobs 1, or set
 train.threads=0.
 
+--shard K/N trains only the points i with i mod N = K (K from 0, as
+SLURM_ARRAY_TASK_ID of sbatch --array=0-2 counts), so that N processes on one
+machine or many share the sweep and its folder DIR; --shard auto reads K and N
+from a Slurm job array (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT) or a
+Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with --shards N). Each shard
+records its points in DIR/.mlptrain/shard-K-of-N.json and writes no
+sweep.json: "mlptrain sweep collect DIR" merges the shards into the files one
+process would write. A shard run again resumes (its finished points are kept).
+Every shard must be given the same command apart from --shard. See
+docs/scale.md.
+
 A diverged point is recorded (stopped "diverged", losses null) and the sweep
 goes on. On Ctrl-C the running points stop after their current step
 ("interrupted") and the rest are not started ("not_run"); the table and files
@@ -103,7 +117,9 @@ stdout.`,
   mlptrain sweep configs/iris.yaml --grid train.learning_rate=0.01,0.05,0.2 --by roc_auc
   mlptrain sweep configs/sine.yaml --grid model.depth=1,2,3 --grid model.width=4,16,64 --by r2
   mlptrain sweep configs/sine.yaml --random 20 --range train.learning_rate=log:1e-4:1e-1 --range model.layers.0.units=int:4:64
-  mlptrain sweep configs/sine.yaml --grid train.seed=1,2,3 --json --quiet | jq '.points[.best].params'`,
+  mlptrain sweep configs/sine.yaml --grid train.seed=1,2,3 --json --quiet | jq '.points[.best].params'
+  mlptrain sweep configs/sine.yaml --grid train.learning_rate=0.001,0.01,0.1 --out runs/lr --shard auto   # in sbatch --array=0-2
+  mlptrain sweep collect runs/lr`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runSweep(cmd, args[0], o, stdout, stderr)
@@ -122,12 +138,19 @@ stdout.`,
 	f.StringVar(&o.out, "out", "", "sweep folder `DIR` (default runs/<config name>-sweep)")
 	f.BoolVar(&o.json, "json", false, "print the JSON report instead of the table")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress on stderr")
+	f.StringVar(&o.shard, "shard", "", "run only shard `K/N` of the points (point i when i mod N = K, K from 0), or auto: from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX")
+	intFlag(cmd, &o.shards, "shards", 0, 0, runset.MaxShards, "the number of shards `N` for --shard auto in a Kubernetes Indexed Job (its completions)", "give the Job's completions, e.g. --shards 3")
 	o.mem.add(cmd)
+	cmd.AddCommand(newSweepCollectCmd(stdout, stderr))
 	return cmd
 }
 
 func runSweep(cmd *cobra.Command, path string, o *sweepOptions, stdout, stderr io.Writer) error {
 	ov, err := manyRunsOverrides(cmd, o.cf, o.out, "the sweep", "point", "the sweep's folder")
+	if err != nil {
+		return err
+	}
+	shard, err := parseShard(cmd, o.shard, o.shards)
 	if err != nil {
 		return err
 	}
@@ -156,7 +179,12 @@ func runSweep(cmd *cobra.Command, path string, o *sweepOptions, stdout, stderr i
 	so := sweep.Options{Jobs: jobs}
 	so.MemoryLimit = o.mem.resolve()
 	if !o.quiet {
-		fmt.Fprintf(stderr, "sweep of %s over %s: %d points, %s → %s\n", path, strings.Join(sw.Keys, ", "), len(sw.Points), jobsText(jobs), sw.Dir)
+		if shard != nil {
+			own := (len(sw.Points) + shard.N - 1 - shard.K) / shard.N
+			fmt.Fprintf(stderr, "sweep of %s over %s: %s (%s): %d of %d points, %s → %s\n", path, strings.Join(sw.Keys, ", "), shard, shard.From, own, len(sw.Points), jobsText(jobs), sw.Dir)
+		} else {
+			fmt.Fprintf(stderr, "sweep of %s over %s: %d points, %s → %s\n", path, strings.Join(sw.Keys, ", "), len(sw.Points), jobsText(jobs), sw.Dir)
+		}
 		warned := map[string]bool{}
 		so.Done = func(r *sweep.Result, finished, total int) {
 			for _, w := range r.Warnings {
@@ -168,7 +196,12 @@ func runSweep(cmd *cobra.Command, path string, o *sweepOptions, stdout, stderr i
 			fmt.Fprintf(stderr, "[%d/%d] #%d %s: %s\n", finished, total, r.Index, r.Params, pointOutcome(r))
 		}
 	}
-	rep, err := sw.Run(cmd.Context(), so)
+	var rep *sweep.Report
+	if shard != nil {
+		rep, err = sw.RunShard(cmd.Context(), so, *shard)
+	} else {
+		rep, err = sw.Run(cmd.Context(), so)
+	}
 	if rep == nil {
 		return err
 	}
@@ -253,7 +286,12 @@ func printSweepTable(w io.Writer, rep *sweep.Report) {
 	}
 	what, _ := byValue(nil, rep.By)
 	if rep.Best != nil {
-		b := rep.Points[*rep.Best]
+		var b sweep.Result
+		for _, p := range rep.Points {
+			if p.Index == *rep.Best {
+				b = p
+			}
+		}
 		_, v := byValue(&b, rep.By)
 		fmt.Fprintf(w, "best by %s: #%d %s (%s %s)\n", what, b.Index, b.Params, rep.By, v)
 	} else {
@@ -264,6 +302,9 @@ func printSweepTable(w io.Writer, rep *sweep.Report) {
 		fmt.Fprintf(w, "best by %s: none (%s)\n", what, why)
 	}
 	fmt.Fprintf(w, "sweep folder: %s\n", rep.Dir)
+	if rep.Shard != nil {
+		fmt.Fprintf(w, "shard %d of %d: its points only; when every shard has run: mlptrain sweep collect %s\n", rep.Shard.K, rep.Shard.N, rep.Dir)
+	}
 }
 
 // byValue names the measure of column by ("validation roc_auc") and
@@ -302,4 +343,70 @@ func lossText(v jsonnum.Float) string {
 		return "-"
 	}
 	return fmtMetric(float64(v))
+}
+
+func newSweepCollectCmd(stdout, stderr io.Writer) *cobra.Command {
+	o := &collectOptions{}
+	cmd := &cobra.Command{
+		Use:   "collect DIR",
+		Short: "Merge the shards of a sweep (sweep --shard K/N) into sweep.json, sweep.csv and sweep.png",
+		Long: `collect merges the shards of a sweep that ran as separate processes (sweep
+--shard K/N, or --shard auto in a Slurm job array or a Kubernetes Indexed Job)
+into the sweep's folder DIR, their shared --out. It writes exactly the files
+one process would have written, sweep.csv, sweep.png and sweep.json (which
+names the points' folders as the shards' --out did), and prints the table, or
+with --json the report.
+
+It reads each shard's manifest (DIR/.mlptrain/shard-K-of-N.json) and refuses,
+with exit status 2, a folder without shards (not a sweep's folder, or an
+unsharded sweep's) and shards of two different sweeps (another config,
+--set, grid, range, seed or number of shards), naming both manifests and what
+differs.
+
+A point without a result (its shard has not run, is still running, was
+interrupted, or failed) is recorded as its shard left it (not_run,
+interrupted) and listed on stderr; the best point is the best of the others.
+Exit status: 0 when every point has a result (finished or diverged), 4 when
+some are missing (run their shards again, which resumes them, then collect
+again; --allow-missing exits 0), 3 when every point diverged, 2 for a folder
+it cannot merge.`,
+		Example: `  mlptrain sweep configs/sine.yaml --grid train.learning_rate=0.001,0.01,0.1 --out runs/lr --shard 0/2
+  mlptrain sweep configs/sine.yaml --grid train.learning_rate=0.001,0.01,0.1 --out runs/lr --shard 1/2
+  mlptrain sweep collect runs/lr
+  mlptrain sweep collect runs/lr --json --quiet | jq '.points[.best].params'`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runSweepCollect(args[0], o, stdout, stderr)
+		},
+	}
+	o.add(cmd, "points")
+	return cmd
+}
+
+func runSweepCollect(dir string, o *collectOptions, stdout, stderr io.Writer) error {
+	rep, info, err := sweep.Collect(dir)
+	if err != nil {
+		return err
+	}
+	if !o.quiet {
+		var lines []string
+		for _, m := range info.Missing {
+			lines = append(lines, fmt.Sprintf("#%d %s: %s", m.Index, m.Params, m.Why))
+		}
+		warnMissing(stderr, lines, "points")
+	}
+	if o.json {
+		if err := train.WriteJSON(stdout, rep); err != nil {
+			return err
+		}
+	} else {
+		printSweepTable(stdout, rep)
+	}
+	switch {
+	case len(info.Missing) > 0 && !o.allowMissing:
+		return missingError(len(info.Missing), "points", dir)
+	case len(info.Missing) == 0 && rep.Best == nil && len(rep.Points) > 0:
+		return &sweep.DivergedError{Points: len(rep.Points)}
+	}
+	return nil
 }

@@ -3,6 +3,8 @@ package cv
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -57,8 +59,17 @@ type CV struct {
 	// Classify is whether the folds are stratified classifiers.
 	Classify bool
 	Folds    []Fold
+	// ConfigSum is the SHA-256 of the resolved config (config.YAML), for
+	// shards to check that they run one cv.
+	ConfigSum string
 	// fold holds each row's fold (Deal).
 	fold []int
+	// valN is each fold's number of validation rows, where fold is not
+	// known (a collected cv).
+	valN []int
+	// test is whether the folds score data.test, where their configs are
+	// not known (a collected cv).
+	test bool
 }
 
 // Loader resolves the config with the given overrides, as config.Load
@@ -98,6 +109,10 @@ func Plan(load Loader, overrides []config.Override, k int, dir string, limit tra
 	}
 	c := &CV{File: base.File, Name: base.Name, Dir: dir, K: k, Seed: base.Train.Seed, N: n, Classify: classify,
 		fold: Deal(n, k, labels, rand.New(rand.NewPCG(base.Train.Seed, Stream)))}
+	if y, err := base.YAML(); err == nil {
+		sum := sha256.Sum256(y)
+		c.ConfigSum = hex.EncodeToString(sum[:])
+	}
 	for i := range k {
 		fdir := filepath.Join(dir, "fold_"+strconv.Itoa(i))
 		ov := append(overrides[:len(overrides):len(overrides)], config.Override{Key: "output.dir", Value: fdir, Source: "--out"})
@@ -378,6 +393,11 @@ func (c *CV) Run(ctx context.Context, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	// An earlier sharded cv's state: refused while a shard runs, else
+	// replaced with the rest of that cv.
+	if err := f.DropShards(); err != nil {
+		return nil, err
+	}
 	if err := f.SetAside(); err != nil {
 		return nil, err
 	}
@@ -466,17 +486,14 @@ func (c *CV) runFold(ctx context.Context, i int, limit train.MemoryLimit) (*Resu
 // report summarizes the folds' results.
 func (c *CV) report(results []Result) *Report {
 	rep := &Report{Schema: 1, Config: c.File, Dir: c.Dir, Folds: c.K, Seed: c.Seed, Rows: c.N, Classify: c.Classify}
-	test := len(c.Folds) > 0 && c.Folds[0].Config.Data.Test != ""
+	test := c.hasTest()
 	for _, r := range results {
 		rep.Runs = append(rep.Runs, r.Dir)
 		rep.Stopped = append(rep.Stopped, r.Stopped)
 		rep.EpochsRun = append(rep.EpochsRun, r.EpochsRun)
 		rep.BestEpoch = append(rep.BestEpoch, r.BestEpoch)
 	}
-	for i := range c.Folds {
-		_, va := Rows(c.fold, i)
-		rep.N = append(rep.N, len(va))
-	}
+	rep.N = c.validationRows()
 	metrics := func(of func(r *Result) *train.Metrics) Metrics {
 		var ms Metrics
 		for _, name := range MetricNames(c.Classify) {
@@ -498,6 +515,27 @@ func (c *CV) report(results []Result) *Report {
 		rep.Test = metrics(func(r *Result) *train.Metrics { return r.Test })
 	}
 	return rep
+}
+
+// validationRows returns each fold's number of validation rows.
+func (c *CV) validationRows() []int {
+	if c.fold == nil {
+		return c.valN
+	}
+	ns := make([]int, c.K)
+	for i := range ns {
+		_, va := Rows(c.fold, i)
+		ns[i] = len(va)
+	}
+	return ns
+}
+
+// hasTest reports whether the folds score data.test.
+func (c *CV) hasTest() bool {
+	if c.Folds[0].Config == nil {
+		return c.test
+	}
+	return c.Folds[0].Config.Data.Test != ""
 }
 
 // write writes cv.png and then cv.json, which names the fold folders.

@@ -73,11 +73,14 @@ func (f *Folder) IsMember(dir string) bool {
 }
 
 // isOwnEntry reports whether name is a file the set writes in its folder:
-// one of Files, a temporary or kept-aside copy of one, its lock, or
-// CheckWritable's test file.
+// one of Files, a temporary or kept-aside copy of one, its lock, its
+// shards' state (MetaDir), or CheckWritable's test file.
 func (f *Folder) isOwnEntry(name string) bool {
 	if name == f.LockName || slices.Contains(f.Files, name) || strings.HasPrefix(name, ".write-test-") {
 		return true
+	}
+	if name == MetaDir {
+		return f.isShardState()
 	}
 	for _, file := range f.Files {
 		if strings.HasPrefix(name, "."+file+"-") {
@@ -85,6 +88,21 @@ func (f *Folder) isOwnEntry(name string) bool {
 		}
 	}
 	return false
+}
+
+// isShardState reports whether the folder's MetaDir holds shards' state
+// only, and none of a fit's (its lock, staging folder or switch).
+func (f *Folder) isShardState() bool {
+	entries, err := os.ReadDir(filepath.Join(f.Dir, MetaDir))
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if n := e.Name(); n == "lock" || n == runfolder.NextName || n == "switch" {
+			return false
+		}
+	}
+	return true
 }
 
 // Error is the *inputerr.Error about the folder, for err.

@@ -67,7 +67,7 @@ func TestSweepRunRefusesFolder(t *testing.T) {
 		files []string // made in the folder; a trailing / makes a folder
 		want  string
 	}{
-		{"run folder", []string{"model.json", "metrics.csv", "report.json", ".mlptrain/"}, `not a sweep folder but a fit's run folder: it holds ".mlptrain", "metrics.csv", "model.json" and 1 more, which a sweep does not write (hint: choose a new or empty folder, or an earlier sweep's, with --out DIR)`},
+		{"run folder", []string{"model.json", "metrics.csv", "report.json", ".mlptrain/", ".mlptrain/next/"}, `not a sweep folder but a fit's run folder: it holds ".mlptrain", "metrics.csv", "model.json" and 1 more, which a sweep does not write (hint: choose a new or empty folder, or an earlier sweep's, with --out DIR)`},
 		{"foreign files", []string{"notes.txt", "sweep.json"}, `not a sweep folder: it holds "notes.txt", which a sweep does not write`},
 		{"point name, not a run folder", []string{"0_train.seed=1/", "0_train.seed=1/notes.txt"}, `not a sweep folder: it holds "0_train.seed=1", which`},
 		{"cv folder", []string{"cv.json", "fold_0/", "fold_0/model.json"}, `it holds "cv.json", "fold_0", which`},

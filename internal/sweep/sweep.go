@@ -3,7 +3,9 @@ package sweep
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -215,6 +217,11 @@ type Sweep struct {
 	// Search is what was swept: the grids, and the ranges of the drawn
 	// points.
 	Search Search
+	// Seed is the config's seed, which drew the random points.
+	Seed uint64
+	// ConfigSum is the SHA-256 of the resolved config (config.YAML) that
+	// every point varies, for shards to check that they run one sweep.
+	ConfigSum string
 }
 
 // Loader resolves the config with the given overrides, as config.Load
@@ -261,7 +268,11 @@ func PlanSearch(load Loader, overrides []config.Override, search Search, dir str
 	if dir == "" {
 		dir = DefaultDir(base)
 	}
-	s := &Sweep{File: base.File, Name: base.Name, Dir: dir, Search: search, Keys: search.Keys()}
+	s := &Sweep{File: base.File, Name: base.Name, Dir: dir, Search: search, Keys: search.Keys(), Seed: base.Train.Seed}
+	if y, err := base.YAML(); err == nil {
+		sum := sha256.Sum256(y)
+		s.ConfigSum = hex.EncodeToString(sum[:])
+	}
 	one := func(key, v, flag string) error {
 		ov := append(overrides[:len(overrides):len(overrides)], config.Override{Key: key, Value: v, Source: "--grid"})
 		if _, err := load(ov); err != nil {
@@ -460,9 +471,12 @@ type Report struct {
 	// Random is the number of points drawn from Ranges (each KEY=SPEC as
 	// --range gave it) for each point of the grids; both are left out of
 	// a sweep of grids alone.
-	Random  int      `json:"random,omitempty"`
-	Ranges  []string `json:"ranges,omitempty"`
-	Classes bool     `json:"-"` // whether the points are classifiers
+	Random int      `json:"random,omitempty"`
+	Ranges []string `json:"ranges,omitempty"`
+	// Shard is the shard whose points alone the report holds (sweep
+	// --shard); left out of a whole sweep's report.
+	Shard   *ShardInfo `json:"shard,omitempty"`
+	Classes bool       `json:"-"` // whether the points are classifiers
 }
 
 // BestPoint returns the index of the finished point with the best finite
@@ -610,6 +624,11 @@ func (s *Sweep) Run(ctx context.Context, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	// An earlier sharded sweep's state: refused while a shard runs, else
+	// replaced with the rest of that sweep.
+	if err := f.DropShards(); err != nil {
+		return nil, err
+	}
 	if err := f.SetAside(); err != nil {
 		return nil, err
 	}
@@ -643,19 +662,7 @@ func (s *Sweep) Run(ctx context.Context, o Options) (*Report, error) {
 		return nil, fatal
 	}
 
-	rep := &Report{Schema: 1, Config: s.File, Dir: s.Dir, Keys: s.Keys, Points: results, By: s.by()}
-	if len(s.Search.Ranges) > 0 {
-		rep.Random = s.Search.Random
-		for _, r := range s.Search.Ranges {
-			rep.Ranges = append(rep.Ranges, r.Spec)
-		}
-	}
-	if len(s.Points) > 0 {
-		rep.Classes = train.Classify(s.Points[0].Config.Model.Loss)
-	}
-	if b := BestPoint(results, rep.By); b >= 0 {
-		rep.Best = &results[b].Index
-	}
+	rep := s.report(results, len(s.Points) > 0 && train.Classify(s.Points[0].Config.Model.Loss))
 	if err := removeStale(f, stale, results); err != nil {
 		return nil, err
 	}
@@ -670,6 +677,22 @@ func (s *Sweep) Run(ctx context.Context, o Options) (*Report, error) {
 		return rep, &DivergedError{Points: len(results)}
 	}
 	return rep, nil
+}
+
+// report is the sweep's report of results (every point's, or a shard's),
+// whose points are classifiers if classes.
+func (s *Sweep) report(results []Result, classes bool) *Report {
+	rep := &Report{Schema: 1, Config: s.File, Dir: s.Dir, Keys: s.Keys, Points: results, By: s.by(), Classes: classes}
+	if len(s.Search.Ranges) > 0 {
+		rep.Random = s.Search.Random
+		for _, r := range s.Search.Ranges {
+			rep.Ranges = append(rep.Ranges, r.Spec)
+		}
+	}
+	if b := BestPoint(results, rep.By); b >= 0 {
+		rep.Best = &results[b].Index
+	}
+	return rep
 }
 
 // by returns s.By, or By when it is empty.

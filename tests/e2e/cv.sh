@@ -90,4 +90,21 @@ for args in "--folds 1" "--folds 121" "--folds 41" "--folds=-3"; do
   if [ -z "$OUT" ] && [ ! -e "$TMP/bad" ]; then ok; else fail "cv $args: stdout or a folder"; fi
 done
 
+
+# ---------------------------------------------------------------------------
+# 6. Shards (docs/scale.md): two --shard processes, then collect: the cv.json
+# and cv.png of one process.
+for k in 0 1; do
+  "$BIN" cv configs/iris.yaml --folds 4 --epochs 10 --out "$TMP/cv-shards" --shard "$k/2" --quiet >/dev/null &
+done
+wait
+run cv collect "$TMP/cv-shards" --json
+expect_code "cv collect" 0
+expect_jq "cv collect" '.folds == 4 and (.stopped | all(. == "completed"))'
+run cv configs/iris.yaml --folds 4 --epochs 10 --out "$TMP/cv-one" --quiet
+sed "s#$TMP/cv-one#DIR#g" "$TMP/cv-one/cv.json" >"$TMP/cv-one.json"
+sed "s#$TMP/cv-shards#DIR#g" "$TMP/cv-shards/cv.json" >"$TMP/cv-shards.json"
+expect_same "2 cv shards + collect: cv.json" "$TMP/cv-one.json" "$TMP/cv-shards.json"
+expect_same "2 cv shards + collect: cv.png" "$TMP/cv-one/cv.png" "$TMP/cv-shards/cv.png"
+
 finish

@@ -255,4 +255,35 @@ expect_code "MLPTRAIN_OUTPUT_DIR" 2
 expect_grep "MLPTRAIN_OUTPUT_DIR" err '^mlptrain: MLPTRAIN_OUTPUT_DIR: output\.dir is set per point by the sweep \(hint: unset MLPTRAIN_OUTPUT_DIR, and use --out DIR for the sweep.s folder\)$'
 if [ ! -e "$TMP/envdir" ] && [ ! -e "$TMP/env" ]; then ok; else fail "MLPTRAIN_OUTPUT_DIR: a folder was written"; fi
 
+
+# ---------------------------------------------------------------------------
+# Shards (docs/scale.md): three --shard processes at once into one folder,
+# then collect: the sweep.json, sweep.csv and sweep.png of one process.
+SH=$TMP/shards
+for k in 0 1 2; do
+  "$BIN" sweep configs/sine.yaml --grid train.learning_rate=0.001,0.01,0.1 --grid model.width=4,8 --epochs 20 --out "$SH" --shard "$k/3" --quiet >/dev/null &
+done
+wait
+if [ ! -e "$SH/sweep.json" ] && [ -f "$SH/.mlptrain/shard-2-of-3.json" ]; then ok; else fail "shards: a shard wrote sweep.json, or shard 2's manifest is missing"; fi
+run sweep collect "$SH" --json
+expect_code "sweep collect" 0
+expect_jq "sweep collect" '(.points | length) == 6 and all(.points[]; .stopped == "completed") and (has("shard") | not)'
+run sweep configs/sine.yaml --grid train.learning_rate=0.001,0.01,0.1 --grid model.width=4,8 --epochs 20 --out "$TMP/unsharded" --quiet
+expect_code "unsharded sweep" 0
+for f in sweep.json sweep.csv; do
+  sed "s#$TMP/unsharded#DIR#g" "$TMP/unsharded/$f" >"$TMP/one.$f"
+  sed "s#$SH#DIR#g" "$SH/$f" >"$TMP/sharded.$f"
+  expect_same "3 shards + collect: $f" "$TMP/one.$f" "$TMP/sharded.$f"
+done
+expect_same "3 shards + collect: sweep.png" "$TMP/unsharded/sweep.png" "$SH/sweep.png"
+# A missing shard: the index is written, the point listed, exit 4.
+run sweep configs/sine.yaml --grid train.l2=0,1 --epochs 2 --out "$TMP/half" --shard 0/2 --quiet
+run sweep collect "$TMP/half"
+expect_code "collect with a shard missing" 4
+expect_grep "collect with a shard missing" err '^  #1 train\.l2=1: shard 1 of 2 has not run$'
+run sweep collect "$TMP/half" --allow-missing --quiet
+expect_code "collect --allow-missing" 0
+run sweep collect "$TMP"
+expect_code "collect of a folder that is no sweep's" 2
+
 finish

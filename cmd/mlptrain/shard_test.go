@@ -130,7 +130,11 @@ func TestShardResume(t *testing.T) {
 	chdirRoot(t)
 	tmp := t.TempDir()
 	dir := filepath.Join(tmp, "sw")
-	args := []string{"sweep", "configs/sine.yaml", "--grid", "train.learning_rate=0.001,0.01,0.1", "--epochs", "1000", "--quiet", "--jobs", "1"}
+	// The second point trains for seconds, the others for a fraction of
+	// one: the kill lands in the second point's fit, however fast the
+	// machine (sine's epochs took microseconds, and the shard could end
+	// before the kill).
+	args := []string{"sweep", "configs/cells_plain.yaml", "--grid", "train.epochs=2,500,3", "--quiet", "--jobs", "1"}
 	c, stderr := startCLI(t, append(args, "--out", dir, "--shard", "0/1")...)
 	exited := make(chan error, 1)
 	go func() { exited <- c.Wait() }()
@@ -159,7 +163,7 @@ func TestShardResume(t *testing.T) {
 	if err := <-exited; err == nil {
 		t.Fatalf("the shard ended before it was killed (make its points longer)")
 	}
-	first := filepath.Join(dir, "0_train.learning_rate=0.001", "model.json")
+	first := filepath.Join(dir, "0_train.epochs=2", "model.json")
 	before, err := os.Stat(first)
 	if err != nil {
 		t.Fatal(err)

@@ -263,6 +263,21 @@ func (m *Model) Params() []*mat.Dense {
 	return ps
 }
 
+// IsWeight says, for each of Params in order, whether it is a weight
+// matrix W (true) or a bias, or batch normalization's γ or β (false):
+// what weight decay and the L2 penalty apply to.
+func (m *Model) IsWeight() []bool {
+	var w []bool
+	for _, l := range m.Layers {
+		if l.BN != nil {
+			w = append(w, true, false, false)
+		} else {
+			w = append(w, true, false)
+		}
+	}
+	return w
+}
+
 // Stats returns the running averages of the batch normalizations, mean
 // then variance per normalized layer in order; nil for none. Training
 // updates them, but they are not trained by gradient.

@@ -384,3 +384,25 @@ func TestBuildWeighted(t *testing.T) {
 		})
 	}
 }
+
+// TestIsWeight checks that IsWeight has a flag for each of Params, in
+// its order, batch normalization's γ and β included.
+func TestIsWeight(t *testing.T) {
+	m, err := New(Spec{Inputs: 3, Units: []int{4, 2, 1}, Acts: []string{"relu", "tanh", "identity"}, Loss: "squared_error", BatchNorm: []bool{true, false, false}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, w := m.Params(), m.IsWeight()
+	if len(ps) != len(w) {
+		t.Fatalf("%d flags for %d parameters", len(w), len(ps))
+	}
+	for i, p := range ps {
+		isW := false
+		for _, l := range m.Layers {
+			isW = isW || p == l.W
+		}
+		if w[i] != isW {
+			t.Errorf("parameter %d: IsWeight %v, want %v", i, w[i], isW)
+		}
+	}
+}

@@ -223,18 +223,8 @@ func state(m *layers.Model) []*mat.Dense { return append(params(m), m.Stats()...
 
 // decayed says, for each of params(m), whether weight decay applies to it:
 // to the weights W, not to the biases b (as train.l2), nor to a batch
-// normalization's γ and β.
-func decayed(m *layers.Model) []bool {
-	var d []bool
-	for _, l := range m.Layers {
-		if l.BN != nil {
-			d = append(d, true, false, false)
-		} else {
-			d = append(d, true, false)
-		}
-	}
-	return d
-}
+// normalization's γ and β (layers.Model.IsWeight, beside Params).
+func decayed(m *layers.Model) []bool { return m.IsWeight() }
 
 // checkpointInterval is the least time between two periodic checkpoints,
 // so that runs of many short epochs do not spend their time writing them.

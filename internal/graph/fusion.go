@@ -4,6 +4,7 @@ import (
 	gemmpkg "github.com/mlptrain/mlptrain/internal/gemm"
 	"github.com/mlptrain/mlptrain/internal/vmath"
 	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -19,6 +20,8 @@ type fusion struct {
 	mm   *Node        // the MatMul
 	z    *Node        // the AddBias of mm
 	bias *mat.Dense   // z's bias row, computed before mm
+	// bias32 is bias in a float32 graph.
+	bias32 *blas32.General
 	act  *elementwise // h's op, or nil
 	h    *Node
 	then func(i0, i1, j0, j1 int) // f.block, made once
@@ -40,7 +43,7 @@ func (g *Graph) planFusion() {
 		if _, ok := mm.op.(matMul); !ok || mm.fusion != nil || b.id >= mm.id {
 			continue
 		}
-		f := &fusion{mm: mm, z: z, bias: b.value}
+		f := &fusion{mm: mm, z: z, bias: b.value, bias32: b.value32}
 		for _, h := range g.nodes[z.id+1:] {
 			if e, ok := h.op.(*elementwise); ok && h.in[0] == z {
 				f.act, f.h = e, h
@@ -48,6 +51,9 @@ func (g *Graph) planFusion() {
 			}
 		}
 		f.then = f.block
+		if g.f32 {
+			f.then = f.block32
+		}
 		mm.fusion = f
 		z.fused = true
 		if f.h != nil {
@@ -107,4 +113,37 @@ func (f *fusion) activate(h, z []float64) {
 // gemm.GemmThen does.
 func gemmThen(tA, tB blas.Transpose, a, b, c *mat.Dense, then func(i0, i1, j0, j1 int)) {
 	gemmpkg.GemmThen(tA, tB, 1, a.RawMatrix(), b.RawMatrix(), 0, c.RawMatrix(), then)
+}
+
+// forward32 is forward in a float32 graph.
+func (f *fusion) forward32() {
+	o := f.mm.op.(matMul)
+	a, w := f.mm.inVal32[0], f.mm.inVal32[1]
+	gemmpkg.GemmThen32(o.tA, o.tB, 1, *a, *w, 0, *f.mm.value32, f.then)
+}
+
+// block32 is block in a float32 graph.
+func (f *fusion) block32(i0, i1, j0, j1 int) {
+	k := f.z.cols
+	xw, z, b := raw32(f.mm.value32), raw32(f.z.value32), raw32(f.bias32)[j0:j1]
+	var h []float32
+	if f.h != nil {
+		h = raw32(f.h.value32)
+	}
+	if j0 == 0 && j1 == k && i1-i0 > 1 {
+		lo, hi := i0*k, i1*k
+		zs := z[lo:hi]
+		addRows32(zs, xw[lo:hi], b)
+		if h != nil {
+			f.act.forward32Slice(h[lo:hi], zs)
+		}
+		return
+	}
+	for i := i0; i < i1; i++ {
+		zr := z[i*k+j0 : i*k+j1]
+		addRows32(zr, xw[i*k+j0:i*k+j1], b)
+		if h != nil {
+			f.act.forward32Slice(h[i*k+j0:i*k+j1], zr)
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"runtime"
 
 	gemmpkg "github.com/mlptrain/mlptrain/internal/gemm"
+	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -88,10 +89,16 @@ type Graph struct {
 
 	// Scratch for Backward, reused: each signal's number of contributions
 	// in the pass and the op and input slot of the last one.
-	contrib []int32
-	by      []*Node
-	slot    []int32
-	toZero  []*mat.Dense
+	contrib  []int32
+	by       []*Node
+	slot     []int32
+	toZero   []*mat.Dense
+	toZero32 []*blas32.General
+
+	// f32: the graph computes in float32 (New32): its nodes hold value32
+	// and bar32 in place of value and bar, and its ops run their float32
+	// passes (op32).
+	f32 bool
 }
 
 // Node is a variable or an operation in a Graph.
@@ -105,6 +112,13 @@ type Node struct {
 	in     []*Node
 	value  *mat.Dense
 	bar    *mat.Dense // x̄ = ∂L/∂x; nil where no parameter is upstream
+	rows   int        // the shape of value (or value32)
+	cols   int
+
+	// The float32 twins of value, bar, inVal and inBar, in a graph made
+	// by New32 (which leaves the float64 ones nil).
+	value32, bar32   *blas32.General
+	inVal32, inBar32 []*blas32.General
 
 	inVal []*mat.Dense // in[i].value, built once
 	inBar []*mat.Dense // in[i].bar, built once
@@ -124,6 +138,16 @@ type Node struct {
 // New returns an empty graph.
 func New() *Graph { return &Graph{} }
 
+// New32 returns an empty graph that computes in float32: values, error
+// signals and the ops' saved context are float32 (Value32, Grad32,
+// Param32), while each loss accumulates its sum in float64 before
+// rounding it. Every op has a float32 pass (op32) except HVP's tangents:
+// HVP, like a gradient check, runs in float64 only.
+func New32() *Graph { return &Graph{f32: true} }
+
+// Float32 reports whether the graph computes in float32 (New32).
+func (g *Graph) Float32() bool { return g.f32 }
+
 // Nodes returns the nodes in topological (creation) order. The slice must
 // not be modified.
 func (g *Graph) Nodes() []*Node { return g.nodes }
@@ -133,6 +157,12 @@ func (g *Graph) Params() []*Node { return g.params }
 
 func (g *Graph) add(n *Node) *Node {
 	n.g = g
+	switch {
+	case n.value != nil:
+		n.rows, n.cols = n.value.Dims()
+	case n.value32 != nil:
+		n.rows, n.cols = n.value32.Rows, n.value32.Cols
+	}
 	n.id = len(g.nodes)
 	if n.name == "" {
 		n.name = fmt.Sprintf("%s%d", n.kindName(), n.id)
@@ -151,12 +181,16 @@ func contiguous(name string, m *mat.Dense) {
 // Input adds a data node of r×c values, zero until the caller fills Value.
 // No error signal is computed for it.
 func (g *Graph) Input(name string, r, c int) *Node {
+	if g.f32 {
+		return g.add(&Node{name: name, kind: KindInput, value32: new32(r, c)})
+	}
 	return g.add(&Node{name: name, kind: KindInput, value: mat.NewDense(r, c, nil)})
 }
 
 // Const adds a constant node that shares m's storage. It panics if m is
-// not contiguous.
+// not contiguous, or if the graph is a float32 one (use Const32).
 func (g *Graph) Const(name string, m *mat.Dense) *Node {
+	g.precision(name, false)
 	contiguous(name, m)
 	return g.add(&Node{name: name, kind: KindConst, value: m})
 }
@@ -165,6 +199,7 @@ func (g *Graph) Const(name string, m *mat.Dense) *Node {
 // graphs (say, for two batch sizes) can train the same weights. Backward
 // leaves ∂L/∂w in its Grad. It panics if w is not contiguous.
 func (g *Graph) Param(name string, w *mat.Dense) *Node {
+	g.precision(name, false)
 	contiguous(name, w)
 	r, c := w.Dims()
 	n := g.add(&Node{name: name, kind: KindParam, value: w, bar: mat.NewDense(r, c, nil)})
@@ -180,6 +215,9 @@ func newOp(name string, o op, r, c int, in ...*Node) *Node {
 		if x.g != g {
 			panic(fmt.Sprintf("graph: %s: inputs from different graphs", name))
 		}
+	}
+	if g.f32 {
+		return newOp32(name, o, r, c, in)
 	}
 	n := &Node{kind: KindOp, opName: name, op: o, in: in, value: mat.NewDense(r, c, nil)}
 	n.inVal = make([]*mat.Dense, len(in))
@@ -231,14 +269,15 @@ func (n *Node) kindName() string {
 func (n *Node) Inputs() []*Node { return n.in }
 
 // Dims returns the shape of the node's value.
-func (n *Node) Dims() (r, c int) { return n.value.Dims() }
+func (n *Node) Dims() (r, c int) { return n.rows, n.cols }
 
 // Value returns the node's value: the buffer to fill for an Input, the
-// shared matrix of a Param or Const, the result of the last Forward for an op.
+// shared matrix of a Param or Const, the result of the last Forward for an
+// op. It is nil in a float32 graph (Value32).
 func (n *Node) Value() *mat.Dense { return n.value }
 
 // Grad returns the error signal x̄ = ∂L/∂x left by the last Backward, or nil
-// for a node no parameter flows into.
+// for a node no parameter flows into. It is nil in a float32 graph (Grad32).
 func (n *Node) Grad() *mat.Dense { return n.bar }
 
 // Scalar returns the value of a 1×1 node. It panics for any other shape.
@@ -246,11 +285,18 @@ func (n *Node) Scalar() float64 {
 	if r, c := n.Dims(); r != 1 || c != 1 {
 		panic(fmt.Sprintf("graph: Scalar of %s, a %d×%d node", n.name, r, c))
 	}
+	if n.value32 != nil {
+		return float64(n.value32.Data[0])
+	}
 	return n.value.At(0, 0)
 }
 
 // Forward evaluates every operation in topological order.
 func (g *Graph) Forward() {
+	if g.f32 {
+		g.forward32()
+		return
+	}
 	if g.fusedN != len(g.nodes) {
 		g.planFusion()
 	}
@@ -314,6 +360,10 @@ func (g *Graph) zeroParamsAfter(loss *Node) {
 // if loss is not 1×1.
 func (g *Graph) Backward(loss *Node) {
 	checkLoss(g, loss)
+	if g.f32 {
+		g.backward32(loss)
+		return
+	}
 	g.zeroParamsAfter(loss)
 	nodes := g.nodes[:loss.id+1]
 	if loss.bar == nil { // no parameter reaches the loss
@@ -363,29 +413,34 @@ func (g *Graph) planSignals(nodes []*Node, live []bool) {
 	clear(contrib)
 	for i, u := range nodes {
 		clear(u.set)
-		if !live[i] || u.op == nil || u.bar == nil {
+		if !live[i] || u.op == nil || !u.hasBar() {
 			continue
 		}
 		for k, x := range u.in {
-			if u.inBar[k] != nil {
+			if x.hasBar() {
 				contrib[x.id]++
 				by[x.id], slot[x.id] = u, int32(k)
 			}
 		}
 	}
-	g.toZero = g.toZero[:0]
+	g.toZero, g.toZero32 = g.toZero[:0], g.toZero32[:0]
 	for i, x := range nodes {
-		if x.bar == nil {
+		if !x.hasBar() {
 			continue
 		}
 		if contrib[i] == 1 && by[i].set != nil {
 			by[i].set[slot[i]] = true
 			continue
 		}
-		g.toZero = append(g.toZero, x.bar)
+		if g.f32 {
+			g.toZero32 = append(g.toZero32, x.bar32)
+		} else {
+			g.toZero = append(g.toZero, x.bar)
+		}
 	}
 	clear(by) // drop the references to the nodes
 	g.zeros.zero(g.toZero)
+	g.zeros.zero32(g.toZero32)
 }
 
 // zeroer zeroes the error signals of nodes before a backward pass: the
@@ -398,6 +453,7 @@ type zeroer struct {
 
 type chunk struct {
 	data   []float64
+	data32 []float32
 	lo, hi int
 }
 
@@ -419,7 +475,7 @@ func (z *zeroer) zero(ms []*mat.Dense) {
 			continue
 		}
 		for lo := 0; lo < len(d); lo += zeroChunk {
-			z.chunks = append(z.chunks, chunk{d, lo, min(lo+zeroChunk, len(d))})
+			z.chunks = append(z.chunks, chunk{data: d, lo: lo, hi: min(lo+zeroChunk, len(d))})
 		}
 	}
 	if len(z.chunks) == 0 {
@@ -434,7 +490,35 @@ func (z *zeroer) zero(ms []*mat.Dense) {
 
 func (z *zeroer) part(k int) {
 	c := z.chunks[k]
+	if c.data32 != nil {
+		clear(c.data32[c.lo:c.hi])
+		return
+	}
 	clear(c.data[c.lo:c.hi])
+}
+
+// zero32 zeroes the float32 matrices ms, as zero does.
+func (z *zeroer) zero32(ms []*blas32.General) {
+	z.chunks = z.chunks[:0]
+	serial := runtime.GOMAXPROCS(0) == 1
+	for _, m := range ms {
+		d := raw32(m)
+		if serial || len(d) < parallelZero {
+			clear(d)
+			continue
+		}
+		for lo := 0; lo < len(d); lo += zeroChunk {
+			z.chunks = append(z.chunks, chunk{data32: d, lo: lo, hi: min(lo+zeroChunk, len(d))})
+		}
+	}
+	if len(z.chunks) == 0 {
+		return
+	}
+	if z.run == nil {
+		z.run = z.part
+	}
+	gemmpkg.Parallel(len(z.chunks), z.run)
+	clear(z.chunks)
 }
 
 // allocTangents gives the nodes made since its last call their tangent
@@ -476,6 +560,9 @@ func (g *Graph) allocTangents() {
 // node in params is not a parameter, or if loss is not 1×1.
 func (g *Graph) HVP(dst []*mat.Dense, loss *Node, params []*Node, v []*mat.Dense) {
 	checkLoss(g, loss)
+	if g.f32 {
+		panic("graph: HVP of a float32 graph")
+	}
 	if len(v) != len(params) || len(dst) != len(params) {
 		panic("graph: HVP needs one direction and one destination per parameter")
 	}

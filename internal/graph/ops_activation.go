@@ -5,6 +5,7 @@ import (
 
 	"github.com/mlptrain/mlptrain/internal/vmath"
 
+	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -25,6 +26,11 @@ type elementwise struct {
 	// no function call per entry: the hot activations have them.
 	fwd func(y, x []float64)
 	bwd func(xb, yb, x, y []float64)
+	// fwd32 and bwd32 are the float32 passes of the hot activations;
+	// without them, a float32 graph evaluates f and d1 in float64 and
+	// rounds (correctly rounded, and slower).
+	fwd32 func(y, x []float32)
+	bwd32 func(xb, yb, x, y []float32)
 }
 
 func (o *elementwise) forward(out *mat.Dense, in []*mat.Dense) {
@@ -69,6 +75,35 @@ func (o *elementwise) backwardDot(inBarDot []*mat.Dense, outBar, outBarDot, out,
 	}
 }
 
+// forward32Slice sets y = φ(x) in float32.
+func (o *elementwise) forward32Slice(y, x []float32) {
+	if o.fwd32 != nil {
+		o.fwd32(y, x)
+		return
+	}
+	for i, v := range x[:len(y)] {
+		y[i] = float32(o.f(float64(v)))
+	}
+}
+
+func (o *elementwise) forward32(out *blas32.General, in []*blas32.General) {
+	o.forward32Slice(raw32(out), raw32(in[0]))
+}
+
+func (o *elementwise) backward32(inBar []*blas32.General, _ []bool, outBar, out *blas32.General, in []*blas32.General) {
+	if inBar[0] == nil {
+		return
+	}
+	xb, yb, y, x := raw32(inBar[0]), raw32(outBar), raw32(out), raw32(in[0])
+	if o.bwd32 != nil {
+		o.bwd32(xb, yb, x, y)
+		return
+	}
+	for i := range xb {
+		xb[i] += yb[i] * float32(o.d1(float64(x[i]), float64(y[i])))
+	}
+}
+
 func unary(name string, o *elementwise, x *Node) *Node {
 	r, c := x.Dims()
 	return newOp(name, o, r, c, x)
@@ -94,8 +129,10 @@ func softplus(z float64) float64 {
 var (
 	identityOp = &elementwise{
 		f: func(x float64) float64 { return x }, d1: one, d2: zero,
-		fwd: func(y, x []float64) { copy(y, x) },
-		bwd: func(xb, yb, _, _ []float64) { vmath.Add(xb, yb[:len(xb)]) },
+		fwd:   func(y, x []float64) { copy(y, x) },
+		bwd:   func(xb, yb, _, _ []float64) { vmath.Add(xb, yb[:len(xb)]) },
+		fwd32: func(y, x []float32) { copy(y, x) },
+		bwd32: func(xb, yb, _, _ []float32) { addInto32(xb, yb, 1) },
 	}
 	// The hard threshold is 1 for z ≥ 0, else 0. Its derivative is 0
 	// everywhere it exists (and taken as 0 at z = 0), so no error signal
@@ -134,15 +171,29 @@ var (
 				}
 			}
 		},
-		bwd: func(xb, yb, _, y []float64) { vmath.AddLogisticGrad(xb, yb[:len(xb)], y[:len(xb)]) },
-		d1:  func(_, y float64) float64 { return y * (1 - y) },
+		bwd:   func(xb, yb, _, y []float64) { vmath.AddLogisticGrad(xb, yb[:len(xb)], y[:len(xb)]) },
+		fwd32: logistic32,
+		bwd32: func(xb, yb, _, y []float32) {
+			yb, y = yb[:len(xb)], y[:len(xb)]
+			for i, g := range yb {
+				xb[i] += g * (y[i] * (1 - y[i]))
+			}
+		},
+		d1: func(_, y float64) float64 { return y * (1 - y) },
 		d2:  func(_, y float64) float64 { return y * (1 - y) * (1 - 2*y) },
 	}
 	tanhOp = &elementwise{
 		f:   math.Tanh,
 		fwd: vmath.Tanh, // math.Tanh, bit for bit, a vector at a time
-		bwd: func(xb, yb, _, y []float64) { vmath.AddTanhGrad(xb, yb[:len(xb)], y[:len(xb)]) },
-		d1:  func(_, y float64) float64 { return 1 - y*y },
+		bwd:   func(xb, yb, _, y []float64) { vmath.AddTanhGrad(xb, yb[:len(xb)], y[:len(xb)]) },
+		fwd32: tanh32,
+		bwd32: func(xb, yb, _, y []float32) {
+			yb, y = yb[:len(xb)], y[:len(xb)]
+			for i, g := range yb {
+				xb[i] += g * (1 - y[i]*y[i])
+			}
+		},
+		d1: func(_, y float64) float64 { return 1 - y*y },
 		d2:  func(_, y float64) float64 { return -2 * y * (1 - y*y) },
 	}
 	// ReLU's derivative is taken as 0 at z = 0.
@@ -159,8 +210,19 @@ var (
 		// Vector kernels, bit for bit the per-entry arithmetic: the value's
 		// bits under an all-ones or all-zeros mask (a NaN keeps its own,
 		// as max(v, 0) does; −0 becomes +0), and x̄ += ȳ·1 or ȳ·0.
-		fwd: vmath.ReLU,
-		bwd: func(xb, yb, x, _ []float64) { vmath.AddReLUGrad(xb, yb[:len(xb)], x[:len(xb)]) },
+		fwd:   vmath.ReLU,
+		bwd:   func(xb, yb, x, _ []float64) { vmath.AddReLUGrad(xb, yb[:len(xb)], x[:len(xb)]) },
+		fwd32: relu32,
+		bwd32: func(xb, yb, x, _ []float32) {
+			yb, x = yb[:len(xb)], x[:len(xb)]
+			for i, g := range yb {
+				var m float32
+				if x[i] > 0 {
+					m = 1
+				}
+				xb[i] += g * m
+			}
+		},
 	}
 	softplusOp = &elementwise{
 		f: softplus,
@@ -260,7 +322,10 @@ func Square(x *Node) *Node { return unary("square", squareOp, x) }
 // cross-entropy reads its output (SoftmaxCrossEntropyOf), it also keeps
 // each row's log-sum-exp in lse for that loss (lse is 2n long: see
 // softmaxRows); otherwise lse is nil.
-type softmax struct{ lse []float64 }
+type softmax struct {
+	lse   []float64
+	lse32 []float32 // lse in a float32 graph
+}
 
 // softmaxRows sets y to the row-wise softmax of z (n×k), subtracting each
 // row's maximum first so that no exponential overflows. If lse is not nil,
@@ -399,10 +464,115 @@ func (*softmax) backwardDot(inBarDot []*mat.Dense, outBar, outBarDot, out, outDo
 	}
 }
 
+// softmaxRows32 is softmaxRows in float32.
+func softmaxRows32(y, z []float32, k int, lse []float32) {
+	y = y[:len(z)]
+	n := len(z) / k
+	var ms []float32
+	if lse != nil {
+		lse, ms = lse[:n], lse[n:2*n]
+	}
+	for r := range n {
+		zr, yr := z[r*k:][:k], y[r*k:][:k]
+		m := zr[0]
+		for _, v := range zr[1:] {
+			if v > m || v != v {
+				m = v
+			}
+		}
+		for j, v := range zr {
+			yr[j] = v - m
+		}
+		if ms != nil {
+			ms[r] = m
+		}
+	}
+	exp32(y, y)
+	for r := range n {
+		yr := y[r*k:][:k]
+		var s float32
+		for _, v := range yr {
+			s += v
+		}
+		for j := range yr {
+			yr[j] /= s
+		}
+		if lse != nil {
+			lse[r] = s
+		}
+	}
+	if lse == nil {
+		return
+	}
+	log32(lse, lse)
+	for i, m := range ms {
+		lse[i] += m
+	}
+}
+
+func (o *softmax) forward32(out *blas32.General, in []*blas32.General) {
+	softmaxRows32(raw32(out), raw32(in[0]), out.Cols, o.lse32)
+}
+
+func (*softmax) backward32(inBar []*blas32.General, _ []bool, outBar, out *blas32.General, _ []*blas32.General) {
+	if inBar[0] == nil {
+		return
+	}
+	k := out.Cols
+	y, g, dst := raw32(out), raw32(outBar), raw32(inBar[0])
+	for i := 0; i < len(y); i += k {
+		yr, gr, dr := y[i:i+k], g[i:i+k], dst[i:i+k]
+		var s float32
+		for j := range yr {
+			s += gr[j] * yr[j]
+		}
+		for j := range yr {
+			dr[j] += yr[j] * (gr[j] - s)
+		}
+	}
+}
+
 // Softmax returns the row-wise softmax y_ij = e^{z_ij} / Σ_k e^{z_ik},
 // computed stably by subtracting each row's maximum.
 // Backward: z̄ = y ⊙ (ȳ − rowsum(ȳ ⊙ y)).
 func Softmax(z *Node) *Node {
 	r, c := z.Dims()
 	return newOp("softmax", &softmax{}, r, c, z)
+}
+
+// The float32 activations. Each is φ in float32, with the float64 form's
+// care for overflow: logistic takes e^−|x|, ReLU keeps a NaN.
+
+// relu32 sets y = max(x, 0); a NaN stays NaN and −0 becomes +0, as
+// math.Max(x, 0) gives in float64.
+func relu32(y, x []float32) {
+	x = x[:len(y)]
+	for i, v := range x {
+		if v > 0 || v != v {
+			y[i] = v
+		} else {
+			y[i] = 0
+		}
+	}
+}
+
+// logistic32 sets y = σ(x) = 1/(1+e^−x), through e^−|x| so that nothing
+// overflows.
+func logistic32(y, x []float32) {
+	x = x[:len(y)]
+	for i, v := range x {
+		if v >= 0 {
+			y[i] = -v
+		} else {
+			y[i] = v
+		}
+	}
+	exp32(y, y)
+	for i, e := range y {
+		if x[i] >= 0 {
+			y[i] = 1 / (1 + e)
+		} else {
+			y[i] = e / (1 + e)
+		}
+	}
 }

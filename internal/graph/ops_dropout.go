@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -93,3 +94,46 @@ func DrawMask(m *mat.Dense, p float64, src *rand.PCG) {
 // keep returns 1 if u ≥ cut, else 0, for u and cut below 2³², without a
 // branch: at p = 0.5 a branch would be mispredicted every other entry.
 func keep(u, cut uint64) float64 { return float64(1 - (u-cut)>>63) }
+
+// scaleMasked32 is scaleMasked in float32.
+func scaleMasked32(dst, x, m []float32, s float32, add bool) {
+	x, m = x[:len(dst)], m[:len(dst)]
+	if add {
+		for i, v := range x {
+			dst[i] += v * (m[i] * s)
+		}
+		return
+	}
+	for i, v := range x {
+		dst[i] = v * (m[i] * s)
+	}
+}
+
+func (o dropout) forward32(out *blas32.General, in []*blas32.General) {
+	scaleMasked32(raw32(out), raw32(in[0]), raw32(in[1]), float32(o.s), false)
+}
+
+func (o dropout) backward32(inBar []*blas32.General, _ []bool, outBar, _ *blas32.General, in []*blas32.General) {
+	if inBar[0] != nil {
+		scaleMasked32(raw32(inBar[0]), raw32(outBar), raw32(in[1]), float32(o.s), true)
+	}
+}
+
+// DrawMask32 is DrawMask for the mask of a float32 graph: the same draws
+// from src, so the same mask as DrawMask gives for the same stream.
+func DrawMask32(m *blas32.General, p float64, src *rand.PCG) {
+	if !(p >= 0 && p < 1) {
+		panic(fmt.Sprintf("graph: dropout rate %v not in [0, 1)", p))
+	}
+	cut := uint64(math.Round(p * (1 << 32)))
+	d := raw32(m)
+	i := 0
+	for ; i+1 < len(d); i += 2 {
+		u := src.Uint64()
+		d[i] = float32(keep(u&0xffffffff, cut))
+		d[i+1] = float32(keep(u>>32, cut))
+	}
+	if i < len(d) {
+		d[i] = float32(keep(src.Uint64()&0xffffffff, cut))
+	}
+}

@@ -6,6 +6,7 @@ import (
 	gemmpkg "github.com/mlptrain/mlptrain/internal/gemm"
 	"github.com/mlptrain/mlptrain/internal/vmath"
 	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -80,6 +81,34 @@ func (o matMul) backwardSet(inBar []*mat.Dense, set []bool, outBar, _ *mat.Dense
 	}
 	if inBar[1] != nil {
 		o.gradB(inBar[1], in[0], outBar, accumulate(set[1]))
+	}
+}
+
+// gemm32 is gemm in float32.
+func gemm32(tA, tB blas.Transpose, alpha float32, a, b *blas32.General, beta float32, c *blas32.General) {
+	gemmpkg.Gemm32(tA, tB, alpha, *a, *b, beta, *c)
+}
+
+func (o matMul) forward32(out *blas32.General, in []*blas32.General) {
+	gemm32(o.tA, o.tB, 1, in[0], in[1], 0, out)
+}
+
+func (o matMul) backward32(inBar []*blas32.General, set []bool, outBar, _ *blas32.General, in []*blas32.General) {
+	if inBar[0] != nil {
+		beta := float32(accumulate(isSet(set, 0)))
+		if o.tA == blas.NoTrans {
+			gemm32(blas.NoTrans, flip(o.tB), 1, outBar, in[1], beta, inBar[0])
+		} else {
+			gemm32(o.tB, blas.Trans, 1, in[1], outBar, beta, inBar[0])
+		}
+	}
+	if inBar[1] != nil {
+		beta := float32(accumulate(isSet(set, 1)))
+		if o.tB == blas.NoTrans {
+			gemm32(flip(o.tA), blas.NoTrans, 1, in[0], outBar, beta, inBar[1])
+		} else {
+			gemm32(blas.Trans, o.tA, 1, outBar, in[0], beta, inBar[1])
+		}
 	}
 }
 
@@ -191,6 +220,22 @@ func (o linComb) backwardDot(inBarDot []*mat.Dense, _, outBarDot, _, _ *mat.Dens
 	o.backward(inBarDot, outBarDot, nil, nil)
 }
 
+func (o linComb) forward32(out *blas32.General, in []*blas32.General) {
+	y, a, b := raw32(out), raw32(in[0]), raw32(in[1])
+	ca, cb := float32(o.ca), float32(o.cb)
+	for i := range y {
+		y[i] = ca*a[i] + cb*b[i]
+	}
+}
+
+func (o linComb) backward32(inBar []*blas32.General, _ []bool, outBar, _ *blas32.General, _ []*blas32.General) {
+	for i, c := range [2]float64{o.ca, o.cb} {
+		if inBar[i] != nil {
+			addInto32(raw32(inBar[i]), raw32(outBar), float32(c))
+		}
+	}
+}
+
 // Add returns y = a + b. Backward: ā += ȳ, b̄ += ȳ. It panics if the shapes differ.
 func Add(a, b *Node) *Node {
 	r, c := sameDims("add", a, b)
@@ -247,6 +292,24 @@ func (hadamard) backwardDot(inBarDot []*mat.Dense, outBar, outBarDot, _, _ *mat.
 	}
 }
 
+func (hadamard) forward32(out *blas32.General, in []*blas32.General) {
+	y, a, b := raw32(out), raw32(in[0]), raw32(in[1])
+	for i := range y {
+		y[i] = a[i] * b[i]
+	}
+}
+
+func (hadamard) backward32(inBar []*blas32.General, _ []bool, outBar, _ *blas32.General, in []*blas32.General) {
+	for i := range 2 {
+		if inBar[i] != nil {
+			d, g, x := raw32(inBar[i]), raw32(outBar), raw32(in[1-i])
+			for j := range d {
+				d[j] += g[j] * x[j]
+			}
+		}
+	}
+}
+
 // Mul returns the elementwise product y = a ⊙ b. Backward: ā += ȳ ⊙ b,
 // b̄ += ȳ ⊙ a. It panics if the shapes differ.
 func Mul(a, b *Node) *Node {
@@ -274,6 +337,20 @@ func (o scale) forwardDot(outDot, _ *mat.Dense, _, inDot []*mat.Dense) { o.forwa
 
 func (o scale) backwardDot(inBarDot []*mat.Dense, _, outBarDot, _, _ *mat.Dense, _, _ []*mat.Dense) {
 	o.backward(inBarDot, outBarDot, nil, nil)
+}
+
+func (o scale) forward32(out *blas32.General, in []*blas32.General) {
+	y, a := raw32(out), raw32(in[0])
+	s := float32(o.s)
+	for i := range y {
+		y[i] = s * a[i]
+	}
+}
+
+func (o scale) backward32(inBar []*blas32.General, _ []bool, outBar, _ *blas32.General, _ []*blas32.General) {
+	if inBar[0] != nil {
+		addInto32(raw32(inBar[0]), raw32(outBar), float32(o.s))
+	}
 }
 
 // Scale returns y = s·a. Backward: ā += s·ȳ.
@@ -323,6 +400,46 @@ func (o addBias) backwardDot(inBarDot []*mat.Dense, _, outBarDot, _, _ *mat.Dens
 	o.backward(inBarDot, outBarDot, nil, nil)
 }
 
+// addRows32 sets z to x with the row b added to each of its rows.
+func addRows32(z, x, b []float32) {
+	k := len(b)
+	x = x[:len(z)]
+	for lo := 0; lo+k <= len(z); lo += k {
+		zr, xr := z[lo:lo+k], x[lo:lo+k]
+		for j, v := range b {
+			zr[j] = xr[j] + v
+		}
+	}
+}
+
+// addColSums32 adds the column sums of x (rows of len(d)) into d.
+func addColSums32(d, x []float32) {
+	k := len(d)
+	for lo := 0; lo+k <= len(x); lo += k {
+		xr := x[lo : lo+k]
+		for j, v := range xr {
+			d[j] += v
+		}
+	}
+}
+
+func (addBias) forward32(out *blas32.General, in []*blas32.General) {
+	addRows32(raw32(out), raw32(in[0]), raw32(in[1]))
+}
+
+func (addBias) backward32(inBar []*blas32.General, set []bool, outBar, _ *blas32.General, _ []*blas32.General) {
+	if inBar[0] != nil {
+		setOrAdd32(raw32(inBar[0]), raw32(outBar), isSet(set, 0))
+	}
+	if inBar[1] != nil {
+		d := raw32(inBar[1])
+		if isSet(set, 1) {
+			clear(d)
+		}
+		addColSums32(d, raw32(outBar))
+	}
+}
+
 // AddBias returns y = x + 1·bᵀ, adding the 1×k row b to each row of the
 // n×k matrix x. Backward: x̄ += ȳ, b̄ += Σ_rows ȳ. It panics on a shape
 // mismatch.
@@ -360,6 +477,25 @@ func (o sum) forwardDot(outDot, _ *mat.Dense, _, inDot []*mat.Dense) { o.forward
 
 func (o sum) backwardDot(inBarDot []*mat.Dense, _, outBarDot, _, _ *mat.Dense, _, _ []*mat.Dense) {
 	o.backward(inBarDot, outBarDot, nil, nil)
+}
+
+func (o sum) forward32(out *blas32.General, in []*blas32.General) {
+	var s float64
+	for _, v := range raw32(in[0]) {
+		s += float64(v)
+	}
+	out.Data[0] = float32(o.c * s)
+}
+
+func (o sum) backward32(inBar []*blas32.General, _ []bool, outBar, _ *blas32.General, _ []*blas32.General) {
+	if inBar[0] == nil {
+		return
+	}
+	g := float32(o.c * float64(outBar.Data[0]))
+	d := raw32(inBar[0])
+	for i := range d {
+		d[i] += g
+	}
 }
 
 // Sum returns the 1×1 s = Σ_ij a_ij. Backward: ā += s̄ (every entry).

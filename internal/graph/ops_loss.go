@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 
+	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -80,6 +81,9 @@ type softmaxCE struct {
 	p   []float64 // n×k
 	lse []float64 // n, and n more for softmaxRows
 	k   int
+	// p32 and lse32 are p and lse in a float32 graph.
+	p32   []float32
+	lse32 []float32
 	// shared: p and lse are the output and log-sum-exps of a Softmax node
 	// of the same logits, computed before this op in the forward pass.
 	shared bool
@@ -184,6 +188,9 @@ func (o *softmaxCE) backwardDot(inBarDot []*mat.Dense, outBar, outBarDot, _, _ *
 // for rows of t summing to 1, p = softmax(z). It panics if the shapes differ.
 func SoftmaxCrossEntropy(z, t *Node) *Node {
 	n, k := sameDims("softmax_cross_entropy", z, t)
+	if z.g.f32 {
+		return newOp("softmax_cross_entropy", &softmaxCE{p32: make([]float32, n*k), lse32: make([]float32, 2*n), k: k}, 1, 1, z, t)
+	}
 	return newOp("softmax_cross_entropy", &softmaxCE{p: make([]float64, n*k), lse: make([]float64, 2*n), k: k}, 1, 1, z, t)
 }
 
@@ -200,6 +207,12 @@ func SoftmaxCrossEntropyOf(y, t *Node) *Node {
 	}
 	z := y.in[0]
 	n, k := sameDims("softmax_cross_entropy", z, t)
+	if z.g.f32 {
+		if sm.lse32 == nil {
+			sm.lse32 = make([]float32, 2*n)
+		}
+		return newOp("softmax_cross_entropy", &softmaxCE{p32: raw32(y.value32), lse32: sm.lse32, k: k, shared: true}, 1, 1, z, t)
+	}
 	if sm.lse == nil {
 		sm.lse = make([]float64, 2*n)
 	}
@@ -328,3 +341,197 @@ func L2(lambda float64, ws ...*Node) *Node {
 	}
 	return newOp(fmt.Sprintf("l2(%g)", lambda), l2{lambda}, 1, 1, ws...)
 }
+
+// The float32 passes of the losses. Each loss is the weighted form
+// Σ_i r_i ℓ_i / Σ_i r_i of the weighted ops (ops_loss_weighted.go), with
+// r = nil for the unweighted ones (every r_i = 1, divisor n). The sums
+// over the batch accumulate in float64; the loss is rounded once.
+
+// weight32 returns r_i, 1 when r is nil.
+func weight32(r []float32, i int) float64 {
+	if r == nil {
+		return 1
+	}
+	return float64(r[i])
+}
+
+// divisor32 returns Σ r_i in float64, n when r is nil.
+func divisor32(r []float32, n int) float64 {
+	if r == nil {
+		return float64(n)
+	}
+	var s float64
+	for _, v := range r {
+		s += float64(v)
+	}
+	return s
+}
+
+// rowWeights32 returns the row weights of a loss's inputs: in[2], or nil.
+func rowWeights32(in []*blas32.General) []float32 {
+	if len(in) < 3 {
+		return nil
+	}
+	return raw32(in[2])
+}
+
+// seForward32 returns Σ_i r_i ‖y_i − t_i‖² / (2 Σ r).
+func seForward32(y, t, r []float32, n, k int) float64 {
+	var s float64
+	for i := range n {
+		var si float64
+		for j := i * k; j < (i+1)*k; j++ {
+			d := float64(y[j] - t[j])
+			si += d * d
+		}
+		s += weight32(r, i) * si
+	}
+	return s / (2 * divisor32(r, n))
+}
+
+// seBackward32 adds the squared error's VJPs into yb and tb (nil: skip):
+// ±g·r_i·(y − t), g = L̄/Σ r.
+func seBackward32(yb, tb []float32, lBar float64, y, t, r []float32, n, k int) {
+	g := lBar / divisor32(r, n)
+	for i := range n {
+		gi := float32(g * weight32(r, i))
+		for j := i * k; j < (i+1)*k; j++ {
+			d := gi * (y[j] - t[j])
+			if yb != nil {
+				yb[j] += d
+			}
+			if tb != nil {
+				tb[j] -= d
+			}
+		}
+	}
+}
+
+// bceForward32 returns Σ_i r_i Σ_j (softplus(z_ij) − t_ij z_ij) / Σ r.
+func bceForward32(z, t, r []float32, n, k int) float64 {
+	var s float64
+	for i := range n {
+		var si float64
+		for j := i * k; j < (i+1)*k; j++ {
+			v := float64(z[j])
+			si += softplus(v) - float64(t[j])*v
+		}
+		s += weight32(r, i) * si
+	}
+	return s / divisor32(r, n)
+}
+
+// bceBackward32 adds the binary cross-entropy's VJPs into zb and tb
+// (nil: skip): zb += g·r_i·(σ(z) − t), tb −= g·r_i·z.
+func bceBackward32(zb, tb []float32, lBar float64, z, t, r []float32, n, k int) {
+	g := lBar / divisor32(r, n)
+	for i := range n {
+		gi := float32(g * weight32(r, i))
+		for j := i * k; j < (i+1)*k; j++ {
+			if zb != nil {
+				zb[j] += gi * (float32(logistic(float64(z[j]))) - t[j])
+			}
+			if tb != nil {
+				tb[j] -= gi * z[j]
+			}
+		}
+	}
+}
+
+// ceForward32 returns Σ_i r_i Σ_j t_ij (lse_i − z_ij) / Σ r.
+func ceForward32(z, t, lse, r []float32, n, k int) float64 {
+	var s float64
+	for i := range n {
+		l := lse[i]
+		var si float64
+		zr, tr := z[i*k:][:k], t[i*k:][:k]
+		for j, v := range zr {
+			si += float64(tr[j] * (l - v))
+		}
+		s += weight32(r, i) * si
+	}
+	return s / divisor32(r, n)
+}
+
+// ceBackward32 adds the softmax cross-entropy's VJPs into zb and tb (nil:
+// skip): zb += g·r_i·(p·S_i − t), tb += g·r_i·(lse − z).
+func ceBackward32(zb, tb []float32, lBar float64, z, t, p, lse, r []float32, n, k int) {
+	g := lBar / divisor32(r, n)
+	for i := range n {
+		gi := float32(g * weight32(r, i))
+		lo := i * k
+		if zb != nil {
+			zr, pr, tr := zb[lo:][:k], p[lo:][:k], t[lo:][:k]
+			var s float32
+			for _, v := range tr {
+				s += v
+			}
+			for j, pj := range pr {
+				zr[j] += gi * (pj*s - tr[j])
+			}
+		}
+		if tb != nil {
+			tr, zr := tb[lo:][:k], z[lo:][:k]
+			for j, v := range zr {
+				tr[j] += gi * (lse[i] - v)
+			}
+		}
+	}
+}
+
+// bar32 returns the float32 signal in[i]'s VJP goes to, or nil.
+func bar32(inBar []*blas32.General, i int) []float32 {
+	if inBar[i] == nil {
+		return nil
+	}
+	return raw32(inBar[i])
+}
+
+func (squaredError) forward32(out *blas32.General, in []*blas32.General) {
+	out.Data[0] = float32(seForward32(raw32(in[0]), raw32(in[1]), nil, in[0].Rows, in[0].Cols))
+}
+
+func (squaredError) backward32(inBar []*blas32.General, _ []bool, outBar, _ *blas32.General, in []*blas32.General) {
+	seBackward32(bar32(inBar, 0), bar32(inBar, 1), float64(outBar.Data[0]), raw32(in[0]), raw32(in[1]), nil, in[0].Rows, in[0].Cols)
+}
+
+func (o *softmaxCE) forward32(out *blas32.General, in []*blas32.General) {
+	z := raw32(in[0])
+	if !o.shared {
+		softmaxRows32(o.p32, z, o.k, o.lse32)
+	}
+	out.Data[0] = float32(ceForward32(z, raw32(in[1]), o.lse32, nil, in[0].Rows, o.k))
+}
+
+func (o *softmaxCE) backward32(inBar []*blas32.General, _ []bool, outBar, _ *blas32.General, in []*blas32.General) {
+	ceBackward32(bar32(inBar, 0), bar32(inBar, 1), float64(outBar.Data[0]), raw32(in[0]), raw32(in[1]), o.p32, o.lse32, nil, in[0].Rows, o.k)
+}
+
+func (binaryCE) forward32(out *blas32.General, in []*blas32.General) {
+	out.Data[0] = float32(bceForward32(raw32(in[0]), raw32(in[1]), nil, in[0].Rows, in[0].Cols))
+}
+
+func (binaryCE) backward32(inBar []*blas32.General, _ []bool, outBar, _ *blas32.General, in []*blas32.General) {
+	bceBackward32(bar32(inBar, 0), bar32(inBar, 1), float64(outBar.Data[0]), raw32(in[0]), raw32(in[1]), nil, in[0].Rows, in[0].Cols)
+}
+
+func (o l2) forward32(out *blas32.General, in []*blas32.General) {
+	var s float64
+	for _, w := range in {
+		for _, v := range raw32(w) {
+			s += float64(v) * float64(v)
+		}
+	}
+	out.Data[0] = float32(o.lambda / 2 * s)
+}
+
+func (o l2) backward32(inBar []*blas32.General, _ []bool, outBar, _ *blas32.General, in []*blas32.General) {
+	g := float32(o.lambda * float64(outBar.Data[0]))
+	for i, b := range inBar {
+		if b != nil {
+			addInto32(raw32(b), raw32(in[i]), g)
+		}
+	}
+}
+
+

@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 
+	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -190,6 +191,9 @@ type weightedSoftmaxCE struct {
 	p   []float64 // n×k, the Softmax node's output
 	lse []float64 // n, the Softmax node's log-sum-exps
 	k   int
+	// p32 and lse32 are p and lse in a float32 graph.
+	p32   []float32
+	lse32 []float32
 }
 
 func (o *weightedSoftmaxCE) forward(out *mat.Dense, in []*mat.Dense) {
@@ -282,8 +286,38 @@ func WeightedSoftmaxCrossEntropyOf(y, t, r *Node) *Node {
 	}
 	z := y.in[0]
 	n, k := weightedShape("weighted_softmax_cross_entropy", z, t, r)
+	if z.g.f32 {
+		if sm.lse32 == nil {
+			sm.lse32 = make([]float32, 2*n)
+		}
+		return newOp("weighted_softmax_cross_entropy", &weightedSoftmaxCE{p32: raw32(y.value32), lse32: sm.lse32, k: k}, 1, 1, z, t, r)
+	}
 	if sm.lse == nil {
 		sm.lse = make([]float64, 2*n)
 	}
 	return newOp("weighted_softmax_cross_entropy", &weightedSoftmaxCE{p: raw(y.value), lse: sm.lse, k: k}, 1, 1, z, t, r)
+}
+
+func (weightedSE) forward32(out *blas32.General, in []*blas32.General) {
+	out.Data[0] = float32(seForward32(raw32(in[0]), raw32(in[1]), rowWeights32(in), in[0].Rows, in[0].Cols))
+}
+
+func (weightedSE) backward32(inBar []*blas32.General, _ []bool, outBar, _ *blas32.General, in []*blas32.General) {
+	seBackward32(bar32(inBar, 0), bar32(inBar, 1), float64(outBar.Data[0]), raw32(in[0]), raw32(in[1]), rowWeights32(in), in[0].Rows, in[0].Cols)
+}
+
+func (weightedBinaryCE) forward32(out *blas32.General, in []*blas32.General) {
+	out.Data[0] = float32(bceForward32(raw32(in[0]), raw32(in[1]), rowWeights32(in), in[0].Rows, in[0].Cols))
+}
+
+func (weightedBinaryCE) backward32(inBar []*blas32.General, _ []bool, outBar, _ *blas32.General, in []*blas32.General) {
+	bceBackward32(bar32(inBar, 0), bar32(inBar, 1), float64(outBar.Data[0]), raw32(in[0]), raw32(in[1]), rowWeights32(in), in[0].Rows, in[0].Cols)
+}
+
+func (o *weightedSoftmaxCE) forward32(out *blas32.General, in []*blas32.General) {
+	out.Data[0] = float32(ceForward32(raw32(in[0]), raw32(in[1]), o.lse32, rowWeights32(in), in[0].Rows, o.k))
+}
+
+func (o *weightedSoftmaxCE) backward32(inBar []*blas32.General, _ []bool, outBar, _ *blas32.General, in []*blas32.General) {
+	ceBackward32(bar32(inBar, 0), bar32(inBar, 1), float64(outBar.Data[0]), raw32(in[0]), raw32(in[1]), o.p32, o.lse32, rowWeights32(in), in[0].Rows, o.k)
 }

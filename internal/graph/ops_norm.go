@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -42,6 +43,9 @@ type batchNorm struct {
 	// Per-column scratch of k each: the batch mean and variance, and the
 	// sums of the backward and tangent passes.
 	mu, v, a, b, ad, bd, mzd, c, coef []float64
+	// xhat32 is xhat in a float32 graph, made on its first forward32;
+	// the column statistics stay float64.
+	xhat32 []float32
 }
 
 func (o *batchNorm) forward(out *mat.Dense, in []*mat.Dense) {
@@ -237,7 +241,7 @@ func batchNormOp(name string, train bool, z, gamma, beta, mean, variance *Node) 
 			panic(fmt.Sprintf("graph: %s %s %d×%d with %s %d×%d (want 1×%d)", name, z.name, n, k, p.name, r, c, k))
 		}
 	}
-	if mean.bar != nil || variance.bar != nil {
+	if mean.hasBar() || variance.hasBar() {
 		panic(fmt.Sprintf("graph: %s: the running statistics %s and %s must carry no signal (constants)", name, mean.name, variance.name))
 	}
 	col := func() []float64 { return make([]float64, k) }
@@ -266,4 +270,104 @@ func BatchNorm(z, gamma, beta, mean, variance *Node) *Node {
 // γ̄ += Σ ȳ⊙x̂, β̄ += Σ ȳ. It panics as BatchNorm does.
 func BatchNormEval(z, gamma, beta, mean, variance *Node) *Node {
 	return batchNormOp("batchnorm(eval)", false, z, gamma, beta, mean, variance)
+}
+
+// forward32 is forward in float32: the statistics and 1/√(σ²+ε) in
+// float64 from the float32 values, x̂ and y in float32, the running
+// averages (the model's float32 twins) rounded after each update.
+func (o *batchNorm) forward32(out *blas32.General, in []*blas32.General) {
+	n, k := out.Rows, out.Cols
+	y, z, g, be := raw32(out), raw32(in[0]), raw32(in[1])[:k], raw32(in[2])[:k]
+	rm, rv := raw32(in[3])[:k], raw32(in[4])[:k]
+	mu, v, s := o.mu[:k], o.v[:k], o.s[:k]
+	if o.xhat32 == nil {
+		o.xhat32 = make([]float32, n*k)
+	}
+	if o.train {
+		clear(mu)
+		clear(v)
+		for i := range n {
+			for j, x := range z[i*k:][:k] {
+				mu[j] += float64(x)
+			}
+		}
+		for j := range mu {
+			mu[j] /= float64(n)
+		}
+		for i := range n {
+			for j, x := range z[i*k:][:k] {
+				d := float64(x) - mu[j]
+				v[j] += d * d
+			}
+		}
+		for j := range v {
+			v[j] /= float64(n)
+			s[j] = 1 / math.Sqrt(v[j]+BNEps)
+			rm[j] = float32((1-BNMomentum)*float64(rm[j]) + BNMomentum*mu[j])
+			if n > 1 {
+				rv[j] = float32((1-BNMomentum)*float64(rv[j]) + BNMomentum*(v[j]*float64(n)/float64(n-1)))
+			}
+		}
+	} else {
+		for j := range s {
+			mu[j] = float64(rm[j])
+			s[j] = 1 / math.Sqrt(float64(rv[j])+BNEps)
+		}
+	}
+	for i := range n {
+		zr, xr, yr := z[i*k:][:k], o.xhat32[i*k:][:k], y[i*k:][:k]
+		for j, x := range zr {
+			t := float32((float64(x) - mu[j]) * s[j])
+			xr[j] = t
+			yr[j] = g[j]*t + be[j]
+		}
+	}
+}
+
+// backward32 is backward in float32, with the column sums in float64.
+func (o *batchNorm) backward32(inBar []*blas32.General, _ []bool, outBar, out *blas32.General, in []*blas32.General) {
+	n, k := out.Rows, out.Cols
+	gb, g, xh := raw32(outBar), raw32(in[1]), o.xhat32
+	a, b := o.a[:k], o.b[:k]
+	clear(a)
+	clear(b)
+	for i := range n {
+		xr := xh[i*k:][:k]
+		for j, v := range gb[i*k:][:k] {
+			a[j] += float64(v)
+			b[j] += float64(v) * float64(xr[j])
+		}
+	}
+	if inBar[2] != nil {
+		d := raw32(inBar[2])
+		for j := range d {
+			d[j] += float32(a[j])
+		}
+	}
+	if inBar[1] != nil {
+		d := raw32(inBar[1])
+		for j := range d {
+			d[j] += float32(b[j])
+		}
+	}
+	if inBar[0] == nil {
+		return
+	}
+	zb, c := raw32(inBar[0]), o.coef[:k]
+	a32, b32 := o.ad[:k], o.bd[:k] // scratch: a/n and b/n (0 in eval)
+	fn := float64(n)
+	for j := range c {
+		c[j] = float64(g[j]) * o.s[j]
+		if o.train {
+			a32[j], b32[j] = a[j]/fn, b[j]/fn
+		} else {
+			a32[j], b32[j] = 0, 0
+		}
+	}
+	for i := range n {
+		zr, gr, xr := zb[i*k:][:k], gb[i*k:][:k], xh[i*k:][:k]
+		for j, v := range gr {
+			zr[j] += float32(c[j] * (float64(v) - a32[j] - float64(xr[j])*b32[j]))
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	gemmpkg "github.com/mlptrain/mlptrain/internal/gemm"
 	"github.com/mlptrain/mlptrain/internal/vmath"
 	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 )
@@ -195,4 +196,78 @@ func OneHotMatMul(x, w *Node, dense int, levels []int) *Node {
 		off += l
 	}
 	return newOp("onehot_matmul", o, n, k, x, w)
+}
+
+// The float32 passes: the codes read from float32 (exact below 2^24, far
+// above MaxLevels), the dense block through Gemm32, the gathers and
+// scatters in float32.
+
+func denseCols32(m *blas32.General, d int) blas32.General {
+	return blas32.General{Rows: m.Rows, Cols: d, Stride: m.Stride, Data: m.Data}
+}
+
+func topRows32(m *blas32.General, d int) blas32.General {
+	return blas32.General{Rows: d, Cols: m.Cols, Stride: m.Stride, Data: m.Data[:d*m.Stride]}
+}
+
+func (o *oneHotMatMul) decode32(x *blas32.General) {
+	c := len(o.levels)
+	for i := 0; c > 0 && i < x.Rows; i++ {
+		codes := x.Data[i*x.Stride+o.d:][:c]
+		rows := o.rows[i*c:][:c]
+		for j, v := range codes {
+			if !(v >= 0) {
+				rows[j] = -1
+				continue
+			}
+			code := int(v)
+			if v >= float32(o.levels[j]) || float32(code) != v {
+				panic(fmt.Sprintf("graph: onehot_matmul: row %d, categorical column %d: code %v is not an integer in [0, %d)", i, j, v, o.levels[j]))
+			}
+			rows[j] = o.off[j] + code
+		}
+	}
+}
+
+func (o *oneHotMatMul) forward32(out *blas32.General, in []*blas32.General) {
+	o.decode32(in[0])
+	gemmpkg.Gemm32(blas.NoTrans, blas.NoTrans, 1, denseCols32(in[0], o.d), topRows32(in[1], o.d), 0, *out)
+	c, k := len(o.levels), out.Cols
+	zs, ws := raw32(out), raw32(in[1])
+	for i := 0; i*c < len(o.rows); i++ {
+		zr := zs[i*k:][:k]
+		for _, r := range o.rows[i*c:][:c] {
+			if r >= 0 {
+				addInto32(zr, ws[r*k:][:k], 1)
+			}
+		}
+	}
+}
+
+func (o *oneHotMatMul) backward32(inBar []*blas32.General, set []bool, outBar, _ *blas32.General, in []*blas32.General) {
+	if xBar := inBar[0]; xBar != nil {
+		gemmpkg.Gemm32(blas.NoTrans, blas.Trans, 1, *outBar, topRows32(in[1], o.d), float32(accumulate(isSet(set, 0))), denseCols32(xBar, o.d))
+		if isSet(set, 0) {
+			for i := range xBar.Rows {
+				clear(xBar.Data[i*xBar.Stride+o.d : (i+1)*xBar.Stride])
+			}
+		}
+	}
+	if wBar := inBar[1]; wBar != nil {
+		gemmpkg.Gemm32(blas.Trans, blas.NoTrans, 1, denseCols32(in[0], o.d), *outBar, float32(accumulate(isSet(set, 1))), topRows32(wBar, o.d))
+		k := wBar.Cols
+		ds := raw32(wBar)
+		if isSet(set, 1) {
+			clear(ds[o.d*k:])
+		}
+		c, ss := len(o.levels), raw32(outBar)
+		for i := 0; i*c < len(o.rows); i++ {
+			sr := ss[i*k:][:k]
+			for _, r := range o.rows[i*c:][:c] {
+				if r >= 0 {
+					addInto32(ds[r*k:][:k], sr, 1)
+				}
+			}
+		}
+	}
 }

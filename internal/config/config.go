@@ -200,6 +200,11 @@ type Train struct {
 	// ClipNorm, when > 0, scales the gradient down before each step so
 	// that its L2 norm over all parameters is at most ClipNorm; 0 is off.
 	ClipNorm float64 `yaml:"clip_norm"`
+	// Precision is the float type of training and of the model's
+	// evaluation: float64 or float32 (weights, activations, gradients and
+	// optimizer state; losses and metrics accumulate in float64).
+	// Gradient checks always run in float64.
+	Precision string `yaml:"precision"`
 	// ClassWeight weights each training row's loss by its class
 	// (classification only): none, balanced, or weights by class name.
 	ClassWeight ClassWeight `yaml:"class_weight"`
@@ -339,6 +344,7 @@ func Default() Config {
 		},
 		Train: Train{
 			Optimizer:       "sgd",
+			Precision:       PrecisionFloat64,
 			LearningRate:    0.05,
 			Momentum:        0.9,
 			BatchSize:       32,
@@ -353,6 +359,15 @@ func Default() Config {
 		},
 	}
 }
+
+// The values of train.precision.
+const (
+	PrecisionFloat64 = "float64"
+	PrecisionFloat32 = "float32"
+)
+
+// precisions are the values train.precision takes.
+var precisions = []string{PrecisionFloat64, PrecisionFloat32}
 
 // ValidationFraction returns the validation fraction and true when
 // Validation is a number, or 0 and false when it is a path. It does not

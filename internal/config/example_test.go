@@ -95,6 +95,7 @@ func ExampleConfig_YAML() {
 	//   l2: 0
 	//   weight_decay: 0
 	//   clip_norm: 0
+	//   precision: float64
 	//   class_weight: none
 	//   seed: 1
 	//   early_stopping:

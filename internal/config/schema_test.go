@@ -16,7 +16,7 @@ func TestKeys(t *testing.T) {
 		"data.stream", "data.shuffle_buffer",
 		"model.loss", "model.init", "model.weights", "model.input_dropout",
 		"train.optimizer", "train.learning_rate", "train.momentum", "train.batch_size", "train.epochs",
-		"train.l2", "train.weight_decay", "train.clip_norm", "train.class_weight", "train.seed", "train.early_stopping.patience", "train.early_stopping.metric",
+		"train.l2", "train.weight_decay", "train.clip_norm", "train.precision", "train.class_weight", "train.seed", "train.early_stopping.patience", "train.early_stopping.metric",
 		"train.early_stopping.min_delta", "train.schedule.kind", "train.schedule.warmup_epochs", "train.schedule.step_epochs",
 		"train.schedule.gamma", "train.schedule.min_lr", "train.schedule.patience", "train.threads", "train.checkpoint_every",
 		"output.dir",

@@ -341,6 +341,9 @@ func (c *Config) validateTrain() error {
 		return c.fail("train.weight_decay", "use train.l2 for weight decay with "+t.Optimizer+", or optimizer: adamw for decoupled decay",
 			"the %s optimizer does not read weight_decay", t.Optimizer)
 	}
+	if err := c.enum("train.precision", "precision", t.Precision, precisions); err != nil {
+		return err
+	}
 	if !(finite(t.ClipNorm) && t.ClipNorm >= 0) {
 		return c.fail("train.clip_norm", "use 0 for no clipping, or a bound such as 1 or 5", "must be a finite number at least 0, got %v", t.ClipNorm)
 	}

@@ -118,6 +118,8 @@ func TestValidateFile(t *testing.T) {
 			want{"c.yaml", 4, 23, "train.weight_decay", "the sgd optimizer does not read weight_decay", "use train.l2 for weight decay with sgd, or optimizer: adamw"}},
 		{"negative weight decay", dataLine + out + "train: {optimizer: adamw, weight_decay: -1}\n",
 			want{"c.yaml", 4, 41, "train.weight_decay", "must be a finite number at least 0, got -1", "use 0 for no decay"}},
+		{"unknown precision", dataLine + out + "train: {precision: float16}\n",
+			want{"c.yaml", 4, 20, "train.precision", `unknown precision "float16"`, `did you mean "float64"`}},
 		{"negative clip norm", dataLine + out + "train: {clip_norm: -1}\n",
 			want{"c.yaml", 4, 20, "train.clip_norm", "must be a finite number at least 0, got -1", "use 0 for no clipping"}},
 		{"schedule typo", dataLine + out + "train: {schedule: {kind: cosin}}\n",

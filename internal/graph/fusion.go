@@ -17,14 +17,14 @@ import (
 // only the order of the work changes, so Dump, Backward and HVP see the
 // same graph.
 type fusion struct {
-	mm   *Node        // the MatMul
-	z    *Node        // the AddBias of mm
-	bias *mat.Dense   // z's bias row, computed before mm
+	mm   *Node      // the MatMul
+	z    *Node      // the AddBias of mm
+	bias *mat.Dense // z's bias row, computed before mm
 	// bias32 is bias in a float32 graph.
 	bias32 *blas32.General
-	act  *elementwise // h's op, or nil
-	h    *Node
-	then func(i0, i1, j0, j1 int) // f.block, made once
+	act    *elementwise // h's op, or nil
+	h      *Node
+	then   func(i0, i1, j0, j1 int) // f.block, made once
 }
 
 // planFusion finds the MatMul → AddBias (→ elementwise activation) chains

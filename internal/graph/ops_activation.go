@@ -180,11 +180,11 @@ var (
 			}
 		},
 		d1: func(_, y float64) float64 { return y * (1 - y) },
-		d2:  func(_, y float64) float64 { return y * (1 - y) * (1 - 2*y) },
+		d2: func(_, y float64) float64 { return y * (1 - y) * (1 - 2*y) },
 	}
 	tanhOp = &elementwise{
-		f:   math.Tanh,
-		fwd: vmath.Tanh, // math.Tanh, bit for bit, a vector at a time
+		f:     math.Tanh,
+		fwd:   vmath.Tanh, // math.Tanh, bit for bit, a vector at a time
 		bwd:   func(xb, yb, _, y []float64) { vmath.AddTanhGrad(xb, yb[:len(xb)], y[:len(xb)]) },
 		fwd32: tanh32,
 		bwd32: func(xb, yb, _, y []float32) {
@@ -194,7 +194,7 @@ var (
 			}
 		},
 		d1: func(_, y float64) float64 { return 1 - y*y },
-		d2:  func(_, y float64) float64 { return -2 * y * (1 - y*y) },
+		d2: func(_, y float64) float64 { return -2 * y * (1 - y*y) },
 	}
 	// ReLU's derivative is taken as 0 at z = 0.
 	reluOp = &elementwise{

@@ -533,5 +533,3 @@ func (o l2) backward32(inBar []*blas32.General, _ []bool, outBar, _ *blas32.Gene
 		}
 	}
 }
-
-

@@ -8,6 +8,7 @@ import (
 
 	"github.com/mlptrain/mlptrain/internal/graph"
 	"github.com/mlptrain/mlptrain/internal/vocab"
+	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -110,6 +111,12 @@ type Model struct {
 	Loss        string
 	// InputDropout is the dropout rate on the inputs while training.
 	InputDropout float64
+	// Float32 says the model computes in float32 (train.precision): its
+	// nets are float32 graphs over float32 twins of its matrices
+	// (Twins32), and its float64 matrices hold the same values, which
+	// float32 represents exactly (Round32, Widen32).
+	Float32 bool
+	twins   map[*mat.Dense]*blas32.General
 }
 
 // InputWidth returns the number of columns of the input the model is fed:
@@ -374,6 +381,10 @@ type Net struct {
 // row. It allocates nothing.
 func (net *Net) DrawMasks(src *rand.PCG) {
 	for i, m := range net.Masks {
+		if net.G.Float32() {
+			graph.DrawMask32(m.Value32(), net.rates[i], src)
+			continue
+		}
 		graph.DrawMask(m.Value(), net.rates[i], src)
 	}
 }
@@ -429,6 +440,13 @@ func (m *Model) build(n int, l2 float64, weighted, training bool) *Net {
 		panic(fmt.Sprintf("layers: Build(n=%d, l2=%g)", n, l2))
 	}
 	g := graph.New()
+	param, konst := g.Param, g.Const
+	if m.Float32 {
+		g = graph.New32()
+		m.Twins32()
+		param = func(name string, w *mat.Dense) *graph.Node { return g.Param32(name, m.twins[w]) }
+		konst = func(name string, w *mat.Dense) *graph.Node { return g.Const32(name, m.twins[w]) }
+	}
 	net := &Net{G: g}
 	net.X = g.Input("x", n, m.InputWidth())
 	h := net.X
@@ -436,15 +454,15 @@ func (m *Model) build(n int, l2 float64, weighted, training bool) *Net {
 		h = net.dropout(h, m.InputDropout, "mask0").Named("x_drop")
 	}
 	for i, l := range m.Layers {
-		w := g.Param(fmt.Sprintf("W%d", i+1), l.W)
+		w := param(fmt.Sprintf("W%d", i+1), l.W)
 		net.Weights = append(net.Weights, w)
 		var b, gamma, beta *graph.Node
 		if l.BN != nil {
-			gamma = g.Param(fmt.Sprintf("gamma%d", i+1), l.BN.Gamma)
-			beta = g.Param(fmt.Sprintf("beta%d", i+1), l.BN.Beta)
+			gamma = param(fmt.Sprintf("gamma%d", i+1), l.BN.Gamma)
+			beta = param(fmt.Sprintf("beta%d", i+1), l.BN.Beta)
 			net.Params = append(net.Params, w, gamma, beta)
 		} else {
-			b = g.Param(fmt.Sprintf("b%d", i+1), l.B)
+			b = param(fmt.Sprintf("b%d", i+1), l.B)
 			net.Params = append(net.Params, w, b)
 		}
 		var xw *graph.Node
@@ -456,8 +474,8 @@ func (m *Model) build(n int, l2 float64, weighted, training bool) *Net {
 		xw.Named(h.Name() + w.Name())
 		var z *graph.Node
 		if l.BN != nil {
-			mean := g.Const(fmt.Sprintf("mean%d", i+1), l.BN.Mean)
-			variance := g.Const(fmt.Sprintf("var%d", i+1), l.BN.Var)
+			mean := konst(fmt.Sprintf("mean%d", i+1), l.BN.Mean)
+			variance := konst(fmt.Sprintf("var%d", i+1), l.BN.Var)
 			bn := graph.BatchNormEval
 			if training {
 				bn = graph.BatchNorm
@@ -506,4 +524,58 @@ func (m *Model) build(n int, l2 float64, weighted, training bool) *Net {
 		net.DataLoss.Named("loss")
 	}
 	return net
+}
+
+// State returns Params, then Stats: every matrix training changes.
+func (m *Model) State() []*mat.Dense { return append(m.Params(), m.Stats()...) }
+
+// Twins32 returns the float32 twins of State, in its order, making them
+// (by Round32) on the first call. A float32 model's nets share them: a
+// float32 training run changes the twins, and Widen32 then writes them
+// back into the float64 matrices.
+func (m *Model) Twins32() []*blas32.General {
+	st := m.State()
+	if m.twins == nil {
+		m.twins = make(map[*mat.Dense]*blas32.General, len(st))
+		for _, w := range st {
+			r, c := w.Dims()
+			m.twins[w] = &blas32.General{Rows: r, Cols: c, Stride: c, Data: make([]float32, r*c)}
+		}
+		m.Round32()
+	}
+	out := make([]*blas32.General, len(st))
+	for i, w := range st {
+		out[i] = m.twins[w]
+	}
+	return out
+}
+
+// Round32 rounds the float64 matrices of State to float32, setting both
+// them and their twins to the rounded values (the nearest float32, ties
+// to even; beyond float32's range, ±Inf). A float32 model calls it once
+// its float64 weights are set (initialized, read, resumed).
+func (m *Model) Round32() {
+	if m.twins == nil {
+		m.Twins32()
+		return
+	}
+	for _, w := range m.State() {
+		t := m.twins[w]
+		d := w.RawMatrix().Data[:len(t.Data)]
+		for i, v := range d {
+			t.Data[i] = float32(v)
+			d[i] = float64(t.Data[i])
+		}
+	}
+}
+
+// Widen32 copies the float32 twins into the float64 matrices of State,
+// exactly. It does nothing for a model without twins.
+func (m *Model) Widen32() {
+	for w, t := range m.twins {
+		d := w.RawMatrix().Data[:len(t.Data)]
+		for i, v := range t.Data {
+			d[i] = float64(v)
+		}
+	}
 }

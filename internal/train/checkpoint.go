@@ -126,6 +126,7 @@ func resumeConfig(t *trainer) (string, error) {
 }
 
 func (t *trainer) checkpoint() *Checkpoint {
+	t.widen()
 	rng, _ := t.src.MarshalBinary() // never fails
 	cfg, _ := resumeConfig(t)
 	c := &Checkpoint{
@@ -368,6 +369,7 @@ func (t *trainer) restore(c *Checkpoint) error {
 	if len(errs) > 0 {
 		return bad("the file is damaged; start the run again without --resume", "inconsistent checkpoint: %v", errors.Join(errs...))
 	}
+	t.round()
 	return nil
 }
 

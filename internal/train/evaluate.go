@@ -94,12 +94,12 @@ func (f *forwarder) forward(x, t *mat.Dense) (*mat.Dense, float64) {
 			}
 			net = f.tail
 		}
-		net.X.Value().Copy(x.Slice(lo, hi, 0, x.RawMatrix().Cols))
+		fillInput(net.X, x.Slice(lo, hi, 0, x.RawMatrix().Cols).(*mat.Dense))
 		if t != nil {
-			net.T.Value().Copy(t.Slice(lo, hi, 0, t.RawMatrix().Cols))
+			fillInput(net.T, t.Slice(lo, hi, 0, t.RawMatrix().Cols).(*mat.Dense))
 		}
 		net.G.Forward()
-		f.y.Slice(lo, hi, 0, k).(*mat.Dense).Copy(net.Y.Value())
+		readOutput(f.y.Slice(lo, hi, 0, k).(*mat.Dense), net.Y)
 		loss += net.DataLoss.Scalar() * float64(hi-lo)
 	}
 	return f.y, loss / float64(max(n, 1))

@@ -13,9 +13,11 @@ import (
 	"github.com/mlptrain/mlptrain/internal/atomicfile"
 	"github.com/mlptrain/mlptrain/internal/config"
 	"github.com/mlptrain/mlptrain/internal/gemm"
+	"github.com/mlptrain/mlptrain/internal/graph"
 	"github.com/mlptrain/mlptrain/internal/jsonnum"
 	"github.com/mlptrain/mlptrain/internal/layers"
 	"github.com/mlptrain/mlptrain/internal/vocab"
+	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -128,6 +130,8 @@ type batchPlan struct {
 	full, tail *layers.Net
 	fullGrads  []*mat.Dense // the full net's parameter gradients
 	tailGrads  []*mat.Dense
+	// The same in a float32 run.
+	fullGrads32, tailGrads32 []*blas32.General
 }
 
 func (p *batchPlan) net(rows int) *layers.Net {
@@ -142,6 +146,13 @@ func (p *batchPlan) grads(net *layers.Net) []*mat.Dense {
 		return p.fullGrads
 	}
 	return p.tailGrads
+}
+
+func (p *batchPlan) grads32(net *layers.Net) []*blas32.General {
+	if net == p.full {
+		return p.fullGrads32
+	}
+	return p.tailGrads32
 }
 
 // gather copies the rows idx of src into dst's first len(idx) rows.
@@ -173,6 +184,7 @@ const gatherParts = 4
 // made once, so that a step allocates nothing.
 type gatherer struct {
 	dst, src *mat.Dense
+	dst32    *blas32.General // the destination of a float32 gather, or nil
 	idx      []int
 	run      func(part int)
 }
@@ -193,6 +205,12 @@ func (g *gatherer) gather(dst, src *mat.Dense, idx []int) {
 func (g *gatherer) part(p int) {
 	n := len(g.idx)
 	lo, hi := p*n/gatherParts, (p+1)*n/gatherParts
+	if g.dst32 != nil {
+		d := *g.dst32
+		d.Data = d.Data[lo*d.Stride:]
+		gather32(&d, g.src, g.idx[lo:hi])
+		return
+	}
 	for i, r := range g.idx[lo:hi] {
 		copy(g.dst.RawRowView(lo+i), g.src.RawRowView(r))
 	}
@@ -236,6 +254,11 @@ type trainer struct {
 	p        *Problem
 	m        *layers.Model
 	ws       []*mat.Dense // the model's parameters, trained in place
+	// f32: the model is a float32 one, trained in place in ws32, the
+	// float32 twins of ws; row is scratch for countCorrect32.
+	f32  bool
+	ws32 []*blas32.General
+	row  []float64
 	opt      Optimizer
 	plan     *batchPlan
 	tTrain   *mat.Dense
@@ -305,6 +328,7 @@ func newTrainerWeighted(p *Problem, weighted bool) (*trainer, error) {
 	if err != nil {
 		return nil, err
 	}
+	m.Float32 = cfg.Train.Precision == config.PrecisionFloat32
 	if err := m.Init(cfg.Model.Init, rand.New(rand.NewPCG(cfg.Train.Seed, streamInit))); err != nil {
 		return nil, err
 	}
@@ -313,11 +337,17 @@ func newTrainerWeighted(p *Problem, weighted bool) (*trainer, error) {
 			return nil, err
 		}
 	}
+	if m.Float32 {
+		m.Round32()
+	}
 	n := p.Train.Len()
 	if p.stream != nil {
 		n = p.stream.sum.Train
 	}
 	t := &trainer{p: p, m: m, ws: params(m), state: state(m), bestLoss: worstScore(cfg), epoch: 1, classify: Classify(m.Loss), classWeights: cw, n: n}
+	if m.Float32 {
+		t.f32, t.ws32, t.row = true, m.Twins32()[:len(t.ws)], make([]float64, m.Outputs())
+	}
 	if t.tTrain, err = Targets(p.Train, m.Loss, m.Outputs()); err != nil {
 		return nil, err
 	}
@@ -352,12 +382,12 @@ func newTrainerWeighted(p *Problem, weighted bool) (*trainer, error) {
 		t.plan.size = n
 	}
 	t.plan.full = build(t.plan.size, cfg.Train.L2)
-	t.plan.fullGrads = gradsOf(t.plan.full)
+	t.plan.fullGrads, t.plan.fullGrads32 = gradsOf(t.plan.full), grads32Of(t.plan.full.Params)
 	if r := n % t.plan.size; r != 0 {
 		t.plan.tail = build(r, cfg.Train.L2)
-		t.plan.tailGrads = gradsOf(t.plan.tail)
+		t.plan.tailGrads, t.plan.tailGrads32 = gradsOf(t.plan.tail), grads32Of(t.plan.tail.Params)
 	}
-	h := Hyper{LearningRate: cfg.Train.LearningRate, Momentum: cfg.Train.Momentum, WeightDecay: cfg.Train.WeightDecay, Decayed: decayed(m)}
+	h := Hyper{LearningRate: cfg.Train.LearningRate, Momentum: cfg.Train.Momentum, WeightDecay: cfg.Train.WeightDecay, Decayed: decayed(m), Float32: m.Float32}
 	if t.opt, err = NewOptimizer(cfg.Train.Optimizer, h); err != nil {
 		return nil, err
 	}
@@ -400,6 +430,7 @@ func (t *trainer) startEpoch() {
 	if t.shuffle {
 		t.rng.Shuffle(len(t.perm), func(i, j int) { t.perm[i], t.perm[j] = t.perm[j], t.perm[i] })
 	}
+	t.widen()
 	copyAll(t.epochStart, t.state)
 	t.step, t.sum, t.correct, t.secs = 0, 0, 0, 0
 	t.started = true
@@ -425,14 +456,14 @@ func (t *trainer) trainStep() error {
 		idx, labels = t.perm[lo:min(lo+t.plan.size, t.n)], t.p.Train.Labels
 	}
 	net := t.plan.net(len(idx))
-	t.gather.gather(net.X.Value(), xs, idx)
-	gather(net.T.Value(), ts, idx)
+	t.gather.gatherInto(net.X, xs, idx)
+	gatherRows(net.T, ts, idx)
 	if t.maskSrc != nil {
 		net.DrawMasks(t.maskSrc)
 	}
 	rows := float64(len(idx))
 	if net.R != nil {
-		rows = t.fillWeights(net.R.Value(), labels, idx)
+		rows = t.fillWeights(net.R, labels, idx)
 	}
 	net.G.Forward()
 	loss, obj := net.DataLoss.Scalar(), net.Loss.Scalar()
@@ -440,15 +471,14 @@ func (t *trainer) trainStep() error {
 		return &DivergedError{Epoch: t.epoch, Step: t.step + 1, What: fmt.Sprintf("the loss is %v", obj), LearningRate: cfg.Train.LearningRate}
 	}
 	net.G.Backward(net.Loss)
-	grads := t.plan.grads(net)
-	if c := cfg.Train.ClipNorm; c > 0 && clipGrads(grads, c) {
-		t.clipped++
-	}
-	if !t.opt.Step(t.ws, grads) {
+	if !t.update(net) {
 		copyAll(t.state, t.epochStart)
+		t.round()
 		return &DivergedError{Epoch: t.epoch, Step: t.step + 1, What: "a weight or the optimizer's state became infinite or NaN", LearningRate: cfg.Train.LearningRate, WholeEpoch: true}
 	}
-	if t.classify {
+	if t.classify && t.f32 {
+		t.correct += countCorrect32(net.Y.Value32(), labels, idx, t.row)
+	} else if t.classify {
 		t.correct += countCorrect(net.Y.Value(), labels, idx)
 	}
 	t.sum += loss * rows
@@ -456,11 +486,54 @@ func (t *trainer) trainStep() error {
 	return nil
 }
 
-// fillWeights sets the n×1 r to the class weights of the rows idx of
-// labels, and returns their sum.
-func (t *trainer) fillWeights(r *mat.Dense, labels, idx []int) float64 {
-	raw := r.RawMatrix()
+// update clips the net's gradients (train.clip_norm) and takes the
+// optimizer's step, in the run's precision; it reports whether the
+// weights and the optimizer's state stayed finite.
+func (t *trainer) update(net *layers.Net) bool {
+	c := t.p.Config.Train.ClipNorm
+	if t.f32 {
+		grads := t.plan.grads32(net)
+		if c > 0 && clipGrads32(grads, c) {
+			t.clipped++
+		}
+		return t.opt.Step32(t.ws32, grads)
+	}
+	grads := t.plan.grads(net)
+	if c > 0 && clipGrads(grads, c) {
+		t.clipped++
+	}
+	return t.opt.Step(t.ws, grads)
+}
+
+// widen writes a float32 run's twins into the model's float64 matrices,
+// which state and its snapshots are, before they are read.
+func (t *trainer) widen() {
+	if t.f32 {
+		t.m.Widen32()
+	}
+}
+
+// round sets a float32 run's twins from the float64 matrices, after they
+// are written.
+func (t *trainer) round() {
+	if t.f32 {
+		t.m.Round32()
+	}
+}
+
+// fillWeights sets the n×1 input r to the class weights of the rows idx
+// of labels, and returns their sum.
+func (t *trainer) fillWeights(r *graph.Node, labels, idx []int) float64 {
 	var sum float64
+	if v := r.Value32(); v != nil {
+		for i, row := range idx {
+			w := t.rowWeight[labels[row]]
+			v.Data[i*v.Stride] = float32(w)
+			sum += float64(float32(w))
+		}
+		return sum
+	}
+	raw := r.Value().RawMatrix()
 	for i, row := range idx {
 		w := t.rowWeight[labels[row]]
 		raw.Data[i*raw.Stride] = w
@@ -498,6 +571,7 @@ func (t *trainer) endEpoch() (EpochStats, bool) {
 	}
 	if v := stopScore(es.Metric, vm); improved(es, v, t.bestLoss) {
 		t.bestLoss, t.bestEpoch = v, st.Epoch
+		t.widen()
 		if t.best == nil {
 			t.best = cloneAll(t.state)
 		} else {
@@ -637,6 +711,7 @@ epochs:
 	}
 	// The checkpoint keeps the state after the last step, so that a
 	// resumed run goes on exactly; a diverged run keeps its last one.
+	t.widen()
 	if res.Stopped != StopDiverged {
 		if err := save(); err != nil {
 			return nil, err
@@ -652,6 +727,7 @@ epochs:
 		copyAll(t.state, t.best)
 		res.BestEpoch = t.bestEpoch
 	}
+	t.round()
 	res.Seconds = time.Since(started).Seconds()
 	if res.Train, err = Score(t.m, p.Train, p.Classes); err != nil {
 		return nil, err

@@ -90,8 +90,12 @@ type modelFile struct {
 	Categorical []int                 `json:"categorical,omitempty"` // the one-hot width of each categorical column
 	Read        *Reading              `json:"read,omitempty"`
 	Loss        string                `json:"loss"`
-	Inputs      int                   `json:"inputs"`
-	Layers      []layerFile           `json:"layers"`
+	// Precision is "float32" for a model trained and evaluated in
+	// float32 (its weights are then float32 values), left out for
+	// float64.
+	Precision string      `json:"precision,omitempty"`
+	Inputs    int         `json:"inputs"`
+	Layers    []layerFile `json:"layers"`
 	// Checksum is "sha256:" and the hex SHA-256 of the file written with
 	// an empty checksum.
 	Checksum string `json:"checksum"`
@@ -138,6 +142,9 @@ func (s *Saved) file() *modelFile {
 		Features: s.Features, FeatureMap: featureMap{s.Poly.Degree, s.Poly.InteractionsOnly}, Normalize: s.Scaler,
 		Targets: s.Targets, Classes: s.Classes, Loss: s.Model.Loss, Inputs: s.Model.Inputs,
 		Columns: s.encoding().Columns, Categorical: s.Model.Categorical, Read: s.Reading,
+	}
+	if s.Model.Float32 {
+		f.Precision = config.PrecisionFloat32
 	}
 	if f.Read == nil {
 		f.Read = &Reading{Delimiter: ",", Decimal: ".", Missing: []string{}}
@@ -415,10 +422,16 @@ func (f *modelFile) saved(name string) (*Saved, error) {
 				Hint: edited}
 		}
 	}
+	switch f.Precision {
+	case "", config.PrecisionFloat32:
+	default:
+		return nil, &inputerr.Error{File: name, Key: "precision", Err: clipped("unknown precision %q (want float32, or none for float64)", f.Precision), Hint: edited}
+	}
 	m, err := layers.New(spec)
 	if err != nil {
 		return nil, bad("%v", err)
 	}
+	m.Float32 = f.Precision == config.PrecisionFloat32
 	for i, l := range f.Layers {
 		dst := m.Layers[i]
 		for r, row := range l.W {
@@ -431,6 +444,12 @@ func (f *modelFile) saved(name string) (*Saved, error) {
 			copy(dst.BN.Mean.RawRowView(0), bn.RunningMean)
 			copy(dst.BN.Var.RawRowView(0), bn.RunningVar)
 		}
+	}
+	if m.Float32 {
+		if err := float32Range(m); err != nil {
+			return nil, bad("%v", err)
+		}
+		m.Round32()
 	}
 	poly := data.Polynomial{Degree: f.FeatureMap.Polynomial, Inputs: enc.NumericCount(), InteractionsOnly: f.FeatureMap.InteractionsOnly}
 	if poly.Inputs > 0 || poly.Degree > 1 {
@@ -609,4 +628,17 @@ func (s *Saved) encoding() *data.Encoding {
 		return data.NumericEncoding(s.Features)
 	}
 	return s.Encoding
+}
+
+// float32Range returns an error if a value of a float32 model lies beyond
+// float32's range, where it would round to infinity.
+func float32Range(m *layers.Model) error {
+	for i, w := range m.State() {
+		for _, v := range w.RawMatrix().Data {
+			if math.Abs(v) > math.MaxFloat32 {
+				return fmt.Errorf("a float32 model holds %v in its matrix %d, beyond float32's range", v, i+1)
+			}
+		}
+	}
+	return nil
 }

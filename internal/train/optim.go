@@ -10,6 +10,7 @@ import (
 
 	"github.com/mlptrain/mlptrain/internal/gemm"
 	"github.com/mlptrain/mlptrain/internal/vocab"
+	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -20,6 +21,9 @@ type Optimizer interface {
 	// parameter, and the state kept for it, is finite: the divergence check rides on the update's
 	// pass over the weights instead of making one of its own.
 	Step(params, grads []*mat.Dense) (finite bool)
+	// Step32 is Step for a float32 model (Hyper.Float32): parameters,
+	// gradients and the optimizer's state are float32.
+	Step32(params, grads []*blas32.General) (finite bool)
 	// State returns the optimizer's state (step count, and the buffers
 	// the catalog names) for a checkpoint.
 	State() *OptimizerState
@@ -42,6 +46,8 @@ type Hyper struct {
 	// applies to it (the weights W, not the biases b); nil means every
 	// parameter.
 	Decayed []bool
+	// Float32 makes an optimizer for Step32, whose state is float32.
+	Float32 bool
 }
 
 // updateRule is one optimizer's update, as the catalog names it.
@@ -50,6 +56,8 @@ type updateRule interface {
 	// catalog's Optimizer.State: one entry per parameter, each as long
 	// as the parameter. They are nil until the first step or SetState.
 	buffers() []*[][]float64
+	// buffers32 is buffers for a float32 optimizer.
+	buffers32() []*[][]float32
 	// begin prepares the step-th step (1, 2, ...), such as Adam's bias
 	// corrections.
 	begin(step int)
@@ -58,6 +66,8 @@ type updateRule interface {
 	// finite afterwards. (Each rule reslices its arrays to len(w), which
 	// lets the compiler drop the bounds checks of its loop.)
 	apply(i, lo int, w, g []float64) bool
+	// apply32 is apply in float32.
+	apply32(i, lo int, w, g []float32) bool
 	// setLR sets the step size α.
 	setLR(lr float64)
 }
@@ -89,9 +99,11 @@ func NewOptimizer(name string, h Hyper) (Optimizer, error) {
 	if !ok || !has {
 		return nil, fmt.Errorf("unknown optimizer %q", name)
 	}
-	o := &optimizer{spec: spec, u: newRule(h)}
+	o := &optimizer{spec: spec, u: newRule(h), f32: h.Float32}
 	o.bufs = o.u.buffers()
+	o.bufs32 = o.u.buffers32()
 	o.chunks.rule = o.part
+	o.chunks.rule32 = o.part32
 	return o, nil
 }
 
@@ -104,6 +116,33 @@ type optimizer struct {
 	bufs   []*[][]float64 // u.buffers(), asked once: Step allocates nothing
 	steps  int
 	chunks chunked
+	f32    bool           // Hyper.Float32: the state is bufs32
+	bufs32 []*[][]float32 // u.buffers32()
+}
+
+func (o *optimizer) Step32(params, grads []*blas32.General) bool {
+	for _, b := range o.bufs32 {
+		if *b == nil {
+			*b = moments32(params)
+		}
+	}
+	o.steps++
+	o.u.begin(o.steps)
+	return o.chunks.step32(params, grads)
+}
+
+// part32 updates entries [lo, hi) of float32 parameter i.
+func (o *optimizer) part32(i, lo, hi int) bool {
+	return o.u.apply32(i, lo, o.chunks.params32[i].Data[lo:hi], o.chunks.grads32[i].Data[lo:hi])
+}
+
+// moments32 allocates zeroed float32 buffers shaped like params.
+func moments32(params []*blas32.General) [][]float32 {
+	m := make([][]float32, len(params))
+	for i, p := range params {
+		m[i] = make([]float32, len(p.Data))
+	}
+	return m
 }
 
 func (o *optimizer) Step(params, grads []*mat.Dense) bool {
@@ -133,7 +172,11 @@ func (o *optimizer) SetLearningRate(lr float64) { o.u.setLR(lr) }
 func (o *optimizer) State() *OptimizerState {
 	s := &OptimizerState{Steps: o.steps}
 	for i, b := range o.bufs {
-		s.Buffers = append(s.Buffers, StateBuffer{Name: o.spec.State[i].Name, Data: *b})
+		data := *b
+		if o.f32 {
+			data = widen(*o.bufs32[i])
+		}
+		s.Buffers = append(s.Buffers, StateBuffer{Name: o.spec.State[i].Name, Data: data})
 	}
 	return s
 }
@@ -175,9 +218,43 @@ func (o *optimizer) SetState(s *OptimizerState) error {
 	}
 	o.steps = s.Steps
 	for i, b := range bufs {
+		if o.f32 {
+			*o.bufs32[i] = narrow(data[i])
+			continue
+		}
 		*b = data[i]
 	}
 	return nil
+}
+
+// widen returns the float32 buffers as float64, exactly (nil for nil).
+func widen(b [][]float32) [][]float64 {
+	if b == nil {
+		return nil
+	}
+	out := make([][]float64, len(b))
+	for i, r := range b {
+		out[i] = make([]float64, len(r))
+		for j, v := range r {
+			out[i][j] = float64(v)
+		}
+	}
+	return out
+}
+
+// narrow rounds the buffers to float32 (exact for what widen wrote).
+func narrow(b [][]float64) [][]float32 {
+	if b == nil {
+		return nil
+	}
+	out := make([][]float32, len(b))
+	for i, r := range b {
+		out[i] = make([]float32, len(r))
+		for j, v := range r {
+			out[i][j] = float32(v)
+		}
+	}
+	return out
 }
 
 // OptimizerState is what an optimizer carries from step to step: the
@@ -293,10 +370,13 @@ type chunked struct {
 	rule func(i, lo, hi int) bool
 
 	params, grads []*mat.Dense // those of the Step in progress
-	parts         []chunk
-	bad           []bool         // per part: some updated entry is not finite
-	run           func(part int) // c.part, made once; nil runs the parts serially
-	noParallel    bool
+	// rule32, params32 and grads32 are rule, params and grads for Step32.
+	rule32            func(i, lo, hi int) bool
+	params32, grads32 []*blas32.General
+	parts             []chunk
+	bad               []bool         // per part: some updated entry is not finite
+	run               func(part int) // c.part, made once; nil runs the parts serially
+	noParallel        bool
 }
 
 type chunk struct{ i, lo, hi int }
@@ -335,11 +415,48 @@ func (c *chunked) step(params, grads []*mat.Dense) bool {
 	return true
 }
 
+// step32 is step for float32 parameters.
+func (c *chunked) step32(params, grads []*blas32.General) bool {
+	if c.parts == nil {
+		n := 0
+		for i, p := range params {
+			size := len(p.Data)
+			for lo := 0; lo < size; lo += chunkLen {
+				c.parts = append(c.parts, chunk{i, lo, min(lo+chunkLen, size)})
+			}
+			n += size
+		}
+		c.bad = make([]bool, len(c.parts))
+		if n >= parallelEntries && !c.noParallel {
+			c.run = c.part
+		}
+	}
+	c.params32, c.grads32 = params, grads
+	if c.run != nil {
+		gemm.Parallel(len(c.parts), c.run)
+	} else {
+		for k := range c.parts {
+			c.part(k)
+		}
+	}
+	c.params32, c.grads32 = nil, nil
+	for _, b := range c.bad {
+		if b {
+			return false
+		}
+	}
+	return true
+}
+
 // serial makes every later update run on the calling goroutine alone.
 func (c *chunked) serial() { c.run = nil; c.noParallel = true }
 
 func (c *chunked) part(k int) {
 	ch := c.parts[k]
+	if c.params32 != nil {
+		c.bad[k] = !c.rule32(ch.i, ch.lo, ch.hi)
+		return
+	}
 	c.bad[k] = !c.rule(ch.i, ch.lo, ch.hi)
 }
 
@@ -373,8 +490,9 @@ func moments(params []*mat.Dense) [][]float64 {
 // momentumOpt keeps a velocity p ← μp − α∇ and steps θ ← θ + p.
 type momentumOpt struct {
 	rate
-	mu float64
-	v  [][]float64 // the velocity p, "m" in checkpoints
+	mu  float64
+	v   [][]float64 // the velocity p, "m" in checkpoints
+	v32 [][]float32
 }
 
 func (o *momentumOpt) buffers() []*[][]float64 { return []*[][]float64{&o.v} }
@@ -397,8 +515,9 @@ func (o *momentumOpt) apply(i, lo int, w, g []float64) bool {
 // b ← μb + ∇ (b = ∇ at the first step), and θ ← θ − α(∇ + μb).
 type nesterov struct {
 	rate
-	mu float64
-	b  [][]float64 // the buffer b, "m" in checkpoints
+	mu  float64
+	b   [][]float64 // the buffer b, "m" in checkpoints
+	b32 [][]float32
 }
 
 func (o *nesterov) buffers() []*[][]float64 { return []*[][]float64{&o.b} }
@@ -422,7 +541,8 @@ func (o *nesterov) apply(i, lo int, w, g []float64) bool {
 // momentum): v ← αv + (1−α)∇², θ ← θ − α_lr ∇/(√v + ε).
 type rmsprop struct {
 	rate
-	v [][]float64 // the running mean of ∇², "v" in checkpoints
+	v   [][]float64 // the running mean of ∇², "v" in checkpoints
+	v32 [][]float32
 }
 
 func (o *rmsprop) buffers() []*[][]float64 { return []*[][]float64{&o.v} }
@@ -447,10 +567,11 @@ func (o *rmsprop) apply(i, lo int, w, g []float64) bool {
 // decay θ ← θ − α·λ·θ of the parameters decayed marks, then Adam's step.
 type adam struct {
 	rate
-	m, v    [][]float64
-	c1, c2  float64 // the bias corrections of the step in progress
-	wd      float64 // λ, adamw's weight decay
-	decayed []bool  // which parameters decay; nil: all
+	m, v     [][]float64
+	m32, v32 [][]float32
+	c1, c2   float64 // the bias corrections of the step in progress
+	wd       float64 // λ, adamw's weight decay
+	decayed  []bool  // which parameters decay; nil: all
 }
 
 func (o *adam) buffers() []*[][]float64 { return []*[][]float64{&o.m, &o.v} }

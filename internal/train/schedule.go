@@ -6,6 +6,7 @@ import (
 
 	"github.com/mlptrain/mlptrain/internal/config"
 	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -130,6 +131,30 @@ const clipNormEps = 1e-6
 // it scaled them. The norm is computed without overflow (scaled, as BLAS
 // dnrm2). A non-finite norm leaves the gradient as it is, for the
 // optimizer's finiteness check to report. It allocates nothing.
+// clipGrads32 is clipGrads for float32 gradients: the norm in float64,
+// the scaling in float32.
+func clipGrads32(grads []*blas32.General, maxNorm float64) bool {
+	norm := 0.0
+	for _, g := range grads {
+		var s float64
+		for _, v := range g.Data {
+			s += float64(v) * float64(v)
+		}
+		norm = math.Hypot(norm, math.Sqrt(s))
+	}
+	f := maxNorm / (norm + clipNormEps)
+	if !(f < 1) || math.IsInf(norm, 0) {
+		return false
+	}
+	f32 := float32(f)
+	for _, g := range grads {
+		for j := range g.Data {
+			g.Data[j] *= f32
+		}
+	}
+	return true
+}
+
 func clipGrads(grads []*mat.Dense, maxNorm float64) bool {
 	norm := 0.0
 	for _, g := range grads {

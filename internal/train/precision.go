@@ -1,0 +1,118 @@
+package train
+
+import (
+	"github.com/mlptrain/mlptrain/internal/gemm"
+	"github.com/mlptrain/mlptrain/internal/graph"
+	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/mat"
+)
+
+// A float32 model (train.precision: float32, layers.Model.Float32) trains
+// and evaluates float32 graphs over float32 twins of its matrices. Its
+// float64 matrices hold the same values (float32 represents them
+// exactly), written back from the twins (Widen32) whenever something
+// reads them: the snapshots of the run's state (the epoch's start, early
+// stopping's best), a checkpoint, the end of the run; and the twins are
+// set from them (Round32) whenever something writes them. So a float32
+// run's snapshots, checkpoint and model.json are float64 files whose
+// numbers are float32 values, and resuming one is exact.
+
+// fillInput copies src (float64) into the input node x, rounding to
+// float32 in a float32 graph.
+func fillInput(x *graph.Node, src *mat.Dense) {
+	if v := x.Value32(); v != nil {
+		r, c := src.Dims()
+		s := src.RawMatrix()
+		for i := range r {
+			narrowRow(v.Data[i*v.Stride:][:c], s.Data[i*s.Stride:][:c])
+		}
+		return
+	}
+	x.Value().Copy(src)
+}
+
+// readOutput copies the node's value into dst (float64), widening a
+// float32 one.
+func readOutput(dst *mat.Dense, y *graph.Node) {
+	if v := y.Value32(); v != nil {
+		d := dst.RawMatrix()
+		for i := range v.Rows {
+			dr, vr := d.Data[i*d.Stride:][:v.Cols], v.Data[i*v.Stride:][:v.Cols]
+			for j, x := range vr {
+				dr[j] = float64(x)
+			}
+		}
+		return
+	}
+	dst.Copy(y.Value())
+}
+
+// narrowRow sets dst to src rounded to float32.
+func narrowRow(dst []float32, src []float64) {
+	src = src[:len(dst)]
+	for j, v := range src {
+		dst[j] = float32(v)
+	}
+}
+
+// gather32 copies the rows idx of src into dst's first len(idx) rows,
+// rounding to float32.
+func gather32(dst *blas32.General, src *mat.Dense, idx []int) {
+	s := src.RawMatrix()
+	c := s.Cols
+	for i, r := range idx {
+		narrowRow(dst.Data[i*dst.Stride:][:c], s.Data[r*s.Stride:][:c])
+	}
+}
+
+// gatherInto is the gatherer's gather into a net's input node, in either
+// precision.
+func (g *gatherer) gatherInto(x *graph.Node, src *mat.Dense, idx []int) {
+	if x.Value32() == nil {
+		g.gather(x.Value(), src, idx)
+		return
+	}
+	if _, c := src.Dims(); len(idx)*c < parallelEntries {
+		gather32(x.Value32(), src, idx)
+		return
+	}
+	if g.run == nil {
+		g.run = g.part
+	}
+	g.dst32, g.src, g.idx = x.Value32(), src, idx
+	gemm.Parallel(gatherParts, g.run)
+	g.dst32, g.src, g.idx = nil, nil, nil
+}
+
+// gatherRows is gather into a net's node in either precision.
+func gatherRows(x *graph.Node, src *mat.Dense, idx []int) {
+	if v := x.Value32(); v != nil {
+		gather32(v, src, idx)
+		return
+	}
+	gather(x.Value(), src, idx)
+}
+
+// grads32Of returns the float32 gradients of the net's parameters.
+func grads32Of(params []*graph.Node) []*blas32.General {
+	g := make([]*blas32.General, len(params))
+	for i, p := range params {
+		g[i] = p.Grad32()
+	}
+	return g
+}
+
+// countCorrect32 is countCorrect for float32 predictions.
+func countCorrect32(y *blas32.General, labels []int, idx []int, row []float64) int {
+	n := 0
+	for i, r := range idx {
+		yr := y.Data[i*y.Stride:][:y.Cols]
+		for j, v := range yr {
+			row[j] = float64(v)
+		}
+		if predictRow(row[:y.Cols]) == labels[r] {
+			n++
+		}
+	}
+	return n
+}

@@ -92,6 +92,11 @@ func TestResumeIsExact(t *testing.T) {
 			cases = append(cases, resumeCase{name, "{optimizer: " + name + ", learning_rate: 0.02, batch_size: 10, epochs: 4}", []stopAt{{2, 3}}})
 		}
 	}
+	// And each case again in float32 (train.precision), whose optimizer
+	// state and weights are float32 values.
+	for _, c := range slices.Clone(cases) {
+		cases = append(cases, resumeCase{c.name + " float32", strings.Replace(c.train, "{", "{precision: float32, ", 1), c.stops})
+	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -209,10 +214,16 @@ func TestResumeRefusesAnotherRun(t *testing.T) {
 // loss is still finite: the weights of the last whole epoch are kept.
 func TestDivergedUpdateKeepsEpochStart(t *testing.T) {
 	t.Parallel()
+	for _, tc := range []struct{ precision, lr string }{{"float64", "1.7e308"}, {"float32", "3e38"}} {
+		t.Run(tc.precision, func(t *testing.T) { testDivergedUpdate(t, tc.precision, tc.lr) })
+	}
+}
+
+func testDivergedUpdate(t *testing.T, precision, lr string) {
 	dir := t.TempDir()
 	train := writeTestFile(t, dir, "train.csv", regressionCSV(7, 30, 3, 0.1))
 	out := filepath.Join(dir, "run")
-	run := fitUntil(t, fmt.Sprintf("data: {train: %s, target: y, validation: 0}\nmodel: {layers: [{units: 3, activation: tanh}, {activation: identity}], loss: squared_error}\ntrain: {optimizer: sgd, learning_rate: 1.7e308, batch_size: 10, epochs: 5}\n", q(train)), out, false, stopAt{})
+	run := fitUntil(t, fmt.Sprintf("data: {train: %s, target: y, validation: 0}\nmodel: {layers: [{units: 3, activation: tanh}, {activation: identity}], loss: squared_error}\ntrain: {optimizer: sgd, learning_rate: %s, batch_size: 10, epochs: 5, precision: %s}\n", q(train), lr, precision), out, false, stopAt{})
 	var de *DivergedError
 	if !errors.As(run.Result.Err, &de) || !de.WholeEpoch {
 		t.Fatalf("error %v, want a divergence that kept the last whole epoch", run.Result.Err)

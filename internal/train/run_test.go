@@ -239,14 +239,20 @@ output: {dir: %s}
 // error.
 func TestFitConfigDiverged(t *testing.T) {
 	t.Parallel()
+	for _, precision := range []string{"float64", "float32"} {
+		t.Run(precision, func(t *testing.T) { testFitConfigDiverged(t, precision) })
+	}
+}
+
+func testFitConfigDiverged(t *testing.T, precision string) {
 	dir := t.TempDir()
 	train := writeTestFile(t, dir, "train.csv", regressionCSV(37, 30, 1000, 1))
 	out := filepath.Join(dir, "run")
 	cfg := parseTestConfig(t, dir, fmt.Sprintf(`data: {train: %s, target: y, validation: 0.2}
 model: {layers: [{units: 4, activation: relu}, {activation: identity}], loss: squared_error}
-train: {optimizer: gd, learning_rate: 1e6, epochs: 500}
+train: {optimizer: gd, learning_rate: 1e6, epochs: 500, precision: %s}
 output: {dir: %s}
-`, q(train), q(out)))
+`, q(train), precision, q(out)))
 	run, err := FitConfig(t.Context(), cfg, FitOptions{})
 	if !IsDiverged(err) || run == nil {
 		t.Fatalf("FitConfig = %v, %v; want the run and a divergence error", run, err)
@@ -261,6 +267,9 @@ output: {dir: %s}
 	}
 	if !allFinite(s.Model) || WeightsSHA256(s.Model) != rep["weights_sha256"] {
 		t.Error("model.json does not hold the last finite weights")
+	}
+	if s.Model.Float32 != (precision == "float32") {
+		t.Errorf("model.json of a %s run reads as Float32 = %v", precision, s.Model.Float32)
 	}
 	lines := strings.Count(mustRead(t, filepath.Join(out, "metrics.csv")), "\n")
 	if lines != 1+len(run.Result.History) {

@@ -1,0 +1,122 @@
+package train
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// wideCSV returns a CSV of n rows, d features and a class among k: wide
+// enough that a layer of 64 units on batches of 100 makes products that
+// gemm splits across threads.
+func wideCSV(seed uint64, n, d, k int) string {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	var b strings.Builder
+	for j := range d {
+		fmt.Fprintf(&b, "x%d,", j)
+	}
+	b.WriteString("class\n")
+	for range n {
+		c := rng.IntN(k)
+		for j := range d {
+			fmt.Fprintf(&b, "%.4g,", rng.NormFloat64()+float64(c*(j%3))*0.3)
+		}
+		fmt.Fprintf(&b, "c%d\n", c)
+	}
+	return b.String()
+}
+
+// TestFloat32Reproducible is not parallel (train.threads sets GOMAXPROCS):
+// one float32 config and seed, at 1 and 2 threads and twice at 2, gives
+// the same model.json bytes and metrics; the model records float32, its
+// weights are float32 values, and it loads back as a float32 model that
+// scores as the run did.
+func TestFloat32Reproducible(t *testing.T) {
+	dir := t.TempDir()
+	train := writeTestFile(t, dir, "train.csv", wideCSV(5, 400, 300, 4))
+	var models, metrics []string
+	for i, threads := range []int{1, 2, 2} {
+		out := filepath.Join(dir, fmt.Sprint("run", i))
+		cfg := parseTestConfig(t, dir, fmt.Sprintf(`data: {train: %s, target: class, validation: 0.25}
+model: {layers: [{units: 64, activation: relu}, {units: 32, activation: tanh}, {activation: softmax}]}
+train: {optimizer: adam, learning_rate: 0.003, batch_size: 100, epochs: 3, precision: float32, threads: %d, clip_norm: 5}
+output: {dir: %s}
+`, q(train), threads, q(out)))
+		run, err := FitConfig(t.Context(), cfg, FitOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		models = append(models, mustRead(t, filepath.Join(out, "model.json")))
+		metrics = append(metrics, withoutSeconds(t, filepath.Join(out, "metrics.csv")))
+		s, err := LoadModel(filepath.Join(out, "model.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !s.Model.Float32 || !strings.Contains(models[i], `"precision": "float32"`) {
+			t.Fatalf("the model of a float32 run does not say float32")
+		}
+		for _, w := range s.Model.State() {
+			for _, v := range w.RawMatrix().Data {
+				if float64(float32(v)) != v {
+					t.Fatalf("weight %v of a float32 model is not a float32 value", v)
+				}
+			}
+		}
+		if i == 0 {
+			ds, err := s.Read(train, 0, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := Score(s.Model, ds, s.Classes)
+			if err != nil {
+				t.Fatal(err)
+			}
+			all := float64(*m.Accuracy)
+			if math.IsNaN(all) || all < 0.5 {
+				t.Errorf("the float32 model's accuracy on its training file is %v", all)
+			}
+			if want := float64(*run.Result.Train.Accuracy)*0.75 + float64(*run.Result.Val.Accuracy)*0.25; math.Abs(all-want) > 1e-9 {
+				t.Errorf("the loaded model scores %v on the training file, the run %v", all, want)
+			}
+		}
+	}
+	for i := 1; i < len(models); i++ {
+		if models[i] != models[0] {
+			t.Errorf("run %d: model.json differs from run 0's (threads 1, 2, 2)", i)
+		}
+		if metrics[i] != metrics[0] {
+			t.Errorf("run %d: metrics differ:\n%s\n%s", i, metrics[i], metrics[0])
+		}
+	}
+}
+
+// TestFloat32CloseToFloat64: the same run in float32 and float64 ends
+// with close losses and the same accuracy on well separated blobs.
+func TestFloat32CloseToFloat64(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	train := writeTestFile(t, dir, "train.csv", blobsCSV(3, []int{40, 40, 40}, 1))
+	var runs []*Run
+	for _, precision := range []string{"float64", "float32"} {
+		cfg := parseTestConfig(t, dir, fmt.Sprintf(`data: {train: %s, target: class, validation: 0.25}
+model: {layers: [{units: 8, activation: tanh}, {activation: softmax}]}
+train: {optimizer: momentum, learning_rate: 0.05, batch_size: 10, epochs: 20, precision: %s}
+output: {dir: %s}
+`, q(train), precision, q(filepath.Join(dir, precision))))
+		run, err := FitConfig(t.Context(), cfg, FitOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		runs = append(runs, run)
+	}
+	a, b := runs[0].Result, runs[1].Result
+	if d := math.Abs(float64(a.Train.Loss) - float64(b.Train.Loss)); d > 1e-4*math.Max(1, float64(a.Train.Loss)) {
+		t.Errorf("train loss: float64 %v, float32 %v", a.Train.Loss, b.Train.Loss)
+	}
+	if *a.Val.Accuracy != *b.Val.Accuracy {
+		t.Errorf("validation accuracy: float64 %v, float32 %v", *a.Val.Accuracy, *b.Val.Accuracy)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/mlptrain/mlptrain/internal/gradcheck"
+	"github.com/mlptrain/mlptrain/internal/config"
 	"github.com/mlptrain/mlptrain/internal/train"
 	"github.com/spf13/cobra"
 )
@@ -127,7 +128,11 @@ func printGradcheck(w io.Writer, path string, rep *train.CheckReport) error {
 	if rep.Data == "random" {
 		src = fmt.Sprintf("%d rows of random data", rep.Rows)
 	}
-	fmt.Fprintf(w, "gradient check of %s on %s (tol %g)\n\n", path, src, rep.Tol)
+	fmt.Fprintf(w, "gradient check of %s on %s (tol %g)\n", path, src, rep.Tol)
+	if rep.TrainPrecision == config.PrecisionFloat32 {
+		fmt.Fprintf(w, "checked in float64: train.precision is float32, too coarse for finite differences; the float32 passes are tested against float64 (internal/graph)\n")
+	}
+	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "param\tshape\tchecked\tskipped\tmax abs err\tmax rel err\tworst\tanalytic\tnumeric\tresult")
 	for _, p := range rep.Params {

@@ -29,10 +29,15 @@ type CheckOptions struct {
 // CheckReport is a gradient check's result with what it ran on.
 type CheckReport struct {
 	gradcheck.Result
-	Rows         int         `json:"rows"`
-	Data         string      `json:"data"` // the CSV path, or "random"
-	LearningRate float64     `json:"learning_rate"`
-	Net          *layers.Net `json:"-"`
+	Rows         int     `json:"rows"`
+	Data         string  `json:"data"` // the CSV path, or "random"
+	LearningRate float64 `json:"learning_rate"`
+	// Precision is always float64, the precision the check runs in;
+	// TrainPrecision is the config's train.precision, which a float32
+	// model trains in.
+	Precision      string      `json:"precision"`
+	TrainPrecision string      `json:"train_precision"`
+	Net            *layers.Net `json:"-"`
 }
 
 // randomClasses is the number of classes of random data for a softmax
@@ -139,7 +144,8 @@ func GradCheck(cfg *config.Config, o CheckOptions) (*CheckReport, error) {
 	o.Options.Seed = cfg.Train.Seed
 	res := gradcheck.Check(net.G, net.Loss, net.Params, o.Options)
 	n, _ := net.X.Dims()
-	return &CheckReport{Result: res, Rows: n, Data: source, LearningRate: cfg.Train.LearningRate}, nil
+	return &CheckReport{Result: res, Rows: n, Data: source, LearningRate: cfg.Train.LearningRate,
+		Precision: config.PrecisionFloat64, TrainPrecision: cfg.Train.Precision}, nil
 }
 
 // dataBatch prepares cfg's data and samples rows of its training split,

@@ -24,8 +24,12 @@ const smallWork = 1 << 16
 const kc32 = 512
 
 // smallBT is the most entries of a transposed B that the small path copies
-// into row-major order on its stack.
-const smallBT = 512
+// into row-major order on its stack, and smallBT32 the most for float32:
+// the same 4 KiB.
+const (
+	smallBT   = 512
+	smallBT32 = 1024
+)
 
 // Gemm computes
 //

@@ -133,7 +133,7 @@ func Add32(dst, x []float32) {
 // len(x) are not equal or len(x) is not a multiple of len(b).
 func AddRowsReLU32(h, z, x, b []float32) {
 	checkFused32("AddRowsReLU32", h, z, x, b)
-	addRowsAct32Go(h, z, x, b, relu32Go)
+	addRowsAct32(h, z, x, b, actReLU, best32)
 }
 
 // AddRowsTanh32 is a layer's bias and tanh activation in one pass: z as
@@ -141,7 +141,7 @@ func AddRowsReLU32(h, z, x, b []float32) {
 // The aliasing rules and panics are AddRowsReLU32's.
 func AddRowsTanh32(h, z, x, b []float32) {
 	checkFused32("AddRowsTanh32", h, z, x, b)
-	addRowsAct32Go(h, z, x, b, func(h, z []float32) { tanh32s(h, z, pathGo) })
+	addRowsAct32(h, z, x, b, actTanh, best32)
 }
 
 // AddRowsLogistic32 is a layer's bias and logistic activation in one
@@ -149,7 +149,7 @@ func AddRowsTanh32(h, z, x, b []float32) {
 // does, bit for bit. The aliasing rules and panics are AddRowsReLU32's.
 func AddRowsLogistic32(h, z, x, b []float32) {
 	checkFused32("AddRowsLogistic32", h, z, x, b)
-	addRowsAct32Go(h, z, x, b, func(h, z []float32) { logistic32s(h, z, pathGo) })
+	addRowsAct32(h, z, x, b, actLogistic, best32)
 }
 
 func checkFused32(name string, h, z, x, b []float32) {
@@ -161,14 +161,39 @@ func checkFused32(name string, h, z, x, b []float32) {
 	}
 }
 
-// addRowsAct32Go does the fused passes row by row, so that each row is
-// still in cache when act reads it.
-func addRowsAct32Go(h, z, x, b []float32, act func(h, z []float32)) {
+// The activations of the fused passes.
+const (
+	actReLU = iota
+	actTanh
+	actLogistic
+)
+
+// addRowsAct32 does a fused pass by path p: a row at a time in one
+// kernel call if the rows have 8 elements or more (the kernels' least),
+// else AddRows32's loop on all of x and then the activation's. The tests
+// call it on every path.
+func addRowsAct32(h, z, x, b []float32, act int, p path) {
 	k := len(b)
+	if p == pathGo || k < 8 {
+		addRows32Go(z, x, b)
+		switch act {
+		case actReLU:
+			relu32Go(h, z)
+		case actTanh:
+			tanh32s(h, z, p)
+		case actLogistic:
+			logistic32s(h, z, p)
+		}
+		return
+	}
+	kernel := [...]func(h, z, x, b []float32, avx512 bool) int{
+		actReLU:     addReLU32Kernel,
+		actTanh:     addTanh32Kernel,
+		actLogistic: addLogistic32Kernel,
+	}[act]
+	avx512 := p == pathAVX512
 	for i := 0; i < len(x); i += k {
-		zi := z[i : i+k]
-		addRows32Go(zi, x[i:i+k], b)
-		act(h[i:i+k], zi)
+		kernel(h[i:i+k], z[i:i+k], x[i:i+k], b, avx512)
 	}
 }
 

@@ -216,12 +216,15 @@ func TestFused32(t *testing.T) {
 	r := rand.New(rand.NewPCG(32, 4))
 	for _, tc := range []struct {
 		name  string
-		fused func(h, z, x, b []float32)
+		fused func(h, z, x, b []float32, p path)
 		act   func(h, z []float32)
 	}{
-		{"AddRowsReLU32", AddRowsReLU32, ReLU32},
-		{"AddRowsTanh32", AddRowsTanh32, Tanh32},
-		{"AddRowsLogistic32", AddRowsLogistic32, Logistic32},
+		{"AddRowsReLU32", func(h, z, x, b []float32, p path) { addRowsAct32(h, z, x, b, actReLU, p) }, ReLU32},
+		{"AddRowsTanh32", func(h, z, x, b []float32, p path) { addRowsAct32(h, z, x, b, actTanh, p) }, Tanh32},
+		{"AddRowsLogistic32", func(h, z, x, b []float32, p path) { addRowsAct32(h, z, x, b, actLogistic, p) }, Logistic32},
+		{"AddRowsReLU32 (exported)", func(h, z, x, b []float32, _ path) { AddRowsReLU32(h, z, x, b) }, ReLU32},
+		{"AddRowsTanh32 (exported)", func(h, z, x, b []float32, _ path) { AddRowsTanh32(h, z, x, b) }, Tanh32},
+		{"AddRowsLogistic32 (exported)", func(h, z, x, b []float32, _ path) { AddRowsLogistic32(h, z, x, b) }, Logistic32},
 	} {
 		for _, k := range []int{1, 2, 3, 5, 8, 16, 17, 33, 70} {
 			for rows := range 5 {
@@ -241,25 +244,27 @@ func TestFused32(t *testing.T) {
 				wantH := make([]float32, n)
 				AddRows32(wantZ, x, b)
 				tc.act(wantH, wantZ)
-				for _, alias := range []string{"none", "h=z", "z=x", "h=x"} {
-					h := make([]float32, n+8)[(rows+3)%8:][:n]
-					z := make([]float32, n+8)[(rows+5)%8:][:n]
-					xx := append([]float32(nil), x...)
-					switch alias {
-					case "h=z":
-						h = z
-					case "z=x":
-						z = xx
-					case "h=x":
-						h = xx
-					}
-					tc.fused(h, z, xx, b)
-					for i := range n {
-						if math.Float32bits(h[i]) != math.Float32bits(wantH[i]) {
-							t.Errorf("%s k=%d rows=%d %s: h[%d] = %v, want %v", tc.name, k, rows, alias, i, h[i], wantH[i])
+				for _, p := range paths32() {
+					for _, alias := range []string{"none", "h=z", "z=x", "h=x"} {
+						h := make([]float32, n+8)[(rows+3)%8:][:n]
+						z := make([]float32, n+8)[(rows+5)%8:][:n]
+						xx := append([]float32(nil), x...)
+						switch alias {
+						case "h=z":
+							h = z
+						case "z=x":
+							z = xx
+						case "h=x":
+							h = xx
 						}
-						if alias != "h=z" && math.Float32bits(z[i]) != math.Float32bits(wantZ[i]) {
-							t.Errorf("%s k=%d rows=%d %s: z[%d] = %v, want %v", tc.name, k, rows, alias, i, z[i], wantZ[i])
+						tc.fused(h, z, xx, b, p)
+						for i := range n {
+							if math.Float32bits(h[i]) != math.Float32bits(wantH[i]) {
+								t.Errorf("%s (%s) k=%d rows=%d %s: h[%d] = %v, want %v", tc.name, p, k, rows, alias, i, h[i], wantH[i])
+							}
+							if alias != "h=z" && math.Float32bits(z[i]) != math.Float32bits(wantZ[i]) {
+								t.Errorf("%s (%s) k=%d rows=%d %s: z[%d] = %v, want %v", tc.name, p, k, rows, alias, i, z[i], wantZ[i])
+							}
 						}
 					}
 				}

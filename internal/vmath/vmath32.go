@@ -181,13 +181,14 @@ const (
 	// The range in which exp32 computes: below exp32Min the result is +0,
 	// above exp32Max it is +Inf, and exp32 clamps x to [exp32Min, exp32Max]
 	// so that the same computation gives those results.
-	exp32Min = -104
-	exp32Max = 89
-	exp32P2  = 0x1.fffffcp-2 // P's coefficients, of r⁰ ... r⁴
-	exp32P3  = 0x1.555492p-3
-	exp32P4  = 0x1.5558f2p-5
-	exp32P5  = 0x1.1239e2p-7
-	exp32P6  = 0x1.6a2434p-10
+	exp32Round = 0x1.8p23
+	exp32Min   = -104
+	exp32Max   = 89
+	exp32P2    = 0x1.fffffcp-2 // P's coefficients, of r⁰ ... r⁴
+	exp32P3    = 0x1.555492p-3
+	exp32P4    = 0x1.5558f2p-5
+	exp32P5    = 0x1.1239e2p-7
+	exp32P6    = 0x1.6a2434p-10
 )
 
 // exp32 is e^x, Exp32 on one element.
@@ -196,7 +197,11 @@ func exp32(x float32) float32 {
 		return x
 	}
 	x = min(max(x, exp32Min), exp32Max)
-	k := float32(math.RoundToEven(float64(x * exp32Log2e)))
+	// k = x·log2(e) rounded to an integer (to even), by adding and
+	// taking away 1.5·2²³; the sum's low bits are k as an integer.
+	t := float32(x*exp32Log2e) + exp32Round
+	k := t - exp32Round
+	ki := int32(math.Float32bits(t) - math.Float32bits(exp32Round))
 	r := fma32(-k, exp32Ln2Hi, x)
 	r = fma32(-k, exp32Ln2Lo, r)
 	p := fma32(exp32P6, r, exp32P5)
@@ -208,7 +213,6 @@ func exp32(x float32) float32 {
 	// 2^k in two factors, each a normal float32 for k in [-150, 128]: the
 	// first product is exact, the second rounds once, to a subnormal or
 	// to +Inf where the result is one.
-	ki := int32(k)
 	k1 := ki >> 1
 	k2 := ki - k1
 	e *= math.Float32frombits(uint32(k1+127) << 23)

@@ -4,27 +4,32 @@ import (
 	"math"
 	"sync"
 	"sync/atomic"
-
-	"gonum.org/v1/gonum/blas/blas64"
 )
 
-// job is one call's product, split into parts by columns or rows of c.
+// job is work split into parts that the calling goroutine and the workers
+// claim one by one: the parts of a product (a mul's run) or Parallel's.
 type job struct {
-	kn          *kernel
+	parts int
+	fn    func(part int) // the work of a part
+	next  atomic.Int32   // the next part to claim
+	refs  atomic.Int32   // the caller and the helpers still using j
+	wg    sync.WaitGroup // counts the parts not yet done
+}
+
+// mul is one call's product, split into parts by columns or rows of c.
+type mul[T float] struct {
+	kn          *kern[T]
 	aT, bT      bool
 	m, n, k     int
-	alpha, beta float64
-	a, b, c     blas64.General
+	alpha, beta T
+	a, b, c     general[T]
 	packA       bool // pack all of A, not just its last partial panel of rows
 	fuseB       bool // the kernel packs B's full panels as it first reads them
 	splitN      bool // the parts are column ranges of c, not row ranges
 	chunk       int  // columns or rows per part
 	parts       int
-	fn          func(part int)           // for Parallel: the work of a part, in place of a product
 	then        func(i0, i1, j0, j1 int) // GemmThen's, or nil
-	next        atomic.Int32             // the next part to claim
-	refs        atomic.Int32             // the caller and the helpers still using j
-	wg          sync.WaitGroup           // counts the parts not yet done
+	part        func(part int)           // run, for the job that hands out the parts
 }
 
 // partsPerThread is how many column ranges each thread gets when there are
@@ -37,7 +42,7 @@ const partsPerThread = 2
 // repeat no work, and when there are enough of them each thread gets two,
 // which balances the load when a thread is slow to start. Otherwise the
 // parts are row ranges, one per thread, each of which packs all of B.
-func (j *job) split(threads int) {
+func (j *mul[T]) split(threads int) {
 	kn := j.kn
 	cols := (j.n + kn.nr - 1) / kn.nr
 	rows := (j.m + kn.mr - 1) / kn.mr
@@ -82,7 +87,7 @@ func (j *job) work() {
 		if p >= j.parts {
 			return
 		}
-		j.run(p)
+		j.fn(p)
 		j.wg.Done()
 	}
 }
@@ -92,15 +97,14 @@ func (j *job) work() {
 // not wait for it.
 func (j *job) release() {
 	if j.refs.Add(-1) == 0 {
-		j.a, j.b, j.c = blas64.General{}, blas64.General{}, blas64.General{}
-		j.fn, j.then = nil, nil
+		j.fn = nil
 		jobs.put(j)
 	}
 }
 
 // workspace holds one part's packed panels and the edge tile.
-type workspace struct {
-	a, b, t []float64
+type workspace[T float] struct {
+	a, b, t []T
 }
 
 // freeList is a stack of values for reuse which, unlike a sync.Pool, the
@@ -128,14 +132,35 @@ func (l *freeList[T]) put(x *T) {
 	l.mu.Unlock()
 }
 
+// pools holds the values kept for reuse for products of T.
+type pools[T float] struct {
+	muls       freeList[mul[T]]
+	workspaces freeList[workspace[T]]
+}
+
 var (
-	jobs       freeList[job]
-	workspaces freeList[workspace]
+	jobs    freeList[job]
+	pools64 pools[float64]
+	pools32 pools[float32]
 )
 
-func grow(s []float64, n int) []float64 {
+// poolsOf returns the pools for T.
+func poolsOf[T float]() *pools[T] {
+	var x T
+	switch any(x).(type) {
+	case float32:
+		return any(&pools32).(*pools[T])
+	default:
+		return any(&pools64).(*pools[T])
+	}
+}
+
+// mulsOf returns the free list of muls of T.
+func mulsOf[T float]() *freeList[mul[T]] { return &poolsOf[T]().muls }
+
+func grow[T float](s []T, n int) []T {
 	if cap(s) < n {
-		return make([]float64, n)
+		return make([]T, n)
 	}
 	return s[:n]
 }
@@ -151,11 +176,7 @@ func blockSize(total, max, unit int) int {
 // run computes part p of j: for each block of columns of c, each block of
 // the inner dimension and each block of rows, it packs what it must and
 // runs the macrokernel.
-func (j *job) run(p int) {
-	if j.fn != nil {
-		j.fn(p)
-		return
-	}
+func (j *mul[T]) run(p int) {
 	i0, i1, j0, j1 := 0, j.m, 0, j.n
 	if j.splitN {
 		j0, j1 = p*j.chunk, min(j.n, (p+1)*j.chunk)
@@ -166,7 +187,8 @@ func (j *job) run(p int) {
 	kc := blockSize(j.k, kn.kc, 1)
 	mc := blockSize(i1-i0, kn.mc, kn.mr)
 	nc := blockSize(j1-j0, kn.nc, kn.nr)
-	w := workspaces.get()
+	ws := &poolsOf[T]().workspaces
+	w := ws.get()
 	w.a = grow(w.a, mc*kc)
 	w.b = grow(w.b, nc*kc)
 	w.t = grow(w.t, kn.mr*kn.nr)
@@ -193,14 +215,14 @@ func (j *job) run(p int) {
 			}
 		}
 	}
-	workspaces.put(w)
+	ws.put(w)
 }
 
 // macro multiplies the mb×kb block of op(a) at (ic, pc), packed in w.a or
 // read in place, by the kb×nb block of op(b) packed in w.b into
 // c[ic:ic+mb, jc:jc+nb], tile by tile. With packB set, the first tile of
 // each full panel of B reads the panel in place and packs it into w.b.
-func (j *job) macro(w *workspace, ic, mb, jc, nb, pc, kb int, beta float64, packB bool) {
+func (j *mul[T]) macro(w *workspace[T], ic, mb, jc, nb, pc, kb int, beta T, packB bool) {
 	kn, a, b, c, alpha := j.kn, j.a, j.b, j.c, j.alpha
 	mr, nr := kn.mr, kn.nr
 	for jr := 0; jr < nb; jr += nr {
@@ -241,7 +263,7 @@ func (j *job) macro(w *workspace, ic, mb, jc, nb, pc, kb int, beta float64, pack
 // depends on the kernel) does not change the bits for any alpha; the
 // portable kernel, which may run where FMA is emulated in software, rounds
 // alpha·t and beta·c separately, as its own tiles do.
-func merge(c []float64, ldc int, t []float64, ldt, rows, cols int, alpha, beta float64, fused bool) {
+func merge[T float](c []T, ldc int, t []T, ldt, rows, cols int, alpha, beta T, fused bool) {
 	for i := range rows {
 		cr := c[i*ldc:][:cols]
 		tr := t[i*ldt:][:cols]
@@ -251,13 +273,64 @@ func merge(c []float64, ldc int, t []float64, ldt, rows, cols int, alpha, beta f
 				cr[x] = alpha * v
 			}
 		case fused:
-			for x, v := range tr {
-				cr[x] = math.FMA(alpha, v, beta*cr[x])
-			}
+			fmaRow(cr, tr, alpha, beta)
 		default:
 			for x, v := range tr {
 				cr[x] = alpha*v + beta*cr[x]
 			}
 		}
 	}
+}
+
+// fmaRow computes c[x] = fma(alpha, t[x], beta·c[x]), rounding once as the
+// assembly kernels' VFMADD231 does, in T's precision.
+func fmaRow[T float](c, t []T, alpha, beta T) {
+	switch c := any(c).(type) {
+	case []float64:
+		t, alpha, beta := any(t).([]float64), float64(alpha), float64(beta)
+		for x, v := range t[:len(c)] {
+			c[x] = math.FMA(alpha, v, beta*c[x])
+		}
+	case []float32:
+		t, alpha, beta := any(t).([]float32), float32(alpha), float32(beta)
+		for x, v := range t[:len(c)] {
+			c[x] = fma32(alpha, v, beta*c[x])
+		}
+	}
+}
+
+// fma32 returns x·y + z rounded once to float32, as VFMADD231PS computes
+// it (Go has no float32 FMA). x·y is exact in float64, 24 + 24 bits of
+// significand in 53, so s = x·y + z rounded to float64 is within half a
+// float64 ulp of the exact sum, and rounding s to float32 gives the sum
+// rounded once, except when s lies exactly halfway between two float32s
+// while the sum does not: then s is moved one float64 ulp toward the sum,
+// whose side of the halfway point the rounding error e (an exact TwoSum)
+// tells.
+func fma32(x, y, z float32) float32 {
+	p, zz := float64(x)*float64(y), float64(z)
+	s := p + zz
+	if math.IsInf(s, 0) || math.IsNaN(s) {
+		return float32(s)
+	}
+	var half bool
+	if a := math.Abs(s); a >= 0x1p-126 {
+		// A float32 keeps 24 of a normal float64's 53 bits of significand:
+		// halfway is the 29 bits dropped being 1 followed by zeros.
+		half = math.Float64bits(s)&(1<<29-1) == 1<<28
+	} else {
+		// Below float32's normal range its ulp is 2^-149.
+		r := a * 0x1p149
+		half = r-math.Floor(r) == 0.5
+	}
+	if half {
+		t := s - p
+		e := (p - (s - t)) + (zz - t)
+		if e > 0 {
+			s = math.Nextafter(s, math.Inf(1))
+		} else if e < 0 {
+			s = math.Nextafter(s, math.Inf(-1))
+		}
+	}
+	return float32(s)
 }

@@ -5,6 +5,7 @@ import (
 	"runtime"
 
 	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/blas64"
 )
 
@@ -17,9 +18,18 @@ const parallelFlops = 1 << 21
 // small path computes without packing.
 const smallWork = 1 << 16
 
+// kc32 is the k-block of every float32 kernel: the blocks over which an
+// entry of c is one chain of fused multiply-adds, which must be the same
+// in every kernel for them to give the same bits.
+const kc32 = 512
+
 // smallBT is the most entries of a transposed B that the small path copies
-// into row-major order on its stack.
-const smallBT = 512
+// into row-major order on its stack, and smallBT32 the most for float32:
+// the same 4 KiB.
+const (
+	smallBT   = 512
+	smallBT32 = 1024
+)
 
 // Gemm computes
 //
@@ -66,9 +76,46 @@ func GemmThen(tA, tB blas.Transpose, alpha float64, a, b blas64.General, beta fl
 	gemm(best, tA, tB, alpha, a, b, beta, c, then)
 }
 
+// Gemm32 is Gemm for float32 matrices: it computes
+//
+//	c = alpha·op(a)·op(b) + beta·c
+//
+// with the semantics, the argument checks and the panics of Gemm, and
+// blas32.Gemm's on row-major matrices. It accumulates in float32, as
+// OpenBLAS's sgemm does: each entry of c is one chain of fused
+// multiply-adds over k in float32 (see the package documentation for the
+// error bound), and the bits do not depend on the thread count or on the
+// path that computed the entry. Built with the openblas tag, it calls
+// OpenBLAS's sgemm instead.
+func Gemm32(tA, tB blas.Transpose, alpha float32, a, b blas32.General, beta float32, c blas32.General) {
+	gemm32(best32, tA, tB, alpha, a, b, beta, c, nil)
+}
+
+// GemmThen32 is GemmThen for float32 matrices: Gemm32 followed by then on
+// blocks that tile c, as GemmThen calls it.
+func GemmThen32(tA, tB blas.Transpose, alpha float32, a, b blas32.General, beta float32, c blas32.General, then func(i0, i1, j0, j1 int)) {
+	gemm32(best32, tA, tB, alpha, a, b, beta, c, then)
+}
+
 // gemm is Gemm with the kernels ks, chosen among by shape, and then as for
 // GemmThen (nil: none).
 func gemm(ks []*kernel, tA, tB blas.Transpose, alpha float64, a, b blas64.General, beta float64, c blas64.General, then func(i0, i1, j0, j1 int)) {
+	multiply(ks, tA, tB, alpha, general[float64](a), general[float64](b), beta, general[float64](c), then)
+}
+
+// gemm32 is gemm for float32.
+func gemm32(ks []*kernel32, tA, tB blas.Transpose, alpha float32, a, b blas32.General, beta float32, c blas32.General, then func(i0, i1, j0, j1 int)) {
+	multiply(ks, tA, tB, alpha, from32(a), from32(b), beta, from32(c), then)
+}
+
+// from32 returns x as a general[float32]. (blas32.General orders its fields
+// differently from blas64.General, so it does not convert.)
+func from32(x blas32.General) general[float32] {
+	return general[float32]{Rows: x.Rows, Cols: x.Cols, Data: x.Data, Stride: x.Stride}
+}
+
+// multiply is gemm and gemm32.
+func multiply[T float](ks []*kern[T], tA, tB blas.Transpose, alpha T, a, b general[T], beta T, c general[T], then func(i0, i1, j0, j1 int)) {
 	aT, bT := isTrans(tA), isTrans(tB)
 	checkGeneral("a", a)
 	checkGeneral("b", b)
@@ -116,23 +163,32 @@ func gemm(ks []*kernel, tA, tB blas.Transpose, alpha float64, a, b blas64.Genera
 		return
 	}
 	if threads == 1 {
-		// On the calling goroutine alone: a job of its own on the stack,
+		// On the calling goroutine alone: a mul of its own on the stack,
 		// without the hand-over to workers, which costs more than the
 		// product itself for a small network's.
-		var j job
-		j.set(kn, aT, bT, m, n, k, alpha, a, b, beta, c, then)
-		j.split(1)
-		j.run(0)
+		var p mul[T]
+		p.set(kn, aT, bT, m, n, k, alpha, a, b, beta, c, then)
+		p.split(1)
+		p.run(0)
 		return
 	}
+	// Split among workers: the job that hands them out runs parts of p.
+	ps := mulsOf[T]()
+	p := ps.get()
+	p.set(kn, aT, bT, m, n, k, alpha, a, b, beta, c, then)
+	p.split(threads)
+	if p.part == nil {
+		p.part = p.run // once for each mul, which is kept
+	}
 	j := jobs.get()
-	j.set(kn, aT, bT, m, n, k, alpha, a, b, beta, c, then)
-	j.split(threads)
-	j.do(min(threads, j.parts) - 1)
+	j.fn, j.parts = p.part, p.parts
+	j.do(min(threads, p.parts) - 1)
+	p.a, p.b, p.c, p.then = general[T]{}, general[T]{}, general[T]{}, nil
+	ps.put(p)
 }
 
 // set fills in j's product.
-func (j *job) set(kn *kernel, aT, bT bool, m, n, k int, alpha float64, a, b blas64.General, beta float64, c blas64.General, then func(i0, i1, j0, j1 int)) {
+func (j *mul[T]) set(kn *kern[T], aT, bT bool, m, n, k int, alpha T, a, b general[T], beta T, c general[T], then func(i0, i1, j0, j1 int)) {
 	j.kn, j.aT, j.bT, j.m, j.n, j.k = kn, aT, bT, m, n, k
 	j.alpha, j.beta, j.a, j.b, j.c = alpha, beta, a, b, c
 	j.then = then
@@ -153,7 +209,7 @@ func isTrans(t blas.Transpose) bool {
 	panic(fmt.Sprintf("gemm: bad transpose %d", t))
 }
 
-func checkGeneral(name string, x blas64.General) {
+func checkGeneral[T float](name string, x general[T]) {
 	if x.Rows < 0 || x.Cols < 0 {
 		panic(fmt.Sprintf("gemm: %s is %d×%d", name, x.Rows, x.Cols))
 	}
@@ -174,7 +230,7 @@ func tick(trans bool) string {
 }
 
 // scale computes c = beta·c, where beta = 0 overwrites c.
-func scale(beta float64, c blas64.General) {
+func scale[T float](beta T, c general[T]) {
 	if beta == 1 {
 		return
 	}

@@ -28,3 +28,26 @@ func preferredFor(avx2FMA, avx512 bool) []*kernel {
 	}
 	return []*kernel{goKernel}
 }
+
+// kernels32For is kernelsFor for the float32 kernels.
+func kernels32For(avx2FMA, avx512 bool) []*kernel32 {
+	var ks []*kernel32
+	if avx512 {
+		ks = append(ks, avx512Kernels32...)
+	}
+	if avx2FMA {
+		ks = append(ks, avx2Kernels32...)
+	}
+	return append(ks, goKernel32)
+}
+
+// preferred32For is preferredFor for the float32 kernels.
+func preferred32For(avx2FMA, avx512 bool) []*kernel32 {
+	switch {
+	case avx512 && len(avx512Kernels32) > 0:
+		return avx512Kernels32
+	case avx2FMA && len(avx2Kernels32) > 0:
+		return avx2Kernels32
+	}
+	return []*kernel32{goKernel32}
+}

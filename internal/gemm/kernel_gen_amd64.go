@@ -9,8 +9,9 @@ package gemm
 // tables in internal/gen.
 
 // avx512Kernels are the tiled kernels for AVX-512F, and avx2Kernels those
-// for AVX2 and FMA, each in the order Gemm prefers them (see choose): the
-// widest tile first.
+// for AVX2 and FMA, and avx512Kernels32 those for AVX-512F, and
+// avx2Kernels32 those for AVX2 and FMA, each in the order Gemm prefers them
+// (see choose): the widest tile first.
 var (
 	avx512Kernels = []*kernel{
 		{name: "avx512x6x32", mr: 6, nr: 32, kc: 256, mc: 144, nc: 512, tile: tileAVX512x6x32, fused: true, tilePackB: tileAVX512x6x32PackB, transB: transpose8, transW: 8, small: smallAVX512},
@@ -19,6 +20,12 @@ var (
 	avx2Kernels = []*kernel{
 		{name: "avx2x6x8", mr: 6, nr: 8, kc: 256, mc: 144, nc: 512, tile: tileAVX2x6x8, fused: true, tilePackB: tileAVX2x6x8PackB, transB: transpose4, transW: 4, small: smallAVX2},
 	}
+	avx512Kernels32 = []*kernel32{
+		{name: "avx512x6x64", mr: 6, nr: 64, kc: 512, mc: 144, nc: 1024, tile: tileAVX512x6x64F32, fused: true, tilePackB: tileAVX512x6x64F32PackB},
+		{name: "avx512x12x32", mr: 12, nr: 32, kc: 512, mc: 144, nc: 1024, tile: tileAVX512x12x32F32, fused: true, tilePackB: tileAVX512x12x32F32PackB},
+		{name: "avx512x12x16", mr: 12, nr: 16, kc: 512, mc: 144, nc: 1024, tile: tileAVX512x12x16F32, fused: true, tilePackB: tileAVX512x12x16F32PackB},
+	}
+	avx2Kernels32 = []*kernel32{}
 )
 
 // kernAVX2x6x8 computes the 6×8 tile with AVX2 and FMA, and
@@ -84,6 +91,72 @@ func tileAVX512x6x32(k int, a []float64, ais, aks int, bp, c []float64, ldc int,
 func tileAVX512x6x32PackB(k int, a []float64, ais, aks int, b []float64, ldb int, bp, c []float64, ldc int, alpha, beta float64) {
 	_, _, _, _ = a[5*ais+(k-1)*aks], b[(k-1)*ldb+31], bp[32*k-1], c[5*ldc+31]
 	kernAVX512x6x32PackB(k, &a[0], ais, aks, &b[0], ldb, &bp[0], &c[0], ldc, alpha, beta)
+}
+
+// kernAVX512x6x64F32 computes the 6×64 tile with AVX-512F, and
+// kernAVX512x6x64F32PackB also packs B; tileAVX512x6x64F32 and
+// tileAVX512x6x64F32PackB check the extents of a, b, bp and c once (ais and
+// aks are never negative), so that the assembly cannot touch memory outside
+// them.
+//
+//go:noescape
+func kernAVX512x6x64F32(k int, a *float32, ais, aks int, b, c *float32, ldc int, alpha, beta float32)
+
+//go:noescape
+func kernAVX512x6x64F32PackB(k int, a *float32, ais, aks int, b *float32, ldb int, bp, c *float32, ldc int, alpha, beta float32)
+
+func tileAVX512x6x64F32(k int, a []float32, ais, aks int, bp, c []float32, ldc int, alpha, beta float32) {
+	_, _, _ = a[5*ais+(k-1)*aks], bp[64*k-1], c[5*ldc+63]
+	kernAVX512x6x64F32(k, &a[0], ais, aks, &bp[0], &c[0], ldc, alpha, beta)
+}
+
+func tileAVX512x6x64F32PackB(k int, a []float32, ais, aks int, b []float32, ldb int, bp, c []float32, ldc int, alpha, beta float32) {
+	_, _, _, _ = a[5*ais+(k-1)*aks], b[(k-1)*ldb+63], bp[64*k-1], c[5*ldc+63]
+	kernAVX512x6x64F32PackB(k, &a[0], ais, aks, &b[0], ldb, &bp[0], &c[0], ldc, alpha, beta)
+}
+
+// kernAVX512x12x32F32 computes the 12×32 tile with AVX-512F, and
+// kernAVX512x12x32F32PackB also packs B; tileAVX512x12x32F32 and
+// tileAVX512x12x32F32PackB check the extents of a, b, bp and c once (ais
+// and aks are never negative), so that the assembly cannot touch memory
+// outside them.
+//
+//go:noescape
+func kernAVX512x12x32F32(k int, a *float32, ais, aks int, b, c *float32, ldc int, alpha, beta float32)
+
+//go:noescape
+func kernAVX512x12x32F32PackB(k int, a *float32, ais, aks int, b *float32, ldb int, bp, c *float32, ldc int, alpha, beta float32)
+
+func tileAVX512x12x32F32(k int, a []float32, ais, aks int, bp, c []float32, ldc int, alpha, beta float32) {
+	_, _, _ = a[11*ais+(k-1)*aks], bp[32*k-1], c[11*ldc+31]
+	kernAVX512x12x32F32(k, &a[0], ais, aks, &bp[0], &c[0], ldc, alpha, beta)
+}
+
+func tileAVX512x12x32F32PackB(k int, a []float32, ais, aks int, b []float32, ldb int, bp, c []float32, ldc int, alpha, beta float32) {
+	_, _, _, _ = a[11*ais+(k-1)*aks], b[(k-1)*ldb+31], bp[32*k-1], c[11*ldc+31]
+	kernAVX512x12x32F32PackB(k, &a[0], ais, aks, &b[0], ldb, &bp[0], &c[0], ldc, alpha, beta)
+}
+
+// kernAVX512x12x16F32 computes the 12×16 tile with AVX-512F, and
+// kernAVX512x12x16F32PackB also packs B; tileAVX512x12x16F32 and
+// tileAVX512x12x16F32PackB check the extents of a, b, bp and c once (ais
+// and aks are never negative), so that the assembly cannot touch memory
+// outside them.
+//
+//go:noescape
+func kernAVX512x12x16F32(k int, a *float32, ais, aks int, b, c *float32, ldc int, alpha, beta float32)
+
+//go:noescape
+func kernAVX512x12x16F32PackB(k int, a *float32, ais, aks int, b *float32, ldb int, bp, c *float32, ldc int, alpha, beta float32)
+
+func tileAVX512x12x16F32(k int, a []float32, ais, aks int, bp, c []float32, ldc int, alpha, beta float32) {
+	_, _, _ = a[11*ais+(k-1)*aks], bp[16*k-1], c[11*ldc+15]
+	kernAVX512x12x16F32(k, &a[0], ais, aks, &bp[0], &c[0], ldc, alpha, beta)
+}
+
+func tileAVX512x12x16F32PackB(k int, a []float32, ais, aks int, b []float32, ldb int, bp, c []float32, ldc int, alpha, beta float32) {
+	_, _, _, _ = a[11*ais+(k-1)*aks], b[(k-1)*ldb+15], bp[16*k-1], c[11*ldc+15]
+	kernAVX512x12x16F32PackB(k, &a[0], ais, aks, &b[0], ldb, &bp[0], &c[0], ldc, alpha, beta)
 }
 
 // transpose8x8AVX512 packs 8 columns of a transposed B at a time;

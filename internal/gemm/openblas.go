@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
 
 	"github.com/mlptrain/mlptrain/internal/gemm/openblas"
 )
@@ -15,6 +14,10 @@ import (
 // library is OpenBLAS's dgemm, which Gemm calls in place of its own
 // kernels in a build with the openblas tag.
 var library = &kernel{name: "openblas", mr: 1, nr: 1, product: dgemmOpenBLAS}
+
+// library32 is OpenBLAS's sgemm, which Gemm32 calls in a build with the
+// openblas tag.
+var library32 = &kernel32{name: "openblas", mr: 1, nr: 1, product: sgemmOpenBLAS}
 
 // blasThreads is the thread count last given to OpenBLAS. It must not
 // change while a product runs, so products hold the lock for reading and a
@@ -28,7 +31,23 @@ var blasThreads struct {
 // first setting its threads to GOMAXPROCS if that has changed since the
 // last call (train.threads sets GOMAXPROCS). OpenBLAS decides by itself
 // how many of them a product of that size is worth.
-func dgemmOpenBLAS(tA, tB blas.Transpose, m, n, k int, alpha float64, a, b blas64.General, beta float64, c blas64.General) {
+func dgemmOpenBLAS(tA, tB blas.Transpose, m, n, k int, alpha float64, a, b general[float64], beta float64, c general[float64]) {
+	setBLASThreads()
+	openblas.Dgemm(tA, tB, m, n, k, alpha, a.Data, a.Stride, b.Data, b.Stride, beta, c.Data, c.Stride)
+	blasThreads.RUnlock()
+}
+
+// sgemmOpenBLAS is dgemmOpenBLAS for float32, with OpenBLAS's sgemm.
+func sgemmOpenBLAS(tA, tB blas.Transpose, m, n, k int, alpha float32, a, b general[float32], beta float32, c general[float32]) {
+	setBLASThreads()
+	openblas.Sgemm(tA, tB, m, n, k, alpha, a.Data, a.Stride, b.Data, b.Stride, beta, c.Data, c.Stride)
+	blasThreads.RUnlock()
+}
+
+// setBLASThreads sets OpenBLAS's threads to GOMAXPROCS if that has changed
+// and returns holding blasThreads for reading, which the caller releases
+// when its product is done.
+func setBLASThreads() {
 	procs := runtime.GOMAXPROCS(0)
 	blasThreads.RLock()
 	if blasThreads.n != procs {
@@ -41,6 +60,4 @@ func dgemmOpenBLAS(tA, tB blas.Transpose, m, n, k int, alpha float64, a, b blas6
 		blasThreads.Unlock()
 		blasThreads.RLock()
 	}
-	openblas.Dgemm(tA, tB, m, n, k, alpha, a.Data, a.Stride, b.Data, b.Stride, beta, c.Data, c.Stride)
-	blasThreads.RUnlock()
 }

@@ -1,11 +1,9 @@
 package gemm
 
-import "gonum.org/v1/gonum/blas/blas64"
-
 // packA copies rows [i0, i0+mb) and columns [p0, p0+kb) of op(a) into dst
 // as panels of mr rows, each stored k-major (dst[ir·kb + p·mr + i]); a last
 // panel of fewer than mr rows is padded with zeros.
-func packA(dst []float64, a blas64.General, trans bool, i0, mb, p0, kb, mr int) {
+func packA[T float](dst []T, a general[T], trans bool, i0, mb, p0, kb, mr int) {
 	for ir := 0; ir < mb; ir += mr {
 		rows := min(mr, mb-ir)
 		d := dst[ir*kb:][:mr*kb]
@@ -40,7 +38,7 @@ func packA(dst []float64, a blas64.General, trans bool, i0, mb, p0, kb, mr int) 
 // as panels of nr columns, each stored k-major (dst[jr·kb + p·nr + j]); a
 // last panel of fewer than nr columns is padded with zeros. With skipFull
 // set, it packs only that partial panel.
-func packB(kn *kernel, dst []float64, b blas64.General, trans bool, p0, kb, j0, nb int, skipFull bool) {
+func packB[T float](kn *kern[T], dst []T, b general[T], trans bool, p0, kb, j0, nb int, skipFull bool) {
 	nr := kn.nr
 	for jr := 0; jr < nb; jr += nr {
 		cols := min(nr, nb-jr)
@@ -85,18 +83,22 @@ func packB(kn *kernel, dst []float64, b blas64.General, trans bool, p0, kb, j0, 
 	}
 }
 
-// copyRun copies kb runs of mr doubles, stride apart in src, to dst one
+// copyRun copies kb runs of mr values, stride apart in src, to dst one
 // after the other, for the panel heights of the kernels, and reports
 // whether it did.
-func copyRun(dst, src []float64, stride, kb, mr int) bool {
+func copyRun[T float](dst, src []T, stride, kb, mr int) bool {
 	switch mr {
+	case 12:
+		for p := range kb {
+			*(*[12]T)(dst[p*12:]) = *(*[12]T)(src[p*stride:])
+		}
 	case 8:
 		for p := range kb {
-			*(*[8]float64)(dst[p*8:]) = *(*[8]float64)(src[p*stride:])
+			*(*[8]T)(dst[p*8:]) = *(*[8]T)(src[p*stride:])
 		}
 	case 6:
 		for p := range kb {
-			*(*[6]float64)(dst[p*6:]) = *(*[6]float64)(src[p*stride:])
+			*(*[6]T)(dst[p*6:]) = *(*[6]T)(src[p*stride:])
 		}
 	default:
 		return false

@@ -1,7 +1,5 @@
 package gemm
 
-import "gonum.org/v1/gonum/blas/blas64"
-
 // The small-product kernels, kernSmallRxV (AVX-512) and kernSmallAVX2RxV
 // (AVX2), and smallTile and smallTileAVX2, which call them, are generated:
 // kernel_amd64.s and kernel_gen_amd64.go.
@@ -14,17 +12,17 @@ import "gonum.org/v1/gonum/blas/blas64"
 // same way, as in the tiled AVX-512 and AVX2 kernels, so the results are
 // theirs bit for bit. It reports false, doing nothing, for a transposed B
 // of more than smallBT entries.
-func smallAVX512(aT, bT bool, m, n, k int, alpha float64, a, b blas64.General, beta float64, c blas64.General) bool {
+func smallAVX512(aT, bT bool, m, n, k int, alpha float64, a, b general[float64], beta float64, c general[float64]) bool {
 	return small(true, aT, bT, m, n, k, alpha, a, b, beta, c)
 }
 
 // smallAVX2 is smallAVX512 with the AVX2 small kernels, which mask B's and
 // c's last columns through VMASKMOVPD.
-func smallAVX2(aT, bT bool, m, n, k int, alpha float64, a, b blas64.General, beta float64, c blas64.General) bool {
+func smallAVX2(aT, bT bool, m, n, k int, alpha float64, a, b general[float64], beta float64, c general[float64]) bool {
 	return small(false, aT, bT, m, n, k, alpha, a, b, beta, c)
 }
 
-func small(avx512, aT, bT bool, m, n, k int, alpha float64, a, b blas64.General, beta float64, c blas64.General) bool {
+func small(avx512, aT, bT bool, m, n, k int, alpha float64, a, b general[float64], beta float64, c general[float64]) bool {
 	if bT {
 		if k*n > smallBT {
 			return false
@@ -39,7 +37,7 @@ func small(avx512, aT, bT bool, m, n, k int, alpha float64, a, b blas64.General,
 // smallTransB is small for a transposed B of at most smallBT entries,
 // which it copies into row-major order on its stack first. (A function of
 // its own, so that the other products do not clear the buffer.)
-func smallTransB(avx512, aT bool, m, n, k int, alpha float64, a, b blas64.General, beta float64, c blas64.General) {
+func smallTransB(avx512, aT bool, m, n, k int, alpha float64, a, b general[float64], beta float64, c general[float64]) {
 	var buf [smallBT]float64
 	for j := range n {
 		row := b.Data[j*b.Stride:][:k]
@@ -57,7 +55,7 @@ var avx2Masks = [16]uint64{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0), ^uint
 // smallTiles runs the small kernels over c, with B = bd row-major with
 // stride ldb: the AVX-512 ones 8 rows by 16 columns or 16 rows by 8 at a
 // time, the AVX2 ones 6 rows by 8 columns or 12 rows by 4.
-func smallTiles(avx512, aT bool, m, n, k int, alpha float64, a blas64.General, bd []float64, ldb int, beta float64, c blas64.General) {
+func smallTiles(avx512, aT bool, m, n, k int, alpha float64, a general[float64], bd []float64, ldb int, beta float64, c general[float64]) {
 	ais, aks := a.Stride, 1
 	if aT {
 		ais, aks = 1, a.Stride

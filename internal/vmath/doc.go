@@ -106,4 +106,38 @@
 // only in which of the two NaNs it is. The tests demand the kernels'
 // order bit for bit, and check every other result against the compiled
 // loops.
+//
+// # Float32
+//
+// Exp32, Log32, Log1p32, Tanh32, Logistic32 and Softplus32 are the float32
+// functions of float32 training, and AddRows32, ReLU32, AddReLUGrad32,
+// AddTanhGrad32, AddLogisticGrad32, AddColSums32 and Add32 the float32
+// twins of the arithmetic above, with the same loops in float32 (each
+// operation rounded to float32 on its own). AddRowsReLU32, AddRowsTanh32
+// and AddRowsLogistic32 do a layer's bias and activation in one pass.
+//
+// No standard library function computes exp or log in float32, so the
+// float32 functions are not copies: each is defined by its scalar Go
+// function (vmath32.go), float32 operations and fused multiply-adds
+// rounded once, and every path gives that function's bits, on every call.
+// Go has no float32 fused multiply-add; fma32 computes one exactly from a
+// float64 product, which is exact, and a sum rounded to odd where a double
+// rounding could otherwise differ (TestFMA32 checks it against big.Float).
+//
+// Their error bounds are integer ulp distances from the float64 function
+// rounded to float32 (math.Exp(float64(x)) and so on; for Logistic32 and
+// Softplus32, the graph's stable forms evaluated in float64):
+//
+//	Exp32       1 ulp   (most results are correctly rounded)
+//	Log32       1 ulp
+//	Log1p32     1 ulp
+//	Tanh32      2 ulps  (1 for |x| < 0.625)
+//	Logistic32  2 ulps
+//	Softplus32  2 ulps
+//
+// TestULP32 measures them on every 1021st bit pattern and TestEdges32 on
+// the thresholds; TestULP32Exhaustive, run with -exhaustive32, on all 2³².
+// The special values are those of IEEE 754 (Exp32(+Inf) = +Inf, Exp32(-Inf)
+// = +0, Log32(±0) = -Inf, Log32(x < 0) = NaN, Tanh32(±Inf) = ±1), and a
+// NaN argument gives that NaN back, bit for bit.
 package vmath

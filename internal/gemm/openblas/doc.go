@@ -1,4 +1,4 @@
-// Package openblas calls OpenBLAS's dgemm, through gonum's netlib cgo
+// Package openblas calls OpenBLAS's dgemm and sgemm, through gonum's netlib cgo
 // bindings, and sets OpenBLAS's thread count. It is built only with the
 // openblas build tag and cgo (go build -tags openblas), and links
 // -lopenblas (Debian: libopenblas-dev); without the tag it is empty.

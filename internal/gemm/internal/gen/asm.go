@@ -24,12 +24,22 @@ func asm() []byte {
 		}
 	}
 	for _, tr := range transposes {
-		tr.emit(&e, tr.name)
+		tr.emit(&e, tr)
 	}
 	return e.out.Bytes()
 }
 
 func (t tile) v(i int) string { return fmt.Sprintf("%s%d", t.reg, i) }
+
+// vb is the size of a vector register in bytes.
+func (x isa) vb() int { return x.w * x.size }
+
+// floatArgs returns the offsets of alpha and beta, which follow the
+// arguments that take words up to offset off, and the size of the
+// arguments.
+func (x isa) floatArgs(off int) (alpha, beta, size int) {
+	return off, off + x.size, off + 2*x.size
+}
 
 func (t tile) acc(r, j int) string { return t.v(t.acc0 + r*t.nv + j) }
 
@@ -58,27 +68,29 @@ func aAddr(r int) string {
 // which then advances by the stride R12, and stored as row u of the packed
 // panel at DX.
 func (e *emitter) step(t tile, u int, fused bool) {
-	bo := u * t.nv * t.w * 8
+	vb := t.vb()
+	bo := u * t.nv * vb
+	mov := t.op("VMOVUP")
 	for j := 0; j < t.nv; j++ {
 		if fused {
-			e.p("\tVMOVUPD %d(BX), %s", j*t.w*8, t.v(j))
-			e.p("\tVMOVUPD %s, %d(DX)", t.v(j), bo+j*t.w*8)
+			e.p("\t%s %d(BX), %s", mov, j*vb, t.v(j))
+			e.p("\t%s %s, %d(DX)", mov, t.v(j), bo+j*vb)
 		} else {
-			e.p("\tVMOVUPD %d(BX), %s", bo+j*t.w*8, t.v(j))
+			e.p("\t%s %d(BX), %s", mov, bo+j*vb, t.v(j))
 		}
 	}
 	for r := 0; r < t.mr; r++ {
 		b := t.v(t.bc[r%len(t.bc)])
-		e.p("\tVBROADCASTSD %s, %s", aAddr(r), b)
+		e.p("\t%s %s, %s", t.op("VBROADCASTS"), aAddr(r), b)
 		for j := 0; j < t.nv; j++ {
-			e.p("\tVFMADD231PD %s, %s, %s", t.v(j), b, t.acc(r, j))
+			e.p("\t%s %s, %s, %s", t.op("VFMADD231P"), t.v(j), b, t.acc(r, j))
 		}
 	}
 	for i := 0; i*4 < t.mr; i++ {
 		e.p("\tADDQ R11, %s", aBases[i])
 	}
 	if fused {
-		for o := 0; o < t.nv*t.w*8; o += 64 {
+		for o := 0; o < t.nv*vb; o += 64 {
 			e.p("\tPREFETCHT0 %d(R13)", o)
 		}
 		e.p("\tADDQ R12, BX")
@@ -96,12 +108,15 @@ func (e *emitter) kernel(t tile, fused bool) {
 	const unroll = 4
 	nr := t.nr()
 	name, args := t.asmName(fused), t.args(fused)
-	off := map[string]int{"k": 0, "a": 8, "ais": 16, "aks": 24, "b": 32, "c": 40, "ldc": 48, "alpha": 56, "beta": 64}
-	size := 72
+	off := map[string]int{"k": 0, "a": 8, "ais": 16, "aks": 24, "b": 32, "c": 40, "ldc": 48}
+	words := 56
 	if fused {
-		off = map[string]int{"k": 0, "a": 8, "ais": 16, "aks": 24, "b": 32, "ldb": 40, "bp": 48, "c": 56, "ldc": 64, "alpha": 72, "beta": 80}
-		size = 88
+		off = map[string]int{"k": 0, "a": 8, "ais": 16, "aks": 24, "b": 32, "ldb": 40, "bp": 48, "c": 56, "ldc": 64}
+		words = 72
 	}
+	var size int
+	off["alpha"], off["beta"], size = t.floatArgs(words)
+	sh, es := t.shift, t.size
 	arg := func(n string) string { return fmt.Sprintf("%s+%d(FP)", n, off[n]) }
 	L := name
 	e.p("")
@@ -119,10 +134,10 @@ func (e *emitter) kernel(t tile, fused bool) {
 	e.p("\tMOVQ %s, CX", arg("k"))
 	e.p("\tMOVQ %s, AX", arg("a"))
 	e.p("\tMOVQ %s, R8", arg("ais"))
-	e.p("\tSHLQ $3, R8")
+	e.p("\tSHLQ $%d, R8", sh)
 	e.p("\tLEAQ (R8)(R8*2), R9")
 	e.p("\tMOVQ %s, R11", arg("aks"))
-	e.p("\tSHLQ $3, R11")
+	e.p("\tSHLQ $%d, R11", sh)
 	for i := 1; i*4 < t.mr; i++ {
 		e.p("\tLEAQ (%s)(R8*4), %s", aBases[i-1], aBases[i])
 	}
@@ -133,19 +148,19 @@ func (e *emitter) kernel(t tile, fused bool) {
 			if t.reg == "Z" {
 				e.p("\tVPXORQ %s, %s, %s", a, a, a)
 			} else {
-				e.p("\tVXORPD %s, %s, %s", a, a, a)
+				e.p("\t%s %s, %s, %s", t.op("VXORP"), a, a, a)
 			}
 		}
 	}
 	// Prefetch the rows of c, which are touched only after the loop.
 	e.p("\tMOVQ %s, R13", arg("c"))
 	e.p("\tMOVQ %s, R12", arg("ldc"))
-	e.p("\tSHLQ $3, R12")
+	e.p("\tSHLQ $%d, R12", sh)
 	for r := 0; r < t.mr; r++ {
-		for o := 0; o < nr*8; o += 64 {
+		for o := 0; o < nr*es; o += 64 {
 			e.p("\tPREFETCHT0 %d(R13)", o)
 		}
-		e.p("\tPREFETCHT0 %d(R13)", nr*8-8)
+		e.p("\tPREFETCHT0 %d(R13)", nr*es-es)
 		if r < t.mr-1 {
 			e.p("\tADDQ R12, R13")
 		}
@@ -154,7 +169,7 @@ func (e *emitter) kernel(t tile, fused bool) {
 		// R13 runs prefetchDist rows of B ahead of BX.
 		e.p("\tMOVQ %s, DX", arg("bp"))
 		e.p("\tMOVQ %s, R12", arg("ldb"))
-		e.p("\tSHLQ $3, R12")
+		e.p("\tSHLQ $%d, R12", sh)
 		e.p("\tMOVQ R12, R13")
 		e.p("\tSHLQ $%d, R13", prefetchShift)
 		e.p("\tADDQ BX, R13")
@@ -167,9 +182,9 @@ func (e *emitter) kernel(t tile, fused bool) {
 		e.step(t, u, fused)
 	}
 	if fused {
-		e.p("\tADDQ $%d, DX", unroll*nr*8)
+		e.p("\tADDQ $%d, DX", unroll*nr*es)
 	} else {
-		e.p("\tADDQ $%d, BX", unroll*nr*8)
+		e.p("\tADDQ $%d, BX", unroll*nr*es)
 	}
 	e.p("\tDECQ R10")
 	e.p("\tJNZ %s_loop4", L)
@@ -179,27 +194,26 @@ func (e *emitter) kernel(t tile, fused bool) {
 	e.p("%s_loop1:", L)
 	e.step(t, 0, fused)
 	if fused {
-		e.p("\tADDQ $%d, DX", nr*8)
+		e.p("\tADDQ $%d, DX", nr*es)
 	} else {
-		e.p("\tADDQ $%d, BX", nr*8)
+		e.p("\tADDQ $%d, BX", nr*es)
 	}
 	e.p("\tDECQ CX")
 	e.p("\tJNZ %s_loop1", L)
 	e.p("%s_store:", L)
 	e.p("\tMOVQ %s, DX", arg("c"))
 	e.p("\tMOVQ %s, R12", arg("ldc"))
-	e.p("\tSHLQ $3, R12")
+	e.p("\tSHLQ $%d, R12", sh)
 	alpha, beta, tmp := t.v(0), t.v(1), t.v(2)
-	e.p("\tVBROADCASTSD %s, %s", arg("alpha"), alpha)
-	e.p("\tMOVQ %s, R13", arg("beta"))
-	e.p("\tSHLQ $1, R13") // ±0 → 0
-	e.p("\tJZ %s_beta0", L)
-	e.p("\tVBROADCASTSD %s, %s", arg("beta"), beta)
+	vb, mov := t.vb(), t.op("VMOVUP")
+	e.p("\t%s %s, %s", t.op("VBROADCASTS"), arg("alpha"), alpha)
+	e.betaZero(t.elem, arg("beta"), L+"_beta0")
+	e.p("\t%s %s, %s", t.op("VBROADCASTS"), arg("beta"), beta)
 	for r := 0; r < t.mr; r++ {
 		for j := 0; j < t.nv; j++ {
-			e.p("\tVMULPD %d(DX), %s, %s", j*t.w*8, beta, tmp)
-			e.p("\tVFMADD231PD %s, %s, %s", t.acc(r, j), alpha, tmp)
-			e.p("\tVMOVUPD %s, %d(DX)", tmp, j*t.w*8)
+			e.p("\t%s %d(DX), %s, %s", t.op("VMULP"), j*vb, beta, tmp)
+			e.p("\t%s %s, %s, %s", t.op("VFMADD231P"), t.acc(r, j), alpha, tmp)
+			e.p("\t%s %s, %d(DX)", mov, tmp, j*vb)
 		}
 		if r < t.mr-1 {
 			e.p("\tADDQ R12, DX")
@@ -210,8 +224,8 @@ func (e *emitter) kernel(t tile, fused bool) {
 	e.p("%s_beta0:", L)
 	for r := 0; r < t.mr; r++ {
 		for j := 0; j < t.nv; j++ {
-			e.p("\tVMULPD %s, %s, %s", t.acc(r, j), alpha, t.acc(r, j))
-			e.p("\tVMOVUPD %s, %d(DX)", t.acc(r, j), j*t.w*8)
+			e.p("\t%s %s, %s, %s", t.op("VMULP"), t.acc(r, j), alpha, t.acc(r, j))
+			e.p("\t%s %s, %d(DX)", mov, t.acc(r, j), j*vb)
 		}
 		if r < t.mr-1 {
 			e.p("\tADDQ R12, DX")
@@ -219,6 +233,18 @@ func (e *emitter) kernel(t tile, fused bool) {
 	}
 	e.p("\tVZEROUPPER")
 	e.p("\tRET")
+}
+
+// betaZero emits a jump to label if beta, the argument at arg, is ±0.
+func (e *emitter) betaZero(el elem, arg, label string) {
+	if el.size == 4 {
+		e.p("\tMOVL %s, R13", arg)
+		e.p("\tSHLL $1, R13") // ±0 → 0
+	} else {
+		e.p("\tMOVQ %s, R13", arg)
+		e.p("\tSHLQ $1, R13") // ±0 → 0
+	}
+	e.p("\tJZ %s", label)
 }
 
 // small emits kernSmallRxV (R = mr rows, V = nv vectors of 8 columns; up
@@ -412,9 +438,10 @@ func (e *emitter) smallLoopEnd(name string, mr int) {
 // transpose8 emits the transpose name (transpose8x8AVX512), which packs a
 // panel of a transposed B: 8 rows of b (8 columns of op(b)) become 8 columns of the packed panel,
 // 8×8 doubles at a time.
-func (e *emitter) transpose8(name string) {
+func (e *emitter) transpose8(tr transpose) {
+	name := tr.name
 	e.p("")
-	e.p("// func %s(%s)", name, transposeArgs)
+	e.p("// func %s(%s)", name, tr.args())
 	e.p("//")
 	e.p("// %s stores src[j·ldb + p] at dst[p·nr + j] for j < 8 and", name)
 	e.p("// p < 8·blocks. blocks ≥ 1.")
@@ -478,9 +505,10 @@ func (e *emitter) transpose8(name string) {
 
 // transpose4 emits the transpose name (transpose4x4AVX), the AVX2
 // counterpart of transpose8 for 4 rows of b at a time.
-func (e *emitter) transpose4(name string) {
+func (e *emitter) transpose4(tr transpose) {
+	name := tr.name
 	e.p("")
-	e.p("// func %s(%s)", name, transposeArgs)
+	e.p("// func %s(%s)", name, tr.args())
 	e.p("//")
 	e.p("// %s stores src[j·ldb + p] at dst[p·nr + j] for j < 4 and", name)
 	e.p("// p < 4·blocks. blocks ≥ 1.")

@@ -57,11 +57,18 @@ func (e *emitter) kernelLists() {
 			}
 		}
 		slices.SortStableFunc(ts, func(a, b tile) int { return cmp.Compare(b.nr(), a.nr()) })
-		e.p("%s = []*kernel{", x.list)
+		e.p("%s = []*%s{", x.list, x.kernel)
 		for _, t := range ts {
-			tr := transposeFor(t.w)
-			e.p("{name: %q, mr: %d, nr: %d, kc: %d, mc: %d, nc: %d, tile: %s, fused: true, tilePackB: %s, transB: %s, transW: %d, small: %s},",
-				t.goName(), t.mr, t.nr(), t.kc, t.mc, t.nc, t.tileFunc(false), t.tileFunc(true), tr.goFunc, tr.w, t.small)
+			trans := ""
+			if tr, ok := transposeFor(t.elem, t.w); ok {
+				trans = fmt.Sprintf(", transB: %s, transW: %d", tr.goFunc, tr.w)
+			}
+			small := ""
+			if t.small != "nil" {
+				small = ", small: " + t.small
+			}
+			e.p("{name: %q, mr: %d, nr: %d, kc: %d, mc: %d, nc: %d, tile: %s, fused: true, tilePackB: %s%s%s},",
+				t.goName(), t.mr, t.nr(), t.kc, t.mc, t.nc, t.tileFunc(false), t.tileFunc(true), trans, small)
 		}
 		e.p("}")
 	}
@@ -81,12 +88,12 @@ func (e *emitter) tileFuncs(t tile) {
 		e.p("")
 	}
 	last := t.nr() - 1
-	e.p("func %s(k int, a []float64, ais, aks int, bp, c []float64, ldc int, alpha, beta float64) {", t.tileFunc(false))
+	e.p("func %s(k int, a []%[2]s, ais, aks int, bp, c []%[2]s, ldc int, alpha, beta %[2]s) {", t.tileFunc(false), t.goType)
 	e.p("_, _, _ = a[%d*ais+(k-1)*aks], bp[%d*k-1], c[%d*ldc+%d]", t.mr-1, t.nr(), t.mr-1, last)
 	e.p("%s(k, &a[0], ais, aks, &bp[0], &c[0], ldc, alpha, beta)", t.asmName(false))
 	e.p("}")
 	e.p("")
-	e.p("func %s(k int, a []float64, ais, aks int, b []float64, ldb int, bp, c []float64, ldc int, alpha, beta float64) {", t.tileFunc(true))
+	e.p("func %s(k int, a []%[2]s, ais, aks int, b []%[2]s, ldb int, bp, c []%[2]s, ldc int, alpha, beta %[2]s) {", t.tileFunc(true), t.goType)
 	e.p("_, _, _, _ = a[%d*ais+(k-1)*aks], b[(k-1)*ldb+%d], bp[%d*k-1], c[%d*ldc+%d]", t.mr-1, last, t.nr(), t.mr-1, last)
 	e.p("%s(k, &a[0], ais, aks, &b[0], ldb, &bp[0], &c[0], ldc, alpha, beta)", t.asmName(true))
 	e.p("}")
@@ -100,9 +107,9 @@ func (e *emitter) transposeFunc(tr transpose) {
 	e.comment(fmt.Sprintf("%s packs %d columns of a transposed B at a time; %s checks the extents of dst and src once, as the tile functions do.", tr.name, w, tr.goFunc))
 	e.p("//")
 	e.p("//go:noescape")
-	e.p("func %s(%s)", tr.name, transposeArgs)
+	e.p("func %s(%s)", tr.name, tr.args())
 	e.p("")
-	e.p("func %s(dst []float64, nr int, src []float64, ldb, blocks int) {", tr.goFunc)
+	e.p("func %s(dst []%[2]s, nr int, src []%[2]s, ldb, blocks int) {", tr.goFunc, tr.e.goType)
 	e.p("_, _ = dst[(%d*blocks-1)*nr+%d], src[%d*ldb+%d*blocks-1]", w, w-1, w-1, w)
 	e.p("%s(&dst[0], nr, &src[0], ldb, blocks)", tr.name)
 	e.p("}")

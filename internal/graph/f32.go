@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 
+	"github.com/mlptrain/mlptrain/internal/vmath"
 	"gonum.org/v1/gonum/blas/blas32"
 )
 
@@ -162,9 +163,7 @@ func (g *Graph) backward32(loss *Node) {
 func addInto32(dst, x []float32, alpha float32) {
 	x = x[:len(dst)]
 	if alpha == 1 {
-		for i, v := range x {
-			dst[i] += v
-		}
+		vmath.Add32(dst, x) // alpha·v is v, bit for bit
 		return
 	}
 	for i, v := range x {

@@ -132,18 +132,24 @@ func (f *fusion) block32(i0, i1, j0, j1 int) {
 	}
 	if j0 == 0 && j1 == k && i1-i0 > 1 {
 		lo, hi := i0*k, i1*k
-		zs := z[lo:hi]
-		addRows32(zs, xw[lo:hi], b)
-		if h != nil {
-			f.act.forward32Slice(h[lo:hi], zs)
-		}
+		f.span32(h, z, xw, b, lo, hi)
 		return
 	}
 	for i := i0; i < i1; i++ {
-		zr := z[i*k+j0 : i*k+j1]
-		addRows32(zr, xw[i*k+j0:i*k+j1], b)
-		if h != nil {
-			f.act.forward32Slice(h[i*k+j0:i*k+j1], zr)
-		}
+		f.span32(h, z, xw, b, i*k+j0, i*k+j1)
+	}
+}
+
+// span32 sets z = xw + b and h = φ(z) on the entries lo..hi, whole rows
+// of b's columns, in one pass where vmath has the fused kernel.
+func (f *fusion) span32(h, z, xw, b []float32, lo, hi int) {
+	switch {
+	case h != nil && f.act.fused32 != nil:
+		f.act.fused32(h[lo:hi], z[lo:hi], xw[lo:hi], b)
+	case h != nil:
+		addRows32(z[lo:hi], xw[lo:hi], b)
+		f.act.forward32Slice(h[lo:hi], z[lo:hi])
+	default:
+		addRows32(z[lo:hi], xw[lo:hi], b)
 	}
 }

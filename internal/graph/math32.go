@@ -1,24 +1,13 @@
 package graph
 
-import "math"
+import "github.com/mlptrain/mlptrain/internal/vmath"
 
-// exp32 sets dst = eˣ in float32.
-func exp32(dst, x []float32) {
-	for i, v := range x[:len(dst)] {
-		dst[i] = float32(math.Exp(float64(v)))
-	}
-}
+// The float32 elementwise math of the graph's float32 passes, from
+// internal/vmath (whose doc states each function's error bound in ulps).
 
-// log32 sets dst = log x in float32.
-func log32(dst, x []float32) {
-	for i, v := range x[:len(dst)] {
-		dst[i] = float32(math.Log(float64(v)))
-	}
-}
-
-// tanh32 sets y = tanh x in float32.
-func tanh32(y, x []float32) {
-	for i, v := range x[:len(y)] {
-		y[i] = float32(math.Tanh(float64(v)))
-	}
-}
+func exp32(dst, x []float32)    { vmath.Exp32(dst, x[:len(dst)]) }
+func log32(dst, x []float32)    { vmath.Log32(dst, x[:len(dst)]) }
+func tanh32(y, x []float32)     { vmath.Tanh32(y, x[:len(y)]) }
+func relu32(y, x []float32)     { vmath.ReLU32(y, x[:len(y)]) }
+func logistic32(y, x []float32) { vmath.Logistic32(y, x[:len(y)]) }
+func softplus32(y, x []float32) { vmath.Softplus32(y, x[:len(y)]) }

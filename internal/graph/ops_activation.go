@@ -31,6 +31,9 @@ type elementwise struct {
 	// rounds (correctly rounded, and slower).
 	fwd32 func(y, x []float32)
 	bwd32 func(xb, yb, x, y []float32)
+	// fused32, for the hot activations, sets z = x + 1·bᵀ and h = φ(z) in
+	// one pass, bit for bit AddRows32 then fwd32 (vmath's fused kernels).
+	fused32 func(h, z, x, b []float32)
 }
 
 func (o *elementwise) forward(out *mat.Dense, in []*mat.Dense) {
@@ -132,7 +135,7 @@ var (
 		fwd:   func(y, x []float64) { copy(y, x) },
 		bwd:   func(xb, yb, _, _ []float64) { vmath.Add(xb, yb[:len(xb)]) },
 		fwd32: func(y, x []float32) { copy(y, x) },
-		bwd32: func(xb, yb, _, _ []float32) { addInto32(xb, yb, 1) },
+		bwd32: func(xb, yb, _, _ []float32) { vmath.Add32(xb, yb[:len(xb)]) },
 	}
 	// The hard threshold is 1 for z ≥ 0, else 0. Its derivative is 0
 	// everywhere it exists (and taken as 0 at z = 0), so no error signal
@@ -171,30 +174,22 @@ var (
 				}
 			}
 		},
-		bwd:   func(xb, yb, _, y []float64) { vmath.AddLogisticGrad(xb, yb[:len(xb)], y[:len(xb)]) },
-		fwd32: logistic32,
-		bwd32: func(xb, yb, _, y []float32) {
-			yb, y = yb[:len(xb)], y[:len(xb)]
-			for i, g := range yb {
-				xb[i] += g * (y[i] * (1 - y[i]))
-			}
-		},
-		d1: func(_, y float64) float64 { return y * (1 - y) },
-		d2: func(_, y float64) float64 { return y * (1 - y) * (1 - 2*y) },
+		bwd:     func(xb, yb, _, y []float64) { vmath.AddLogisticGrad(xb, yb[:len(xb)], y[:len(xb)]) },
+		fwd32:   logistic32,
+		bwd32:   func(xb, yb, _, y []float32) { vmath.AddLogisticGrad32(xb, yb[:len(xb)], y[:len(xb)]) },
+		fused32: vmath.AddRowsLogistic32,
+		d1:      func(_, y float64) float64 { return y * (1 - y) },
+		d2:      func(_, y float64) float64 { return y * (1 - y) * (1 - 2*y) },
 	}
 	tanhOp = &elementwise{
-		f:     math.Tanh,
-		fwd:   vmath.Tanh, // math.Tanh, bit for bit, a vector at a time
-		bwd:   func(xb, yb, _, y []float64) { vmath.AddTanhGrad(xb, yb[:len(xb)], y[:len(xb)]) },
-		fwd32: tanh32,
-		bwd32: func(xb, yb, _, y []float32) {
-			yb, y = yb[:len(xb)], y[:len(xb)]
-			for i, g := range yb {
-				xb[i] += g * (1 - y[i]*y[i])
-			}
-		},
-		d1: func(_, y float64) float64 { return 1 - y*y },
-		d2: func(_, y float64) float64 { return -2 * y * (1 - y*y) },
+		f:       math.Tanh,
+		fwd:     vmath.Tanh, // math.Tanh, bit for bit, a vector at a time
+		bwd:     func(xb, yb, _, y []float64) { vmath.AddTanhGrad(xb, yb[:len(xb)], y[:len(xb)]) },
+		fwd32:   tanh32,
+		bwd32:   func(xb, yb, _, y []float32) { vmath.AddTanhGrad32(xb, yb[:len(xb)], y[:len(xb)]) },
+		fused32: vmath.AddRowsTanh32,
+		d1:      func(_, y float64) float64 { return 1 - y*y },
+		d2:      func(_, y float64) float64 { return -2 * y * (1 - y*y) },
 	}
 	// ReLU's derivative is taken as 0 at z = 0.
 	reluOp = &elementwise{
@@ -210,22 +205,15 @@ var (
 		// Vector kernels, bit for bit the per-entry arithmetic: the value's
 		// bits under an all-ones or all-zeros mask (a NaN keeps its own,
 		// as max(v, 0) does; −0 becomes +0), and x̄ += ȳ·1 or ȳ·0.
-		fwd:   vmath.ReLU,
-		bwd:   func(xb, yb, x, _ []float64) { vmath.AddReLUGrad(xb, yb[:len(xb)], x[:len(xb)]) },
-		fwd32: relu32,
-		bwd32: func(xb, yb, x, _ []float32) {
-			yb, x = yb[:len(xb)], x[:len(xb)]
-			for i, g := range yb {
-				var m float32
-				if x[i] > 0 {
-					m = 1
-				}
-				xb[i] += g * m
-			}
-		},
+		fwd:     vmath.ReLU,
+		bwd:     func(xb, yb, x, _ []float64) { vmath.AddReLUGrad(xb, yb[:len(xb)], x[:len(xb)]) },
+		fwd32:   relu32,
+		bwd32:   func(xb, yb, x, _ []float32) { vmath.AddReLUGrad32(xb, yb[:len(xb)], x[:len(xb)]) },
+		fused32: vmath.AddRowsReLU32,
 	}
 	softplusOp = &elementwise{
-		f: softplus,
+		f:     softplus,
+		fwd32: softplus32,
 		fwd: func(y, x []float64) {
 			for i, v := range x[:len(y)] {
 				y[i] = softplus(v)
@@ -538,41 +526,4 @@ func (*softmax) backward32(inBar []*blas32.General, _ []bool, outBar, out *blas3
 func Softmax(z *Node) *Node {
 	r, c := z.Dims()
 	return newOp("softmax", &softmax{}, r, c, z)
-}
-
-// The float32 activations. Each is φ in float32, with the float64 form's
-// care for overflow: logistic takes e^−|x|, ReLU keeps a NaN.
-
-// relu32 sets y = max(x, 0); a NaN stays NaN and −0 becomes +0, as
-// math.Max(x, 0) gives in float64.
-func relu32(y, x []float32) {
-	x = x[:len(y)]
-	for i, v := range x {
-		if v > 0 || v != v {
-			y[i] = v
-		} else {
-			y[i] = 0
-		}
-	}
-}
-
-// logistic32 sets y = σ(x) = 1/(1+e^−x), through e^−|x| so that nothing
-// overflows.
-func logistic32(y, x []float32) {
-	x = x[:len(y)]
-	for i, v := range x {
-		if v >= 0 {
-			y[i] = -v
-		} else {
-			y[i] = v
-		}
-	}
-	exp32(y, y)
-	for i, e := range y {
-		if x[i] >= 0 {
-			y[i] = 1 / (1 + e)
-		} else {
-			y[i] = e / (1 + e)
-		}
-	}
 }

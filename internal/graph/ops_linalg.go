@@ -401,27 +401,10 @@ func (o addBias) backwardDot(inBarDot []*mat.Dense, _, outBarDot, _, _ *mat.Dens
 }
 
 // addRows32 sets z to x with the row b added to each of its rows.
-func addRows32(z, x, b []float32) {
-	k := len(b)
-	x = x[:len(z)]
-	for lo := 0; lo+k <= len(z); lo += k {
-		zr, xr := z[lo:lo+k], x[lo:lo+k]
-		for j, v := range b {
-			zr[j] = xr[j] + v
-		}
-	}
-}
+func addRows32(z, x, b []float32) { vmath.AddRows32(z, x[:len(z)], b) }
 
 // addColSums32 adds the column sums of x (rows of len(d)) into d.
-func addColSums32(d, x []float32) {
-	k := len(d)
-	for lo := 0; lo+k <= len(x); lo += k {
-		xr := x[lo : lo+k]
-		for j, v := range xr {
-			d[j] += v
-		}
-	}
-}
+func addColSums32(d, x []float32) { vmath.AddColSums32(d, x) }
 
 func (addBias) forward32(out *blas32.General, in []*blas32.General) {
 	addRows32(raw32(out), raw32(in[0]), raw32(in[1]))

@@ -24,9 +24,14 @@ import (
 
 // Tolerances of an exported graph's probabilities and predictions against
 // predict's: relative, with a floor for values near 0.
+// A float32 model exports as a float64 graph of its float32 weights, so
+// its graph and predict (which computes in float32) agree to float32's
+// rounding.
 const (
-	exportRelTol = 1e-9
-	exportAbsTol = 1e-12
+	exportRelTol   = 1e-9
+	exportAbsTol   = 1e-12
+	exportRelTol32 = 2e-5
+	exportAbsTol32 = 1e-6
 )
 
 // exportConfigs are the shipped configs that fit quickly, with the epochs
@@ -63,6 +68,7 @@ var exportConfigs = []struct {
 	{"configs/reference.yaml", 5, "", nil},
 	{"configs/cells_plain.yaml", 2, "", nil},
 	{"configs/cells.yaml", 2, "", nil}, // dropout: none in the graph
+	{"configs/digits.yaml", 3, "", nil}, // float32
 	// Batch normalization in eval, on categorical and numeric inputs.
 	{"configs/penguins.yaml", 3, "", []string{"model.layers.0.batch_norm=true"}},
 	{"configs/cars.yaml", 3, "", []string{"model.layers.0.batch_norm=true"}},
@@ -219,8 +225,12 @@ func comparePredictions(t *testing.T, s *train.Saved, predicted string, got map[
 	}
 	rows = rows[1:]
 	n := int64(len(rows))
+	rel, abs := exportRelTol, exportAbsTol
+	if s.Model.Float32 {
+		rel, abs = exportRelTol32, exportAbsTol32
+	}
 	near := func(a, b float64) bool {
-		return a == b || math.Abs(a-b) <= exportAbsTol+exportRelTol*math.Max(math.Abs(a), math.Abs(b))
+		return a == b || math.Abs(a-b) <= abs+rel*math.Max(math.Abs(a), math.Abs(b))
 	}
 	values := onnx.OutputPrediction
 	if s.Classes != nil {

@@ -32,8 +32,11 @@ type Report struct {
 	Seconds       float64  `json:"seconds"`
 	Threads       int      `json:"threads"`
 	// Gemm names the matrix-product backend: the microkernels of
-	// internal/gemm this CPU runs, or "openblas" (gemm.Kernel).
+	// internal/gemm this CPU runs, or "openblas" (gemm.Kernel, or
+	// gemm.Kernel32 for a float32 run).
 	Gemm string `json:"gemm"`
+	// Precision is train.precision: float64 or float32.
+	Precision string `json:"precision"`
 	// Columns is the training file's resolved schema.
 	Columns []ColumnInfo `json:"columns"`
 	// ClassWeight is each class's weight in the training loss
@@ -139,9 +142,12 @@ func FitConfig(ctx context.Context, cfg *config.Config, o FitOptions) (*Run, err
 		Schema: 1, Model: filepath.Join(dir, "model.json"), Dir: dir,
 		EpochsRun: len(res.History), BestEpoch: res.BestEpoch, Stopped: res.Stopped,
 		Train: &res.Train, Validation: res.Val,
-		WeightsSHA256: WeightsSHA256(res.Model), Seed: cfg.Train.Seed, Seconds: res.Seconds, Threads: res.Threads, Gemm: gemm.Kernel(),
+		WeightsSHA256: WeightsSHA256(res.Model), Seed: cfg.Train.Seed, Seconds: res.Seconds, Threads: res.Threads, Gemm: gemm.Kernel(), Precision: cfg.Train.Precision,
 		Columns: p.Columns, ClassWeight: classWeightReport(p.Classes, res.ClassWeights),
 		LearningRates: make([]float64, len(res.History)), Steps: res.Steps, ClippedSteps: res.ClippedSteps,
+	}
+	if res.Model.Float32 {
+		rep.Gemm = gemm.Kernel32()
 	}
 	for i, s := range res.History {
 		rep.LearningRates[i] = s.LearningRate

@@ -190,10 +190,19 @@ func Score(m *layers.Model, ds *data.Dataset, classes []string) (Metrics, error)
 }
 
 // rankMetrics fills ROCAUC and PRAUC from the predictions y (k class
-// probabilities a row, or one logistic output: the second class's).
+// probabilities a row, or one logistic output: the second class's). A
+// prediction that is not finite (a diverged model's, whose finite weights
+// overflow its outputs) ranks nothing: both stay undefined.
 func rankMetrics(met *Metrics, y *mat.Dense, labels []int, k int) {
 	n, c := y.Dims()
 	raw := y.RawMatrix()
+	for i := range n {
+		for _, v := range raw.Data[i*raw.Stride:][:c] {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return
+			}
+		}
+	}
 	var r metric.Ranking
 	if c == 1 || k == 2 {
 		scores, pos := make([]float64, n), make([]bool, n)

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // wideCSV returns a CSV of n rows, d features and a class among k: wide
@@ -118,5 +120,27 @@ output: {dir: %s}
 	}
 	if *a.Val.Accuracy != *b.Val.Accuracy {
 		t.Errorf("validation accuracy: float64 %v, float32 %v", *a.Val.Accuracy, *b.Val.Accuracy)
+	}
+}
+
+// TestRankMetricsNonFinite: predictions with a NaN or an infinity (a
+// diverged float32 model's: its last finite weights overflow float32 in
+// the forward pass) leave roc_auc and pr_auc undefined. Before, the
+// ranking panicked, and the diverged run ended in "internal error".
+func TestRankMetricsNonFinite(t *testing.T) {
+	for _, bad := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		for _, k := range []int{1, 3} {
+			y := mat.NewDense(4, k, nil)
+			for i := range 4 {
+				y.Set(i, 0, float64(i)/4)
+			}
+			y.Set(2, k-1, bad)
+			var met Metrics
+			classes := max(k, 2)
+			rankMetrics(&met, y, []int{0, 1, 0, 1}, classes)
+			if met.ROCAUC != nil || met.PRAUC != nil {
+				t.Errorf("%v in %d-column predictions: roc_auc %v, pr_auc %v, want undefined", bad, k, met.ROCAUC, met.PRAUC)
+			}
+		}
 	}
 }

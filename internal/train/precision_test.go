@@ -144,3 +144,42 @@ func TestRankMetricsNonFinite(t *testing.T) {
 		}
 	}
 }
+
+// TestFloat32NormalizeTarget: a float32 regression with standardized
+// targets folds the scaling into its output layer as float32 values, and
+// scores the folded model. Before, the float32 twins kept the standardized
+// layer: the run reported r² ≈ −8 for a fit of r² ≈ 0.97, and model.json
+// held weights that are not float32 values.
+func TestFloat32NormalizeTarget(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	train := writeTestFile(t, dir, "train.csv", regressionCSV(11, 200, 300, 2))
+	var r2 [2]float64
+	for i, precision := range []string{"float64", "float32"} {
+		out := filepath.Join(dir, precision)
+		cfg := parseTestConfig(t, dir, fmt.Sprintf(`data: {train: %s, target: y, validation: 0.2, normalize_target: standardize}
+model: {layers: [{units: 8, activation: tanh}, {activation: identity}], loss: squared_error}
+train: {optimizer: adam, learning_rate: 0.01, batch_size: 16, epochs: 30, precision: %s}
+output: {dir: %s}
+`, q(train), precision, q(out)))
+		run, err := FitConfig(t.Context(), cfg, FitOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r2[i] = float64(*run.Result.Val.R2)
+		s, err := LoadModel(filepath.Join(out, "model.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range s.Model.State() {
+			for _, v := range w.RawMatrix().Data {
+				if s.Model.Float32 && float64(float32(v)) != v {
+					t.Fatalf("weight %v of a float32 model is not a float32 value", v)
+				}
+			}
+		}
+	}
+	if math.Abs(r2[0]-r2[1]) > 1e-3 || r2[1] < 0.9 {
+		t.Errorf("validation r²: float64 %v, float32 %v", r2[0], r2[1])
+	}
+}

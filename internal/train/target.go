@@ -66,6 +66,9 @@ func (p *Problem) unscaleTargets(m *layers.Model) {
 		}
 		out.B.Set(0, j, out.B.At(0, j)*s.Scale[j]+s.Offset[j])
 	}
+	if m.Float32 {
+		m.Round32() // the folded layer is float32 too, in the twins the nets use
+	}
 	for _, ds := range []*data.Dataset{p.Train, p.Val} {
 		if ds != nil {
 			unscale(ds.Y, s)

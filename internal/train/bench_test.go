@@ -41,16 +41,22 @@ func benchSteps(b *testing.B, tr *trainer) {
 // with class weights, -dropout0.5 and -batchnorm with those on the hidden
 // layer.
 func BenchmarkTrainStep(b *testing.B) {
-	b.Run("784-256-10-b128", func(b *testing.B) {
-		dir := b.TempDir()
-		path := filepath.Join(dir, "ref.csv")
-		writeRefCSV(b, path, 1024, 784, 10)
-		benchSteps(b, benchTrainer(b, fmt.Sprintf(`
+	for _, precision := range []string{"float64", "float32"} {
+		name := "784-256-10-b128"
+		if precision == "float32" {
+			name += "-float32"
+		}
+		b.Run(name, func(b *testing.B) {
+			dir := b.TempDir()
+			path := filepath.Join(dir, "ref.csv")
+			writeRefCSV(b, path, 1024, 784, 10)
+			benchSteps(b, benchTrainer(b, fmt.Sprintf(`
 data: {train: %s, target: label, validation: 0, normalize: none}
 model: {layers: [{units: 256, activation: relu}, {activation: softmax}], loss: cross_entropy}
-train: {optimizer: sgd, learning_rate: 0.01, batch_size: 128, epochs: 1, checkpoint_every: 0}
-`, q(path))))
-	})
+train: {optimizer: sgd, learning_rate: 0.01, batch_size: 128, epochs: 1, checkpoint_every: 0, precision: %s}
+`, q(path), precision)))
+		})
+	}
 	// Dropout 0.5 on the hidden layer (a mask of 128×256 drawn per step)
 	// and batch normalization of its z.
 	for _, v := range []struct{ name, layer string }{

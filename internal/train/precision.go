@@ -3,6 +3,7 @@ package train
 import (
 	"github.com/mlptrain/mlptrain/internal/gemm"
 	"github.com/mlptrain/mlptrain/internal/graph"
+	"github.com/mlptrain/mlptrain/internal/vmath"
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/mat"
 )
@@ -48,12 +49,7 @@ func readOutput(dst *mat.Dense, y *graph.Node) {
 }
 
 // narrowRow sets dst to src rounded to float32.
-func narrowRow(dst []float32, src []float64) {
-	src = src[:len(dst)]
-	for j, v := range src {
-		dst[j] = float32(v)
-	}
-}
+func narrowRow(dst []float32, src []float64) { vmath.Narrow(dst, src[:len(dst)]) }
 
 // gather32 copies the rows idx of src into dst's first len(idx) rows,
 // rounding to float32.

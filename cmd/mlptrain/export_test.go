@@ -67,7 +67,7 @@ var exportConfigs = []struct {
 	{"configs/universality_wide.yaml", 5, "", nil},
 	{"configs/reference.yaml", 5, "", nil},
 	{"configs/cells_plain.yaml", 2, "", nil},
-	{"configs/cells.yaml", 2, "", nil}, // dropout: none in the graph
+	{"configs/cells.yaml", 2, "", nil},  // dropout: none in the graph
 	{"configs/digits.yaml", 3, "", nil}, // float32
 	// Batch normalization in eval, on categorical and numeric inputs.
 	{"configs/penguins.yaml", 3, "", []string{"model.layers.0.batch_norm=true"}},

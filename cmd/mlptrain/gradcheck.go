@@ -6,8 +6,8 @@ import (
 	"math"
 	"text/tabwriter"
 
-	"github.com/mlptrain/mlptrain/internal/gradcheck"
 	"github.com/mlptrain/mlptrain/internal/config"
+	"github.com/mlptrain/mlptrain/internal/gradcheck"
 	"github.com/mlptrain/mlptrain/internal/train"
 	"github.com/spf13/cobra"
 )

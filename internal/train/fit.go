@@ -251,14 +251,14 @@ const checkpointInterval = 5 * time.Second
 // trainer is one training run in progress: everything a checkpoint must
 // hold to continue it exactly.
 type trainer struct {
-	p        *Problem
-	m        *layers.Model
-	ws       []*mat.Dense // the model's parameters, trained in place
+	p  *Problem
+	m  *layers.Model
+	ws []*mat.Dense // the model's parameters, trained in place
 	// f32: the model is a float32 one, trained in place in ws32, the
 	// float32 twins of ws; row is scratch for countCorrect32.
-	f32  bool
-	ws32 []*blas32.General
-	row  []float64
+	f32      bool
+	ws32     []*blas32.General
+	row      []float64
 	opt      Optimizer
 	plan     *batchPlan
 	tTrain   *mat.Dense

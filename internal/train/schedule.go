@@ -5,8 +5,8 @@ import (
 	"math"
 
 	"github.com/mlptrain/mlptrain/internal/config"
-	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 

@@ -135,6 +135,16 @@
 //	Logistic32  2 ulps
 //	Softplus32  2 ulps
 //
+// Exp32, Tanh32, Logistic32 and the fused passes have AVX-512F and AVX2
+// kernels (vmath32_amd64.s), chosen by internal/cpufeat as the arithmetic
+// kernels are; the purego and noavx512 build tags turn them off. They
+// use the same polynomials and the same operations in the same order, a
+// VFMADD wherever the scalar function calls fma32, so AVX-512, AVX2 and
+// the portable Go code give the same bits, and the tests demand it of
+// every path. Log32, Log1p32, Softplus32 and the float32 arithmetic are
+// Go loops on every path for now: the arithmetic's twins in float64 have
+// kernels and are faster than these.
+//
 // TestULP32 measures them on every 1021st bit pattern and TestEdges32 on
 // the thresholds; TestULP32Exhaustive, run with -exhaustive32, on all 2³².
 // The special values are those of IEEE 754 (Exp32(+Inf) = +Inf, Exp32(-Inf)

@@ -141,9 +141,15 @@
 // use the same polynomials and the same operations in the same order, a
 // VFMADD wherever the scalar function calls fma32, so AVX-512, AVX2 and
 // the portable Go code give the same bits, and the tests demand it of
-// every path. Log32, Log1p32, Softplus32 and the float32 arithmetic are
-// Go loops on every path for now: the arithmetic's twins in float64 have
-// kernels and are faster than these.
+// every path. The float32 arithmetic has AVX-512F and AVX2 kernels too
+// (elementwise32_amd64.s), the float64 kernels with 16 lanes (ZMM) or 8
+// (YMM): the same operations in the same order, no FMA, the same operand
+// order for NaN payloads (see "NaN payloads"; the float32 loops compiled
+// by Go 1.26 put the product first in AddTanhGrad32's sum, so only the
+// kernels' order is the documented one there), and AddColSums32 each
+// column a chain of additions in row order, in YMM registers only. They
+// compute every element, Go none. Log32, Log1p32 and Softplus32 are Go
+// loops on every path for now.
 //
 // TestULP32 measures them on every 1021st bit pattern and TestEdges32 on
 // the thresholds; TestULP32Exhaustive, run with -exhaustive32, on all 2³².

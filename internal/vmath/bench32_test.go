@@ -66,6 +66,7 @@ var twins32 = []twin32{
 	{"AddLogisticGrad", 4, 1, func(d, x, _ []float32) { AddLogisticGrad32(d, x, x) }, func(d, x, _ []float64) { AddLogisticGrad(d, x, x) }},
 	{"AddColSums", 1, 0, func(_, x, b []float32) { AddColSums32(b, x) }, func(_, x, b []float64) { AddColSums(b, x) }},
 	{"Add", 3, 1, func(d, x, _ []float32) { Add32(d, x) }, func(d, x, _ []float64) { Add(d, x) }},
+	{"SubScaled", 3, 1, func(w, g, _ []float32) { SubScaled32(w, g, 1e-3) }, func(w, g, _ []float64) { SubScaled(w, g, 1e-3) }},
 	// The optimizer's SGD step as the plain loop that defines SubScaled.
 	{"SubScaledLoop", 3, 1, func(w, g, _ []float32) {
 		for j := range w {

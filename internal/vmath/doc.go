@@ -80,6 +80,13 @@
 // and take the best path the CPU supports whatever math.Exp does; they
 // neither allocate nor call Go.
 //
+// SubScaled and SubScaled32, the optimizer's SGD step w −= lr·g, are
+// arithmetic of the same kind, with kernels of the same kind: the product
+// rounded, then the difference, never an FMA. They also report whether
+// every updated weight is finite, ORing w − w (+0 for a finite w, NaN
+// otherwise) over the vectors, so the optimizer needs no second pass to
+// notice a diverging run.
+//
 //	xb, g    the input's signal x̄ and the output's ȳ (g for gradient)
 //	y        an activation's output: tanh(x), or 1/(1+exp(-x))
 //	k        the row length: len(b) in AddRows, len(d) in AddColSums

@@ -142,7 +142,7 @@
 //	Logistic32  2 ulps
 //	Softplus32  2 ulps
 //
-// Exp32, Tanh32, Logistic32 and the fused passes have AVX-512F and AVX2
+// Exp32, Log32, Tanh32, Logistic32 and the fused passes have AVX-512F and AVX2
 // kernels (vmath32_amd64.s), chosen by internal/cpufeat as the arithmetic
 // kernels are; the purego and noavx512 build tags turn them off. They
 // use the same polynomials and the same operations in the same order, a
@@ -155,8 +155,8 @@
 // by Go 1.26 put the product first in AddTanhGrad32's sum, so only the
 // kernels' order is the documented one there), and AddColSums32 each
 // column a chain of additions in row order, in YMM registers only. They
-// compute every element, Go none. Log32, Log1p32 and Softplus32 are Go
-// loops on every path for now.
+// compute every element, Go none. Log1p32 and Softplus32 are Go loops on
+// every path for now.
 //
 // TestULP32 measures them on every 1021st bit pattern and TestEdges32 on
 // the thresholds; TestULP32Exhaustive, run with -exhaustive32, on all 2³².

@@ -2,6 +2,7 @@ package vmath
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 )
@@ -48,12 +49,40 @@ var twins32 = []twin32{
 		func(d, x, b []float64) { AddRows(d[:len(x)], x, b); Tanh(d[len(x):], d[:len(x)]) }},
 	{"AddRowsLogistic", 3, 2, func(d, x, b []float32) { AddRowsLogistic32(d[len(x):], d[:len(x)], x, b) },
 		func(d, x, b []float64) { AddRows(d[:len(x)], x, b); logistic64s(d[len(x):], d[:len(x)]) }},
+	{"Log1p", 2, 1, func(d, x, _ []float32) { Log1p32(d, x) }, func(d, x, _ []float64) {
+		for i, v := range x {
+			d[i] = math.Log1p(v)
+		}
+	}},
+	{"Softplus", 2, 1, func(d, x, _ []float32) { Softplus32(d, x) }, func(d, x, _ []float64) {
+		for i, v := range x {
+			d[i] = softplus64(v)
+		}
+	}},
+	{"AddRows", 2, 1, func(d, x, b []float32) { AddRows32(d, x, b) }, func(d, x, b []float64) { AddRows(d, x, b) }},
+	{"ReLU", 2, 1, func(d, x, _ []float32) { ReLU32(d, x) }, func(d, x, _ []float64) { ReLU(d, x) }},
+	{"AddReLUGrad", 4, 1, func(d, x, _ []float32) { AddReLUGrad32(d, x, x) }, func(d, x, _ []float64) { AddReLUGrad(d, x, x) }},
 	{"AddTanhGrad", 4, 1, func(d, x, _ []float32) { AddTanhGrad32(d, x, x) }, func(d, x, _ []float64) { AddTanhGrad(d, x, x) }},
+	{"AddLogisticGrad", 4, 1, func(d, x, _ []float32) { AddLogisticGrad32(d, x, x) }, func(d, x, _ []float64) { AddLogisticGrad(d, x, x) }},
+	{"AddColSums", 1, 0, func(_, x, b []float32) { AddColSums32(b, x) }, func(_, x, b []float64) { AddColSums(b, x) }},
+	{"Add", 3, 1, func(d, x, _ []float32) { Add32(d, x) }, func(d, x, _ []float64) { Add(d, x) }},
+	{"SubScaled", 3, 1, func(w, g, _ []float32) { SubScaled32(w, g, 1e-3) }, func(w, g, _ []float64) { SubScaled(w, g, 1e-3) }},
+	// The optimizer's SGD step as the plain loop that defines SubScaled.
+	{"SubScaledLoop", 3, 1, func(w, g, _ []float32) {
+		for j := range w {
+			w[j] -= 1e-3 * g[j]
+		}
+	}, func(w, g, _ []float64) {
+		for j := range w {
+			w[j] -= 1e-3 * g[j]
+		}
+	}},
 }
 
 // BenchmarkTwins32 times each float32 function against its float64 twin
-// on a 128×256 batch (32768 elements) and on 4096 elements, on the best
-// path; the bytes are those of the slices each call reads and writes.
+// on a 128×256 batch (32768 elements) and on 4096 elements (16 rows), on
+// the best path; the bytes are those of the slices of n elements each
+// call reads and writes.
 //
 //	go test -run '^$' -bench Twins32 -count 10 ./internal/vmath/
 func BenchmarkTwins32(b *testing.B) {
@@ -64,8 +93,9 @@ func BenchmarkTwins32(b *testing.B) {
 			b64 := make([]float64, 256)
 			for i := range x64 {
 				x64[i] = 2 * r.NormFloat64()
-				if tw.name == "Log" || tw.name == "AddTanhGrad" {
-					x64[i] = r.Float64() // positive, and a tanh output
+				switch tw.name {
+				case "Log", "Log1p", "AddTanhGrad", "AddLogisticGrad":
+					x64[i] = r.Float64() // in the domain, and an activation's output
 				}
 			}
 			for i := range b64 {

@@ -80,6 +80,13 @@
 // and take the best path the CPU supports whatever math.Exp does; they
 // neither allocate nor call Go.
 //
+// SubScaled and SubScaled32, the optimizer's SGD step w −= lr·g, are
+// arithmetic of the same kind, with kernels of the same kind: the product
+// rounded, then the difference, never an FMA. They also report whether
+// every updated weight is finite, ORing w − w (+0 for a finite w, NaN
+// otherwise) over the vectors, so the optimizer needs no second pass to
+// notice a diverging run.
+//
 //	xb, g    the input's signal x̄ and the output's ȳ (g for gradient)
 //	y        an activation's output: tanh(x), or 1/(1+exp(-x))
 //	k        the row length: len(b) in AddRows, len(d) in AddColSums
@@ -134,6 +141,22 @@
 //	Tanh32      2 ulps  (1 for |x| < 0.625)
 //	Logistic32  2 ulps
 //	Softplus32  2 ulps
+//
+// Exp32, Log32, Tanh32, Logistic32 and the fused passes have AVX-512F and AVX2
+// kernels (vmath32_amd64.s), chosen by internal/cpufeat as the arithmetic
+// kernels are; the purego and noavx512 build tags turn them off. They
+// use the same polynomials and the same operations in the same order, a
+// VFMADD wherever the scalar function calls fma32, so AVX-512, AVX2 and
+// the portable Go code give the same bits, and the tests demand it of
+// every path. The float32 arithmetic has AVX-512F and AVX2 kernels too
+// (elementwise32_amd64.s), the float64 kernels with 16 lanes (ZMM) or 8
+// (YMM): the same operations in the same order, no FMA, the same operand
+// order for NaN payloads (see "NaN payloads"; the float32 loops compiled
+// by Go 1.26 put the product first in AddTanhGrad32's sum, so only the
+// kernels' order is the documented one there), and AddColSums32 each
+// column a chain of additions in row order, in YMM registers only. They
+// compute every element, Go none. Log1p32 and Softplus32 are Go loops on
+// every path for now.
 //
 // TestULP32 measures them on every 1021st bit pattern and TestEdges32 on
 // the thresholds; TestULP32Exhaustive, run with -exhaustive32, on all 2³².

@@ -18,7 +18,7 @@ func AddRows32(z, x, b []float32) {
 	if len(z) != len(x) || notRows(len(x), len(b)) {
 		panicRows("AddRows32", "z", "b", len(z), len(x), len(b))
 	}
-	addRows32Go(z, x, b)
+	addRows32(z, x, b, best32)
 }
 
 // ReLU32 is ReLU for float32: y = max(x, 0) elementwise, for every i
@@ -37,7 +37,7 @@ func ReLU32(y, x []float32) {
 	if len(y) != len(x) {
 		panicLengths("ReLU32", "y", len(y), "x", len(x))
 	}
-	relu32Go(y, x)
+	relu32(y, x, best32)
 }
 
 // AddReLUGrad32 is AddReLUGrad for float32, x̄ += ȳ ⊙ [x > 0]: for every
@@ -56,7 +56,7 @@ func AddReLUGrad32(xb, g, x []float32) {
 	if len(g) != len(xb) || len(x) != len(xb) {
 		panicLengths3("AddReLUGrad32", "xb", len(xb), "g", len(g), "x", len(x))
 	}
-	addReLUGrad32Go(xb, g, x)
+	addReLUGrad32(xb, g, x, best32)
 }
 
 // AddTanhGrad32 is AddTanhGrad for float32, x̄ += ȳ ⊙ (1 − y²) given
@@ -74,7 +74,7 @@ func AddTanhGrad32(xb, g, y []float32) {
 	if len(g) != len(xb) || len(y) != len(xb) {
 		panicLengths3("AddTanhGrad32", "xb", len(xb), "g", len(g), "y", len(y))
 	}
-	addTanhGrad32Go(xb, g, y)
+	addTanhGrad32(xb, g, y, best32)
 }
 
 // AddLogisticGrad32 is AddLogisticGrad for float32, x̄ += ȳ ⊙ y ⊙ (1 − y)
@@ -92,7 +92,7 @@ func AddLogisticGrad32(xb, g, y []float32) {
 	if len(g) != len(xb) || len(y) != len(xb) {
 		panicLengths3("AddLogisticGrad32", "xb", len(xb), "g", len(g), "y", len(y))
 	}
-	addLogisticGrad32Go(xb, g, y)
+	addLogisticGrad32(xb, g, y, best32)
 }
 
 // AddColSums32 is AddColSums for float32: with k = len(d), it does
@@ -112,7 +112,7 @@ func AddColSums32(d, x []float32) {
 	if notRows(len(x), len(d)) {
 		panicRows("AddColSums32", "", "d", 0, len(x), len(d))
 	}
-	addColSums32Go(d, x)
+	addColSums32(d, x, best32)
 }
 
 // Add32 does dst[i] += x[i] for every i, bit for bit. dst may be x itself
@@ -122,7 +122,7 @@ func Add32(dst, x []float32) {
 	if len(dst) != len(x) {
 		panicLengths("Add32", "dst", len(dst), "x", len(x))
 	}
-	add32Go(dst, x)
+	add32(dst, x, best32)
 }
 
 // AddRowsReLU32 is a layer's bias and ReLU activation in one pass: it
@@ -175,10 +175,10 @@ const (
 func addRowsAct32(h, z, x, b []float32, act int, p path) {
 	k := len(b)
 	if p == pathGo || k < 8 {
-		addRows32Go(z, x, b)
+		addRows32(z, x, b, p)
 		switch act {
 		case actReLU:
-			relu32Go(h, z)
+			relu32(h, z, p)
 		case actTanh:
 			tanh32s(h, z, p)
 		case actLogistic:
@@ -195,6 +195,66 @@ func addRowsAct32(h, z, x, b []float32, act int, p path) {
 	for i := 0; i < len(x); i += k {
 		kernel(h[i:i+k], z[i:i+k], x[i:i+k], b, avx512)
 	}
+}
+
+// addRows32, relu32, addReLUGrad32, addTanhGrad32, addLogisticGrad32,
+// addColSums32 and add32 run the kernel (elementwise32_amd64.s) unless p
+// is pathGo, then the scalar loop. The tests call them on every path.
+
+func addRows32(z, x, b []float32, p path) {
+	if p == pathGo {
+		addRows32Go(z, x, b)
+		return
+	}
+	addRows32Kernel(z, x, b, p == pathAVX512)
+}
+
+func relu32(y, x []float32, p path) {
+	if p == pathGo {
+		relu32Go(y, x)
+		return
+	}
+	relu32Kernel(y, x, p == pathAVX512)
+}
+
+func addReLUGrad32(xb, g, x []float32, p path) {
+	if p == pathGo {
+		addReLUGrad32Go(xb, g, x)
+		return
+	}
+	addReLUGrad32Kernel(xb, g, x, p == pathAVX512)
+}
+
+func addTanhGrad32(xb, g, y []float32, p path) {
+	if p == pathGo {
+		addTanhGrad32Go(xb, g, y)
+		return
+	}
+	addTanhGrad32Kernel(xb, g, y, p == pathAVX512)
+}
+
+func addLogisticGrad32(xb, g, y []float32, p path) {
+	if p == pathGo {
+		addLogisticGrad32Go(xb, g, y)
+		return
+	}
+	addLogisticGrad32Kernel(xb, g, y, p == pathAVX512)
+}
+
+func addColSums32(d, x []float32, p path) {
+	if p == pathGo {
+		addColSums32Go(d, x)
+		return
+	}
+	addColSums32Kernel(d, x)
+}
+
+func add32(dst, x []float32, p path) {
+	if p == pathGo {
+		add32Go(dst, x)
+		return
+	}
+	add32Kernel(dst, x, p == pathAVX512)
 }
 
 // The scalar loops. As the float64 ones do, they convert each product

@@ -706,3 +706,61 @@ colsPart4Row:
 colsDone:
 	VZEROUPPER
 	RET
+
+// SubScaled: w = DI, g = SI, lr in Z13/Y13/X13. p = g·lr; w - p; and the
+// OR of w - w over the new w into Z12/Y12/X12, which stays +0 while
+// every w is finite (w - w is +0 for finite w, NaN otherwise).
+#define SUBSCALED_ZMM(off, LD, ST) \
+	LD(off(SI)(AX*8), Z0); \
+	VMULPD Z13, Z0, Z0; \
+	LD(off(DI)(AX*8), Z1); \
+	VSUBPD Z0, Z1, Z1; \
+	VSUBPD Z1, Z1, Z2; \
+	VPORQ  Z2, Z12, Z12; \
+	ST(Z1, off(DI)(AX*8))
+
+#define SUBSCALED_YMM(off, LD, ST) \
+	LD(off(SI)(AX*8), Y0); \
+	VMULPD Y13, Y0, Y0; \
+	LD(off(DI)(AX*8), Y1); \
+	VSUBPD Y0, Y1, Y1; \
+	VSUBPD Y1, Y1, Y2; \
+	VORPD  Y2, Y12, Y12; \
+	ST(Y1, off(DI)(AX*8))
+
+#define SUBSCALED_SCALAR \
+	VMOVSD (SI)(AX*8), X0; \
+	VMULSD X13, X0, X0; \
+	VMOVSD (DI)(AX*8), X1; \
+	VSUBSD X0, X1, X1; \
+	VSUBSD X1, X1, X2; \
+	VORPD  X2, X12, X12; \
+	VMOVSD X1, (DI)(AX*8)
+
+// func subScaledKernel(w, g []float64, lr float64, avx512 bool) bool
+TEXT ·subScaledKernel(SB), NOSPLIT, $0-65
+	MOVQ         w_base+0(FP), DI
+	MOVQ         w_len+8(FP), BX
+	MOVQ         g_base+24(FP), SI
+	MOVBLZX      avx512+56(FP), R8
+	VXORPD       Y12, Y12, Y12
+	VBROADCASTSD lr+48(FP), Y13
+	TESTQ        R8, R8
+	JZ           lrSet
+	VBROADCASTSD lr+48(FP), Z13
+
+lrSet:
+	ELEMENTWISE(SUBSCALED_ZMM, SUBSCALED_YMM, SUBSCALED_SCALAR)
+	// Fold the upper half of Z12 if the AVX-512 loop ran.
+	TESTQ         R8, R8
+	JZ            fold
+	CMPQ          BX, $8
+	JLT           fold
+	VEXTRACTF64X4 $1, Z12, Y13
+	VORPD         Y13, Y12, Y12
+
+fold:
+	VPTEST Y12, Y12
+	SETEQ  ret+64(FP)
+	VZEROUPPER
+	RET

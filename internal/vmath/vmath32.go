@@ -29,10 +29,7 @@ func Exp32(dst, x []float32) {
 // != len(x).
 func Log32(dst, x []float32) {
 	checkLen32("Log32", dst, x)
-	x = x[:len(dst)]
-	for i, v := range x {
-		dst[i] = log32(v)
-	}
+	log32s(dst, x, best32)
 }
 
 // Log1p32 sets dst[i] = log(1 + x[i]) for every i, within 1 ulp of the
@@ -97,7 +94,7 @@ func Softplus32(dst, x []float32) {
 // CPU's features choose it.
 var best32 = arithPath()
 
-// exp32s, tanh32s and logistic32s run the kernel, unless p is pathGo,
+// exp32s, tanh32s, log32s and logistic32s run the kernel, unless p is pathGo,
 // then the scalar function on whatever it leaves (the tail). The tests
 // call them on every path.
 
@@ -118,6 +115,16 @@ func tanh32s(dst, x []float32, p path) {
 	}
 	for ; i < len(x); i++ {
 		dst[i] = tanh32(x[i])
+	}
+}
+
+func log32s(dst, x []float32, p path) {
+	i := 0
+	if p != pathGo {
+		i = log32Kernel(dst, x, p == pathAVX512)
+	}
+	for ; i < len(x); i++ {
+		dst[i] = log32(x[i])
 	}
 }
 

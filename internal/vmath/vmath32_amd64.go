@@ -8,7 +8,7 @@ package vmath
 // A slice that is not a whole number of vectors ends with a vector that
 // overlaps the one before it; the kernels compute it first and store it
 // last, so dst may be x. Each lane does the operations of the scalar
-// function (exp32, tanh32, logistic32) in its order, fused where it calls
+// function (exp32, tanh32, logistic32, log32) in its order, fused where it calls
 // fma32 and nowhere else, so every path gives the same bits.
 //
 //go:noescape
@@ -19,6 +19,9 @@ func tanh32Kernel(dst, x []float32, avx512 bool) int
 
 //go:noescape
 func logistic32Kernel(dst, x []float32, avx512 bool) int
+
+//go:noescape
+func log32Kernel(dst, x []float32, avx512 bool) int
 
 // The fused kernels set z = x + b and h = φ(z) elementwise, for slices
 // of one length (a row, or the part of one, with its part of the bias),

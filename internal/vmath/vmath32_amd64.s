@@ -52,6 +52,18 @@ VEC16(tanh32Q1, $0x3E088393)
 VEC16(tanh32Q2, $0xBD5C1E1D)
 VEC16(tanh32Q3, $0x3CA912E0)
 VEC16(tanh32Q4, $0xBBBAEEE8)
+VEC16(log32SqrtHalf, $0x3F3504F3)
+VEC16(log32Mant, $0x007FFFFF)
+VEC16(log32MinNormal, $0x00800000)
+VEC16(log32Scale, $0x4B000000)
+VEC16(log32ScaleK, $-23)
+VEC16(log32Half, $0x3F000000)
+VEC16(log32S0, $0x3F2AAABD)
+VEC16(log32S1, $0x3ECCAF5A)
+VEC16(log32S2, $0x3E98F1D3)
+VEC16(negInf32, $0xFF800000)
+VEC16(posInf32, $0x7F800000)
+VEC16(nan32, $0x7FC00000)
 
 // EXP32 sets P to exp32 of X, which is not NaN, as exp32 does after its
 // NaN test; it clobbers X, R, K, T and U. The same instructions serve
@@ -341,4 +353,89 @@ TEXT ·addLogistic32Kernel(SB), NOSPLIT, $0-112
 	MOVBLZX avx512+96(FP), R8
 	LOOP32(ALOGISTICZ, ALOGISTICY, LASTHZ, LASTHZY)
 	MOVQ    CX, ret+104(FP)
+	RET
+
+// LOGCORE32 is logCore32(w, C) from f = m - 1 in F and k as integers in
+// K, for YMM or ZMM registers: the result in F; it clobbers K, S, Z, H,
+// R and L. One (1.0) is in Z14/Y14.
+#define LOGCORE32(F, K, S, Z, H, R, L, C) \
+	VADDPS       two32<>(SB), F, S; \
+	VDIVPS       S, F, S; \
+	VMULPS       S, S, Z; \
+	VMULPS       F, F, H; \
+	VMULPS       log32Half<>(SB), H, H; \
+	VMOVUPS      log32S2<>(SB), R; \
+	VFMADD213PS  log32S1<>(SB), Z, R; \
+	VFMADD213PS  log32S0<>(SB), Z, R; \
+	VMULPS       R, Z, R; \
+	VCVTDQ2PS    K, K; \
+	VMULPS       exp32Ln2Lo<>(SB), K, L; \
+	VADDPS       C, L, L; \
+	VADDPS       R, H, R; \
+	VFMADD213PS  L, R, S; \
+	VSUBPS       S, H, H; \
+	VSUBPS       H, F, F; \
+	VFMADD231PS  exp32Ln2Hi<>(SB), K, F
+
+// Log, of x in Z0/Y0: w = x, or x·2²³ with k = -23 where x is subnormal
+// (or negative: a special), then m and k from w's bits as log32 takes
+// them, the core, and the specials: -Inf for ±0, NaN for x < 0, x for
+// NaN and +Inf.
+#define LOGZ(ST, STZ_) \
+	VMOVUPS          (SI)(AX*4), Z0; \
+	VMOVAPS          Z0, Z2; \
+	VPCMPGTD         Z0, Z13, K2; \
+	VMULPS           log32Scale<>(SB), Z0, K2, Z2; \
+	VMOVDQU32.Z      log32ScaleK<>(SB), K2, Z3; \
+	VPSUBD           log32SqrtHalf<>(SB), Z2, Z4; \
+	VPSRAD           $23, Z4, Z5; \
+	VPADDD           Z5, Z3, Z3; \
+	VPANDD           log32Mant<>(SB), Z4, Z4; \
+	VPADDD           log32SqrtHalf<>(SB), Z4, Z4; \
+	VSUBPS           Z14, Z4, Z4; \
+	LOGCORE32(Z4, Z3, Z5, Z6, Z7, Z8, Z9, Z15); \
+	VCMPPS           $0, Z15, Z0, K2; \
+	VMOVUPS          negInf32<>(SB), K2, Z4; \
+	VCMPPS           $1, Z15, Z0, K2; \
+	VMOVUPS          nan32<>(SB), K2, Z4; \
+	VCMPPS           $5, posInf32<>(SB), Z0, K2; \
+	VMOVAPS          Z0, K2, Z4; \
+	ST(Z4, (DI)(AX*4))
+#define LOGY(ST, STZ_) \
+	VMOVUPS   (SI)(AX*4), Y0; \
+	VMOVUPS   log32MinNormal<>(SB), Y2; \
+	VPCMPGTD  Y0, Y2, Y2; \
+	VMULPS    log32Scale<>(SB), Y0, Y1; \
+	VBLENDVPS Y2, Y1, Y0, Y1; \
+	VANDPS    log32ScaleK<>(SB), Y2, Y3; \
+	VPSUBD    log32SqrtHalf<>(SB), Y1, Y4; \
+	VPSRAD    $23, Y4, Y5; \
+	VPADDD    Y5, Y3, Y3; \
+	VPAND     log32Mant<>(SB), Y4, Y4; \
+	VPADDD    log32SqrtHalf<>(SB), Y4, Y4; \
+	VSUBPS    Y14, Y4, Y4; \
+	LOGCORE32(Y4, Y3, Y5, Y6, Y7, Y8, Y9, Y15); \
+	VCMPPS    $0, Y15, Y0, Y1; \
+	VMOVUPS   negInf32<>(SB), Y2; \
+	VBLENDVPS Y1, Y2, Y4, Y4; \
+	VCMPPS    $1, Y15, Y0, Y1; \
+	VMOVUPS   nan32<>(SB), Y2; \
+	VBLENDVPS Y1, Y2, Y4, Y4; \
+	VCMPPS    $5, posInf32<>(SB), Y0, Y1; \
+	VBLENDVPS Y1, Y0, Y4, Y4; \
+	ST(Y4, (DI)(AX*4))
+
+// func log32Kernel(dst, x []float32, avx512 bool) int
+TEXT ·log32Kernel(SB), NOSPLIT, $0-64
+	MOVQ    dst_base+0(FP), DI
+	MOVQ    x_base+24(FP), SI
+	MOVQ    x_len+32(FP), BX
+	MOVBLZX avx512+48(FP), R8
+	TESTQ   R8, R8
+	JZ      logSet
+	VMOVUPS log32MinNormal<>(SB), Z13
+
+logSet:
+	LOOP32(LOGZ, LOGY, LASTH, LASTHY)
+	MOVQ    CX, ret+56(FP)
 	RET

@@ -31,6 +31,9 @@ func paths() []path {
 }
 
 func (p path) String() string {
+	if p == pathExported {
+		return "exported"
+	}
 	return [...]string{"go", "avx2", "avx512"}[p]
 }
 

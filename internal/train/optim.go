@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/mlptrain/mlptrain/internal/gemm"
+	"github.com/mlptrain/mlptrain/internal/vmath"
 	"github.com/mlptrain/mlptrain/internal/vocab"
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/mat"
@@ -469,13 +470,8 @@ func (o *sgd) buffers() []*[][]float64 { return nil }
 func (o *sgd) begin(int) {}
 
 func (o *sgd) apply(_, _ int, w, g []float64) bool {
-	g = g[:len(w)]
-	lr, nan := o.lr, uint64(0)
-	for j := range w {
-		w[j] -= lr * g[j]
-		nan |= math.Float64bits(w[j] - w[j])
-	}
-	return nan == 0
+	// w[j] -= lr·g[j] and the finiteness check, a vector at a time.
+	return vmath.SubScaled(w, g[:len(w)], o.lr)
 }
 
 // moments allocates zeroed buffers shaped like params.

@@ -1,6 +1,10 @@
 package train
 
-import "math"
+import (
+	"math"
+
+	"github.com/mlptrain/mlptrain/internal/vmath"
+)
 
 // The float32 updates: each rule's apply in float32 arithmetic, with the
 // hyperparameters rounded to float32 and the same finiteness check on
@@ -9,13 +13,7 @@ import "math"
 func (o *sgd) buffers32() []*[][]float32 { return nil }
 
 func (o *sgd) apply32(_, _ int, w, g []float32) bool {
-	g = g[:len(w)]
-	lr, nan := float32(o.lr), uint32(0)
-	for j := range w {
-		w[j] -= lr * g[j]
-		nan |= math.Float32bits(w[j] - w[j])
-	}
-	return nan == 0
+	return vmath.SubScaled32(w, g[:len(w)], float32(o.lr))
 }
 
 func (o *momentumOpt) buffers32() []*[][]float32 { return []*[][]float32{&o.v32} }

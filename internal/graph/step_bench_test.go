@@ -5,8 +5,11 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/mlptrain/mlptrain/internal/gemm"
 	"github.com/mlptrain/mlptrain/internal/graph"
+	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -102,4 +105,47 @@ func BenchmarkReferenceStep(b *testing.B) {
 			})
 		}
 	}
+}
+
+// BenchmarkPeakGemm times one 2048×2048·2048×2048 product through gemm's
+// public Gemm and Gemm32 (sub-benchmarks float64/2048 and float32/2048),
+// the kernels the graph's products run, and reports GFLOP/s: bench/run.sh
+// takes the machine's GEMM peak per precision and thread count (-cpu) as
+// the higher of this and numpy's matmul on the same size, and each
+// epoch's share of it.
+func BenchmarkPeakGemm(b *testing.B) {
+	const n = 2048
+	rng := rand.New(rand.NewPCG(13, 2))
+	fill := func(v []float64) []float64 {
+		for i := range v {
+			v[i] = rng.Float64()
+		}
+		return v
+	}
+	b.Run("float64/2048", func(b *testing.B) {
+		g := func() blas64.General {
+			return blas64.General{Rows: n, Cols: n, Stride: n, Data: fill(make([]float64, n*n))}
+		}
+		x, y, c := g(), g(), g()
+		gemm.Gemm(blas.NoTrans, blas.NoTrans, 1, x, y, 0, c)
+		for b.Loop() {
+			gemm.Gemm(blas.NoTrans, blas.NoTrans, 1, x, y, 0, c)
+		}
+		b.ReportMetric(2*n*n*n*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	})
+	b.Run("float32/2048", func(b *testing.B) {
+		g := func() blas32.General {
+			v := make([]float32, n*n)
+			for i := range v {
+				v[i] = float32(rng.Float64())
+			}
+			return blas32.General{Rows: n, Cols: n, Stride: n, Data: v}
+		}
+		x, y, c := g(), g(), g()
+		gemm.Gemm32(blas.NoTrans, blas.NoTrans, 1, x, y, 0, c)
+		for b.Loop() {
+			gemm.Gemm32(blas.NoTrans, blas.NoTrans, 1, x, y, 0, c)
+		}
+		b.ReportMetric(2*n*n*n*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	})
 }

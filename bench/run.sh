@@ -350,14 +350,14 @@ echo
 # 3. The runs, thread count by thread count, precision by precision:
 # the GEMM peak, then mlptrain, then each peer.
 declare -A EP RSS LOAD SETUP SETUP_RSS FIT_S STEPS_S WALL_S PEAK_GO PEAK_NP PEAKV
-# measure_peak T: the GEMM peak at T threads, per precision, best of 3: our
+# measure_peak T: the GEMM peak at T threads, per precision, best of 5: our
 # kernels (BenchmarkPeakGemm, 2048², through gemm.Gemm / gemm.Gemm32) and
 # numpy's matmul on the same size; the peak is the higher.
 measure_peak() {
 	local T=$1 P pat
 	pat=$(for P in "${PLIST[@]}"; do printf '%s|' "${LONG[$P]}"; done)
 	note "gemm peak, $T thread(s): go test -bench PeakGemm, numpy.matmul 2048x2048"
-	go test ./internal/graph -run '^$' -bench "^BenchmarkPeakGemm\$/^(${pat%|})\$" -benchtime 3x -count 3 -cpu "$T" \
+	go test ./internal/graph -run '^$' -bench "^BenchmarkPeakGemm\$/^(${pat%|})\$" -benchtime 2x -count 5 -cpu "$T" \
 		>"$WORK/peak-$T.txt" 2>&1 || note "go test -bench PeakGemm failed: $(tail -n 1 "$WORK/peak-$T.txt")"
 	local NP=""
 	if ((HAS_NUMPY)); then
@@ -373,7 +373,7 @@ for p in sys.argv[1:]:
     c = np.empty((n, n), dt)
     np.matmul(a, b, out=c)
     ts = []
-    for _ in range(3):
+    for _ in range(5):
         t = time.perf_counter()
         np.matmul(a, b, out=c)
         ts.append(time.perf_counter() - t)
@@ -544,7 +544,7 @@ for m in "${MISSING[@]}"; do echo "(skipped $m)"; done
 
 if ((PEAK)); then
 	echo
-	echo "== GEMM peak, GFLOP/s on a 2048x2048 product, best of 3: mlptrain = go test ./internal/graph -bench PeakGemm"
+	echo "== GEMM peak, GFLOP/s on a 2048x2048 product, best of 5: mlptrain = go test ./internal/graph -bench PeakGemm"
 	echo "   (gemm.Gemm / gemm.Gemm32, the graph's kernels), numpy = matmul in the peer environment (OpenBLAS); peak = the higher =="
 	printf '%-4s %7s %9s %9s %9s  %s\n' prec threads mlptrain numpy peak from
 	for T in "${TLIST[@]}"; do

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # bench/run.sh: times `mlptrain fit` on the reference workload of issue 6
 # (784 -> 256 ReLU -> 10 softmax, cross-entropy, plain SGD, batch 128,
-# lr 0.01, float64) against the Python peers in ../shared/bench/ (numpy,
-# scikit-learn, PyTorch from Debian packages), in one run, and prints the
-# times and the ratios mlptrain/peer. See bench/README.md.
+# lr 0.01) in float64 and float32 against the Python peers in
+# ../shared/bench/ (numpy, scikit-learn, PyTorch from Debian packages) at
+# the same precision, in one run, and prints the times, the ratios
+# mlptrain/peer, the share of the machine's GEMM peak each epoch reaches,
+# the issue's targets (issue 13), the backward/forward ratio of a step and
+# the share of a fit outside its training steps. See bench/README.md.
 #
 # usage (from the repository root):
-#   bash bench/run.sh [--rows N] [--epochs E] [--threads "1 2"] [--data FILE]
-#                     [--repeat R] [--no-gemm] [--no-iris]
+#   bash bench/run.sh [--rows N] [--epochs E] [--threads "1 2"] [--precision "f64 f32"]
+#                     [--data FILE] [--repeat R] [--no-gemm] [--no-iris] [--no-peak] [--no-step]
 #
 # Not part of the test command: without numpy (to make the data) it says so
 # and exits 0; peers that are not installed are skipped.
@@ -15,17 +18,22 @@ set -euo pipefail
 
 usage() {
 	cat <<'EOF'
-usage: bash bench/run.sh [--rows N] [--epochs E] [--threads "1 2"] [--data FILE] [--repeat R] [--no-gemm] [--no-iris]
+usage: bash bench/run.sh [--rows N] [--epochs E] [--threads "1 2"] [--precision "f64 f32"] [--data FILE]
+                        [--repeat R] [--no-gemm] [--no-iris] [--no-peak] [--no-step]
 
   --rows N       rows of the generated reference data (default 60000: 330 MB of CSV)
   --epochs E     epochs per training run; the epoch time is the median over epochs 2..E (default 4)
   --threads L    thread counts to time, a quoted list (default "1 2"): train.threads and GOMAXPROCS
-                 for mlptrain, OPENBLAS/OMP_NUM_THREADS (peers.py --threads) for the peers
+                 for mlptrain, OPENBLAS/OMP/MKL_NUM_THREADS and peers.py --threads for the peers
+  --precision L  precisions to time, a quoted list of f64 and f32 (default "f64 f32"): train.precision
+                 float64 / float32 for mlptrain, peers.py --prec for the peers
   --data FILE    the reference CSV, generated there if missing (default: $MLPTRAIN_BENCH_DATA,
                  else ${TMPDIR:-/tmp}/mlptrain-bench-ref-N.csv); it is kept as a cache
   --repeat R     runs of each mlptrain load timing, reported as the median (default 3)
   --no-gemm      skip the GEMM GFLOP/s comparison (go test -bench vs numpy's OpenBLAS)
   --no-iris      skip the iris-sized comparison with scikit-learn
+  --no-peak      skip measuring the GEMM peak (no GFLOP/s share of peak in the epoch table)
+  --no-step      skip the backward/forward ratio (go test -bench ReferenceStep in internal/graph)
 Environment: MLPTRAIN_BENCH_DATA (cached CSV), MLPTRAIN_BENCH_PEERS (folder of peers.py and
 gendata.py, default ../shared/bench), TMPDIR.
 EOF
@@ -42,10 +50,13 @@ posint() { [[ $1 =~ ^[1-9][0-9]*$ ]]; }
 ROWS=60000
 EPOCHS=4
 THREADS="1 2"
+PRECISION="f64 f32"
 REPEAT=3
 DATA=${MLPTRAIN_BENCH_DATA:-}
 GEMM=1
 IRIS=1
+PEAK=1
+STEP=1
 ROWS_GIVEN=0
 while (($#)); do
 	case $1 in
@@ -64,6 +75,11 @@ while (($#)); do
 		THREADS=$2
 		shift 2
 		;;
+	--precision)
+		(($# >= 2)) || die "--precision needs a value"
+		PRECISION=$2
+		shift 2
+		;;
 	--data)
 		(($# >= 2)) || die "--data needs a value"
 		DATA=$2
@@ -76,6 +92,8 @@ while (($#)); do
 		;;
 	--no-gemm) GEMM=0 && shift ;;
 	--no-iris) IRIS=0 && shift ;;
+	--no-peak) PEAK=0 && shift ;;
+	--no-step) STEP=0 && shift ;;
 	-h | --help)
 		usage
 		exit 0
@@ -94,8 +112,21 @@ read -r -a TLIST <<<"$THREADS"
 for t in "${TLIST[@]}"; do
 	posint "$t" || die "--threads: $t is not a positive whole number"
 done
+read -r -a PLIST <<<"$PRECISION"
+((${#PLIST[@]})) || die "--precision: want a list such as \"f64 f32\""
+for i in "${!PLIST[@]}"; do
+	case ${PLIST[$i]} in
+	f64 | float64) PLIST[i]=f64 ;;
+	f32 | float32) PLIST[i]=f32 ;;
+	*) die "--precision: ${PLIST[$i]} is not f64 or f32" ;;
+	esac
+done
+# train.precision's name of a precision.
+declare -A LONG=([f64]=float64 [f32]=float32)
 
 [[ -f go.mod && -d cmd/mlptrain ]] || die "run me from the repository root: bash bench/run.sh"
+command -v go >/dev/null || PATH=/usr/local/go/bin:$PATH
+command -v go >/dev/null || die "no go on PATH (nor /usr/local/go/bin/go)"
 PY=/usr/bin/python3
 PEERS=${MLPTRAIN_BENCH_PEERS:-../shared/bench}
 TMPDIR=${TMPDIR:-/tmp}
@@ -148,12 +179,54 @@ timed() {
 		"$@"
 	fi
 }
-us() { awk -v x="$1" 'BEGIN { if (x ~ /^[0-9.eE+-]+$/) printf "%.1f", x * 1e6; else print x }'; }
+us() { awk -v x="$1" 'BEGIN { if (x ~ /^[0-9]+([.][0-9]*)?([eE][-+]?[0-9]+)?$/) printf "%.1f", x * 1e6; else print x }'; }
 rss_mb() { awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 * 1024 / 1e6; f = 1 } END { if (!f) print "-" }' "$1"; }
+# col METRICS NAME: the column of metrics.csv whose header is NAME (6, seconds, today).
+col() { head -n 1 "$1" | awk -F, -v n="$2" '{ for (i = 1; i <= NF; i++) if ($i == n) { print i; exit } }'; }
 # epoch_median METRICS E: the median of metrics.csv's seconds over epochs 2..E (epoch 1 if E = 1).
 epoch_median() {
-	awk -F, -v e="$2" 'NR > 1 && ($1 >= 2 || e == 1) { print $6 }' "$1" | median
+	[[ -s $1 ]] || {
+		echo failed
+		return
+	}
+	awk -F, -v e="$2" -v c="$(col "$1" seconds)" 'NR > 1 && ($1 >= 2 || e == 1) { print $c }' "$1" | median
 }
+# epoch_sum METRICS: the sum of metrics.csv's seconds over all epochs (the fit's training steps).
+epoch_sum() {
+	[[ -s $1 ]] || return 0
+	awk -F, -v c="$(col "$1" seconds)" 'NR > 1 { s += $c } END { printf "%.4f", s }' "$1"
+}
+# report_seconds REPORT: report.json's seconds (the fit after its setup: the steps, each epoch's
+# bookkeeping, the final checkpoint; not the final scoring nor the writing of the run folder).
+report_seconds() { awk '/^  "seconds":/ { gsub(/[",]/, "", $2); print $2; exit }' "$1"; }
+num() { [[ $1 =~ ^[0-9]+([.][0-9]*)?([eE][-+]?[0-9]+)?$ ]]; }
+# pct A B: A/B in percent, or - .
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { n = "^[0-9]+([.][0-9]*)?([eE][-+]?[0-9]+)?$"; if (a !~ n || b !~ n || b + 0 == 0) print "-"; else printf "%.1f%%", 100 * a / b }'; }
+# gfl FLOPS SECONDS: GFLOP/s, or - .
+gfl() { awk -v f="$1" -v s="$2" 'BEGIN { n = "^[0-9]+([.][0-9]*)?([eE][-+]?[0-9]+)?$"; if (s !~ n || s + 0 == 0) print "-"; else printf "%.1f", f / s / 1e9 }'; }
+# meets VALUE GOAL: yes if VALUE <= GOAL, NO if not, - if VALUE is not a number.
+meets() { awk -v a="$1" -v b="$2" 'BEGIN { n = "^[0-9]+([.][0-9]*)?([eE][-+]?[0-9]+)?$"; if (a !~ n) print "-"; else if (a + 0 <= b + 0) print "yes"; else print "NO" }'; }
+# maxof A B: the larger of two numbers, either of which may be missing.
+maxof() { awk -v a="$1" -v b="$2" 'BEGIN { n = "^[0-9]+([.][0-9]*)?([eE][-+]?[0-9]+)?$"; if (a !~ n && b !~ n) print "-"; else if (b !~ n || (a ~ n && a + 0 >= b + 0)) print a; else print b }'; }
+# bench_col FILE NAME UNIT STAT: the median (STAT med) or the largest (STAT max) value before UNIT
+# on the lines of benchmark NAME (any -CPU suffix) in go test's output FILE.
+bench_col() {
+	awk -v s="$2" -v u="$3" '{ n = $1; sub(/-[0-9]+$/, "", n) } n == s { for (i = 2; i <= NF; i++) if ($i == u) print $(i - 1) }' "$1" |
+		if [[ $4 == max ]]; then sort -g | tail -n 1; else median | awk '$1 != "nan"'; fi
+}
+
+# The Python peers' environment, as a command prefix: peerenv T sets PENV.
+# OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset (this machine sets
+# OPENBLAS_CORETYPE=Haswell, which keeps OpenBLAS off its AVX-512 kernels,
+# about 25% slower in numpy), OpenMP workers sleep when idle (PyTorch's
+# libgomp beside OpenBLAS's threads; peers.py sets it too) and every thread
+# pool runs T threads (peers.py --threads also calls torch.set_num_threads).
+peerenv() {
+	PENV=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_WAIT_POLICY=PASSIVE
+		OMP_NUM_THREADS="$1" OPENBLAS_NUM_THREADS="$1" MKL_NUM_THREADS="$1")
+}
+# The openblas build of mlptrain links the same OpenBLAS: same variables unset.
+OBENV=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
 
 # 2. mlptrain, built once.
 BIN=$WORK/mlptrain
@@ -207,25 +280,118 @@ pyhas sklearn && HAS_SKLEARN=1
 pyhas torch && HAS_TORCH=1
 HAS_PEERS=0
 [[ -f $PEERS/peers.py ]] && HAS_PEERS=1
+# Does scikit-learn train in float32? MLPClassifier keeps float32 input as
+# float32 (weights, activations, gradients) since scikit-learn 1.0 or so;
+# an older one converts it to float64, and then there is no sklearn f32 row.
+SK32=0
+if ((HAS_SKLEARN)); then
+	[[ $("$PY" -c 'import numpy as np
+from sklearn.neural_network import MLPClassifier
+X = np.random.default_rng(0).random((64, 4), dtype=np.float32)
+m = MLPClassifier(hidden_layer_sizes=(3,), solver="sgd").partial_fit(X, np.arange(64) % 2, classes=[0, 1])
+print(m.coefs_[0].dtype, m.coefs_[1].dtype)' 2>/dev/null) == "float32 float32" ]] && SK32=1
+fi
 OPENBLAS=$(dpkg-query -W -f '${Version}' libopenblas0-pthread 2>/dev/null || echo "?")
-# The microkernels this CPU runs, fastest first, as BenchmarkKernels names them.
-KERNELS=$(go test ./internal/gemm -run '^$' -bench 'Kernels/^fwd_HW2' -benchtime 1x 2>/dev/null |
-	awk '/^BenchmarkKernels\// { n = split($1, p, "/"); sub(/-[0-9]+$/, "", p[n]); printf "%s%s", s, p[n]; s = " " }')
+# The microkernels this CPU runs, fastest first, as BenchmarkKernels (and,
+# where there are float32 kernels, BenchmarkKernels32) name them.
+kernels() {
+	go test ./internal/gemm -run '^$' -bench "^$1\$/^fwd_HW2" -benchtime 1x 2>/dev/null |
+		awk -v b="$1" 'index($1, b "/") == 1 { n = split($1, p, "/"); sub(/-[0-9]+$/, "", p[n]); printf "%s%s", s, p[n]; s = " " }'
+}
+KERNELS=$(kernels BenchmarkKernels || true)
+KERNELS32=$(kernels BenchmarkKernels32 || true)
 
 EPLABEL="median over epochs 2..$EPOCHS"
 ((EPOCHS > 1)) || EPLABEL="epoch 1 (warm-up included: use --epochs 4)"
 F64MB=$(awk -v n="$NROWS" -v c="$NCOLS" 'BEGIN { printf "%.0f", n * c * 8 / 1e6 }')
-echo "mlptrain benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
+# An epoch's floating-point operations: the five products of each step, as
+# every implementation here computes them. Forward X·W1 and H·W2; backward
+# Xᵀ·Z̄1, Hᵀ·Z̄2 and Z̄2·W2ᵀ: no gradient is computed for the data input X,
+# so the backward pass is about one forward, not the lecture's two.
+HID=256 CLS=10
+FLOP_FWD=$(awk -v n="$NROWS" -v d="$NFEAT" -v h="$HID" -v k="$CLS" 'BEGIN { printf "%.0f", 2 * n * (d * h + h * k) }')
+FLOP_BWD=$(awk -v n="$NROWS" -v d="$NFEAT" -v h="$HID" -v k="$CLS" 'BEGIN { printf "%.0f", 2 * n * (d * h + 2 * h * k) }')
+FLOP_EP=$((FLOP_FWD + FLOP_BWD))
+gf() { awk -v f="$1" 'BEGIN { printf "%.1f", f / 1e9 }'; }
+REV="?"
+if r=$(git rev-parse --short HEAD 2>/dev/null); then
+	REV=$r
+	git diff --quiet HEAD 2>/dev/null || REV+=" (with uncommitted changes)"
+fi
+echo "mlptrain benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $REV"
 echo "cpu: $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p') ($(nproc) cores); $(go version | cut -d' ' -f3-)"
-echo "gemm kernels on this cpu, fastest first: ${KERNELS:-?}"
+echo "gemm kernels on this cpu, fastest first: float64 ${KERNELS:-?}; float32 ${KERNELS32:-(no BenchmarkKernels32 in this tree)}"
 echo "peers: numpy $(pyver numpy), pandas $(pyver pandas), scikit-learn $(pyver sklearn), torch $(pyver torch), OpenBLAS $OPENBLAS"
+echo "peer environment: env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=T OPENBLAS_NUM_THREADS=T MKL_NUM_THREADS=T $PY peers.py --threads T (this shell has OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE-<unset>} OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE-<unset>})"
+if ((HAS_NUMPY)); then
+	peerenv "${TLIST[-1]}"
+	TPINFO=$("${PENV[@]}" "$PY" -c 'import threadpoolctl, numpy; print(threadpoolctl.threadpool_info())' 2>&1) || TPINFO="threadpoolctl failed: $(tail -n 1 <<<"$TPINFO")"
+	echo "threadpoolctl.threadpool_info() after import numpy, in the peer environment (T = ${TLIST[-1]}): $TPINFO"
+	if ((HAS_TORCH)); then
+		TPT=$("${PENV[@]}" "$PY" -c 'import threadpoolctl, torch; print(threadpoolctl.threadpool_info())' 2>&1) || TPT="threadpoolctl failed: $(tail -n 1 <<<"$TPT")"
+		echo "threadpoolctl.threadpool_info() after import torch: $TPT"
+	fi
+	grep -Eq "'architecture': '(SkylakeX|Cooperlake|SapphireRapids)'" <<<"$TPINFO" ||
+		echo "WARNING: numpy's OpenBLAS does not run an AVX-512 kernel (SkylakeX, Cooperlake) here: the peers are not at their best"
+fi
+if ((HAS_SKLEARN)); then
+	if ((SK32)); then
+		echo "scikit-learn: MLPClassifier trains in float32 on float32 input (coefs_ stay float32): its f32 rows are float32 arithmetic"
+	else
+		echo "scikit-learn: MLPClassifier converts float32 input to float64 here: no sklearn f32 rows"
+	fi
+fi
 echo "data: $DATA: $NROWS rows x $NFEAT features + label, $(($(stat -c %s "$DATA") / 1000000)) MB of CSV, $F64MB MB as float64"
-echo "workload: $NFEAT-256-10 ReLU/softmax, cross-entropy, SGD lr 0.01, batch 128, f64; epoch time = $EPLABEL"
+echo "workload: $NFEAT-$HID-$CLS ReLU/softmax, cross-entropy, SGD lr 0.01, batch 128, ${PLIST[*]}; epoch time = $EPLABEL"
+echo "FLOPs per epoch: forward 2n(dh+hk) = $(gf "$FLOP_FWD") G, backward 2n(dh+2hk) = $(gf "$FLOP_BWD") G (no gradient for the data input),"
+echo "  $(gf "$FLOP_EP") GFLOP in all (n = $NROWS, d = $NFEAT, h = $HID, k = $CLS); the lecture's backward = 2 x forward would count $(gf $((3 * FLOP_FWD))) G"
 echo
 
-# 3. The runs, thread count by thread count, mlptrain then each peer.
-declare -A EP RSS LOAD SETUP SETUP_RSS
-run_mlptrain() {
+# 3. The runs, thread count by thread count, precision by precision:
+# the GEMM peak, then mlptrain, then each peer.
+declare -A EP RSS LOAD SETUP SETUP_RSS FIT_S STEPS_S WALL_S PEAK_GO PEAK_NP PEAKV
+# measure_peak T: the GEMM peak at T threads, per precision, best of 5: our
+# kernels (BenchmarkPeakGemm, 2048², through gemm.Gemm / gemm.Gemm32) and
+# numpy's matmul on the same size; the peak is the higher.
+measure_peak() {
+	local T=$1 P pat
+	pat=$(for P in "${PLIST[@]}"; do printf '%s|' "${LONG[$P]}"; done)
+	note "gemm peak, $T thread(s): go test -bench PeakGemm, numpy.matmul 2048x2048"
+	go test ./internal/graph -run '^$' -bench "^BenchmarkPeakGemm\$/^(${pat%|})\$" -benchtime 2x -count 5 -cpu "$T" \
+		>"$WORK/peak-$T.txt" 2>&1 || note "go test -bench PeakGemm failed: $(tail -n 1 "$WORK/peak-$T.txt")"
+	local NP=""
+	if ((HAS_NUMPY)); then
+		peerenv "$T"
+		NP=$("${PENV[@]}" "$PY" - "${PLIST[@]}" <<'EOF'
+import sys, time
+import numpy as np
+n = 2048
+rng = np.random.default_rng(0)
+for p in sys.argv[1:]:
+    dt = {"f64": np.float64, "f32": np.float32}[p]
+    a, b = rng.random((n, n)).astype(dt), rng.random((n, n)).astype(dt)
+    c = np.empty((n, n), dt)
+    np.matmul(a, b, out=c)
+    ts = []
+    for _ in range(5):
+        t = time.perf_counter()
+        np.matmul(a, b, out=c)
+        ts.append(time.perf_counter() - t)
+    print(p, 2 * n ** 3 / min(ts) / 1e9)
+EOF
+		) || {
+			note "numpy matmul peak failed"
+			NP=""
+		}
+	fi
+	for P in "${PLIST[@]}"; do
+		PEAK_GO[$P,$T]=$(bench_col "$WORK/peak-$T.txt" "BenchmarkPeakGemm/${LONG[$P]}/2048" GFLOP/s max | awk '{ printf "%.1f", $1 }')
+		PEAK_NP[$P,$T]=$(awk -v p="$P" '$1 == p { printf "%.1f", $2 }' <<<"$NP")
+		PEAKV[$P,$T]=$(maxof "${PEAK_GO[$P,$T]}" "${PEAK_NP[$P,$T]}")
+	done
+}
+# run_load T: the CSV load and the setup of a fit (float64 config), REPEAT times each.
+run_load() {
 	local T=$1 i s e
 	local loads=() setups=()
 	note "mlptrain, $T thread(s): load ($REPEAT runs of graph --rows 1 and fit --epochs 0)"
@@ -243,52 +409,87 @@ run_mlptrain() {
 	LOAD[$T]=$(printf '%s\n' "${loads[@]}" | median)
 	SETUP[$T]=$(printf '%s\n' "${setups[@]}" | median)
 	SETUP_RSS[$T]=$(rss_mb "$WORK/time-setup-$T")
-	note "mlptrain, $T thread(s): fit, $EPOCHS epochs"
-	timed "$WORK/time-fit-$T" env GOMAXPROCS="$T" "$BIN" fit "$CFG" --set train.threads="$T" \
-		--out "$WORK/run-$T" --quiet --json >"$WORK/report-$T.json"
-	local got
-	got=$(sed -n 's/^ *"threads": \([0-9]*\).*/\1/p' "$WORK/report-$T.json")
-	[[ $got == "$T" ]] || note "warning: report.json says threads $got, want $T"
-	EP[mlptrain,$T]=$(epoch_median "$WORK/run-$T/metrics.csv" "$EPOCHS")
-	RSS[mlptrain,$T]=$(rss_mb "$WORK/time-fit-$T")
 }
-# run_openblas T: the epoch time of the same fit built with -tags openblas.
+# run_fit T P: one fit of EPOCHS epochs at T threads and precision P.
+run_fit() {
+	local T=$1 P=$2 s e run=$WORK/run-$2-$1
+	note "mlptrain $P, $T thread(s): fit, $EPOCHS epochs"
+	s=$(now)
+	if ! timed "$WORK/time-fit-$P-$T" env GOMAXPROCS="$T" "$BIN" fit "$CFG" --set train.threads="$T" \
+		--set train.precision="${LONG[$P]}" --out "$run" --quiet --json >"$WORK/report-$P-$T.json" 2>"$WORK/fit-$P-$T.err"; then
+		note "mlptrain $P, $T thread(s) failed: $(tail -n 1 "$WORK/fit-$P-$T.err")"
+		EP[mlptrain,$P,$T]=failed RSS[mlptrain,$P,$T]=-
+		return
+	fi
+	e=$(now)
+	local got
+	got=$(sed -n 's/^ *"threads": \([0-9]*\).*/\1/p' "$WORK/report-$P-$T.json")
+	[[ $got == "$T" ]] || note "warning: report.json says threads $got, want $T"
+	# model.json says "precision": "float32" in a float32 run, nothing in a float64 one.
+	local says=float64
+	grep -q '"precision": "float32"' "$run/model.json" && says=float32
+	[[ $says == "${LONG[$P]}" ]] || note "warning: $run/model.json says precision $says, want ${LONG[$P]}"
+	EP[mlptrain,$P,$T]=$(epoch_median "$run/metrics.csv" "$EPOCHS")
+	RSS[mlptrain,$P,$T]=$(rss_mb "$WORK/time-fit-$P-$T")
+	FIT_S[$P,$T]=$(awk -v x="$(report_seconds "$WORK/report-$P-$T.json")" 'BEGIN { if (x != "") printf "%.4f", x }')
+	STEPS_S[$P,$T]=$(epoch_sum "$run/metrics.csv")
+	WALL_S[$P,$T]=$(sub "$e" "$s")
+}
+# run_openblas T P: the epoch time of the same fit built with -tags openblas.
 run_openblas() {
-	local T=$1
-	note "mlptrain -tags openblas, $T thread(s): fit, $EPOCHS epochs"
-	if timed "$WORK/time-ofit-$T" env GOMAXPROCS="$T" "$OBIN" fit "$CFG" --set train.threads="$T" \
-		--out "$WORK/orun-$T" --quiet --json >"$WORK/oreport-$T.json"; then
-		EP[mlptrain-openblas,$T]=$(epoch_median "$WORK/orun-$T/metrics.csv" "$EPOCHS")
-		RSS[mlptrain-openblas,$T]=$(rss_mb "$WORK/time-ofit-$T")
+	local T=$1 P=$2
+	note "mlptrain -tags openblas $P, $T thread(s): fit, $EPOCHS epochs"
+	if timed "$WORK/time-ofit-$P-$T" "${OBENV[@]}" GOMAXPROCS="$T" "$OBIN" fit "$CFG" --set train.threads="$T" \
+		--set train.precision="${LONG[$P]}" --out "$WORK/orun-$P-$T" --quiet --json >"$WORK/oreport-$P-$T.json" 2>"$WORK/ofit-$P-$T.err"; then
+		EP[mlptrain-openblas,$P,$T]=$(epoch_median "$WORK/orun-$P-$T/metrics.csv" "$EPOCHS")
+		RSS[mlptrain-openblas,$P,$T]=$(rss_mb "$WORK/time-ofit-$P-$T")
 	else
-		EP[mlptrain-openblas,$T]=failed RSS[mlptrain-openblas,$T]=-
+		note "mlptrain -tags openblas $P failed: $(tail -n 1 "$WORK/ofit-$P-$T.err")"
+		EP[mlptrain-openblas,$P,$T]=failed RSS[mlptrain-openblas,$P,$T]=-
 	fi
 }
+# run_peer IMPL T P: peers.py --impl IMPL --threads T --prec P.
 run_peer() {
-	local impl=$1 T=$2 out=$WORK/peer-$1-$2
-	note "$impl, $T thread(s)"
-	if timed "$out.time" "$PY" "$PEERS/peers.py" --impl "$impl" --threads "$T" --epochs "$EPOCHS" "$DATA" >"$out.txt" 2>"$out.err"; then
-		EP[$impl,$T]=$(awk '$1 == "epoch_seconds_median" { print $2 }' "$out.txt")
-		RSS[$impl,$T]=$(rss_mb "$out.time")
+	local impl=$1 T=$2 P=$3 out=$WORK/peer-$1-$3-$2
+	if [[ $impl == sklearn && $P == f32 ]] && ((!SK32)); then
+		EP[$impl,$P,$T]="n/a" RSS[$impl,$P,$T]=-
+		return
+	fi
+	note "$impl $P, $T thread(s)"
+	peerenv "$T"
+	if timed "$out.time" "${PENV[@]}" "$PY" "$PEERS/peers.py" --impl "$impl" --prec "$P" --threads "$T" --epochs "$EPOCHS" "$DATA" \
+		>"$out.txt" 2>"$out.err"; then
+		EP[$impl,$P,$T]=$(awk '$1 == "epoch_seconds_median" { print $2 }' "$out.txt")
+		RSS[$impl,$P,$T]=$(rss_mb "$out.time")
 	else
-		note "$impl failed: $(tail -n 1 "$out.err")"
-		EP[$impl,$T]=failed RSS[$impl,$T]=-
+		note "$impl $P failed: $(tail -n 1 "$out.err")"
+		EP[$impl,$P,$T]=failed RSS[$impl,$P,$T]=-
 	fi
 }
 PEER_LIST=()
+MISSING=()
 # peers.py loads the data with pandas, whichever peer it times.
-if ((HAS_PEERS && HAS_NUMPY && HAS_PANDAS)); then
+if ((!HAS_PEERS)); then
+	MISSING+=("all peers: $PEERS/peers.py not found (set MLPTRAIN_BENCH_PEERS)")
+elif ((!HAS_NUMPY || !HAS_PANDAS)); then
+	MISSING+=("all peers: peers.py needs numpy and pandas in $PY (python3-numpy, python3-pandas)")
+else
 	PEER_LIST+=(numpy)
-	((HAS_SKLEARN)) && PEER_LIST+=(sklearn)
-	((HAS_TORCH)) && PEER_LIST+=(torch)
+	if ((HAS_SKLEARN)); then PEER_LIST+=(sklearn); else MISSING+=("sklearn: not installed in $PY (python3-sklearn)"); fi
+	if ((HAS_TORCH)); then PEER_LIST+=(torch); else MISSING+=("torch: not installed in $PY (python3-torch)"); fi
 fi
-ROWS=("${PEER_LIST[@]}")
-((HAS_OBUILD)) && ROWS=(mlptrain-openblas "${ROWS[@]}")
+for m in "${MISSING[@]}"; do note "skipped $m"; done
+IMPLS=("${PEER_LIST[@]}")
+((HAS_OBUILD)) && IMPLS=(mlptrain-openblas "${IMPLS[@]}")
 for T in "${TLIST[@]}"; do
-	run_mlptrain "$T"
-	((HAS_OBUILD)) && run_openblas "$T"
-	for impl in "${PEER_LIST[@]}"; do
-		run_peer "$impl" "$T"
+	((PEAK)) && measure_peak "$T"
+	run_load "$T"
+	for P in "${PLIST[@]}"; do
+		run_fit "$T" "$P"
+		((HAS_OBUILD)) && run_openblas "$T" "$P"
+		for impl in "${PEER_LIST[@]}"; do
+			run_peer "$impl" "$T" "$P"
+		done
 	done
 done
 
@@ -296,7 +497,8 @@ done
 PYLOAD=""
 if ((HAS_NUMPY)); then
 	note "numpy.loadtxt and pandas.read_csv"
-	PYLOAD=$("$PY" - "$DATA" <<'EOF'
+	peerenv 1
+	PYLOAD=$("${PENV[@]}" "$PY" - "$DATA" <<'EOF'
 import sys, time
 import numpy as np
 t = time.perf_counter()
@@ -317,18 +519,96 @@ LOADTXT=$(awk '$1 == "numpy.loadtxt" { print $2 }' <<<"$PYLOAD")
 READCSV=$(awk '$1 == "pandas.read_csv" { print $2 }' <<<"$PYLOAD")
 
 # 4. The tables.
-echo "== epoch seconds (median), ratio mlptrain/peer: below 1 means mlptrain is faster =="
-printf '%-17s %7s %11s %14s %12s\n' implementation threads epoch_s mlptrain/peer peak_RSS_MB
+echo "== epoch seconds (median); mlptrain/peer at the same precision and thread count: below 1 means mlptrain is faster;"
+if ((PEAK)); then
+	echo "   GFLOP/s = $(gf "$FLOP_EP") GFLOP / epoch_s; %peak = of the GEMM peak measured below at that precision and thread count =="
+else
+	echo "   GFLOP/s = $(gf "$FLOP_EP") GFLOP / epoch_s; no %peak (--no-peak) =="
+fi
+EFMT='%-17s %4s %7s %9s %13s %8s %7s %11s\n'
+printf "$EFMT" implementation prec threads epoch_s mlptrain/peer GFLOP/s %peak peak_RSS_MB
 for T in "${TLIST[@]}"; do
-	printf '%-17s %7s %11s %14s %12s\n' mlptrain "$T" "${EP[mlptrain,$T]}" - "${RSS[mlptrain,$T]}"
-	for impl in "${ROWS[@]}"; do
-		printf '%-17s %7s %11s %14s %12s\n' "$impl" "$T" "${EP[$impl,$T]}" \
-			"$(ratio "${EP[mlptrain,$T]}" "${EP[$impl,$T]}")" "${RSS[$impl,$T]}"
+	for P in "${PLIST[@]}"; do
+		m=${EP[mlptrain,$P,$T]}
+		printf "$EFMT" mlptrain "$P" "$T" "$m" - "$(gfl "$FLOP_EP" "$m")" "$(pct "$(gfl "$FLOP_EP" "$m")" "${PEAKV[$P,$T]-}")" "${RSS[mlptrain,$P,$T]}"
+		for impl in "${IMPLS[@]}"; do
+			v=${EP[$impl,$P,$T]}
+			printf "$EFMT" "$impl" "$P" "$T" "$v" "$(ratio "$m" "$v")" "$(gfl "$FLOP_EP" "$v")" \
+				"$(pct "$(gfl "$FLOP_EP" "$v")" "${PEAKV[$P,$T]-}")" "${RSS[$impl,$P,$T]}"
+		done
 	done
 done
-((${#PEER_LIST[@]})) || echo "(no peers: they need $PY with numpy and pandas, and sklearn / torch, and $PEERS/peers.py)"
+for m in "${MISSING[@]}"; do echo "(skipped $m)"; done
+[[ " ${PLIST[*]} " == *" f32 "* && " ${PEER_LIST[*]} " == *" sklearn "* ]] && ((!SK32)) &&
+	echo "(sklearn f32: n/a, this scikit-learn trains float32 input in float64)"
+
+if ((PEAK)); then
+	echo
+	echo "== GEMM peak, GFLOP/s on a 2048x2048 product, best of 5: mlptrain = go test ./internal/graph -bench PeakGemm"
+	echo "   (gemm.Gemm / gemm.Gemm32, the graph's kernels), numpy = matmul in the peer environment (OpenBLAS); peak = the higher =="
+	printf '%-4s %7s %9s %9s %9s  %s\n' prec threads mlptrain numpy peak from
+	for T in "${TLIST[@]}"; do
+		for P in "${PLIST[@]}"; do
+			from=-
+			[[ ${PEAKV[$P,$T]} != - ]] && from=numpy
+			[[ ${PEAKV[$P,$T]} != - && ${PEAKV[$P,$T]} == "${PEAK_GO[$P,$T]}" ]] && from=mlptrain
+			printf '%-4s %7s %9s %9s %9s  %s\n' "$P" "$T" "${PEAK_GO[$P,$T]:--}" "${PEAK_NP[$P,$T]:--}" "${PEAKV[$P,$T]}" "$from"
+		done
+	done
+fi
+
 echo
-echo "== CSV load seconds (wall; mlptrain: median of $REPEAT process runs; python: in-process, once) =="
+echo "== end of fit: report.json's seconds (the fit after its setup) against the sum of metrics.csv's epoch seconds"
+echo "   (its training steps); outside = the rest: each epoch's start (shuffle, a copy of the weights) and end, the final"
+echo "   checkpoint (written and fsynced, even with checkpoint_every: 0) =="
+FFMT='%-4s %7s %9s %9s %10s %12s %15s\n'
+printf "$FFMT" prec threads fit_s steps_s outside_s outside/fit process_wall_s
+for T in "${TLIST[@]}"; do
+	for P in "${PLIST[@]}"; do
+		f=${FIT_S[$P,$T]-} st=${STEPS_S[$P,$T]-}
+		o=-
+		num "$f" && num "$st" && o=$(sub "$f" "$st")
+		printf "$FFMT" "$P" "$T" "${f:--}" "${st:--}" "$o" "$(pct "$o" "$f")" "${WALL_S[$P,$T]:--}"
+	done
+done
+echo "(process_wall_s adds the CSV load, the setup, the final scoring and the run folder's files)"
+
+# The issue's targets, from the ratios of this run.
+echo
+echo "== issue 13's targets (ratios of this run; - = not measured in this run; the end-of-fit goal is for a 4-epoch fit,"
+echo "   this run's fits have $EPOCHS) =="
+TFMT='%-48s %7s %8s %4s\n'
+printf "$TFMT" target goal value met
+# target LABEL GOAL VALUE [UNIT]: met when VALUE <= GOAL.
+target() {
+	local u=${4-} v=$3
+	num "$v" && v+=$u
+	printf "$TFMT" "$1" "<= $2$u" "$v" "$(meets "$3" "$2")"
+}
+for T in 1 2; do
+	target "f32 epoch / PyTorch f32 epoch, $T thread(s)" 0.90 "$(ratio "${EP[mlptrain,f32,$T]-}" "${EP[torch,f32,$T]-}")"
+done
+best=- bestp=none
+for impl in numpy sklearn torch; do
+	v=${EP[$impl,f64,2]-}
+	num "$v" || continue
+	if ! num "$best" || awk -v a="$v" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$v bestp=$impl; fi
+done
+target "f64 epoch / best f64 peer ($bestp), 2 threads" 0.80 "$(ratio "${EP[mlptrain,f64,2]-}" "$best")"
+for P in f64 f32; do
+	target "2-thread epoch / 1-thread epoch, mlptrain $P" 0.60 "$(ratio "${EP[mlptrain,$P,2]-}" "${EP[mlptrain,$P,1]-}")"
+done
+for T in "${TLIST[@]}"; do
+	for P in "${PLIST[@]}"; do
+		f=${FIT_S[$P,$T]-} st=${STEPS_S[$P,$T]-}
+		o=-
+		num "$f" && num "$st" && o=$(awk -v a="$f" -v b="$st" 'BEGIN { if (a > 0) printf "%.1f", 100 * (a - b) / a }')
+		target "end of fit / whole fit, $P, $T thread(s)" 5 "$o" %
+	done
+done
+
+echo
+echo "== CSV load seconds (float64 config; wall; mlptrain: median of $REPEAT process runs; python: in-process, once) =="
 printf '%-44s %7s %9s %15s %15s\n' what threads seconds /numpy.loadtxt /pandas.read_csv
 for T in "${TLIST[@]}"; do
 	printf '%-44s %7s %9s %15s %15s\n' "mlptrain graph --rows 1 (config + CSV load)" "$T" "${LOAD[$T]}" \
@@ -341,9 +621,34 @@ printf '%-44s %7s %9s\n' pandas.read_csv 1 "${READCSV:--}"
 echo
 echo "== memory: peak RSS vs the data as float64 ($NROWS x $NCOLS x 8 = $F64MB MB) =="
 for T in "${TLIST[@]}"; do
-	echo "mlptrain fit, $T thread(s): ${RSS[mlptrain,$T]} MB = $(ratio "${RSS[mlptrain,$T]}" "$F64MB") x; fit --epochs 0: ${SETUP_RSS[$T]} MB = $(ratio "${SETUP_RSS[$T]}" "$F64MB") x"
+	line="mlptrain, $T thread(s):"
+	for P in "${PLIST[@]}"; do
+		line+=" fit $P ${RSS[mlptrain,$P,$T]} MB = $(ratio "${RSS[mlptrain,$P,$T]}" "$F64MB") x;"
+	done
+	echo "$line fit --epochs 0 (f64): ${SETUP_RSS[$T]} MB = $(ratio "${SETUP_RSS[$T]}" "$F64MB") x"
 done
 ((HAVE_TIME)) || echo "(no /usr/bin/time: peak RSS not measured)"
+
+# The lecture's accounting: a step's backward pass against its forward pass.
+if ((STEP)); then
+	echo
+	echo "== backward / forward time of a training step, 784-256-10, batch 128 (go test ./internal/graph -bench ReferenceStep,"
+	echo "   median of 5 x 200 steps, one go test per thread count); the lecture's count is about 2 =="
+	SFMT='%-4s %7s %11s %12s %17s\n'
+	printf "$SFMT" prec threads forward_us backward_us backward/forward
+	pat=$(for P in "${PLIST[@]}"; do printf '%s|' "${LONG[$P]}"; done)
+	for T in "${TLIST[@]}"; do
+		note "step, $T thread(s): go test -bench ReferenceStep"
+		go test ./internal/graph -run '^$' -bench "^BenchmarkReferenceStep\$/^(${pat%|})\$" -benchtime 200x -count 5 -cpu "$T" \
+			>"$WORK/step-$T.txt" 2>&1 || note "go test -bench ReferenceStep failed: $(tail -n 1 "$WORK/step-$T.txt")"
+		for P in "${PLIST[@]}"; do
+			fw=$(bench_col "$WORK/step-$T.txt" "BenchmarkReferenceStep/${LONG[$P]}/forward" ns/op med)
+			bw=$(bench_col "$WORK/step-$T.txt" "BenchmarkReferenceStep/${LONG[$P]}/backward" ns/op med)
+			printf "$SFMT" "$P" "$T" "$(awk -v x="$fw" 'BEGIN { if (x != "") printf "%.1f", x / 1e3; else print "-" }')" \
+				"$(awk -v x="$bw" 'BEGIN { if (x != "") printf "%.1f", x / 1e3; else print "-" }')" "$(ratio "$bw" "$fw")"
+		done
+	done
+fi
 
 # 5. Iris-sized: per-step overhead dominates.
 if ((IRIS)); then
@@ -389,7 +694,8 @@ EOF
 		ISKE=-
 		if ((HAS_SKLEARN && HAS_PANDAS)); then
 			note "iris, $act: scikit-learn"
-			ISKE=$(OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 "$PY" - datasets/iris.csv "$act" <<'EOF'
+			peerenv 1
+			ISKE=$("${PENV[@]}" "$PY" - datasets/iris.csv "$act" <<'EOF'
 import statistics, sys, time, warnings
 import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
@@ -434,14 +740,15 @@ if ((GEMM)); then
 	for T in "${TLIST[@]}"; do
 		note "gemm, $T thread(s)"
 		if ((HAS_OBUILD)); then
-			CGO_ENABLED=1 go test -tags openblas ./internal/gemm -run '^$' -bench 'Gemm/(fwd|bwd).*/(asm|openblas)$' -benchtime 200x -count 5 \
-				-cpu "$T" >"$WORK/gemm-$T.txt" 2>&1 || note "go test -tags openblas -bench Gemm failed"
+			"${OBENV[@]}" CGO_ENABLED=1 go test -tags openblas ./internal/gemm -run '^$' -bench '^BenchmarkGemm$/^(fwd|bwd).*/^(asm|openblas)$' \
+				-benchtime 200x -count 5 -cpu "$T" >"$WORK/gemm-$T.txt" 2>&1 || note "go test -tags openblas -bench Gemm failed"
 		else
-			go test ./internal/gemm -run '^$' -bench 'Gemm/(fwd|bwd).*/asm' -benchtime 200x -count 5 -cpu "$T" >"$WORK/gemm-$T.txt" 2>&1 ||
+			go test ./internal/gemm -run '^$' -bench '^BenchmarkGemm$/^(fwd|bwd).*/^asm$' -benchtime 200x -count 5 -cpu "$T" >"$WORK/gemm-$T.txt" 2>&1 ||
 				note "go test -bench Gemm failed"
 		fi
 		OB=""
-		((HAS_NUMPY)) && OB=$(OPENBLAS_NUM_THREADS=$T "$PY" - <<'EOF'
+		peerenv "$T"
+		((HAS_NUMPY)) && OB=$("${PENV[@]}" "$PY" - <<'EOF'
 import statistics, time
 import numpy as np
 rng = np.random.default_rng(0)

@@ -161,11 +161,12 @@ func (s *Saved) file() *modelFile {
 	return f
 }
 
-// marshal encodes f as model.json holds it, but for the final newline.
-func (f *modelFile) marshal() ([]byte, error) { return json.MarshalIndent(f, "", " ") }
+// marshal encodes f as model.json holds it, but for the final newline:
+// as json.MarshalIndent(f, "", " ") does (marshalModel).
+func (f *modelFile) marshal() ([]byte, error) { return marshalModel(f) }
 
 func encode(f *modelFile) ([]byte, error) {
-	b, err := seal(&f.Checksum, f.marshal)
+	b, err := seal(&f.Checksum, f.marshal, withModelChecksum)
 	return append(b, '\n'), err
 }
 
@@ -175,7 +176,11 @@ func encode(f *modelFile) ([]byte, error) {
 // encoding with the checksum. A file read back is checked by sealing
 // what was decoded again (sealed), so that an edit that changes a value,
 // a digit of a weight, is caught.
-func seal(sum *string, marshal func() ([]byte, error)) ([]byte, error) {
+//
+// withSum puts the checksum into the encoding without the checksum, as
+// marshal would write it, saving a second marshal; if it cannot (false),
+// seal marshals again.
+func seal(sum *string, marshal func() ([]byte, error), withSum func(b []byte, sum string) ([]byte, bool)) ([]byte, error) {
 	*sum = ""
 	b, err := marshal()
 	if err != nil {
@@ -183,15 +188,24 @@ func seal(sum *string, marshal func() ([]byte, error)) ([]byte, error) {
 	}
 	h := sha256.Sum256(b)
 	*sum = "sha256:" + hex.EncodeToString(h[:])
+	if b, ok := withSum(b, *sum); ok {
+		return b, nil
+	}
 	return marshal()
 }
 
 // sealed reports whether a decoded file holds the checksum that seal
-// gives its values.
+// gives its values, setting *sum to that checksum.
 func sealed(sum *string, marshal func() ([]byte, error)) bool {
 	want := *sum
-	_, err := seal(sum, marshal)
-	return err == nil && want == *sum
+	*sum = ""
+	b, err := marshal()
+	if err != nil {
+		return false
+	}
+	h := sha256.Sum256(b)
+	*sum = "sha256:" + hex.EncodeToString(h[:])
+	return want == *sum
 }
 
 // WriteModel writes s to path atomically. It fails if a weight is not

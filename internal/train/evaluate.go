@@ -7,6 +7,7 @@ import (
 	"github.com/mlptrain/mlptrain/internal/jsonnum"
 	"github.com/mlptrain/mlptrain/internal/layers"
 	"github.com/mlptrain/mlptrain/internal/metric"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -94,11 +95,23 @@ func (f *forwarder) forward(x, t *mat.Dense) (*mat.Dense, float64) {
 			}
 			net = f.tail
 		}
-		fillInput(net.X, x.Slice(lo, hi, 0, x.RawMatrix().Cols).(*mat.Dense))
+		// A float64 net reads the chunk's rows of x in place: its input
+		// node's matrix is pointed at them for the Forward (the products
+		// read their operands through it), saving a copy of every row.
+		in, own, view := net.X.Value(), blas64.General{}, false
+		if raw := x.RawMatrix(); in != nil && raw.Stride == raw.Cols {
+			own, view = in.RawMatrix(), true
+			in.SetRawMatrix(blas64.General{Rows: hi - lo, Cols: raw.Cols, Stride: raw.Stride, Data: raw.Data[lo*raw.Stride : hi*raw.Stride]})
+		} else {
+			fillInput(net.X, x.Slice(lo, hi, 0, x.RawMatrix().Cols).(*mat.Dense))
+		}
 		if t != nil {
 			fillInput(net.T, t.Slice(lo, hi, 0, t.RawMatrix().Cols).(*mat.Dense))
 		}
 		net.G.Forward()
+		if view {
+			in.SetRawMatrix(own)
+		}
 		readOutput(f.y.Slice(lo, hi, 0, k).(*mat.Dense), net.Y)
 		loss += net.DataLoss.Scalar() * float64(hi-lo)
 	}

@@ -417,3 +417,27 @@ func BenchmarkSealJSON(b *testing.B) {
 		}
 	})
 }
+
+// TestSHA256Floats checks sha256Floats against the SHA-256 of the values
+// encoded as little-endian float64s one by one.
+func TestSHA256Floats(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 3))
+	for i := range 20 {
+		var ds [][]float64
+		h := sha256.New()
+		for range rng.IntN(4) {
+			d := randFloats(rng, rng.IntN(3000))
+			ds = append(ds, d)
+			for _, v := range d {
+				var b [8]byte
+				for j := range b {
+					b[j] = byte(math.Float64bits(v) >> (8 * j))
+				}
+				h.Write(b[:])
+			}
+		}
+		if got, want := sha256Floats(ds...), hex.EncodeToString(h.Sum(nil)); got != want {
+			t.Fatalf("case %d: sha256Floats = %s, want %s", i, got, want)
+		}
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/mlptrain/mlptrain/internal/atomicfile"
 	"github.com/mlptrain/mlptrain/internal/config"
@@ -234,9 +235,18 @@ func WeightsSHA256(m *layers.Model) string {
 }
 
 // sha256Floats returns the hex SHA-256 of the slices' values as
-// little-endian float64s, in order, encoding them a block at a time.
+// little-endian float64s, in order: hashing their memory as it is on a
+// little-endian machine, else encoding them a block at a time.
 func sha256Floats(ds ...[]float64) string {
 	h := sha256.New()
+	if littleEndian {
+		for _, d := range ds {
+			if len(d) > 0 {
+				h.Write(unsafe.Slice((*byte)(unsafe.Pointer(&d[0])), len(d)*8))
+			}
+		}
+		return hex.EncodeToString(h.Sum(nil))
+	}
 	buf := make([]byte, 0, 8<<10)
 	for _, d := range ds {
 		for _, v := range d {
@@ -250,6 +260,10 @@ func sha256Floats(ds ...[]float64) string {
 	h.Write(buf)
 	return hex.EncodeToString(h.Sum(nil))
 }
+
+// littleEndian says that float64s are stored little-endian, as
+// sha256Floats hashes them.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
 
 // LoadModel reads a model file written by WriteModel. A file that is not
 // one, is truncated or edited (its checksum does not match), comes from a

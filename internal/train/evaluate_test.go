@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strconv"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/mlptrain/mlptrain/internal/data"
 	"github.com/mlptrain/mlptrain/internal/jsonnum"
 	"github.com/mlptrain/mlptrain/internal/layers"
+	"github.com/mlptrain/mlptrain/internal/metric"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -408,5 +410,33 @@ func TestForwardInPlace(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestMacroRankingParallel checks that macroRanking gives
+// metric.MacroRanking's bits on many rows at 1 and 3 goroutines, with
+// ties, a class that never occurs and one that always wins.
+func TestMacroRankingParallel(t *testing.T) {
+	for _, procs := range []int{1, 3} {
+		func() {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+			rng := rand.New(rand.NewPCG(13, uint64(procs)))
+			for _, k := range []int{3, 10} {
+				n := parallelRanking + 123
+				prob, labels := make([]float64, n*k), make([]int, n)
+				for i := range n {
+					labels[i] = rng.IntN(k - 1) // class k-1 never occurs
+					for c := range k {
+						prob[i*k+c] = float64(rng.IntN(50)) / 50 // ties
+					}
+				}
+				want := metric.MacroRanking(prob, labels, k, nil)
+				got := macroRanking(prob, labels, k)
+				if math.Float64bits(got.ROCAUC) != math.Float64bits(want.ROCAUC) || math.Float64bits(got.AP) != math.Float64bits(want.AP) ||
+					got.ROCOK != want.ROCOK || got.APOK != want.APOK {
+					t.Errorf("procs %d, k %d: macroRanking = %+v, want %+v", procs, k, got, want)
+				}
+			}
+		}()
 	}
 }

@@ -158,12 +158,12 @@ func (t *trainer) checkpoint() *Checkpoint {
 }
 
 // marshal encodes c as checkpoint.json holds it, but for the final
-// newline.
-func (c *Checkpoint) marshal() ([]byte, error) { return json.Marshal(c) }
+// newline: as json.Marshal(c) does (marshalCheckpoint).
+func (c *Checkpoint) marshal() ([]byte, error) { return marshalCheckpoint(c) }
 
 // write writes the checkpoint atomically, with its checksum.
 func (c *Checkpoint) write(path string) error {
-	b, err := seal(&c.Checksum, c.marshal)
+	b, err := seal(&c.Checksum, c.marshal, withCheckpointChecksum)
 	if err != nil {
 		return fmt.Errorf("encode checkpoint: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strconv"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/mlptrain/mlptrain/internal/data"
 	"github.com/mlptrain/mlptrain/internal/jsonnum"
 	"github.com/mlptrain/mlptrain/internal/layers"
+	"github.com/mlptrain/mlptrain/internal/metric"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -356,5 +358,85 @@ func TestPredictClassAgainstLoop(t *testing.T) {
 		if got, want := PredictClass(y, 0), ref(row); got != want {
 			t.Fatalf("trial %d: PredictClass(%v) = %d, want %d", trial, row, got, want)
 		}
+	}
+}
+
+// TestForwardInPlace checks that forward, which reads a contiguous x in
+// place, gives the bits of the copying path (taken for an x with a wider
+// stride), leaves x and the nets' own input buffers alone, and gives the
+// same bits again, in float64 and float32, with categorical inputs.
+func TestForwardInPlace(t *testing.T) {
+	for _, f32 := range []bool{false, true} {
+		spec := layers.Spec{Inputs: 4 + 3, Units: []int{9, 3}, Acts: []string{"relu", "softmax"}, Loss: "cross_entropy", Categorical: []int{3}}
+		m, err := layers.New(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Float32 = f32
+		if err := m.Init("xavier", rand.New(rand.NewPCG(13, 1))); err != nil {
+			t.Fatal(err)
+		}
+		if f32 {
+			m.Round32()
+		}
+		rng := rand.New(rand.NewPCG(13, 2))
+		n := 2*evalChunk + 77
+		wide := mat.NewDense(n, 5+3, nil) // x with a stride of 8
+		tt := mat.NewDense(n, 3, nil)
+		for i := range n {
+			for j := range 4 {
+				wide.Set(i, j, rng.NormFloat64())
+			}
+			wide.Set(i, 4, float64(rng.IntN(3)))
+			tt.Set(i, rng.IntN(3), 1)
+		}
+		strided := wide.Slice(0, n, 0, 5).(*mat.Dense)
+		x := mat.DenseCopyOf(strided)
+		before := mat.DenseCopyOf(x)
+		f := &forwarder{m: m}
+		want, wantLoss := Forward(m, strided, tt)
+		want = mat.DenseCopyOf(want)
+		for run := range 2 {
+			got, loss := f.forward(x, tt)
+			if !mat.Equal(got, want) || math.Float64bits(loss) != math.Float64bits(wantLoss) {
+				t.Fatalf("float32 %v, run %d: forward in place differs from the copying forward (loss %v, want %v)", f32, run, loss, wantLoss)
+			}
+			if !mat.Equal(x, before) {
+				t.Fatalf("float32 %v: forward changed x", f32)
+			}
+			for _, net := range []*layers.Net{f.full, f.tail} {
+				if v := net.X.Value(); v != nil && &v.RawMatrix().Data[0] == &x.RawMatrix().Data[0] {
+					t.Fatalf("float32 %v: a net's input still points into x", f32)
+				}
+			}
+		}
+	}
+}
+
+// TestMacroRankingParallel checks that macroRanking gives
+// metric.MacroRanking's bits on many rows at 1 and 3 goroutines, with
+// ties, a class that never occurs and one that always wins.
+func TestMacroRankingParallel(t *testing.T) {
+	for _, procs := range []int{1, 3} {
+		func() {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+			rng := rand.New(rand.NewPCG(13, uint64(procs)))
+			for _, k := range []int{3, 10} {
+				n := parallelRanking + 123
+				prob, labels := make([]float64, n*k), make([]int, n)
+				for i := range n {
+					labels[i] = rng.IntN(k - 1) // class k-1 never occurs
+					for c := range k {
+						prob[i*k+c] = float64(rng.IntN(50)) / 50 // ties
+					}
+				}
+				want := metric.MacroRanking(prob, labels, k, nil)
+				got := macroRanking(prob, labels, k)
+				if math.Float64bits(got.ROCAUC) != math.Float64bits(want.ROCAUC) || math.Float64bits(got.AP) != math.Float64bits(want.AP) ||
+					got.ROCOK != want.ROCOK || got.APOK != want.APOK {
+					t.Errorf("procs %d, k %d: macroRanking = %+v, want %+v", procs, k, got, want)
+				}
+			}
+		}()
 	}
 }

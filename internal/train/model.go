@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/mlptrain/mlptrain/internal/atomicfile"
 	"github.com/mlptrain/mlptrain/internal/config"
@@ -161,11 +162,12 @@ func (s *Saved) file() *modelFile {
 	return f
 }
 
-// marshal encodes f as model.json holds it, but for the final newline.
-func (f *modelFile) marshal() ([]byte, error) { return json.MarshalIndent(f, "", " ") }
+// marshal encodes f as model.json holds it, but for the final newline:
+// as json.MarshalIndent(f, "", " ") does (marshalModel).
+func (f *modelFile) marshal() ([]byte, error) { return marshalModel(f) }
 
 func encode(f *modelFile) ([]byte, error) {
-	b, err := seal(&f.Checksum, f.marshal)
+	b, err := seal(&f.Checksum, f.marshal, withModelChecksum)
 	return append(b, '\n'), err
 }
 
@@ -175,7 +177,11 @@ func encode(f *modelFile) ([]byte, error) {
 // encoding with the checksum. A file read back is checked by sealing
 // what was decoded again (sealed), so that an edit that changes a value,
 // a digit of a weight, is caught.
-func seal(sum *string, marshal func() ([]byte, error)) ([]byte, error) {
+//
+// withSum puts the checksum into the encoding without the checksum, as
+// marshal would write it, saving a second marshal; if it cannot (false),
+// seal marshals again.
+func seal(sum *string, marshal func() ([]byte, error), withSum func(b []byte, sum string) ([]byte, bool)) ([]byte, error) {
 	*sum = ""
 	b, err := marshal()
 	if err != nil {
@@ -183,15 +189,24 @@ func seal(sum *string, marshal func() ([]byte, error)) ([]byte, error) {
 	}
 	h := sha256.Sum256(b)
 	*sum = "sha256:" + hex.EncodeToString(h[:])
+	if b, ok := withSum(b, *sum); ok {
+		return b, nil
+	}
 	return marshal()
 }
 
 // sealed reports whether a decoded file holds the checksum that seal
-// gives its values.
+// gives its values, setting *sum to that checksum.
 func sealed(sum *string, marshal func() ([]byte, error)) bool {
 	want := *sum
-	_, err := seal(sum, marshal)
-	return err == nil && want == *sum
+	*sum = ""
+	b, err := marshal()
+	if err != nil {
+		return false
+	}
+	h := sha256.Sum256(b)
+	*sum = "sha256:" + hex.EncodeToString(h[:])
+	return want == *sum
 }
 
 // WriteModel writes s to path atomically. It fails if a weight is not
@@ -220,9 +235,18 @@ func WeightsSHA256(m *layers.Model) string {
 }
 
 // sha256Floats returns the hex SHA-256 of the slices' values as
-// little-endian float64s, in order, encoding them a block at a time.
+// little-endian float64s, in order: hashing their memory as it is on a
+// little-endian machine, else encoding them a block at a time.
 func sha256Floats(ds ...[]float64) string {
 	h := sha256.New()
+	if littleEndian {
+		for _, d := range ds {
+			if len(d) > 0 {
+				h.Write(unsafe.Slice((*byte)(unsafe.Pointer(&d[0])), len(d)*8))
+			}
+		}
+		return hex.EncodeToString(h.Sum(nil))
+	}
 	buf := make([]byte, 0, 8<<10)
 	for _, d := range ds {
 		for _, v := range d {
@@ -236,6 +260,10 @@ func sha256Floats(ds ...[]float64) string {
 	h.Write(buf)
 	return hex.EncodeToString(h.Sum(nil))
 }
+
+// littleEndian says that float64s are stored little-endian, as
+// sha256Floats hashes them.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
 
 // LoadModel reads a model file written by WriteModel. A file that is not
 // one, is truncated or edited (its checksum does not match), comes from a

@@ -168,7 +168,10 @@ declare -A EP
 for cond in idle contended; do
 	for ((r = 1; r <= REPEAT; r++)); do
 		[[ $cond == contended ]] && busy_start
-		for name in "${NAMES[@]}"; do
+		# The binaries take turns going first.
+		order=("${NAMES[@]}")
+		((r % 2 == 0)) && mapfile -t order < <(printf '%s\n' "${NAMES[@]}" | tac)
+		for name in "${order[@]}"; do
 			for T in 1 2; do
 				e=$(fit "$name" "$T" "$WORK/run-$name-$T-$cond-$r")
 				EP[$name,$T,$cond]+="$e "

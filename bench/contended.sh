@@ -196,11 +196,16 @@ done
 # 3. The gemm package's product sequence, idle and contended.
 if ((GEMM)); then
 	echo
-	echo "== go test ./internal/gemm -bench ProductSequence -count 5 (median ns/op; work tree${BASE:+ and base}) =="
+	echo "== go test ./internal/gemm -bench ProductSequence -count 5 (median ns/op of 5; work tree${BASE:+ and base}; -N: GOMAXPROCS N) =="
 	for cond in idle contended; do
 		for name in "${NAMES[@]}"; do
 			dir=.
-			[[ $name == base ]] && dir=$WORK/base-src
+			if [[ $name == base ]]; then
+				dir=$WORK/base-src
+				# The benchmark, if the base is older than it.
+				[[ -f $dir/internal/gemm/parallel_bench_test.go ]] ||
+					cp internal/gemm/parallel_bench_test.go "$dir/internal/gemm/"
+			fi
 			[[ $cond == contended ]] && busy_start
 			(cd "$dir" && go test ./internal/gemm -run '^$' -bench 'ProductSequence' -count 5 -cpu 1,2) >"$WORK/gemm-$name-$cond.txt" 2>&1 ||
 				note "$name: go test -bench ProductSequence failed (the base may not have it)"
@@ -208,7 +213,7 @@ if ((GEMM)); then
 			awk -v n="$name" -v c="$cond" '/^BenchmarkProductSequence/ { s[$1] = s[$1] " " $3 }
 				END { for (k in s) print n, c, k, s[k] }' "$WORK/gemm-$name-$cond.txt" |
 				while read -r n c k rest; do
-					printf '%-6s %-10s %-40s %12s\n' "$n" "$c" "$k" "$(tr ' ' '\n' <<<"$rest" | grep . | median)"
+					printf '%-6s %-10s %-40s %12.0f\n' "$n" "$c" "$k" "$(tr ' ' '\n' <<<"$rest" | grep . | median)"
 				done | sort
 		done
 	done

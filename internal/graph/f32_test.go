@@ -110,13 +110,6 @@ func (tw *twin) grad(p *Node) *mat.Dense {
 	return p.Grad()
 }
 
-func (tw *twin) value(p *Node) *mat.Dense {
-	if tw.g.f32 {
-		return from32(p.Value32())
-	}
-	return p.Value()
-}
-
 // oneHotT returns n one-hot rows of k classes.
 func (tw *twin) oneHotT(n, k int) *mat.Dense {
 	t := mat.NewDense(n, k, nil)

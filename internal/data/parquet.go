@@ -854,7 +854,32 @@ func (p *reader) pqTargets(pf *pqFile, targets []use, ds *Dataset, miss missingS
 	y := make([]float64, len(targets))
 	cells := make([]string, len(targets))
 	nulls := make([]bool, len(targets))
+	// A numeric label's class (or -1: the row is dropped) by the bits of
+	// its number, for the numbers seen before: the same number is the
+	// same cell.
+	var memo map[uint64]int
+	if label && len(cur) == 1 && cur[0].col.kind == pqNumber && !cur[0].raw {
+		memo = map[uint64]int{}
+	}
 	for r := range pf.n {
+		if c := cur[0]; memo != nil && c.pos < c.n && !c.isNull(c.pos) {
+			if class, ok := memo[math.Float64bits(c.num[c.pos])]; ok {
+				c.pos++
+				if len(lines) == maxRows {
+					return nil, nil, nil, nil, p.tooLarge(pqLine(r), d, k, label)
+				}
+				if class < 0 {
+					if ds.Dropped == 0 {
+						ds.DroppedLine = pqLine(r)
+					}
+					ds.Dropped++
+					continue
+				}
+				labels = append(labels, class)
+				lines = append(lines, pqLine(r))
+				continue
+			}
+		}
 		for i, c := range cur {
 			if c.pos == c.n {
 				if err := c.next(); err != nil {
@@ -885,6 +910,9 @@ func (p *reader) pqTargets(pf *pqFile, targets []use, ds *Dataset, miss missingS
 				ds.DroppedLine = pqLine(r)
 			}
 			ds.Dropped++
+			if memo != nil && !nulls[0] {
+				memo[math.Float64bits(cur[0].num[cur[0].pos-1])] = -1
+			}
 			continue
 		}
 		for i, u := range targets {
@@ -897,6 +925,9 @@ func (p *reader) pqTargets(pf *pqFile, targets []use, ds *Dataset, miss missingS
 					return nil, nil, nil, nil, err
 				}
 				labels = append(labels, c)
+				if memo != nil {
+					memo[math.Float64bits(cur[0].num[cur[0].pos-1])] = c
+				}
 				continue
 			}
 			v, err := parseNumber(cells[i], p.decimal())

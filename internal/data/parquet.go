@@ -1127,7 +1127,7 @@ func (p *reader) pqFeatures(pf *pqFile, us []use, cols []pqCol, x []float64, d i
 }
 
 // pqTile is the rows of a tile of pqTranspose.
-const pqTile = 16
+const pqTile = 32
 
 // pqTranspose writes the numbers of srcs, one slice of a window's rows
 // per column, into x (d columns a row) at the columns dst; kept gives

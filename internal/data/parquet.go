@@ -1133,10 +1133,10 @@ const pqTile = 32
 // per column, into x (d columns a row) at the columns dst; kept gives
 // each row's index in X, or -1 for a row left out. It reports whether
 // every number it wrote is finite. When dst is a run of columns it goes
-// a tile of pqTile rows at a time, reading a tile's values of each column
-// and writing each row's part at once, so that the tile's lines stay in
-// L1; it goes row by row for the rest of the rows, for tiles with a row
-// left out, and when dst is not a run.
+// a tile of pqTile rows at a time, writing each row's part of the run
+// in order from the tile's lines of each column, which stay in L1 for
+// the tile's rows; it goes row by row for the rest of the rows, for tiles
+// with a row left out, and when dst is not a run.
 func pqTranspose(x []float64, d int, dst []int, srcs [][]float64, kept []int) bool {
 	if len(srcs) == 0 {
 		return true
@@ -1159,20 +1159,19 @@ tiles:
 			}
 			off[t] = at*d + j0
 		}
-		for k, s := range srcs {
-			s := (*[pqTile]float64)(s[r0 : r0+pqTile])
-			for t := 0; t < pqTile; t += 8 {
-				v0, v1, v2, v3 := s[t], s[t+1], s[t+2], s[t+3]
-				v4, v5, v6, v7 := s[t+4], s[t+5], s[t+6], s[t+7]
-				x[off[t]+k] = v0
-				x[off[t+1]+k] = v1
-				x[off[t+2]+k] = v2
-				x[off[t+3]+k] = v3
-				x[off[t+4]+k] = v4
-				x[off[t+5]+k] = v5
-				x[off[t+6]+k] = v6
-				x[off[t+7]+k] = v7
-				bad += ((v0 - v0) + (v1 - v1) + (v2 - v2) + (v3 - v3)) + ((v4 - v4) + (v5 - v5) + (v6 - v6) + (v7 - v7))
+		for t, o := range off {
+			row := x[o : o+len(srcs)]
+			r := r0 + t
+			k := 0
+			for ; k+4 <= len(row); k += 4 {
+				v0, v1, v2, v3 := srcs[k][r], srcs[k+1][r], srcs[k+2][r], srcs[k+3][r]
+				row[k], row[k+1], row[k+2], row[k+3] = v0, v1, v2, v3
+				bad += (v0 - v0) + (v1 - v1) + ((v2 - v2) + (v3 - v3))
+			}
+			for ; k < len(row); k++ {
+				v := srcs[k][r]
+				row[k] = v
+				bad += v - v
 			}
 		}
 	}

@@ -332,6 +332,7 @@ type pqCursor struct {
 	buf     []float64    // num, unless num is a page's memory
 	nullBuf []bool       // null, unless nil (no nulls)
 	raw     bool         // keep every page's values in vals, for rawCell
+	odd     bool         // pqNumber: the page has a null
 }
 
 func newCursor(pf *pqFile, col pqColumn) *pqCursor {
@@ -360,6 +361,7 @@ func (c *pqCursor) next() error {
 					c.held = nil
 				}
 				err = c.load(pg)
+				c.odd = err == nil && c.col.kind == pqNumber && slices.Contains(c.null, true)
 				if c.copied {
 					parquet.Release(pg) // its numbers are copied out
 				} else if c.num != nil && c.col.kind == pqNumber && !c.raw {
@@ -660,6 +662,16 @@ func formatNumber(v float64) string {
 	return strconv.FormatFloat(v, 'g', -1, 64)
 }
 
+// allFinite reports whether every number of v is finite.
+func allFinite(v []float64) bool {
+	for _, v := range v {
+		if v-v != 0 { // NaN or ±Inf
+			return false
+		}
+	}
+	return true
+}
+
 func resize[T any](s []T, n int) []T {
 	if cap(s) < n {
 		return make([]T, n)
@@ -842,7 +854,32 @@ func (p *reader) pqTargets(pf *pqFile, targets []use, ds *Dataset, miss missingS
 	y := make([]float64, len(targets))
 	cells := make([]string, len(targets))
 	nulls := make([]bool, len(targets))
+	// A numeric label's class (or -1: the row is dropped) by the bits of
+	// its number, for the numbers seen before: the same number is the
+	// same cell.
+	var memo map[uint64]int
+	if label && len(cur) == 1 && cur[0].col.kind == pqNumber && !cur[0].raw {
+		memo = map[uint64]int{}
+	}
 	for r := range pf.n {
+		if c := cur[0]; memo != nil && c.pos < c.n && !c.isNull(c.pos) {
+			if class, ok := memo[math.Float64bits(c.num[c.pos])]; ok {
+				c.pos++
+				if len(lines) == maxRows {
+					return nil, nil, nil, nil, p.tooLarge(pqLine(r), d, k, label)
+				}
+				if class < 0 {
+					if ds.Dropped == 0 {
+						ds.DroppedLine = pqLine(r)
+					}
+					ds.Dropped++
+					continue
+				}
+				labels = append(labels, class)
+				lines = append(lines, pqLine(r))
+				continue
+			}
+		}
 		for i, c := range cur {
 			if c.pos == c.n {
 				if err := c.next(); err != nil {
@@ -873,6 +910,9 @@ func (p *reader) pqTargets(pf *pqFile, targets []use, ds *Dataset, miss missingS
 				ds.DroppedLine = pqLine(r)
 			}
 			ds.Dropped++
+			if memo != nil && !nulls[0] {
+				memo[math.Float64bits(cur[0].num[cur[0].pos-1])] = -1
+			}
 			continue
 		}
 		for i, u := range targets {
@@ -885,6 +925,9 @@ func (p *reader) pqTargets(pf *pqFile, targets []use, ds *Dataset, miss missingS
 					return nil, nil, nil, nil, err
 				}
 				labels = append(labels, c)
+				if memo != nil {
+					memo[math.Float64bits(cur[0].num[cur[0].pos-1])] = c
+				}
 				continue
 			}
 			v, err := parseNumber(cells[i], p.decimal())
@@ -991,10 +1034,9 @@ func (p *reader) pqNumberErr(cell string, u use, row int, err error) error {
 
 // pqFeatures reads the feature columns us (a run of X's columns) into x,
 // in windows of rows that end at no page end of the numeric columns: the
-// numbers of those go from their pages, through a buffer that stays in
-// cache, into x row by row, so that each row's part of the block is
-// written at once (null and non-finite cells
-// are then read one by one); the other columns go into x cell by cell.
+// numbers of those go from their pages into x by pqTranspose (null and
+// non-finite cells are then read one by one); the other columns go into
+// x cell by cell.
 // It returns the first error, by row, then column.
 func (p *reader) pqFeatures(pf *pqFile, us []use, cols []pqCol, x []float64, d int, lines []int, miss missingSet) *pqError {
 	cur := make([]*pqCursor, len(us))
@@ -1005,7 +1047,7 @@ func (p *reader) pqFeatures(pf *pqFile, us []use, cols []pqCol, x []float64, d i
 	const window = 1024
 	kept := make([]int, 0, window) // of the window's rows, the index in X of each (or -1)
 	dst := make([]int, 0, len(us))
-	tmp := make([]float64, len(us)*window)
+	srcs := make([][]float64, 0, len(us))
 	special := make([]bool, 0, len(us)) // a numeric column's window has a null or a non-finite number
 	next := 0                           // index in lines of the next row kept
 	var first *pqError
@@ -1045,47 +1087,22 @@ func (p *reader) pqFeatures(pf *pqFile, us []use, cols []pqCol, x []float64, d i
 				kept = append(kept, -1)
 			}
 		}
-		// The numbers, column by column into tmp (which stays in cache),
-		// then row by row into x.
+		// The numbers, from their pages into x, a tile of rows at a time.
 		m := end - start
-		k := 0
+		srcs = srcs[:0]
+		for i, u := range us {
+			if c := cur[i]; c.col.kind == pqNumber && !cols[u.dst].cat {
+				srcs = append(srcs, c.num[c.pos:c.pos+m])
+			}
+		}
+		finite := pqTranspose(x, d, dst, srcs, kept)
 		special = special[:0]
 		for i, u := range us {
-			c := cur[i]
-			if c.col.kind == pqNumber && !cols[u.dst].cat {
-				out := tmp[k*window : k*window+m]
-				odd := c.null != nil
-				for r, v := range c.num[c.pos : c.pos+m] {
-					out[r] = v
-					odd = odd || v-v != 0 // NaN or ±Inf
-				}
-				special = append(special, odd)
-				k++
+			if c := cur[i]; c.col.kind == pqNumber && !cols[u.dst].cat {
+				special = append(special, c.odd || !finite && !allFinite(c.num[c.pos:c.pos+m]))
 			}
 		}
-		// dst is a run of columns, unless the block has other columns.
-		j0 := 0
-		run := len(dst) > 0 && dst[len(dst)-1]-dst[0] == len(dst)-1
-		if run {
-			j0 = dst[0]
-		}
-		for r, at := range kept {
-			if at < 0 {
-				continue
-			}
-			row := x[at*d : at*d+d]
-			if run {
-				out := row[j0 : j0+len(dst)]
-				for k := range out {
-					out[k] = tmp[k*window+r]
-				}
-				continue
-			}
-			for k, j := range dst {
-				row[j] = tmp[k*window+r]
-			}
-		}
-		k = 0
+		k := 0
 		for i, u := range us {
 			var e *pqError
 			if c := cur[i]; c.col.kind == pqNumber && !cols[u.dst].cat {
@@ -1107,6 +1124,77 @@ func (p *reader) pqFeatures(pf *pqFile, us []use, cols []pqCol, x []float64, d i
 		start = end
 	}
 	return nil
+}
+
+// pqTile is the rows of a tile of pqTranspose.
+const pqTile = 32
+
+// pqTranspose writes the numbers of srcs, one slice of a window's rows
+// per column, into x (d columns a row) at the columns dst; kept gives
+// each row's index in X, or -1 for a row left out. It reports whether
+// every number it wrote is finite. When dst is a run of columns it goes
+// a tile of pqTile rows at a time, writing each row's part of the run
+// in order from the tile's lines of each column, which stay in L1 for
+// the tile's rows; it goes row by row for the rest of the rows, for tiles
+// with a row left out, and when dst is not a run.
+func pqTranspose(x []float64, d int, dst []int, srcs [][]float64, kept []int) bool {
+	if len(srcs) == 0 {
+		return true
+	}
+	m := len(kept)
+	if dst[len(dst)-1]-dst[0] != len(dst)-1 {
+		return pqRows(x, d, dst, srcs, kept, 0, m) == 0
+	}
+	var bad float64 // a sum of v−v: 0 if every v is finite, NaN otherwise
+	j0 := dst[0]
+	var off [pqTile]int
+	r0 := 0
+tiles:
+	for ; r0+pqTile <= m; r0 += pqTile {
+		for t := range off {
+			at := kept[r0+t]
+			if at < 0 {
+				bad += pqRows(x, d, dst, srcs, kept, r0, r0+pqTile)
+				continue tiles
+			}
+			off[t] = at*d + j0
+		}
+		for t, o := range off {
+			row := x[o : o+len(srcs)]
+			r := r0 + t
+			k := 0
+			for ; k+4 <= len(row); k += 4 {
+				v0, v1, v2, v3 := srcs[k][r], srcs[k+1][r], srcs[k+2][r], srcs[k+3][r]
+				row[k], row[k+1], row[k+2], row[k+3] = v0, v1, v2, v3
+				bad += (v0 - v0) + (v1 - v1) + ((v2 - v2) + (v3 - v3))
+			}
+			for ; k < len(row); k++ {
+				v := srcs[k][r]
+				row[k] = v
+				bad += v - v
+			}
+		}
+	}
+	return bad+pqRows(x, d, dst, srcs, kept, r0, m) == 0
+}
+
+// pqRows is pqTranspose for the rows r0 to r1, row by row; it returns the
+// sum of v−v over the numbers it writes.
+func pqRows(x []float64, d int, dst []int, srcs [][]float64, kept []int, r0, r1 int) float64 {
+	var bad float64
+	for r := r0; r < r1; r++ {
+		at := kept[r]
+		if at < 0 {
+			continue
+		}
+		row := x[at*d : at*d+d]
+		for k, j := range dst {
+			v := srcs[k][r]
+			row[j] = v
+			bad += v - v
+		}
+	}
+	return bad
 }
 
 // pqSpecial reads the null and non-finite cells of a numeric column's

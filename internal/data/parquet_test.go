@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -211,6 +213,99 @@ func TestReadParquetEqualsCSV(t *testing.T) {
 		} {
 			t.Run(layout.name+"/"+tc.name, func(t *testing.T) {
 				sameAsCSV(t, path, text, tc.opt)
+			})
+		}
+	}
+}
+
+// wideTable is a table of n rows of 150 numeric features and an int64
+// class label, for the tiled path of the feature columns: blocks of
+// columns, tiles of rows, windows that end at page ends. Some columns are
+// nullable (with and without nulls), one holds a NaN, some are float32,
+// int32 or int64; the label has nulls (rows dropped inside tiles). With
+// inf, one cell is +Inf.
+func wideTable(n int, inf bool) []testColumn {
+	const d = 150
+	rng := rand.New(rand.NewPCG(7, 1))
+	cols := make([]testColumn, 0, d+1)
+	for j := range d {
+		c := testColumn{name: fmt.Sprintf("f%03d", j), node: pqDouble, cells: make([]any, n)}
+		switch j % 10 {
+		case 3, 7:
+			c.optional = true // j%10 == 7: no nulls
+		case 5:
+			c.node = pqFloat
+		case 9:
+			c.node = []parquet.Node{pqInt32, pqInt64}[j%2]
+		}
+		for r := range n {
+			v := float64(rng.IntN(10000)) / 10000
+			switch {
+			case j%10 == 3 && rng.IntN(20) == 0:
+				c.cells[r] = nil
+			case j%10 == 5:
+				c.cells[r] = float32(v)
+			case j%10 == 9 && j%2 == 0:
+				c.cells[r] = int32(rng.IntN(100) - 50)
+			case j%10 == 9:
+				c.cells[r] = int64(rng.IntN(100) - 50)
+			case j == 42 && r == n/3:
+				c.cells[r] = math.NaN()
+			case j == 101 && r == n/2 && inf:
+				c.cells[r] = math.Inf(1)
+			default:
+				c.cells[r] = v
+			}
+		}
+		cols = append(cols, c)
+	}
+	label := testColumn{name: "label", node: pqInt64, optional: true, cells: make([]any, n)}
+	for r := range n {
+		if rng.IntN(50) == 0 {
+			continue // null: the row is dropped
+		}
+		label.cells[r] = int64(rng.IntN(10))
+	}
+	return append(cols, label)
+}
+
+// TestReadParquetWideEqualsCSV reads wide tables, whose rows are not a
+// multiple of the tiles or blocks, in several layouts, and compares them
+// with the CSV.
+func TestReadParquetWideEqualsCSV(t *testing.T) {
+	t.Parallel()
+	const n = 1013
+	for _, layout := range []struct {
+		name            string
+		pageRows, group int
+		inf             bool
+	}{
+		{name: "one page"},
+		{name: "pages of 100, groups of 300", pageRows: 100, group: 300},
+		{name: "pages of 37, groups of 1000", pageRows: 37, group: 1000},
+		{name: "infinity", pageRows: 100, group: 300, inf: true},
+	} {
+		pq, text := testParquet(t, wideTable(n, layout.inf), layout.pageRows, layout.group)
+		path := writeTemp(t, "t.parquet", pq)
+		var reversed []string
+		for j := 140; j >= 0; j -= 3 {
+			reversed = append(reversed, fmt.Sprintf("f%03d", j))
+		}
+		for _, tc := range []struct {
+			name string
+			opt  Options
+		}{
+			{"classify", Options{Targets: []string{"label"}, Classify: true, Missing: DefaultMissing}},
+			{"no target", Options{Missing: DefaultMissing, Ignore: []string{"label"}}},
+			{"features reordered", Options{Targets: []string{"label"}, Classify: true, Missing: DefaultMissing, Features: reversed}},
+			{"categorical inside a block", Options{Targets: []string{"label"}, Classify: true, Missing: DefaultMissing, Categorical: []string{"f019", "f070"}}},
+			{"null without missing list", Options{Targets: []string{"f000"}, Features: []string{"f001", "f003"}}},
+		} {
+			t.Run(layout.name+"/"+tc.name, func(t *testing.T) {
+				ds := sameAsCSV(t, path, text, tc.opt)
+				if !layout.inf && tc.name != "null without missing list" && ds == nil {
+					t.Fatal("an error, want a dataset")
+				}
 			})
 		}
 	}

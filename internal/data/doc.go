@@ -93,9 +93,9 @@
 // github.com/parquet-go/parquet-go: the targets first, which decide the
 // rows kept (a row whose target is missing is left out, unread), then
 // the feature columns on GOMAXPROCS goroutines, a block of 64 of X's
-// columns each, whose numbers go from the decoded pages, through a buffer
-// that stays in cache, straight into the float64 matrix; no row is ever
-// a map or a slice of values. The peak memory is the Dataset and a few
+// columns each, whose numbers are copied from the decoded pages straight
+// into the float64 matrix in tiles of 32 rows (a cache-sized transpose,
+// no intermediate buffer); no row is ever a map or a slice of values. The peak memory is the Dataset and a few
 // pages per column being read. The limits are CSV's (MaxLevels,
 // MaxClasses, MaxOneHotBytes, Options.MaxBytes, MaxTextBytes; the last
 // counted per column, and checked once all are read). When a file has

@@ -21,11 +21,13 @@ var (
 		{name: "avx2x6x8", mr: 6, nr: 8, kc: 256, mc: 144, nc: 512, tile: tileAVX2x6x8, fused: true, tilePackB: tileAVX2x6x8PackB, transB: transpose4, transW: 4, small: smallAVX2},
 	}
 	avx512Kernels32 = []*kernel32{
-		{name: "avx512x6x64", mr: 6, nr: 64, kc: 512, mc: 144, nc: 1024, tile: tileAVX512x6x64F32, fused: true, tilePackB: tileAVX512x6x64F32PackB},
-		{name: "avx512x12x32", mr: 12, nr: 32, kc: 512, mc: 144, nc: 1024, tile: tileAVX512x12x32F32, fused: true, tilePackB: tileAVX512x12x32F32PackB},
-		{name: "avx512x12x16", mr: 12, nr: 16, kc: 512, mc: 144, nc: 1024, tile: tileAVX512x12x16F32, fused: true, tilePackB: tileAVX512x12x16F32PackB},
+		{name: "avx512x6x64", mr: 6, nr: 64, kc: 512, mc: 144, nc: 1024, tile: tileAVX512x6x64F32, fused: true, tilePackB: tileAVX512x6x64F32PackB, transB: transpose8F32, transW: 8},
+		{name: "avx512x12x32", mr: 12, nr: 32, kc: 512, mc: 144, nc: 1024, tile: tileAVX512x12x32F32, fused: true, tilePackB: tileAVX512x12x32F32PackB, transB: transpose8F32, transW: 8},
+		{name: "avx512x12x16", mr: 12, nr: 16, kc: 512, mc: 144, nc: 1024, tile: tileAVX512x12x16F32, fused: true, tilePackB: tileAVX512x12x16F32PackB, transB: transpose8F32, transW: 8},
 	}
-	avx2Kernels32 = []*kernel32{}
+	avx2Kernels32 = []*kernel32{
+		{name: "avx2x6x16", mr: 6, nr: 16, kc: 512, mc: 144, nc: 1024, tile: tileAVX2x6x16F32, fused: true, tilePackB: tileAVX2x6x16F32PackB, transB: transpose8F32, transW: 8},
+	}
 )
 
 // kernAVX2x6x8 computes the 6×8 tile with AVX2 and FMA, and
@@ -91,6 +93,28 @@ func tileAVX512x6x32(k int, a []float64, ais, aks int, bp, c []float64, ldc int,
 func tileAVX512x6x32PackB(k int, a []float64, ais, aks int, b []float64, ldb int, bp, c []float64, ldc int, alpha, beta float64) {
 	_, _, _, _ = a[5*ais+(k-1)*aks], b[(k-1)*ldb+31], bp[32*k-1], c[5*ldc+31]
 	kernAVX512x6x32PackB(k, &a[0], ais, aks, &b[0], ldb, &bp[0], &c[0], ldc, alpha, beta)
+}
+
+// kernAVX2x6x16F32 computes the 6×16 tile with AVX2 and FMA, and
+// kernAVX2x6x16F32PackB also packs B; tileAVX2x6x16F32 and
+// tileAVX2x6x16F32PackB check the extents of a, b, bp and c once (ais and
+// aks are never negative), so that the assembly cannot touch memory outside
+// them.
+//
+//go:noescape
+func kernAVX2x6x16F32(k int, a *float32, ais, aks int, b, c *float32, ldc int, alpha, beta float32)
+
+//go:noescape
+func kernAVX2x6x16F32PackB(k int, a *float32, ais, aks int, b *float32, ldb int, bp, c *float32, ldc int, alpha, beta float32)
+
+func tileAVX2x6x16F32(k int, a []float32, ais, aks int, bp, c []float32, ldc int, alpha, beta float32) {
+	_, _, _ = a[5*ais+(k-1)*aks], bp[16*k-1], c[5*ldc+15]
+	kernAVX2x6x16F32(k, &a[0], ais, aks, &bp[0], &c[0], ldc, alpha, beta)
+}
+
+func tileAVX2x6x16F32PackB(k int, a []float32, ais, aks int, b []float32, ldb int, bp, c []float32, ldc int, alpha, beta float32) {
+	_, _, _, _ = a[5*ais+(k-1)*aks], b[(k-1)*ldb+15], bp[16*k-1], c[5*ldc+15]
+	kernAVX2x6x16F32PackB(k, &a[0], ais, aks, &b[0], ldb, &bp[0], &c[0], ldc, alpha, beta)
 }
 
 // kernAVX512x6x64F32 computes the 6×64 tile with AVX-512F, and
@@ -180,6 +204,18 @@ func transpose4x4AVX(dst *float64, nr int, src *float64, ldb, blocks int)
 func transpose4(dst []float64, nr int, src []float64, ldb, blocks int) {
 	_, _ = dst[(4*blocks-1)*nr+3], src[3*ldb+4*blocks-1]
 	transpose4x4AVX(&dst[0], nr, &src[0], ldb, blocks)
+}
+
+// transpose8x8F32AVX packs 8 columns of a transposed B at a time;
+// transpose8F32 checks the extents of dst and src once, as the tile
+// functions do.
+//
+//go:noescape
+func transpose8x8F32AVX(dst *float32, nr int, src *float32, ldb, blocks int)
+
+func transpose8F32(dst []float32, nr int, src []float32, ldb, blocks int) {
+	_, _ = dst[(8*blocks-1)*nr+7], src[7*ldb+8*blocks-1]
+	transpose8x8F32AVX(&dst[0], nr, &src[0], ldb, blocks)
 }
 
 // The small kernels hold R rows by V vectors of columns (V = 1 or 2) in R·V

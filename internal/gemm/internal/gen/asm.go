@@ -546,3 +546,74 @@ func (e *emitter) transpose4(tr transpose) {
 	e.p("\tVZEROUPPER")
 	e.p("\tRET")
 }
+
+// transpose8F32 emits the transpose name (transpose8x8F32AVX), which
+// packs a panel of a transposed float32 B for both the AVX-512 and the
+// AVX2 kernels, 8×8 floats at a time in YMM registers: each pair of rows
+// is interleaved (VUNPCKLPS, VUNPCKHPS), pairs of those are combined into
+// runs of 4 (VSHUFPS), and the 128-bit halves of those are gathered
+// (VPERM2F128).
+func (e *emitter) transpose8F32(tr transpose) {
+	name := tr.name
+	e.p("")
+	e.p("// func %s(%s)", name, tr.args())
+	e.p("//")
+	e.p("// %s stores src[j·ldb + p] at dst[p·nr + j] for j < 8 and", name)
+	e.p("// p < 8·blocks. blocks ≥ 1.")
+	e.p("TEXT ·%s(SB), NOSPLIT, $0-40", name)
+	e.p("\tMOVQ dst+0(FP), DI")
+	e.p("\tMOVQ nr+8(FP), R8")
+	e.p("\tSHLQ $2, R8") // bytes between rows of the panel
+	e.p("\tLEAQ (R8)(R8*2), R9")
+	e.p("\tMOVQ src+16(FP), SI")
+	e.p("\tMOVQ ldb+24(FP), R10")
+	e.p("\tSHLQ $2, R10")
+	e.p("\tLEAQ (R10)(R10*2), R11")
+	e.p("\tMOVQ blocks+32(FP), CX")
+	e.p("%s_loop:", name)
+	// Rows j = 0..7 of b, 8 values of p each, into Y0..Y7.
+	e.p("\tLEAQ (SI)(R10*4), DX")
+	e.p("\tVMOVUPS (SI), Y0")
+	e.p("\tVMOVUPS (SI)(R10*1), Y1")
+	e.p("\tVMOVUPS (SI)(R10*2), Y2")
+	e.p("\tVMOVUPS (SI)(R11*1), Y3")
+	e.p("\tVMOVUPS (DX), Y4")
+	e.p("\tVMOVUPS (DX)(R10*1), Y5")
+	e.p("\tVMOVUPS (DX)(R10*2), Y6")
+	e.p("\tVMOVUPS (DX)(R11*1), Y7")
+	// Y8+2i, Y9+2i: rows 2i and 2i+1 interleaved, p = 0, 1, 4, 5 and
+	// p = 2, 3, 6, 7.
+	for i := 0; i < 4; i++ {
+		e.p("\tVUNPCKLPS Y%d, Y%d, Y%d", 2*i+1, 2*i, 8+2*i)
+		e.p("\tVUNPCKHPS Y%d, Y%d, Y%d", 2*i+1, 2*i, 9+2*i)
+	}
+	// Y0..Y3: rows 0..3 at p = 0..3 (and p+4 in the upper half); Y4..Y7
+	// rows 4..7.
+	for h := 0; h < 2; h++ {
+		lo, hi := 8+4*h, 10+4*h
+		e.p("\tVSHUFPS $0x44, Y%d, Y%d, Y%d", hi, lo, 4*h)
+		e.p("\tVSHUFPS $0xEE, Y%d, Y%d, Y%d", hi, lo, 4*h+1)
+		e.p("\tVSHUFPS $0x44, Y%d, Y%d, Y%d", hi+1, lo+1, 4*h+2)
+		e.p("\tVSHUFPS $0xEE, Y%d, Y%d, Y%d", hi+1, lo+1, 4*h+3)
+	}
+	// Y8+p: row p of the panel.
+	for p := 0; p < 4; p++ {
+		e.p("\tVPERM2F128 $0x20, Y%d, Y%d, Y%d", 4+p, p, 8+p)
+		e.p("\tVPERM2F128 $0x31, Y%d, Y%d, Y%d", 4+p, p, 12+p)
+	}
+	e.p("\tLEAQ (DI)(R8*4), DX")
+	e.p("\tVMOVUPS Y8, (DI)")
+	e.p("\tVMOVUPS Y9, (DI)(R8*1)")
+	e.p("\tVMOVUPS Y10, (DI)(R8*2)")
+	e.p("\tVMOVUPS Y11, (DI)(R9*1)")
+	e.p("\tVMOVUPS Y12, (DX)")
+	e.p("\tVMOVUPS Y13, (DX)(R8*1)")
+	e.p("\tVMOVUPS Y14, (DX)(R8*2)")
+	e.p("\tVMOVUPS Y15, (DX)(R9*1)")
+	e.p("\tLEAQ (DI)(R8*8), DI")
+	e.p("\tADDQ $32, SI")
+	e.p("\tDECQ CX")
+	e.p("\tJNZ %s_loop", name)
+	e.p("\tVZEROUPPER")
+	e.p("\tRET")
+}

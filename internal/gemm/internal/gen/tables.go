@@ -65,6 +65,7 @@ var tiles = []tile{
 	{isa: avx2, name: "kernAVX2x6x8", mr: 6, nv: 2, acc0: 4, bc: []int{2, 3}, kc: 256, mc: 144, nc: 512},
 	{isa: avx512, name: "kernAVX512x8x16", mr: 8, nv: 2, acc0: 16, bc: []int{2, 3, 4, 5}, kc: 256, mc: 128, nc: 512},
 	{isa: avx512, name: "kernAVX512x6x32", mr: 6, nv: 4, acc0: 8, bc: []int{4, 5, 6, 7}, kc: 256, mc: 144, nc: 512},
+	{isa: avx2s, name: "kernAVX2x6x16F32", mr: 6, nv: 2, acc0: 4, bc: []int{2, 3}, kc: 512, mc: 144, nc: 1024},
 	{isa: avx512s, name: "kernAVX512x6x64F32", mr: 6, nv: 4, acc0: 8, bc: []int{4, 5, 6, 7}, kc: 512, mc: 144, nc: 1024},
 	{isa: avx512s, name: "kernAVX512x12x32F32", mr: 12, nv: 2, acc0: 8, bc: []int{2, 3, 4, 5, 6, 7}, kc: 512, mc: 144, nc: 1024},
 	{isa: avx512s, name: "kernAVX512x12x16F32", mr: 12, nv: 1, acc0: 16, bc: []int{2, 3, 4, 5}, kc: 512, mc: 144, nc: 1024},
@@ -139,6 +140,7 @@ type transpose struct {
 var transposes = []transpose{
 	{e: f64, name: "transpose8x8AVX512", w: 8, goFunc: "transpose8", emit: (*emitter).transpose8},
 	{e: f64, name: "transpose4x4AVX", w: 4, goFunc: "transpose4", emit: (*emitter).transpose4},
+	{e: f32, name: "transpose8x8F32AVX", w: 8, goFunc: "transpose8F32", emit: (*emitter).transpose8F32},
 }
 
 // args are the transpose's Go parameters.

@@ -35,14 +35,14 @@ type isa struct {
 	w       int    // elements per vector
 	feature string // what the CPU must support, in words
 	list    string // the Go list of its tiled kernels
-	small   string // the Go function of its small-product path, or "nil"
+	small   string // the Go function of its small-product path
 }
 
 var (
 	avx2    = isa{elem: f64, reg: "Y", w: 4, feature: "AVX2 and FMA", list: "avx2Kernels", small: "smallAVX2"}
 	avx512  = isa{elem: f64, reg: "Z", w: 8, feature: "AVX-512F", list: "avx512Kernels", small: "smallAVX512"}
-	avx2s   = isa{elem: f32, reg: "Y", w: 8, feature: "AVX2 and FMA", list: "avx2Kernels32", small: "nil"}
-	avx512s = isa{elem: f32, reg: "Z", w: 16, feature: "AVX-512F", list: "avx512Kernels32", small: "nil"}
+	avx2s   = isa{elem: f32, reg: "Y", w: 8, feature: "AVX2 and FMA", list: "avx2Kernels32", small: "smallAVX2F32"}
+	avx512s = isa{elem: f32, reg: "Z", w: 16, feature: "AVX-512F", list: "avx512Kernels32", small: "smallAVX512F32"}
 )
 
 // isas lists the extensions in the order the Go side declares their
@@ -117,6 +117,8 @@ type smallKernels struct {
 var smalls = []smallKernels{
 	{isa: avx512, name: "kernSmall", regs: 16, mask: "uint64", dispatch: "smallTile", emit: (*emitter).small},
 	{isa: avx2, name: "kernSmallAVX2", regs: 12, mask: "*uint64", dispatch: "smallTileAVX2", emit: (*emitter).smallAVX2},
+	{isa: avx512s, name: "kernSmallS", regs: 16, mask: "uint64", dispatch: "smallTile32", emit: (*emitter).small},
+	{isa: avx2s, name: "kernSmallAVX2S", regs: 12, mask: "*uint32", dispatch: "smallTile32AVX2", emit: (*emitter).smallAVX2},
 }
 
 // asmName is the assembly function for mr rows by nv vectors.

@@ -63,6 +63,10 @@ type kern[T float] struct {
 	// is too small to repay packing, bit for bit as the tiles would, and
 	// reports whether it did.
 	small func(aT, bT bool, m, n, k int, alpha T, a, b general[T], beta T, c general[T]) bool
+	// smallN, if not 0, sends to small the products of one k-block with at
+	// most smallN columns too, however many rows (128×256·256×10): the tiles
+	// would pad c to a whole tile's width and merge every tile as an edge.
+	smallN int
 
 	// product, if not nil, computes the whole product in place of the
 	// blocking and the tiles: a BLAS library linked in by a build tag. gemm

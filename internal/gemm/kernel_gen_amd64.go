@@ -21,12 +21,12 @@ var (
 		{name: "avx2x6x8", mr: 6, nr: 8, kc: 256, mc: 144, nc: 512, tile: tileAVX2x6x8, fused: true, tilePackB: tileAVX2x6x8PackB, transB: transpose4, transW: 4, small: smallAVX2},
 	}
 	avx512Kernels32 = []*kernel32{
-		{name: "avx512x6x64", mr: 6, nr: 64, kc: 512, mc: 144, nc: 1024, tile: tileAVX512x6x64F32, fused: true, tilePackB: tileAVX512x6x64F32PackB, transB: transpose8F32, transW: 8, small: smallAVX512F32},
-		{name: "avx512x12x32", mr: 12, nr: 32, kc: 512, mc: 144, nc: 1024, tile: tileAVX512x12x32F32, fused: true, tilePackB: tileAVX512x12x32F32PackB, transB: transpose8F32, transW: 8, small: smallAVX512F32},
-		{name: "avx512x12x16", mr: 12, nr: 16, kc: 512, mc: 144, nc: 1024, tile: tileAVX512x12x16F32, fused: true, tilePackB: tileAVX512x12x16F32PackB, transB: transpose8F32, transW: 8, small: smallAVX512F32},
+		{name: "avx512x6x64", mr: 6, nr: 64, kc: 512, mc: 144, nc: 512, tile: tileAVX512x6x64F32, fused: true, tilePackB: tileAVX512x6x64F32PackB, transB: transpose8F32, transW: 8, small: smallAVX512F32, smallN: 16},
+		{name: "avx512x12x32", mr: 12, nr: 32, kc: 512, mc: 144, nc: 512, tile: tileAVX512x12x32F32, fused: true, tilePackB: tileAVX512x12x32F32PackB, transB: transpose8F32, transW: 8, small: smallAVX512F32, smallN: 16},
+		{name: "avx512x12x16", mr: 12, nr: 16, kc: 512, mc: 144, nc: 512, tile: tileAVX512x12x16F32, fused: true, tilePackB: tileAVX512x12x16F32PackB, transB: transpose8F32, transW: 8, small: smallAVX512F32, smallN: 16},
 	}
 	avx2Kernels32 = []*kernel32{
-		{name: "avx2x6x16", mr: 6, nr: 16, kc: 512, mc: 144, nc: 1024, tile: tileAVX2x6x16F32, fused: true, tilePackB: tileAVX2x6x16F32PackB, transB: transpose8F32, transW: 8, small: smallAVX2F32},
+		{name: "avx2x6x16", mr: 6, nr: 16, kc: 512, mc: 144, nc: 512, tile: tileAVX2x6x16F32, fused: true, tilePackB: tileAVX2x6x16F32PackB, transB: transpose8F32, transW: 8, small: smallAVX2F32, smallN: 8},
 	}
 )
 

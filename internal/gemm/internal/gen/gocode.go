@@ -63,8 +63,12 @@ func (e *emitter) kernelLists() {
 			if tr, ok := transposeFor(t.elem, t.w); ok {
 				trans = fmt.Sprintf(", transB: %s, transW: %d", tr.goFunc, tr.w)
 			}
-			e.p("{name: %q, mr: %d, nr: %d, kc: %d, mc: %d, nc: %d, tile: %s, fused: true, tilePackB: %s%s, small: %s},",
-				t.goName(), t.mr, t.nr(), t.kc, t.mc, t.nc, t.tileFunc(false), t.tileFunc(true), trans, t.small)
+			smallN := ""
+			if t.smallN > 0 {
+				smallN = fmt.Sprintf(", smallN: %d", t.smallN)
+			}
+			e.p("{name: %q, mr: %d, nr: %d, kc: %d, mc: %d, nc: %d, tile: %s, fused: true, tilePackB: %s%s, small: %s%s},",
+				t.goName(), t.mr, t.nr(), t.kc, t.mc, t.nc, t.tileFunc(false), t.tileFunc(true), trans, t.small, smallN)
 		}
 		e.p("}")
 	}

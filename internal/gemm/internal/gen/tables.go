@@ -36,13 +36,14 @@ type isa struct {
 	feature string // what the CPU must support, in words
 	list    string // the Go list of its tiled kernels
 	small   string // the Go function of its small-product path
+	smallN  int    // if not 0, the small path also takes products of at most smallN columns and one k-block, however many rows
 }
 
 var (
 	avx2    = isa{elem: f64, reg: "Y", w: 4, feature: "AVX2 and FMA", list: "avx2Kernels", small: "smallAVX2"}
 	avx512  = isa{elem: f64, reg: "Z", w: 8, feature: "AVX-512F", list: "avx512Kernels", small: "smallAVX512"}
-	avx2s   = isa{elem: f32, reg: "Y", w: 8, feature: "AVX2 and FMA", list: "avx2Kernels32", small: "smallAVX2F32"}
-	avx512s = isa{elem: f32, reg: "Z", w: 16, feature: "AVX-512F", list: "avx512Kernels32", small: "smallAVX512F32"}
+	avx2s   = isa{elem: f32, reg: "Y", w: 8, feature: "AVX2 and FMA", list: "avx2Kernels32", small: "smallAVX2F32", smallN: 8}
+	avx512s = isa{elem: f32, reg: "Z", w: 16, feature: "AVX-512F", list: "avx512Kernels32", small: "smallAVX512F32", smallN: 16}
 )
 
 // isas lists the extensions in the order the Go side declares their
@@ -65,10 +66,10 @@ var tiles = []tile{
 	{isa: avx2, name: "kernAVX2x6x8", mr: 6, nv: 2, acc0: 4, bc: []int{2, 3}, kc: 256, mc: 144, nc: 512},
 	{isa: avx512, name: "kernAVX512x8x16", mr: 8, nv: 2, acc0: 16, bc: []int{2, 3, 4, 5}, kc: 256, mc: 128, nc: 512},
 	{isa: avx512, name: "kernAVX512x6x32", mr: 6, nv: 4, acc0: 8, bc: []int{4, 5, 6, 7}, kc: 256, mc: 144, nc: 512},
-	{isa: avx2s, name: "kernAVX2x6x16F32", mr: 6, nv: 2, acc0: 4, bc: []int{2, 3}, kc: 512, mc: 144, nc: 1024},
-	{isa: avx512s, name: "kernAVX512x6x64F32", mr: 6, nv: 4, acc0: 8, bc: []int{4, 5, 6, 7}, kc: 512, mc: 144, nc: 1024},
-	{isa: avx512s, name: "kernAVX512x12x32F32", mr: 12, nv: 2, acc0: 8, bc: []int{2, 3, 4, 5, 6, 7}, kc: 512, mc: 144, nc: 1024},
-	{isa: avx512s, name: "kernAVX512x12x16F32", mr: 12, nv: 1, acc0: 16, bc: []int{2, 3, 4, 5}, kc: 512, mc: 144, nc: 1024},
+	{isa: avx2s, name: "kernAVX2x6x16F32", mr: 6, nv: 2, acc0: 4, bc: []int{2, 3}, kc: 512, mc: 144, nc: 512},
+	{isa: avx512s, name: "kernAVX512x6x64F32", mr: 6, nv: 4, acc0: 8, bc: []int{4, 5, 6, 7}, kc: 512, mc: 144, nc: 512},
+	{isa: avx512s, name: "kernAVX512x12x32F32", mr: 12, nv: 2, acc0: 8, bc: []int{2, 3, 4, 5, 6, 7}, kc: 512, mc: 144, nc: 512},
+	{isa: avx512s, name: "kernAVX512x12x16F32", mr: 12, nv: 1, acc0: 16, bc: []int{2, 3, 4, 5}, kc: 512, mc: 144, nc: 512},
 }
 
 // nr is the tile's width in columns.

@@ -125,8 +125,9 @@ func preferred32() []*kernel32 { return preferred32For(cpufeat.AVX2FMA(), cpufea
 func Kernel() string { return names(best) }
 
 // Kernel32 returns the names of the microkernels Gemm32 chooses among on
-// this CPU, such as "avx512x6x64,avx512x12x16", "avx2x6x16" or the
-// portable "go2x4", or "openblas" in a build with the openblas tag.
+// this CPU, such as "avx512x6x64,avx512x12x32,avx512x12x16", "avx2x6x16"
+// or the portable "go2x4", or "openblas" in a build with the openblas
+// tag.
 func Kernel32() string { return names(best32) }
 
 func names[T float](ks []*kern[T]) string {

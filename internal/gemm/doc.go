@@ -42,7 +42,8 @@
 // columns: each step of k loads nv vectors of a row of b, broadcasts mr
 // values of a column of a and issues mr·nv fused multiply-adds (PS
 // instructions in place of PD), so a float32 product runs at about twice
-// the float64 one's speed, some 90% of the peak of a Zen 5 core on the
+// the float64 one's speed, some 90% of the peak (measured with
+// independent FMAs alone) of the AMD EPYC core they were tuned on, on the
 // network's 128×784·784×256. Of 6×64 and 12×32, which measured alike on
 // its products at one thread (12×32 about 6% faster on 128×256·(784×256)ᵀ,
 // 6×64 up to 2% on the others), 6×64 loads fewer broadcasts per

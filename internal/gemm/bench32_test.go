@@ -64,10 +64,14 @@ func BenchmarkGemm32(b *testing.B) {
 // BenchmarkKernels32 times every float32 kernel the CPU runs on the
 // network's shapes, at one thread, to choose among them.
 func BenchmarkKernels32(b *testing.B) {
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	for _, s := range benchShapes32 {
 		for _, kn := range kernels32() {
-			b.Run(s.name+"/"+kn.name, func(b *testing.B) { benchGemm32(b, []*kernel32{kn}, s.tA, s.tB, s.m, s.n, s.k, s.beta) })
+			b.Run(s.name+"/"+kn.name, func(b *testing.B) {
+				// In each sub-benchmark: the testing package sets GOMAXPROCS
+				// again before each run of one.
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+				benchGemm32(b, []*kernel32{kn}, s.tA, s.tB, s.m, s.n, s.k, s.beta)
+			})
 		}
 	}
 }

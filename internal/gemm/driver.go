@@ -26,7 +26,7 @@ type mul[T float] struct {
 	packA       bool // pack all of A, not just its last partial panel of rows
 	fuseB       bool // the kernel packs B's full panels as it first reads them
 	splitN      bool // the parts are column ranges of c, not row ranges
-	chunk       int  // columns or rows per part
+	tiles, unit int  // the tiles of c along the split, and their width (nr) or height (mr)
 	parts       int
 	then        func(i0, i1, j0, j1 int) // GemmThen's, or nil
 	part        func(part int)           // run, for the job that hands out the parts
@@ -38,10 +38,12 @@ const partsPerThread = 2
 
 // split divides j into parts for the given number of threads: column
 // ranges of c, a multiple of nr wide, or row ranges, a multiple of mr
-// high. A is read in place and B packed part by part, so column ranges
-// repeat no work, and when there are enough of them each thread gets two,
-// which balances the load when a thread is slow to start. Otherwise the
-// parts are row ranges, one per thread, each of which packs all of B.
+// high, as equal as whole tiles allow (13 tiles in 4 parts are 3, 3, 3
+// and 4, not 4, 4, 4 and 1). A is read in place and B packed part by part,
+// so column ranges repeat no work, and when there are enough of them each
+// thread gets two, which balances the load when a thread is slow to start.
+// Otherwise the parts are row ranges, one per thread, each of which packs
+// all of B.
 func (j *mul[T]) split(threads int) {
 	kn := j.kn
 	cols := (j.n + kn.nr - 1) / kn.nr
@@ -54,9 +56,16 @@ func (j *mul[T]) split(threads int) {
 			parts = 1
 		}
 	}
-	tiles := (size + unit - 1) / unit
-	j.chunk = (tiles + parts - 1) / parts * unit
-	j.parts = (size + j.chunk - 1) / j.chunk
+	j.tiles, j.unit, j.parts = (size+unit-1)/unit, unit, parts
+}
+
+// span returns part p's range of columns (or rows) of c, [lo, hi).
+func (j *mul[T]) span(p int) (lo, hi int) {
+	size := j.m
+	if j.splitN {
+		size = j.n
+	}
+	return p * j.tiles / j.parts * j.unit, min(size, (p+1)*j.tiles/j.parts*j.unit)
 }
 
 // do runs j with the help of up to helpers workers and returns when it is
@@ -179,9 +188,9 @@ func blockSize(total, max, unit int) int {
 func (j *mul[T]) run(p int) {
 	i0, i1, j0, j1 := 0, j.m, 0, j.n
 	if j.splitN {
-		j0, j1 = p*j.chunk, min(j.n, (p+1)*j.chunk)
+		j0, j1 = j.span(p)
 	} else {
-		i0, i1 = p*j.chunk, min(j.m, (p+1)*j.chunk)
+		i0, i1 = j.span(p)
 	}
 	kn := j.kn
 	kc := blockSize(j.k, kn.kc, 1)

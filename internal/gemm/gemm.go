@@ -155,7 +155,7 @@ func multiply[T float](ks []*kern[T], tA, tB blas.Transpose, alpha T, a, b gener
 	if flops := 2 * float64(m) * float64(n) * float64(k); flops >= 2*parallelFlops {
 		threads = min(runtime.GOMAXPROCS(0), int(flops/parallelFlops))
 	}
-	if kn.small != nil && threads == 1 && k <= kn.kc && m*n*k <= smallWork &&
+	if kn.small != nil && threads == 1 && k <= kn.kc && (m*n*k <= smallWork || n <= kn.smallN) &&
 		kn.small(aT, bT, m, n, k, alpha, a, b, beta, c) {
 		if then != nil {
 			then(0, m, 0, n)

@@ -63,6 +63,10 @@ type kern[T float] struct {
 	// is too small to repay packing, bit for bit as the tiles would, and
 	// reports whether it did.
 	small func(aT, bT bool, m, n, k int, alpha T, a, b general[T], beta T, c general[T]) bool
+	// smallN, if not 0, sends to small the products of one k-block with at
+	// most smallN columns too, however many rows (128×256·256×10): the tiles
+	// would pad c to a whole tile's width and merge every tile as an edge.
+	smallN int
 
 	// product, if not nil, computes the whole product in place of the
 	// blocking and the tiles: a BLAS library linked in by a build tag. gemm
@@ -121,8 +125,9 @@ func preferred32() []*kernel32 { return preferred32For(cpufeat.AVX2FMA(), cpufea
 func Kernel() string { return names(best) }
 
 // Kernel32 returns the names of the microkernels Gemm32 chooses among on
-// this CPU, such as "avx512x6x64,avx512x12x16", "avx2x6x16" or the
-// portable "go2x4", or "openblas" in a build with the openblas tag.
+// this CPU, such as "avx512x6x64,avx512x12x32,avx512x12x16", "avx2x6x16"
+// or the portable "go2x4", or "openblas" in a build with the openblas
+// tag.
 func Kernel32() string { return names(best32) }
 
 func names[T float](ks []*kern[T]) string {

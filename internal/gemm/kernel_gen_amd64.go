@@ -21,11 +21,13 @@ var (
 		{name: "avx2x6x8", mr: 6, nr: 8, kc: 256, mc: 144, nc: 512, tile: tileAVX2x6x8, fused: true, tilePackB: tileAVX2x6x8PackB, transB: transpose4, transW: 4, small: smallAVX2},
 	}
 	avx512Kernels32 = []*kernel32{
-		{name: "avx512x6x64", mr: 6, nr: 64, kc: 512, mc: 144, nc: 1024, tile: tileAVX512x6x64F32, fused: true, tilePackB: tileAVX512x6x64F32PackB},
-		{name: "avx512x12x32", mr: 12, nr: 32, kc: 512, mc: 144, nc: 1024, tile: tileAVX512x12x32F32, fused: true, tilePackB: tileAVX512x12x32F32PackB},
-		{name: "avx512x12x16", mr: 12, nr: 16, kc: 512, mc: 144, nc: 1024, tile: tileAVX512x12x16F32, fused: true, tilePackB: tileAVX512x12x16F32PackB},
+		{name: "avx512x6x64", mr: 6, nr: 64, kc: 512, mc: 144, nc: 512, tile: tileAVX512x6x64F32, fused: true, tilePackB: tileAVX512x6x64F32PackB, transB: transpose8F32, transW: 8, small: smallAVX512F32, smallN: 16},
+		{name: "avx512x12x32", mr: 12, nr: 32, kc: 512, mc: 144, nc: 512, tile: tileAVX512x12x32F32, fused: true, tilePackB: tileAVX512x12x32F32PackB, transB: transpose8F32, transW: 8, small: smallAVX512F32, smallN: 16},
+		{name: "avx512x12x16", mr: 12, nr: 16, kc: 512, mc: 144, nc: 512, tile: tileAVX512x12x16F32, fused: true, tilePackB: tileAVX512x12x16F32PackB, transB: transpose8F32, transW: 8, small: smallAVX512F32, smallN: 16},
 	}
-	avx2Kernels32 = []*kernel32{}
+	avx2Kernels32 = []*kernel32{
+		{name: "avx2x6x16", mr: 6, nr: 16, kc: 512, mc: 144, nc: 512, tile: tileAVX2x6x16F32, fused: true, tilePackB: tileAVX2x6x16F32PackB, transB: transpose8F32, transW: 8, small: smallAVX2F32, smallN: 8},
+	}
 )
 
 // kernAVX2x6x8 computes the 6×8 tile with AVX2 and FMA, and
@@ -91,6 +93,28 @@ func tileAVX512x6x32(k int, a []float64, ais, aks int, bp, c []float64, ldc int,
 func tileAVX512x6x32PackB(k int, a []float64, ais, aks int, b []float64, ldb int, bp, c []float64, ldc int, alpha, beta float64) {
 	_, _, _, _ = a[5*ais+(k-1)*aks], b[(k-1)*ldb+31], bp[32*k-1], c[5*ldc+31]
 	kernAVX512x6x32PackB(k, &a[0], ais, aks, &b[0], ldb, &bp[0], &c[0], ldc, alpha, beta)
+}
+
+// kernAVX2x6x16F32 computes the 6×16 tile with AVX2 and FMA, and
+// kernAVX2x6x16F32PackB also packs B; tileAVX2x6x16F32 and
+// tileAVX2x6x16F32PackB check the extents of a, b, bp and c once (ais and
+// aks are never negative), so that the assembly cannot touch memory outside
+// them.
+//
+//go:noescape
+func kernAVX2x6x16F32(k int, a *float32, ais, aks int, b, c *float32, ldc int, alpha, beta float32)
+
+//go:noescape
+func kernAVX2x6x16F32PackB(k int, a *float32, ais, aks int, b *float32, ldb int, bp, c *float32, ldc int, alpha, beta float32)
+
+func tileAVX2x6x16F32(k int, a []float32, ais, aks int, bp, c []float32, ldc int, alpha, beta float32) {
+	_, _, _ = a[5*ais+(k-1)*aks], bp[16*k-1], c[5*ldc+15]
+	kernAVX2x6x16F32(k, &a[0], ais, aks, &bp[0], &c[0], ldc, alpha, beta)
+}
+
+func tileAVX2x6x16F32PackB(k int, a []float32, ais, aks int, b []float32, ldb int, bp, c []float32, ldc int, alpha, beta float32) {
+	_, _, _, _ = a[5*ais+(k-1)*aks], b[(k-1)*ldb+15], bp[16*k-1], c[5*ldc+15]
+	kernAVX2x6x16F32PackB(k, &a[0], ais, aks, &b[0], ldb, &bp[0], &c[0], ldc, alpha, beta)
 }
 
 // kernAVX512x6x64F32 computes the 6×64 tile with AVX-512F, and
@@ -182,12 +206,27 @@ func transpose4(dst []float64, nr int, src []float64, ldb, blocks int) {
 	transpose4x4AVX(&dst[0], nr, &src[0], ldb, blocks)
 }
 
+// transpose8x8F32AVX packs 8 columns of a transposed B at a time;
+// transpose8F32 checks the extents of dst and src once, as the tile
+// functions do.
+//
+//go:noescape
+func transpose8x8F32AVX(dst *float32, nr int, src *float32, ldb, blocks int)
+
+func transpose8F32(dst []float32, nr int, src []float32, ldb, blocks int) {
+	_, _ = dst[(8*blocks-1)*nr+7], src[7*ldb+8*blocks-1]
+	transpose8x8F32AVX(&dst[0], nr, &src[0], ldb, blocks)
+}
+
 // The small kernels hold R rows by V vectors of columns (V = 1 or 2) in R·V
-// accumulators: kernSmallRxV up to 16 of 8, kernSmallAVX2RxV up to 12 of 4
-// doubles.
+// accumulators: kernSmallRxV up to 16 of 8 float64s, kernSmallAVX2RxV up to
+// 12 of 4 float64s, kernSmallSRxV up to 16 of 16 float32s,
+// kernSmallAVX2SRxV up to 12 of 8 float32s.
 const (
-	smallAVX512Lanes, smallAVX512Regs = 8, 16
-	smallAVX2Lanes, smallAVX2Regs     = 4, 12
+	smallAVX512Lanes, smallAVX512Regs       = 8, 16
+	smallAVX2Lanes, smallAVX2Regs           = 4, 12
+	smallAVX512F32Lanes, smallAVX512F32Regs = 16, 16
+	smallAVX2F32Lanes, smallAVX2F32Regs     = 8, 12
 )
 
 // kernSmallRxV computes R rows by V vectors of 8 columns with AVX-512F; the
@@ -431,6 +470,251 @@ func smallTileAVX2(rows, nv, k int, a *float64, ais, aks int, b *float64, ldb in
 			kernSmallAVX25x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
 		case 6:
 			kernSmallAVX26x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		}
+	}
+}
+
+// kernSmallSRxV computes R rows by V vectors of 16 columns with AVX-512F;
+// the contract is above each in kernel_amd64.s.
+
+//go:noescape
+func kernSmallS1x1(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask uint64, alpha, beta float32)
+
+//go:noescape
+func kernSmallS2x1(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask uint64, alpha, beta float32)
+
+//go:noescape
+func kernSmallS3x1(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask uint64, alpha, beta float32)
+
+//go:noescape
+func kernSmallS4x1(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask uint64, alpha, beta float32)
+
+//go:noescape
+func kernSmallS5x1(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask uint64, alpha, beta float32)
+
+//go:noescape
+func kernSmallS6x1(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask uint64, alpha, beta float32)
+
+//go:noescape
+func kernSmallS7x1(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask uint64, alpha, beta float32)
+
+//go:noescape
+func kernSmallS8x1(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask uint64, alpha, beta float32)
+
+//go:noescape
+func kernSmallS9x1(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask uint64, alpha, beta float32)
+
+//go:noescape
+func kernSmallS10x1(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask uint64, alpha, beta float32)
+
+//go:noescape
+func kernSmallS11x1(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask uint64, alpha, beta float32)
+
+//go:noescape
+func kernSmallS12x1(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask uint64, alpha, beta float32)
+
+//go:noescape
+func kernSmallS13x1(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask uint64, alpha, beta float32)
+
+//go:noescape
+func kernSmallS14x1(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask uint64, alpha, beta float32)
+
+//go:noescape
+func kernSmallS15x1(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask uint64, alpha, beta float32)
+
+//go:noescape
+func kernSmallS16x1(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask uint64, alpha, beta float32)
+
+//go:noescape
+func kernSmallS1x2(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask uint64, alpha, beta float32)
+
+//go:noescape
+func kernSmallS2x2(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask uint64, alpha, beta float32)
+
+//go:noescape
+func kernSmallS3x2(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask uint64, alpha, beta float32)
+
+//go:noescape
+func kernSmallS4x2(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask uint64, alpha, beta float32)
+
+//go:noescape
+func kernSmallS5x2(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask uint64, alpha, beta float32)
+
+//go:noescape
+func kernSmallS6x2(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask uint64, alpha, beta float32)
+
+//go:noescape
+func kernSmallS7x2(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask uint64, alpha, beta float32)
+
+//go:noescape
+func kernSmallS8x2(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask uint64, alpha, beta float32)
+
+// smallTile32 runs kernSmallSRxV for rows = R and nv = V: a direct call for
+// each, since a call through a function value would make the compiler
+// assume that the pointers escape, moving smallTransB's buffer to the heap.
+func smallTile32(rows, nv, k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask uint64, alpha, beta float32) {
+	switch nv {
+	case 1:
+		switch rows {
+		case 1:
+			kernSmallS1x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 2:
+			kernSmallS2x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 3:
+			kernSmallS3x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 4:
+			kernSmallS4x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 5:
+			kernSmallS5x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 6:
+			kernSmallS6x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 7:
+			kernSmallS7x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 8:
+			kernSmallS8x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 9:
+			kernSmallS9x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 10:
+			kernSmallS10x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 11:
+			kernSmallS11x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 12:
+			kernSmallS12x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 13:
+			kernSmallS13x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 14:
+			kernSmallS14x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 15:
+			kernSmallS15x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 16:
+			kernSmallS16x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		}
+	case 2:
+		switch rows {
+		case 1:
+			kernSmallS1x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 2:
+			kernSmallS2x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 3:
+			kernSmallS3x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 4:
+			kernSmallS4x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 5:
+			kernSmallS5x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 6:
+			kernSmallS6x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 7:
+			kernSmallS7x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 8:
+			kernSmallS8x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		}
+	}
+}
+
+// kernSmallAVX2SRxV computes R rows by V vectors of 8 columns with AVX2 and
+// FMA; the contract is above each in kernel_amd64.s.
+
+//go:noescape
+func kernSmallAVX2S1x1(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask *uint32, alpha, beta float32)
+
+//go:noescape
+func kernSmallAVX2S2x1(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask *uint32, alpha, beta float32)
+
+//go:noescape
+func kernSmallAVX2S3x1(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask *uint32, alpha, beta float32)
+
+//go:noescape
+func kernSmallAVX2S4x1(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask *uint32, alpha, beta float32)
+
+//go:noescape
+func kernSmallAVX2S5x1(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask *uint32, alpha, beta float32)
+
+//go:noescape
+func kernSmallAVX2S6x1(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask *uint32, alpha, beta float32)
+
+//go:noescape
+func kernSmallAVX2S7x1(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask *uint32, alpha, beta float32)
+
+//go:noescape
+func kernSmallAVX2S8x1(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask *uint32, alpha, beta float32)
+
+//go:noescape
+func kernSmallAVX2S9x1(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask *uint32, alpha, beta float32)
+
+//go:noescape
+func kernSmallAVX2S10x1(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask *uint32, alpha, beta float32)
+
+//go:noescape
+func kernSmallAVX2S11x1(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask *uint32, alpha, beta float32)
+
+//go:noescape
+func kernSmallAVX2S12x1(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask *uint32, alpha, beta float32)
+
+//go:noescape
+func kernSmallAVX2S1x2(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask *uint32, alpha, beta float32)
+
+//go:noescape
+func kernSmallAVX2S2x2(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask *uint32, alpha, beta float32)
+
+//go:noescape
+func kernSmallAVX2S3x2(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask *uint32, alpha, beta float32)
+
+//go:noescape
+func kernSmallAVX2S4x2(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask *uint32, alpha, beta float32)
+
+//go:noescape
+func kernSmallAVX2S5x2(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask *uint32, alpha, beta float32)
+
+//go:noescape
+func kernSmallAVX2S6x2(k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask *uint32, alpha, beta float32)
+
+// smallTile32AVX2 runs kernSmallAVX2SRxV for rows = R and nv = V: a direct
+// call for each, since a call through a function value would make the
+// compiler assume that the pointers escape, moving smallTransB's buffer to
+// the heap.
+func smallTile32AVX2(rows, nv, k int, a *float32, ais, aks int, b *float32, ldb int, c *float32, ldc int, mask *uint32, alpha, beta float32) {
+	switch nv {
+	case 1:
+		switch rows {
+		case 1:
+			kernSmallAVX2S1x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 2:
+			kernSmallAVX2S2x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 3:
+			kernSmallAVX2S3x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 4:
+			kernSmallAVX2S4x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 5:
+			kernSmallAVX2S5x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 6:
+			kernSmallAVX2S6x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 7:
+			kernSmallAVX2S7x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 8:
+			kernSmallAVX2S8x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 9:
+			kernSmallAVX2S9x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 10:
+			kernSmallAVX2S10x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 11:
+			kernSmallAVX2S11x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 12:
+			kernSmallAVX2S12x1(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		}
+	case 2:
+		switch rows {
+		case 1:
+			kernSmallAVX2S1x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 2:
+			kernSmallAVX2S2x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 3:
+			kernSmallAVX2S3x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 4:
+			kernSmallAVX2S4x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 5:
+			kernSmallAVX2S5x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
+		case 6:
+			kernSmallAVX2S6x2(k, a, ais, aks, b, ldb, c, ldc, mask, alpha, beta)
 		}
 	}
 }

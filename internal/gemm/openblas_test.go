@@ -13,7 +13,7 @@ import (
 )
 
 // TestKernelOpenBLAS checks that a build with the openblas tag says so and
-// sends Gemm's products to OpenBLAS.
+// sends Gemm's and Gemm32's products to OpenBLAS.
 func TestKernelOpenBLAS(t *testing.T) {
 	t.Parallel()
 	if got := Kernel(); got != "openblas" {
@@ -21,6 +21,12 @@ func TestKernelOpenBLAS(t *testing.T) {
 	}
 	if len(best) != 1 || best[0] != library || library.product == nil {
 		t.Errorf("Gemm chooses among %v, want only OpenBLAS", Kernel())
+	}
+	if got := Kernel32(); got != "openblas" {
+		t.Errorf("Kernel32() = %q, want %q", got, "openblas")
+	}
+	if len(best32) != 1 || best32[0] != library32 || library32.product == nil {
+		t.Errorf("Gemm32 chooses among %v, want only OpenBLAS", Kernel32())
 	}
 }
 

@@ -261,14 +261,15 @@ func (e *emitter) small(s smallKernels, mr, nv int) {
 	e.p("")
 	e.p("// func %s(%s)", name, s.args())
 	e.p("//")
-	e.p("// %s computes the %d×%d tile c = alpha·A·B + beta·c on the columns", name, mr, 8*nv)
+	e.p("// %s computes the %d×%d tile c = alpha·A·B + beta·c on the columns", name, mr, s.w*nv)
 	e.p("// set in mask, where A[i,p] = a[i·ais + p·aks] and B[p,j] = b[p·ldb + j];")
 	e.p("// beta = 0 overwrites c. k ≥ 1.")
-	e.p("TEXT ·%s(SB), NOSPLIT, $0-88", name)
-	e.smallArgs(mr)
+	alphaOff, betaOff, size := s.floatArgs(72)
+	e.p("TEXT ·%s(SB), NOSPLIT, $0-%d", name, size)
+	e.smallArgs(s.elem, mr)
 	e.p("\tKMOVW R10, K1")
 	if nv == 2 {
-		e.p("\tSHRQ $8, R10")
+		e.p("\tSHRQ $%d, R10", s.w)
 		e.p("\tKMOVW R10, K2")
 	}
 	masks := []string{"K1", "K2"}
@@ -279,27 +280,25 @@ func (e *emitter) small(s smallKernels, mr, nv int) {
 	}
 	e.p("%s_loop:", name)
 	for j := 0; j < nv; j++ {
-		e.p("\tVMOVUPD.Z %d(BX), %s, Z%d", 64*j, masks[j], j)
+		e.p("\t%s.Z %d(BX), %s, Z%d", s.op("VMOVUP"), 64*j, masks[j], j)
 	}
 	for r := 0; r < mr; r++ {
 		b := fmt.Sprintf("Z%d", 2+r%4)
-		e.p("\tVBROADCASTSD %s, %s", aAddr(r), b)
+		e.p("\t%s %s, %s", s.op("VBROADCASTS"), aAddr(r), b)
 		for j := 0; j < nv; j++ {
-			e.p("\tVFMADD231PD Z%d, %s, %s", j, b, acc(r, j))
+			e.p("\t%s Z%d, %s, %s", s.op("VFMADD231P"), j, b, acc(r, j))
 		}
 	}
-	e.smallLoopEnd(name, mr)
-	e.p("\tVBROADCASTSD alpha+72(FP), Z6")
-	e.p("\tMOVQ beta+80(FP), R13")
-	e.p("\tSHLQ $1, R13") // ±0 → 0
-	e.p("\tJZ %s_beta0", name)
-	e.p("\tVBROADCASTSD beta+80(FP), Z7")
+	e.smallLoopEnd(s.elem, name, mr)
+	e.p("\t%s alpha+%d(FP), Z6", s.op("VBROADCASTS"), alphaOff)
+	e.betaZero(s.elem, fmt.Sprintf("beta+%d(FP)", betaOff), name+"_beta0")
+	e.p("\t%s beta+%d(FP), Z7", s.op("VBROADCASTS"), betaOff)
 	for r := 0; r < mr; r++ {
 		for j := 0; j < nv; j++ {
-			e.p("\tVMOVUPD.Z %d(DX), %s, Z8", 64*j, masks[j])
-			e.p("\tVMULPD Z8, Z7, Z8")
-			e.p("\tVFMADD231PD %s, Z6, Z8", acc(r, j))
-			e.p("\tVMOVUPD Z8, %s, %d(DX)", masks[j], 64*j)
+			e.p("\t%s.Z %d(DX), %s, Z8", s.op("VMOVUP"), 64*j, masks[j])
+			e.p("\t%s Z8, Z7, Z8", s.op("VMULP"))
+			e.p("\t%s %s, Z6, Z8", s.op("VFMADD231P"), acc(r, j))
+			e.p("\t%s Z8, %s, %d(DX)", s.op("VMOVUP"), masks[j], 64*j)
 		}
 		if r < mr-1 {
 			e.p("\tADDQ R12, DX")
@@ -310,8 +309,8 @@ func (e *emitter) small(s smallKernels, mr, nv int) {
 	e.p("%s_beta0:", name)
 	for r := 0; r < mr; r++ {
 		for j := 0; j < nv; j++ {
-			e.p("\tVMULPD %s, Z6, %s", acc(r, j), acc(r, j))
-			e.p("\tVMOVUPD %s, %s, %d(DX)", acc(r, j), masks[j], 64*j)
+			e.p("\t%s %s, Z6, %s", s.op("VMULP"), acc(r, j), acc(r, j))
+			e.p("\t%s %s, %s, %d(DX)", s.op("VMOVUP"), acc(r, j), masks[j], 64*j)
 		}
 		if r < mr-1 {
 			e.p("\tADDQ R12, DX")
@@ -335,49 +334,48 @@ func (e *emitter) smallAVX2(s smallKernels, mr, nv int) {
 	e.p("")
 	e.p("// func %s(%s)", name, s.args())
 	e.p("//")
-	e.p("// %s computes the %d×%d tile c = alpha·A·B + beta·c on the columns", name, mr, 4*nv)
-	e.p("// whose lanes of the mask at mask[0:%d] have the sign bit set, where", 4*nv)
+	e.p("// %s computes the %d×%d tile c = alpha·A·B + beta·c on the columns", name, mr, s.w*nv)
+	e.p("// whose lanes of the mask at mask[0:%d] have the sign bit set, where", s.w*nv)
 	e.p("// A[i,p] = a[i·ais + p·aks] and B[p,j] = b[p·ldb + j]; beta = 0")
 	e.p("// overwrites c. k ≥ 1.")
-	e.p("TEXT ·%s(SB), NOSPLIT, $0-88", name)
-	e.smallArgs(mr)
+	alphaOff, betaOff, size := s.floatArgs(72)
+	e.p("TEXT ·%s(SB), NOSPLIT, $0-%d", name, size)
+	e.smallArgs(s.elem, mr)
 	for r := 0; r < mr; r++ {
 		for j := 0; j < nv; j++ {
-			e.p("\tVXORPD %s, %s, %s", acc(r, j), acc(r, j), acc(r, j))
+			e.p("\t%s %s, %s, %s", s.op("VXORP"), acc(r, j), acc(r, j), acc(r, j))
 		}
 	}
 	e.p("%s_loop:", name)
 	for j := 0; j < nv; j++ {
-		e.p("\tVMOVUPD %d(R10), Y%d", 32*j, 2+j)
-		e.p("\tVMASKMOVPD %d(BX), Y%d, Y%d", 32*j, 2+j, j)
+		e.p("\t%s %d(R10), Y%d", s.op("VMOVUP"), 32*j, 2+j)
+		e.p("\t%s %d(BX), Y%d, Y%d", s.op("VMASKMOVP"), 32*j, 2+j, j)
 	}
 	for r := 0; r < mr; r++ {
 		b := fmt.Sprintf("Y%d", 2+r%2)
-		e.p("\tVBROADCASTSD %s, %s", aAddr(r), b)
+		e.p("\t%s %s, %s", s.op("VBROADCASTS"), aAddr(r), b)
 		for j := 0; j < nv; j++ {
-			e.p("\tVFMADD231PD Y%d, %s, %s", j, b, acc(r, j))
+			e.p("\t%s Y%d, %s, %s", s.op("VFMADD231P"), j, b, acc(r, j))
 		}
 	}
-	e.smallLoopEnd(name, mr)
+	e.smallLoopEnd(s.elem, name, mr)
 	// Y0: a mask, reloaded for each vector of a row when there are two;
 	// Y1: alpha; Y2: beta; Y3: a row of c.
 	mask := func(r, j int) {
 		if r == 0 && j == 0 || nv > 1 {
-			e.p("\tVMOVUPD %d(R10), Y0", 32*j)
+			e.p("\t%s %d(R10), Y0", s.op("VMOVUP"), 32*j)
 		}
 	}
-	e.p("\tVBROADCASTSD alpha+72(FP), Y1")
-	e.p("\tMOVQ beta+80(FP), R13")
-	e.p("\tSHLQ $1, R13") // ±0 → 0
-	e.p("\tJZ %s_beta0", name)
-	e.p("\tVBROADCASTSD beta+80(FP), Y2")
+	e.p("\t%s alpha+%d(FP), Y1", s.op("VBROADCASTS"), alphaOff)
+	e.betaZero(s.elem, fmt.Sprintf("beta+%d(FP)", betaOff), name+"_beta0")
+	e.p("\t%s beta+%d(FP), Y2", s.op("VBROADCASTS"), betaOff)
 	for r := 0; r < mr; r++ {
 		for j := 0; j < nv; j++ {
 			mask(r, j)
-			e.p("\tVMASKMOVPD %d(DX), Y0, Y3", 32*j)
-			e.p("\tVMULPD Y3, Y2, Y3")
-			e.p("\tVFMADD231PD %s, Y1, Y3", acc(r, j))
-			e.p("\tVMASKMOVPD Y3, Y0, %d(DX)", 32*j)
+			e.p("\t%s %d(DX), Y0, Y3", s.op("VMASKMOVP"), 32*j)
+			e.p("\t%s Y3, Y2, Y3", s.op("VMULP"))
+			e.p("\t%s %s, Y1, Y3", s.op("VFMADD231P"), acc(r, j))
+			e.p("\t%s Y3, Y0, %d(DX)", s.op("VMASKMOVP"), 32*j)
 		}
 		if r < mr-1 {
 			e.p("\tADDQ R12, DX")
@@ -389,8 +387,8 @@ func (e *emitter) smallAVX2(s smallKernels, mr, nv int) {
 	for r := 0; r < mr; r++ {
 		for j := 0; j < nv; j++ {
 			mask(r, j)
-			e.p("\tVMULPD %s, Y1, %s", acc(r, j), acc(r, j))
-			e.p("\tVMASKMOVPD %s, Y0, %d(DX)", acc(r, j), 32*j)
+			e.p("\t%s %s, Y1, %s", s.op("VMULP"), acc(r, j), acc(r, j))
+			e.p("\t%s %s, Y0, %d(DX)", s.op("VMASKMOVP"), acc(r, j), 32*j)
 		}
 		if r < mr-1 {
 			e.p("\tADDQ R12, DX")
@@ -404,26 +402,26 @@ func (e *emitter) smallAVX2(s smallKernels, mr, nv int) {
 // the addresses of A's rows 0, 4, 8 and 12 (as many as mr needs) with the
 // row stride in R8 (R9 = 3·R8) and the column stride in R11, B in BX with
 // its row stride in R12, and the mask's argument in R10.
-func (e *emitter) smallArgs(mr int) {
+func (e *emitter) smallArgs(el elem, mr int) {
 	e.p("\tMOVQ k+0(FP), CX")
 	e.p("\tMOVQ a+8(FP), AX")
 	e.p("\tMOVQ ais+16(FP), R8")
-	e.p("\tSHLQ $3, R8")
+	e.p("\tSHLQ $%d, R8", el.shift)
 	e.p("\tLEAQ (R8)(R8*2), R9")
 	e.p("\tMOVQ aks+24(FP), R11")
-	e.p("\tSHLQ $3, R11")
+	e.p("\tSHLQ $%d, R11", el.shift)
 	for i := 1; i*4 < mr; i++ {
 		e.p("\tLEAQ (%s)(R8*4), %s", aBases[i-1], aBases[i])
 	}
 	e.p("\tMOVQ b+32(FP), BX")
 	e.p("\tMOVQ ldb+40(FP), R12")
-	e.p("\tSHLQ $3, R12")
+	e.p("\tSHLQ $%d, R12", el.shift)
 	e.p("\tMOVQ mask+64(FP), R10")
 }
 
 // smallLoopEnd emits the end of a small kernel's loop over k (A's column
 // and B's row advance) and then loads c into DX with its row stride in R12.
-func (e *emitter) smallLoopEnd(name string, mr int) {
+func (e *emitter) smallLoopEnd(el elem, name string, mr int) {
 	for i := 0; i*4 < mr; i++ {
 		e.p("\tADDQ R11, %s", aBases[i])
 	}
@@ -432,7 +430,7 @@ func (e *emitter) smallLoopEnd(name string, mr int) {
 	e.p("\tJNZ %s_loop", name)
 	e.p("\tMOVQ c+48(FP), DX")
 	e.p("\tMOVQ ldc+56(FP), R12")
-	e.p("\tSHLQ $3, R12")
+	e.p("\tSHLQ $%d, R12", el.shift)
 }
 
 // transpose8 emits the transpose name (transpose8x8AVX512), which packs a
@@ -540,6 +538,77 @@ func (e *emitter) transpose4(tr transpose) {
 	e.p("\tVMOVUPD Y2, (DI)(R8*2)")
 	e.p("\tVMOVUPD Y3, (DI)(R9*1)")
 	e.p("\tLEAQ (DI)(R8*4), DI")
+	e.p("\tADDQ $32, SI")
+	e.p("\tDECQ CX")
+	e.p("\tJNZ %s_loop", name)
+	e.p("\tVZEROUPPER")
+	e.p("\tRET")
+}
+
+// transpose8F32 emits the transpose name (transpose8x8F32AVX), which
+// packs a panel of a transposed float32 B for both the AVX-512 and the
+// AVX2 kernels, 8×8 floats at a time in YMM registers: each pair of rows
+// is interleaved (VUNPCKLPS, VUNPCKHPS), pairs of those are combined into
+// runs of 4 (VSHUFPS), and the 128-bit halves of those are gathered
+// (VPERM2F128).
+func (e *emitter) transpose8F32(tr transpose) {
+	name := tr.name
+	e.p("")
+	e.p("// func %s(%s)", name, tr.args())
+	e.p("//")
+	e.p("// %s stores src[j·ldb + p] at dst[p·nr + j] for j < 8 and", name)
+	e.p("// p < 8·blocks. blocks ≥ 1.")
+	e.p("TEXT ·%s(SB), NOSPLIT, $0-40", name)
+	e.p("\tMOVQ dst+0(FP), DI")
+	e.p("\tMOVQ nr+8(FP), R8")
+	e.p("\tSHLQ $2, R8") // bytes between rows of the panel
+	e.p("\tLEAQ (R8)(R8*2), R9")
+	e.p("\tMOVQ src+16(FP), SI")
+	e.p("\tMOVQ ldb+24(FP), R10")
+	e.p("\tSHLQ $2, R10")
+	e.p("\tLEAQ (R10)(R10*2), R11")
+	e.p("\tMOVQ blocks+32(FP), CX")
+	e.p("%s_loop:", name)
+	// Rows j = 0..7 of b, 8 values of p each, into Y0..Y7.
+	e.p("\tLEAQ (SI)(R10*4), DX")
+	e.p("\tVMOVUPS (SI), Y0")
+	e.p("\tVMOVUPS (SI)(R10*1), Y1")
+	e.p("\tVMOVUPS (SI)(R10*2), Y2")
+	e.p("\tVMOVUPS (SI)(R11*1), Y3")
+	e.p("\tVMOVUPS (DX), Y4")
+	e.p("\tVMOVUPS (DX)(R10*1), Y5")
+	e.p("\tVMOVUPS (DX)(R10*2), Y6")
+	e.p("\tVMOVUPS (DX)(R11*1), Y7")
+	// Y8+2i, Y9+2i: rows 2i and 2i+1 interleaved, p = 0, 1, 4, 5 and
+	// p = 2, 3, 6, 7.
+	for i := 0; i < 4; i++ {
+		e.p("\tVUNPCKLPS Y%d, Y%d, Y%d", 2*i+1, 2*i, 8+2*i)
+		e.p("\tVUNPCKHPS Y%d, Y%d, Y%d", 2*i+1, 2*i, 9+2*i)
+	}
+	// Y0..Y3: rows 0..3 at p = 0..3 (and p+4 in the upper half); Y4..Y7
+	// rows 4..7.
+	for h := 0; h < 2; h++ {
+		lo, hi := 8+4*h, 10+4*h
+		e.p("\tVSHUFPS $0x44, Y%d, Y%d, Y%d", hi, lo, 4*h)
+		e.p("\tVSHUFPS $0xEE, Y%d, Y%d, Y%d", hi, lo, 4*h+1)
+		e.p("\tVSHUFPS $0x44, Y%d, Y%d, Y%d", hi+1, lo+1, 4*h+2)
+		e.p("\tVSHUFPS $0xEE, Y%d, Y%d, Y%d", hi+1, lo+1, 4*h+3)
+	}
+	// Y8+p: row p of the panel.
+	for p := 0; p < 4; p++ {
+		e.p("\tVPERM2F128 $0x20, Y%d, Y%d, Y%d", 4+p, p, 8+p)
+		e.p("\tVPERM2F128 $0x31, Y%d, Y%d, Y%d", 4+p, p, 12+p)
+	}
+	e.p("\tLEAQ (DI)(R8*4), DX")
+	e.p("\tVMOVUPS Y8, (DI)")
+	e.p("\tVMOVUPS Y9, (DI)(R8*1)")
+	e.p("\tVMOVUPS Y10, (DI)(R8*2)")
+	e.p("\tVMOVUPS Y11, (DI)(R9*1)")
+	e.p("\tVMOVUPS Y12, (DX)")
+	e.p("\tVMOVUPS Y13, (DX)(R8*1)")
+	e.p("\tVMOVUPS Y14, (DX)(R8*2)")
+	e.p("\tVMOVUPS Y15, (DX)(R9*1)")
+	e.p("\tLEAQ (DI)(R8*8), DI")
 	e.p("\tADDQ $32, SI")
 	e.p("\tDECQ CX")
 	e.p("\tJNZ %s_loop", name)

@@ -63,12 +63,12 @@ func (e *emitter) kernelLists() {
 			if tr, ok := transposeFor(t.elem, t.w); ok {
 				trans = fmt.Sprintf(", transB: %s, transW: %d", tr.goFunc, tr.w)
 			}
-			small := ""
-			if t.small != "nil" {
-				small = ", small: " + t.small
+			smallN := ""
+			if t.smallN > 0 {
+				smallN = fmt.Sprintf(", smallN: %d", t.smallN)
 			}
-			e.p("{name: %q, mr: %d, nr: %d, kc: %d, mc: %d, nc: %d, tile: %s, fused: true, tilePackB: %s%s%s},",
-				t.goName(), t.mr, t.nr(), t.kc, t.mc, t.nc, t.tileFunc(false), t.tileFunc(true), trans, small)
+			e.p("{name: %q, mr: %d, nr: %d, kc: %d, mc: %d, nc: %d, tile: %s, fused: true, tilePackB: %s%s, small: %s%s},",
+				t.goName(), t.mr, t.nr(), t.kc, t.mc, t.nc, t.tileFunc(false), t.tileFunc(true), trans, t.small, smallN)
 		}
 		e.p("}")
 	}
@@ -120,9 +120,9 @@ func (e *emitter) smallConsts() {
 	e.p("")
 	var shapes []string
 	for _, s := range smalls {
-		shapes = append(shapes, fmt.Sprintf("%sRxV up to %d of %d", s.name, s.regs, s.w))
+		shapes = append(shapes, fmt.Sprintf("%sRxV up to %d of %d %ss", s.name, s.regs, s.w, s.goType))
 	}
-	e.comment("The small kernels hold R rows by V vectors of columns (V = 1 or 2) in R·V accumulators: " + strings.Join(shapes, ", ") + " doubles.")
+	e.comment("The small kernels hold R rows by V vectors of columns (V = 1 or 2) in R·V accumulators: " + strings.Join(shapes, ", ") + ".")
 	e.p("const (")
 	for _, s := range smalls {
 		e.p("%sLanes, %sRegs = %d, %d", s.small, s.small, s.w, s.regs)
@@ -144,7 +144,7 @@ func (e *emitter) smallFuncs(s smallKernels) {
 	}
 	e.p("")
 	e.comment(fmt.Sprintf("%s runs %sRxV for rows = R and nv = V: a direct call for each, since a call through a function value would make the compiler assume that the pointers escape, moving smallTransB's buffer to the heap.", s.dispatch, s.name))
-	e.p("func %s(rows, nv, k int, a *float64, ais, aks int, b *float64, ldb int, c *float64, ldc int, mask %s, alpha, beta float64) {", s.dispatch, s.mask)
+	e.p("func %s(rows, nv, k int, a *%[3]s, ais, aks int, b *%[3]s, ldb int, c *%[3]s, ldc int, mask %[2]s, alpha, beta %[3]s) {", s.dispatch, s.mask, s.goType)
 	e.p("switch nv {")
 	for nv := 1; nv <= 2; nv++ {
 		e.p("case %d:", nv)

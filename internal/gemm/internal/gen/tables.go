@@ -35,14 +35,15 @@ type isa struct {
 	w       int    // elements per vector
 	feature string // what the CPU must support, in words
 	list    string // the Go list of its tiled kernels
-	small   string // the Go function of its small-product path, or "nil"
+	small   string // the Go function of its small-product path
+	smallN  int    // if not 0, the small path also takes products of at most smallN columns and one k-block, however many rows
 }
 
 var (
 	avx2    = isa{elem: f64, reg: "Y", w: 4, feature: "AVX2 and FMA", list: "avx2Kernels", small: "smallAVX2"}
 	avx512  = isa{elem: f64, reg: "Z", w: 8, feature: "AVX-512F", list: "avx512Kernels", small: "smallAVX512"}
-	avx2s   = isa{elem: f32, reg: "Y", w: 8, feature: "AVX2 and FMA", list: "avx2Kernels32", small: "nil"}
-	avx512s = isa{elem: f32, reg: "Z", w: 16, feature: "AVX-512F", list: "avx512Kernels32", small: "nil"}
+	avx2s   = isa{elem: f32, reg: "Y", w: 8, feature: "AVX2 and FMA", list: "avx2Kernels32", small: "smallAVX2F32", smallN: 8}
+	avx512s = isa{elem: f32, reg: "Z", w: 16, feature: "AVX-512F", list: "avx512Kernels32", small: "smallAVX512F32", smallN: 16}
 )
 
 // isas lists the extensions in the order the Go side declares their
@@ -65,9 +66,10 @@ var tiles = []tile{
 	{isa: avx2, name: "kernAVX2x6x8", mr: 6, nv: 2, acc0: 4, bc: []int{2, 3}, kc: 256, mc: 144, nc: 512},
 	{isa: avx512, name: "kernAVX512x8x16", mr: 8, nv: 2, acc0: 16, bc: []int{2, 3, 4, 5}, kc: 256, mc: 128, nc: 512},
 	{isa: avx512, name: "kernAVX512x6x32", mr: 6, nv: 4, acc0: 8, bc: []int{4, 5, 6, 7}, kc: 256, mc: 144, nc: 512},
-	{isa: avx512s, name: "kernAVX512x6x64F32", mr: 6, nv: 4, acc0: 8, bc: []int{4, 5, 6, 7}, kc: 512, mc: 144, nc: 1024},
-	{isa: avx512s, name: "kernAVX512x12x32F32", mr: 12, nv: 2, acc0: 8, bc: []int{2, 3, 4, 5, 6, 7}, kc: 512, mc: 144, nc: 1024},
-	{isa: avx512s, name: "kernAVX512x12x16F32", mr: 12, nv: 1, acc0: 16, bc: []int{2, 3, 4, 5}, kc: 512, mc: 144, nc: 1024},
+	{isa: avx2s, name: "kernAVX2x6x16F32", mr: 6, nv: 2, acc0: 4, bc: []int{2, 3}, kc: 512, mc: 144, nc: 512},
+	{isa: avx512s, name: "kernAVX512x6x64F32", mr: 6, nv: 4, acc0: 8, bc: []int{4, 5, 6, 7}, kc: 512, mc: 144, nc: 512},
+	{isa: avx512s, name: "kernAVX512x12x32F32", mr: 12, nv: 2, acc0: 8, bc: []int{2, 3, 4, 5, 6, 7}, kc: 512, mc: 144, nc: 512},
+	{isa: avx512s, name: "kernAVX512x12x16F32", mr: 12, nv: 1, acc0: 16, bc: []int{2, 3, 4, 5}, kc: 512, mc: 144, nc: 512},
 }
 
 // nr is the tile's width in columns.
@@ -116,6 +118,8 @@ type smallKernels struct {
 var smalls = []smallKernels{
 	{isa: avx512, name: "kernSmall", regs: 16, mask: "uint64", dispatch: "smallTile", emit: (*emitter).small},
 	{isa: avx2, name: "kernSmallAVX2", regs: 12, mask: "*uint64", dispatch: "smallTileAVX2", emit: (*emitter).smallAVX2},
+	{isa: avx512s, name: "kernSmallS", regs: 16, mask: "uint64", dispatch: "smallTile32", emit: (*emitter).small},
+	{isa: avx2s, name: "kernSmallAVX2S", regs: 12, mask: "*uint32", dispatch: "smallTile32AVX2", emit: (*emitter).smallAVX2},
 }
 
 // asmName is the assembly function for mr rows by nv vectors.
@@ -139,6 +143,7 @@ type transpose struct {
 var transposes = []transpose{
 	{e: f64, name: "transpose8x8AVX512", w: 8, goFunc: "transpose8", emit: (*emitter).transpose8},
 	{e: f64, name: "transpose4x4AVX", w: 4, goFunc: "transpose4", emit: (*emitter).transpose4},
+	{e: f32, name: "transpose8x8F32AVX", w: 8, goFunc: "transpose8F32", emit: (*emitter).transpose8F32},
 }
 
 // args are the transpose's Go parameters.

@@ -32,7 +32,7 @@ cat > "$WORK/mnistlike.yaml" <<YAML
 data: {train: $WORK/mnistlike.csv, test: $WORK/mnistlike_test.csv, validation: 0, target: label, normalize: none}
 model:
   layers: [{units: 256, activation: relu}, {activation: softmax}]
-train: {optimizer: sgd, learning_rate: 0.05, momentum: 0, batch_size: 128, epochs: 8, checkpoint_every: 0}
+train: {optimizer: sgd, learning_rate: 0.05, momentum: 0, batch_size: 128, epochs: 20, checkpoint_every: 0}
 YAML
 
 printf '%-10s %-8s %-22s %-22s %s\n' dataset metric float64 float32 "float32 − float64 (points)"

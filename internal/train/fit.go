@@ -185,6 +185,7 @@ const gatherParts = 4
 type gatherer struct {
 	dst, src *mat.Dense
 	dst32    *blas32.General // the destination of a float32 gather, or nil
+	src32    *blas32.General // its source when it is float32 too, or nil
 	idx      []int
 	run      func(part int)
 }
@@ -208,6 +209,10 @@ func (g *gatherer) part(p int) {
 	if g.dst32 != nil {
 		d := *g.dst32
 		d.Data = d.Data[lo*d.Stride:]
+		if g.src32 != nil {
+			copyRows32(&d, g.src32, g.idx[lo:hi])
+			return
+		}
 		gather32(&d, g.src, g.idx[lo:hi])
 		return
 	}
@@ -255,10 +260,13 @@ type trainer struct {
 	m  *layers.Model
 	ws []*mat.Dense // the model's parameters, trained in place
 	// f32: the model is a float32 one, trained in place in ws32, the
-	// float32 twins of ws; row is scratch for countCorrect32.
+	// float32 twins of ws; row is scratch for countCorrect32; x32 is the
+	// training matrix in float32, which the minibatches are gathered from
+	// (nil when streaming).
 	f32      bool
 	ws32     []*blas32.General
 	row      []float64
+	x32      *blas32.General
 	opt      Optimizer
 	plan     *batchPlan
 	tTrain   *mat.Dense
@@ -347,6 +355,9 @@ func newTrainerWeighted(p *Problem, weighted bool) (*trainer, error) {
 	t := &trainer{p: p, m: m, ws: params(m), state: state(m), bestLoss: worstScore(cfg), epoch: 1, classify: Classify(m.Loss), classWeights: cw, n: n}
 	if m.Float32 {
 		t.f32, t.ws32, t.row = true, m.Twins32()[:len(t.ws)], make([]float64, m.Outputs())
+		if p.stream == nil {
+			t.x32 = narrowed(p.Train.X)
+		}
 	}
 	if t.tTrain, err = Targets(p.Train, m.Loss, m.Outputs()); err != nil {
 		return nil, err
@@ -456,7 +467,11 @@ func (t *trainer) trainStep() error {
 		idx, labels = t.perm[lo:min(lo+t.plan.size, t.n)], t.p.Train.Labels
 	}
 	net := t.plan.net(len(idx))
-	t.gather.gatherInto(net.X, xs, idx)
+	if t.x32 != nil && t.stream == nil {
+		t.gather.gather32(net.X.Value32(), t.x32, idx)
+	} else {
+		t.gather.gatherInto(net.X, xs, idx)
+	}
 	gatherRows(net.T, ts, idx)
 	if t.maskSrc != nil {
 		net.DrawMasks(t.maskSrc)

@@ -112,3 +112,44 @@ func countCorrect32(y *blas32.General, labels []int, idx []int, row []float64) i
 	}
 	return n
 }
+
+// narrowed returns x rounded to float32: a float32 run gathers its
+// minibatches from it, reading half the bytes of x at every step (the
+// gather of 128 random rows of a 377 MB matrix was a fifth of a float32
+// step), for half of x's memory more.
+func narrowed(x *mat.Dense) *blas32.General {
+	r, c := x.Dims()
+	out := &blas32.General{Rows: r, Cols: c, Stride: c, Data: make([]float32, r*c)}
+	src := x.RawMatrix()
+	const parts = 16
+	gemm.Parallel(min(parts, max(r, 1)), func(p int) {
+		lo, hi := p*r/parts, (p+1)*r/parts
+		for i := lo; i < hi; i++ {
+			narrowRow(out.Data[i*c:][:c], src.Data[i*src.Stride:][:c])
+		}
+	})
+	return out
+}
+
+// copyRows32 copies the rows idx of src into dst's first len(idx) rows.
+func copyRows32(dst, src *blas32.General, idx []int) {
+	c := src.Cols
+	for i, r := range idx {
+		copy(dst.Data[i*dst.Stride:][:c], src.Data[r*src.Stride:][:c])
+	}
+}
+
+// gather32 is gather for a float32 source and destination, in parallel
+// parts when the minibatch is large.
+func (g *gatherer) gather32(dst, src *blas32.General, idx []int) {
+	if len(idx)*src.Cols < parallelEntries {
+		copyRows32(dst, src, idx)
+		return
+	}
+	if g.run == nil {
+		g.run = g.part
+	}
+	g.dst32, g.src32, g.idx = dst, src, idx
+	gemm.Parallel(gatherParts, g.run)
+	g.dst32, g.src32, g.idx = nil, nil, nil
+}

@@ -181,6 +181,9 @@ type batchPredictor struct {
 	raw    *mat.Dense // rows×features
 	mapped *mat.Dense // rows×inputs after the feature map
 	net    *layers.Net
+	// A float32 model's net has float32 nodes only: in is its input
+	// before rounding, out its output widened; nil for float64.
+	in, out *mat.Dense
 }
 
 // predictBytes bounds the graph buffers of a batchPredictor.
@@ -194,8 +197,12 @@ func newBatchPredictor(s *train.Saved, n int) *batchPredictor {
 		width += 3 * l.Units() // product, bias and activation
 	}
 	rows := max(1, min(n, predictBytes/(8*width)))
-	return &batchPredictor{s: s, raw: mat.NewDense(rows, len(s.Features), nil),
+	bp := &batchPredictor{s: s, raw: mat.NewDense(rows, len(s.Features), nil),
 		mapped: mat.NewDense(rows, s.Model.Inputs, nil), net: s.Model.Build(rows, 0)}
+	if bp.net.G.Float32() {
+		bp.in, bp.out = mat.NewDense(rows, s.Model.Inputs, nil), mat.NewDense(rows, s.Model.Outputs(), nil)
+	}
+	return bp
 }
 
 // each runs the model on the n raw input rows whose columns are cols
@@ -215,8 +222,21 @@ func (bp *batchPredictor) each(n int, f func(lo, hi int, y *mat.Dense), cols ...
 		} else {
 			bp.mapped.Copy(bp.raw)
 		}
-		bp.s.Scaler.Apply(bp.net.X.Value(), bp.mapped)
+		if bp.in == nil {
+			bp.s.Scaler.Apply(bp.net.X.Value(), bp.mapped)
+			bp.net.G.Forward()
+			f(lo, hi, bp.net.Y.Value())
+			continue
+		}
+		bp.s.Scaler.Apply(bp.in, bp.mapped)
+		x, y := bp.net.X.Value32(), bp.net.Y.Value32()
+		for i, v := range bp.in.RawMatrix().Data {
+			x.Data[i] = float32(v)
+		}
 		bp.net.G.Forward()
-		f(lo, hi, bp.net.Y.Value())
+		for i, v := range y.Data[:len(bp.out.RawMatrix().Data)] {
+			bp.out.RawMatrix().Data[i] = float64(v)
+		}
+		f(lo, hi, bp.out)
 	}
 }

@@ -40,17 +40,22 @@ func TestRun(t *testing.T) {
 	for _, tc := range []struct {
 		name, csv, target, model string
 		want                     []string // the pictures, besides loss.png and loss.svg; roc.png and pr.png for 2 classes only
+		precision                string   // train.precision; "" is float64
 	}{
-		{"classifier of 2 inputs", blobs2.String(), "class", "{layers: [{units: 3, activation: tanh}, {activation: softmax}]}", []string{"boundary.png", "pr.png", "roc.png"}},
-		{"logistic unit of 3 inputs", bin3.String(), "class", "{layers: [{units: 1, activation: logistic}], loss: binary_cross_entropy}", []string{"pr.png", "roc.png"}},
-		{"classifier of 3 classes", blobs3.String(), "class", "{layers: [{units: 3, activation: tanh}, {activation: softmax}]}", nil},
-		{"regression of 1 input", line1.String(), "y", "{layers: [{units: 3, activation: tanh}, {activation: identity}], loss: squared_error}", []string{"fit.png"}},
-		{"regression of 2 inputs", plane2.String(), "y", "{layers: [{activation: identity}], loss: squared_error}", nil},
+		{"classifier of 2 inputs", blobs2.String(), "class", "{layers: [{units: 3, activation: tanh}, {activation: softmax}]}", []string{"boundary.png", "pr.png", "roc.png"}, ""},
+		{"logistic unit of 3 inputs", bin3.String(), "class", "{layers: [{units: 1, activation: logistic}], loss: binary_cross_entropy}", []string{"pr.png", "roc.png"}, ""},
+		{"classifier of 3 classes", blobs3.String(), "class", "{layers: [{units: 3, activation: tanh}, {activation: softmax}]}", nil, ""},
+		{"regression of 1 input", line1.String(), "y", "{layers: [{units: 3, activation: tanh}, {activation: identity}], loss: squared_error}", []string{"fit.png"}, ""},
+		{"regression of 2 inputs", plane2.String(), "y", "{layers: [{activation: identity}], loss: squared_error}", nil, ""},
 		// Inputs at ±1e308: no grid spans them, so no boundary.png (this
 		// was exit 1, "x range [-Inf, +Inf]"); the run is written, with
 		// its ROC and PR curves, which need no grid.
 		{"classifier of inputs near MaxFloat64", "x1,x2,class\n1e308,0,a\n-1e308,1,b\n1,0,b\n1,1,a\n0,0,a\n0,1,b\n2,2,a\n3,3,b\n", "class",
-			"{layers: [{units: 2, activation: tanh}, {activation: softmax}]}", []string{"pr.png", "roc.png"}},
+			"{layers: [{units: 2, activation: tanh}, {activation: softmax}]}", []string{"pr.png", "roc.png"}, ""},
+		// A float32 model's net has float32 nodes only (boundary.png and
+		// fit.png read X.Value() of it: exit 1, a nil pointer).
+		{"classifier of 2 inputs in float32", blobs2.String(), "class", "{layers: [{units: 3, activation: tanh}, {activation: softmax}]}", []string{"boundary.png", "pr.png", "roc.png"}, "float32"},
+		{"regression of 1 input in float32", line1.String(), "y", "{layers: [{units: 3, activation: tanh}, {activation: identity}], loss: squared_error}", []string{"fit.png"}, "float32"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -67,8 +72,12 @@ func TestRun(t *testing.T) {
 			if strings.Contains(tc.csv, "e308") {
 				norm = "none" // standardizing ±1e308 overflows
 			}
-			text := fmt.Sprintf("data: {train: %s, target: %s, validation: 0.25, normalize: %s}\nmodel: %s\ntrain: {epochs: 5, batch_size: 8, seed: 2}\noutput: {dir: %s}\n",
-				strconv.Quote(csv), tc.target, norm, tc.model, strconv.Quote(out))
+			precision := tc.precision
+			if precision == "" {
+				precision = "float64"
+			}
+			text := fmt.Sprintf("data: {train: %s, target: %s, validation: 0.25, normalize: %s}\nmodel: %s\ntrain: {epochs: 5, batch_size: 8, seed: 2, precision: %s}\noutput: {dir: %s}\n",
+				strconv.Quote(csv), tc.target, norm, tc.model, precision, strconv.Quote(out))
 			cfg, err := config.Parse([]byte(text), filepath.Join(sub, "test.yaml"), nil, func(string) (string, bool) { return "", false })
 			if err != nil {
 				t.Fatalf("config.Parse: %v\n%s", err, text)

@@ -134,12 +134,18 @@ func (m *Model) SetWeights(w *Weights) error {
 				if math.IsNaN(v) || math.IsInf(v, 0) {
 					return w.errAt(i, "W holds a non-finite number")
 				}
+				if m.Float32 && math.Abs(v) > math.MaxFloat32 {
+					return w.errAt(i, "W holds %v, beyond float32's range (train.precision: float32)", v)
+				}
 			}
 			copy(l.W.RawRowView(r), row)
 		}
 		for _, v := range lw.B {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				return w.errAt(i, "b holds a non-finite number")
+			}
+			if m.Float32 && math.Abs(v) > math.MaxFloat32 {
+				return w.errAt(i, "b holds %v, beyond float32's range (train.precision: float32)", v)
 			}
 		}
 		copy(l.B.RawRowView(0), lw.B)

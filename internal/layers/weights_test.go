@@ -58,3 +58,39 @@ func TestWeights(t *testing.T) {
 		})
 	}
 }
+
+// TestWeightsFloat32Range checks that a float32 model refuses weights
+// beyond float32's range, which would round to ±Inf (this was exit 1 at
+// the end of the run: "json: unsupported value: -Inf"), and that a float64
+// model takes them.
+func TestWeightsFloat32Range(t *testing.T) {
+	t.Parallel()
+	spec := Spec{Inputs: 1, Units: []int{1}, Acts: []string{"identity"}, Loss: "squared_error"}
+	for i, test := range []struct {
+		file    string
+		float32 bool
+		want    string // "" for no error
+	}{
+		{"layers:\n  - W: [[3.4e38]]\n    b: [-3.4e38]\n", true, ""},
+		{"layers:\n  - W: [[1e39]]\n    b: [0]\n", false, ""},
+		{"layers:\n  - W: [[1e39]]\n    b: [0]\n", true, "w.yaml:2: layers[0]: W holds 1e+39, beyond float32's range"},
+		{"layers:\n  - W: [[1]]\n    b: [-1e300]\n", true, "w.yaml:2: layers[0]: b holds -1e+300, beyond float32's range"},
+	} {
+		m, _ := New(spec)
+		m.Float32 = test.float32
+		w, err := ParseWeights([]byte(test.file), "w.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = m.SetWeights(w)
+		if test.want == "" {
+			if err != nil {
+				t.Errorf("unexpected error for test %d: %v", i, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), test.want) || !inputerr.Is(err) {
+			t.Errorf("unexpected error for test %d: got: %v want: an input error containing %q", i, err, test.want)
+		}
+	}
+}

@@ -347,6 +347,9 @@ func newTrainerWeighted(p *Problem, weighted bool) (*trainer, error) {
 	}
 	if m.Float32 {
 		m.Round32()
+		if err := float32Data(p); err != nil {
+			return nil, err
+		}
 	}
 	n := p.Train.Len()
 	if p.stream != nil {

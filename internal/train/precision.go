@@ -1,8 +1,12 @@
 package train
 
 import (
+	"fmt"
+	"math"
+
 	"github.com/mlptrain/mlptrain/internal/gemm"
 	"github.com/mlptrain/mlptrain/internal/graph"
+	"github.com/mlptrain/mlptrain/internal/inputerr"
 	"github.com/mlptrain/mlptrain/internal/vmath"
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/mat"
@@ -152,4 +156,35 @@ func (g *gatherer) gather32(dst, src *blas32.General, idx []int) {
 	g.dst32, g.src32, g.idx = dst, src, idx
 	gemm.Parallel(gatherParts, g.run)
 	g.dst32, g.src32, g.idx = nil, nil, nil
+}
+
+// float32Data returns an input error if the inputs or regression targets
+// of p's training or validation set, as the nets get them (after the
+// preprocessing), hold a value beyond float32's range, which a float32
+// run would round to ±Inf. A streamed training set is read later, and
+// not checked.
+func float32Data(p *Problem) error {
+	type set struct {
+		what string
+		m    *mat.Dense
+	}
+	sets := []set{{"training inputs", p.Train.X}, {"training targets", p.Train.Y}}
+	if p.Val != nil {
+		sets = append(sets, set{"validation inputs", p.Val.X}, set{"validation targets", p.Val.Y})
+	}
+	for _, s := range sets {
+		if s.m == nil {
+			continue
+		}
+		r, c := s.m.Dims()
+		for i := range r {
+			for j, v := range s.m.RawRowView(i)[:c] {
+				if math.Abs(v) > math.MaxFloat32 {
+					return &inputerr.Error{File: p.Config.Data.Train, Err: fmt.Errorf("the %s hold %v (column %d after the preprocessing), beyond float32's range", s.what, v, j+1),
+						Hint: "use train.precision: float64, or data.normalize (and data.normalize_target) to scale the values"}
+				}
+			}
+		}
+	}
+	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mlptrain/mlptrain/internal/inputerr"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -181,5 +182,45 @@ output: {dir: %s}
 	}
 	if math.Abs(r2[0]-r2[1]) > 1e-3 || r2[1] < 0.9 {
 		t.Errorf("validation r²: float64 %v, float32 %v", r2[0], r2[1])
+	}
+}
+
+// TestFloat32DataRange: a float32 run refuses training or validation
+// inputs or targets beyond float32's range, which would round to ±Inf.
+// Before, the run "diverged" at its first steps (exit 3, with the hint to
+// lower the learning rate); a float64 run takes them.
+func TestFloat32DataRange(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for i, test := range []struct {
+		csv, target, loss, norm, precision string
+		want                               string // "" for no error
+	}{
+		{"x,c\n1e39,a\n0,b\n1,a\n2,b\n3,a\n4,b\n5,a\n6,b\n7,a\n8,b\n", "c", "cross_entropy", "none", "float32", "beyond float32's range"},
+		{"x,c\n1e39,a\n0,b\n1,a\n2,b\n3,a\n4,b\n5,a\n6,b\n7,a\n8,b\n", "c", "cross_entropy", "none", "float64", ""},
+		{"x,c\n1e39,a\n0,b\n1,a\n2,b\n3,a\n4,b\n5,a\n6,b\n7,a\n8,b\n", "c", "cross_entropy", "minmax", "float32", ""},
+		{"x,y\n0,1e39\n1,0\n2,1\n3,2\n4,3\n5,4\n6,5\n7,6\n8,7\n9,8\n", "y", "squared_error", "none", "float32", "beyond float32's range"},
+		{"x,y\n0,1e15\n1,0\n2,1\n3,2\n4,3\n5,4\n6,5\n7,6\n8,7\n9,8\n", "y", "squared_error", "none", "float32", ""},
+	} {
+		train := writeTestFile(t, dir, fmt.Sprintf("train%d.csv", i), test.csv)
+		out := "{units: 2, activation: softmax}"
+		if test.loss == "squared_error" {
+			out = "{activation: identity}"
+		}
+		cfg := parseTestConfig(t, dir, fmt.Sprintf(`data: {train: %s, target: %s, validation: 0.3, normalize: %s}
+model: {layers: [%s], loss: %s}
+train: {optimizer: sgd, learning_rate: 1e-80, batch_size: 4, epochs: 2, precision: %s}
+output: {dir: %s}
+`, q(train), test.target, test.norm, out, test.loss, test.precision, q(filepath.Join(dir, fmt.Sprint("run", i)))))
+		_, err := FitConfig(t.Context(), cfg, FitOptions{})
+		if test.want == "" {
+			if err != nil {
+				t.Errorf("unexpected error for test %d: %v", i, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), test.want) || !inputerr.Is(err) {
+			t.Errorf("unexpected error for test %d: got: %v want: an input error containing %q", i, err, test.want)
+		}
 	}
 }

@@ -125,12 +125,6 @@ func (s *schedule) setState(st *ScheduleState) error {
 // clipNormEps is clip_grad_norm_'s: the factor is max_norm/(norm + 1e−6).
 const clipNormEps = 1e-6
 
-// clipGrads scales grads in place so that their L2 norm over all entries
-// is at most maxNorm, as PyTorch's clip_grad_norm_ does (the factor
-// maxNorm/(‖g‖ + 1e−6), applied when it is below 1), and reports whether
-// it scaled them. The norm is computed without overflow (scaled, as BLAS
-// dnrm2). A non-finite norm leaves the gradient as it is, for the
-// optimizer's finiteness check to report. It allocates nothing.
 // clipGrads32 is clipGrads for float32 gradients: the norm in float64,
 // the scaling in float32.
 func clipGrads32(grads []*blas32.General, maxNorm float64) bool {
@@ -155,6 +149,12 @@ func clipGrads32(grads []*blas32.General, maxNorm float64) bool {
 	return true
 }
 
+// clipGrads scales grads in place so that their L2 norm over all entries
+// is at most maxNorm, as PyTorch's clip_grad_norm_ does (the factor
+// maxNorm/(‖g‖ + 1e−6), applied when it is below 1), and reports whether
+// it scaled them. The norm is computed without overflow (scaled, as BLAS
+// dnrm2). A non-finite norm leaves the gradient as it is, for the
+// optimizer's finiteness check to report. It allocates nothing.
 func clipGrads(grads []*mat.Dense, maxNorm float64) bool {
 	norm := 0.0
 	for _, g := range grads {

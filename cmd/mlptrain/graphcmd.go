@@ -1,9 +1,11 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"math"
 
+	"github.com/mlptrain/mlptrain/internal/config"
 	"github.com/mlptrain/mlptrain/internal/graph"
 	"github.com/mlptrain/mlptrain/internal/train"
 	"github.com/spf13/cobra"
@@ -50,6 +52,10 @@ signals dashed red (render with: dot -Tpng -o graph.png).`,
 				return net.G.WriteDOT(stdout)
 			}
 			if o.values {
+				if cfg.Train.Precision == config.PrecisionFloat32 {
+					// As gradcheck: the values of the float64 graph.
+					fmt.Fprintln(stdout, "# values in float64; train.precision float32 trains this graph in float32")
+				}
 				net.G.Forward()
 				net.G.Backward(net.Loss)
 			}

@@ -39,6 +39,10 @@ expect_grep "gradcheck says float64" out 'checked in float64: train.precision is
 run gradcheck configs/digits.yaml --json
 expect_jq "gradcheck JSON precision" '.precision == "float64" and .train_precision == "float32"'
 
+run graph configs/digits.yaml --values --rows 1
+expect_code "graph --values of a float32 config" 0
+expect_grep "graph says float64" out '^# values in float64; train.precision float32'
+
 # 4. --resume is exact in float32: 2 epochs, then 2 more, against 4.
 R=$TMP/resume
 run fit configs/digits.yaml --epochs 2 --out "$R" --quiet

@@ -52,7 +52,7 @@ var functions32 = []function32{
 	{"Exp32", exp32s, exp32, math.Exp, 1},
 	{"Log32", log32s, log32, math.Log, 1},
 	{"Log1p32", scalarLoop32(log1p32), log1p32, math.Log1p, 1},
-	{"Tanh32", tanh32s, tanh32, math.Tanh, 2},
+	{"Tanh32", tanh32s, tanh32, math.Tanh, 1},
 	{"Logistic32", logistic32s, logistic32, logistic64, 2},
 	{"Softplus32", scalarLoop32(softplus32), softplus32, softplus64, 2},
 }

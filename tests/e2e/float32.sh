@@ -19,9 +19,8 @@ done
 expect_same "float32 model.json at 1 and 2 threads" "$TMP/model-1.json" "$TMP/model-2.json"
 expect_jq "report.json says float32" '.precision == "float32" and (.gemm | type) == "string"'
 expect_jq_file "model.json says float32" "$TMP/model-1.json" '.precision == "float32"'
-expect_jq_file "model.json weights are float32 values" "$TMP/model-1.json" \
-  '[.layers[].W[][]] | length > 0'
-if awk 'BEGIN{bad=0} /[0-9]\.[0-9]{10,}/{bad=1} END{exit bad}' "$TMP/model-1.json"; then ok; else fail "model.json of a float32 run has a weight with more than 9 significant digits"; fi
+# (That its weights are float32 values is TestFloat32Reproducible's to
+# check: jq has no float32.)
 
 # 2. eval and predict at the model's precision.
 run eval "$TMP/model-1.json" datasets/digits_test.csv --json

@@ -55,7 +55,7 @@ run fit configs/digits.yaml --epochs 3 --set train.optimizer=sgd --set train.lea
 expect_code "float32 divergence" 3
 expect_grep "divergence hint" err 'diverged.*hint: try a smaller learning rate'
 expect_no_stack "float32 divergence"
-expect_jq_file "diverged float32 model.json is finite" "$TMP/div/model.json" '.precision == "float32"'
+expect_jq_file "diverged float32 model.json written, float32 (JSON holds only finite numbers)" "$TMP/div/model.json" '.precision == "float32"'
 
 # 6. A bad precision.
 run fit configs/digits.yaml --set train.precision=float16 --out "$TMP/bad" --quiet

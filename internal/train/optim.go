@@ -386,53 +386,52 @@ type chunk struct{ i, lo, hi int }
 // all finite.
 func (c *chunked) step(params, grads []*mat.Dense) bool {
 	if c.parts == nil {
-		n := 0
+		sizes := make([]int, len(params))
 		for i, p := range params {
-			size := len(p.RawMatrix().Data)
-			for lo := 0; lo < size; lo += chunkLen {
-				c.parts = append(c.parts, chunk{i, lo, min(lo+chunkLen, size)})
-			}
-			n += size
+			sizes[i] = len(p.RawMatrix().Data)
 		}
-		c.bad = make([]bool, len(c.parts))
-		if n >= parallelEntries && !c.noParallel {
-			c.run = c.part
-		}
+		c.plan(sizes)
 	}
 	c.params, c.grads = params, grads
-	if c.run != nil {
-		gemm.Parallel(len(c.parts), c.run)
-	} else {
-		for k := range c.parts {
-			c.part(k)
-		}
-	}
+	finite := c.runParts()
 	c.params, c.grads = nil, nil
-	for _, b := range c.bad {
-		if b {
-			return false
-		}
-	}
-	return true
+	return finite
 }
 
 // step32 is step for float32 parameters.
 func (c *chunked) step32(params, grads []*blas32.General) bool {
 	if c.parts == nil {
-		n := 0
+		sizes := make([]int, len(params))
 		for i, p := range params {
-			size := len(p.Data)
-			for lo := 0; lo < size; lo += chunkLen {
-				c.parts = append(c.parts, chunk{i, lo, min(lo+chunkLen, size)})
-			}
-			n += size
+			sizes[i] = len(p.Data)
 		}
-		c.bad = make([]bool, len(c.parts))
-		if n >= parallelEntries && !c.noParallel {
-			c.run = c.part
-		}
+		c.plan(sizes)
 	}
 	c.params32, c.grads32 = params, grads
+	finite := c.runParts()
+	c.params32, c.grads32 = nil, nil
+	return finite
+}
+
+// plan splits parameters of the given sizes into the chunks of every
+// step, once.
+func (c *chunked) plan(sizes []int) {
+	n := 0
+	for i, size := range sizes {
+		for lo := 0; lo < size; lo += chunkLen {
+			c.parts = append(c.parts, chunk{i, lo, min(lo+chunkLen, size)})
+		}
+		n += size
+	}
+	c.bad = make([]bool, len(c.parts))
+	if n >= parallelEntries && !c.noParallel {
+		c.run = c.part
+	}
+}
+
+// runParts updates every chunk, in parallel when planned so, and reports
+// whether they all stayed finite.
+func (c *chunked) runParts() bool {
 	if c.run != nil {
 		gemm.Parallel(len(c.parts), c.run)
 	} else {
@@ -440,7 +439,6 @@ func (c *chunked) step32(params, grads []*blas32.General) bool {
 			c.part(k)
 		}
 	}
-	c.params32, c.grads32 = nil, nil
 	for _, b := range c.bad {
 		if b {
 			return false

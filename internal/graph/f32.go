@@ -118,47 +118,6 @@ func (g *Graph) forward32() {
 	}
 }
 
-// zeroParamsAfter32 is zeroParamsAfter for a float32 graph.
-func (g *Graph) zeroParamsAfter32(loss *Node) {
-	for _, p := range g.params {
-		if p.id > loss.id {
-			clear(raw32(p.bar32))
-		}
-	}
-}
-
-// backward32 is Backward for a float32 graph.
-func (g *Graph) backward32(loss *Node) {
-	g.zeroParamsAfter32(loss)
-	nodes := g.nodes[:loss.id+1]
-	if loss.bar32 == nil {
-		g.planned = nil
-		g.toZero32 = g.toZero32[:0]
-		for _, n := range nodes {
-			if n.bar32 != nil {
-				g.toZero32 = append(g.toZero32, n.bar32)
-			}
-		}
-		g.zeros.zero32(g.toZero32)
-		return
-	}
-	live := g.live
-	if g.planned == loss {
-		g.zeros.zero32(g.toZero32)
-	} else {
-		live = g.onPath(loss)
-		g.planSignals(nodes, live)
-		g.planned = loss
-	}
-	loss.bar32.Data[0] = 1
-	for i := loss.id; i >= 0; i-- {
-		n := g.nodes[i]
-		if live[i] && n.op != nil && n.bar32 != nil {
-			n.op.(op32).backward32(n.inBar32, n.set, n.bar32, n.value32, n.inVal32)
-		}
-	}
-}
-
 // addInto32 adds alpha·x into dst elementwise.
 func addInto32(dst, x []float32, alpha float32) {
 	x = x[:len(dst)]

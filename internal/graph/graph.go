@@ -342,7 +342,9 @@ func (g *Graph) onPath(loss *Node) []bool {
 // which loss cannot depend on.
 func (g *Graph) zeroParamsAfter(loss *Node) {
 	for _, p := range g.params {
-		if p.id > loss.id {
+		if p.id > loss.id && p.bar32 != nil {
+			clear(raw32(p.bar32))
+		} else if p.id > loss.id {
 			p.bar.Zero()
 			if p.barDot != nil {
 				p.barDot.Zero()
@@ -360,42 +362,60 @@ func (g *Graph) zeroParamsAfter(loss *Node) {
 // if loss is not 1×1.
 func (g *Graph) Backward(loss *Node) {
 	checkLoss(g, loss)
-	if g.f32 {
-		g.backward32(loss)
-		return
-	}
 	g.zeroParamsAfter(loss)
 	nodes := g.nodes[:loss.id+1]
-	if loss.bar == nil { // no parameter reaches the loss
+	if !loss.hasBar() { // no parameter reaches the loss
 		g.planned = nil
-		g.toZero = g.toZero[:0]
+		g.toZero, g.toZero32 = g.toZero[:0], g.toZero32[:0]
 		for _, n := range nodes {
-			if n.bar != nil {
+			switch {
+			case n.bar != nil:
 				g.toZero = append(g.toZero, n.bar)
+			case n.bar32 != nil:
+				g.toZero32 = append(g.toZero32, n.bar32)
 			}
 		}
-		g.zeros.zero(g.toZero)
+		g.zeroSignals()
 		return
 	}
 	live := g.live
 	if g.planned == loss {
-		g.zeros.zero(g.toZero)
+		g.zeroSignals()
 	} else {
 		live = g.onPath(loss)
 		g.planSignals(nodes, live)
 		g.planned = loss
 	}
-	loss.bar.Set(0, 0, 1)
+	if loss.bar32 != nil {
+		loss.bar32.Data[0] = 1
+	} else {
+		loss.bar.Set(0, 0, 1)
+	}
 	for i := loss.id; i >= 0; i-- {
-		n := g.nodes[i]
-		if live[i] && n.op != nil && n.bar != nil {
-			if n.set != nil {
-				n.op.(setter).backwardSet(n.inBar, n.set, n.bar, n.value, n.inVal)
-			} else {
-				n.op.backward(n.inBar, n.bar, n.value, n.inVal)
-			}
+		if n := g.nodes[i]; live[i] && n.op != nil && n.hasBar() {
+			n.backward()
 		}
 	}
+}
+
+// backward runs the node's op's backward pass, in the graph's precision,
+// setting the signals planSignals marked and adding into the others.
+func (n *Node) backward() {
+	switch {
+	case n.bar32 != nil:
+		n.op.(op32).backward32(n.inBar32, n.set, n.bar32, n.value32, n.inVal32)
+	case n.set != nil:
+		n.op.(setter).backwardSet(n.inBar, n.set, n.bar, n.value, n.inVal)
+	default:
+		n.op.backward(n.inBar, n.bar, n.value, n.inVal)
+	}
+}
+
+// zeroSignals zeroes the signals planned to be zeroed, of either
+// precision.
+func (g *Graph) zeroSignals() {
+	g.zeros.zero(g.toZero)
+	g.zeros.zero32(g.toZero32)
 }
 
 // planSignals prepares the signals of nodes for a backward pass over the
@@ -439,8 +459,7 @@ func (g *Graph) planSignals(nodes []*Node, live []bool) {
 		}
 	}
 	clear(by) // drop the references to the nodes
-	g.zeros.zero(g.toZero)
-	g.zeros.zero32(g.toZero32)
+	g.zeroSignals()
 }
 
 // zeroer zeroes the error signals of nodes before a backward pass: the

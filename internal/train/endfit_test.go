@@ -83,7 +83,7 @@ output: {dir: %s}
 	if err != nil {
 		t.Fatal(err)
 	}
-	copyAll(tr.state, state(m))
+	copyAll(tr.state, m.State())
 	tr.round()
 	tr.history = run.Result.History
 	out := t.TempDir()

@@ -239,10 +239,6 @@ func cloneAll(src []*mat.Dense) []*mat.Dense {
 // or W, γ and β with batch normalization, per layer.
 func params(m *layers.Model) []*mat.Dense { return m.Params() }
 
-// state returns the matrices a training run's state holds: the
-// parameters, then the running averages of batch normalization, which
-// training changes too.
-func state(m *layers.Model) []*mat.Dense { return append(params(m), m.Stats()...) }
 
 // decayed says, for each of params(m), whether weight decay applies to it:
 // to the weights W, not to the biases b (as train.l2), nor to a batch
@@ -355,7 +351,7 @@ func newTrainerWeighted(p *Problem, weighted bool) (*trainer, error) {
 	if p.stream != nil {
 		n = p.stream.sum.Train
 	}
-	t := &trainer{p: p, m: m, ws: params(m), state: state(m), bestLoss: worstScore(cfg), epoch: 1, classify: Classify(m.Loss), classWeights: cw, n: n}
+	t := &trainer{p: p, m: m, ws: params(m), state: m.State(), bestLoss: worstScore(cfg), epoch: 1, classify: Classify(m.Loss), classWeights: cw, n: n}
 	if m.Float32 {
 		t.f32, t.ws32, t.row = true, m.Twins32()[:len(t.ws)], make([]float64, m.Outputs())
 		if p.stream == nil {

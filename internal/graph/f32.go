@@ -5,6 +5,7 @@ import (
 
 	"github.com/mlptrain/mlptrain/internal/vmath"
 	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/mat"
 )
 
 // op32 is the float32 pass of an op, the ability every op of a float32
@@ -76,6 +77,44 @@ func (n *Node) Value32() *blas32.General { return n.value32 }
 // Grad32 returns the node's error signal in a float32 graph, as Grad does
 // in a float64 one; nil in a float64 graph or where no parameter flows in.
 func (n *Node) Grad32() *blas32.General { return n.bar32 }
+
+// Fill copies src into the node's value (an Input's, for a batch),
+// rounding it to float32 in a float32 graph, so that callers feed either
+// precision from float64 data. It panics if the shapes differ.
+func (n *Node) Fill(src *mat.Dense) {
+	r, c := src.Dims()
+	if r != n.rows || c != n.cols {
+		panic(fmt.Sprintf("graph: Fill %s %d×%d from %d×%d", n.name, n.rows, n.cols, r, c))
+	}
+	if v := n.value32; v != nil {
+		s := src.RawMatrix()
+		for i := range r {
+			vmath.Narrow(v.Data[i*v.Stride:][:c], s.Data[i*s.Stride:][:c])
+		}
+		return
+	}
+	n.value.Copy(src)
+}
+
+// CopyValue copies the node's value into dst, widening a float32 one
+// (exactly). It panics if the shapes differ.
+func (n *Node) CopyValue(dst *mat.Dense) {
+	r, c := dst.Dims()
+	if r != n.rows || c != n.cols {
+		panic(fmt.Sprintf("graph: CopyValue of %s %d×%d into %d×%d", n.name, n.rows, n.cols, r, c))
+	}
+	if v := n.value32; v != nil {
+		d := dst.RawMatrix()
+		for i := range r {
+			dr, vr := d.Data[i*d.Stride:][:c], v.Data[i*v.Stride:][:c]
+			for j, x := range vr {
+				dr[j] = float64(x)
+			}
+		}
+		return
+	}
+	dst.Copy(n.value)
+}
 
 // hasBar reports whether the node carries an error signal.
 func (n *Node) hasBar() bool { return n.bar != nil || n.bar32 != nil }

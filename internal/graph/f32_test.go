@@ -306,3 +306,35 @@ func TestFloat32Misuse(t *testing.T) {
 		}()
 	}
 }
+
+// TestFillCopyValue: Fill rounds float64 data into a float32 input and
+// copies it into a float64 one; CopyValue widens exactly; wrong shapes
+// panic.
+func TestFillCopyValue(t *testing.T) {
+	src := mat.NewDense(2, 3, []float64{0.1, -2, 1e-3, 3.5, 1e39, -0.25})
+	for _, g := range []*Graph{New(), New32()} {
+		x := g.Input("x", 2, 3)
+		x.Fill(src)
+		got := mat.NewDense(2, 3, nil)
+		x.CopyValue(got)
+		for i, v := range src.RawMatrix().Data {
+			want := v
+			if g.Float32() {
+				want = float64(float32(v))
+			}
+			if w := got.RawMatrix().Data[i]; w != want {
+				t.Errorf("float32 %v: entry %d = %v, want %v", g.Float32(), i, w, want)
+			}
+		}
+		for _, f := range []func(){func() { x.Fill(mat.NewDense(3, 2, nil)) }, func() { x.CopyValue(mat.NewDense(1, 3, nil)) }} {
+			func() {
+				defer func() {
+					if recover() == nil {
+						t.Errorf("float32 %v: a wrong shape did not panic", g.Float32())
+					}
+				}()
+				f()
+			}()
+		}
+	}
+}

@@ -229,14 +229,9 @@ func (bp *batchPredictor) each(n int, f func(lo, hi int, y *mat.Dense), cols ...
 			continue
 		}
 		bp.s.Scaler.Apply(bp.in, bp.mapped)
-		x, y := bp.net.X.Value32(), bp.net.Y.Value32()
-		for i, v := range bp.in.RawMatrix().Data {
-			x.Data[i] = float32(v)
-		}
+		bp.net.X.Fill(bp.in)
 		bp.net.G.Forward()
-		for i, v := range y.Data[:len(bp.out.RawMatrix().Data)] {
-			bp.out.RawMatrix().Data[i] = float64(v)
-		}
+		bp.net.Y.CopyValue(bp.out)
 		f(lo, hi, bp.out)
 	}
 }

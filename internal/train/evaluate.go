@@ -106,16 +106,16 @@ func (f *forwarder) forward(x, t *mat.Dense) (*mat.Dense, float64) {
 			own, view = in.RawMatrix(), true
 			in.SetRawMatrix(blas64.General{Rows: hi - lo, Cols: raw.Cols, Stride: raw.Stride, Data: raw.Data[lo*raw.Stride : hi*raw.Stride]})
 		} else {
-			fillInput(net.X, x.Slice(lo, hi, 0, x.RawMatrix().Cols).(*mat.Dense))
+			net.X.Fill(x.Slice(lo, hi, 0, x.RawMatrix().Cols).(*mat.Dense))
 		}
 		if t != nil {
-			fillInput(net.T, t.Slice(lo, hi, 0, t.RawMatrix().Cols).(*mat.Dense))
+			net.T.Fill(t.Slice(lo, hi, 0, t.RawMatrix().Cols).(*mat.Dense))
 		}
 		net.G.Forward()
 		if view {
 			in.SetRawMatrix(own)
 		}
-		readOutput(f.y.Slice(lo, hi, 0, k).(*mat.Dense), net.Y)
+		net.Y.CopyValue(f.y.Slice(lo, hi, 0, k).(*mat.Dense))
 		loss += net.DataLoss.Scalar() * float64(hi-lo)
 	}
 	return f.y, loss / float64(max(n, 1))

@@ -239,7 +239,6 @@ func cloneAll(src []*mat.Dense) []*mat.Dense {
 // or W, γ and β with batch normalization, per layer.
 func params(m *layers.Model) []*mat.Dense { return m.Params() }
 
-
 // decayed says, for each of params(m), whether weight decay applies to it:
 // to the weights W, not to the biases b (as train.l2), nor to a batch
 // normalization's γ and β (layers.Model.IsWeight, beside Params).

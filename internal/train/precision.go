@@ -22,36 +22,6 @@ import (
 // run's snapshots, checkpoint and model.json are float64 files whose
 // numbers are float32 values, and resuming one is exact.
 
-// fillInput copies src (float64) into the input node x, rounding to
-// float32 in a float32 graph.
-func fillInput(x *graph.Node, src *mat.Dense) {
-	if v := x.Value32(); v != nil {
-		r, c := src.Dims()
-		s := src.RawMatrix()
-		for i := range r {
-			narrowRow(v.Data[i*v.Stride:][:c], s.Data[i*s.Stride:][:c])
-		}
-		return
-	}
-	x.Value().Copy(src)
-}
-
-// readOutput copies the node's value into dst (float64), widening a
-// float32 one.
-func readOutput(dst *mat.Dense, y *graph.Node) {
-	if v := y.Value32(); v != nil {
-		d := dst.RawMatrix()
-		for i := range v.Rows {
-			dr, vr := d.Data[i*d.Stride:][:v.Cols], v.Data[i*v.Stride:][:v.Cols]
-			for j, x := range vr {
-				dr[j] = float64(x)
-			}
-		}
-		return
-	}
-	dst.Copy(y.Value())
-}
-
 // narrowRow sets dst to src rounded to float32.
 func narrowRow(dst []float32, src []float64) { vmath.Narrow(dst, src[:len(dst)]) }
 

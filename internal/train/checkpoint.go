@@ -23,8 +23,9 @@ const (
 	checkpointFormat = "mlptrain-checkpoint"
 	// checkpointVersion 2 added the checksum, which version 1 lacks; 3
 	// the learning rate of each epoch of the history, the schedule's
-	// state and the count of clipped steps.
-	checkpointVersion = 3
+	// state and the count of clipped steps; 4 fingerprints data held in
+	// memory by XXH3-128 rather than SHA-256 (see fingerprint).
+	checkpointVersion = 4
 	// maxCheckpointBytes bounds what LoadCheckpoint reads.
 	maxCheckpointBytes = 4 << 30
 )
@@ -41,7 +42,8 @@ type Checkpoint struct {
 	// Config is the resolved config without output.dir and train.epochs,
 	// which a resumed run may change; the rest must match.
 	Config string `json:"config"`
-	// Data is the SHA-256 of the prepared training data.
+	// Data is the fingerprint of the prepared training data (see
+	// trainer.fingerprint).
 	Data string `json:"data"`
 
 	Epoch   int    `json:"epoch"`   // the epoch in progress, 1-based
@@ -101,17 +103,30 @@ func flat(ms []*mat.Dense) [][]float64 {
 	return out
 }
 
-// fingerprint returns the SHA-256 of the training inputs and targets,
-// computed once per run.
-func (t *trainer) fingerprint() string {
-	if t.dataSum != "" {
-		return t.dataSum
-	}
+// fingerprint returns the fingerprint a checkpoint of the given version
+// holds of the training inputs and targets, computed once per run and
+// version. For data held in memory, versions 4 and later hash the values
+// with XXH3-128 ("xxh3-128:" and 32 hex digits), a non-cryptographic hash
+// made for checksums, about 15 times faster than the SHA-256 that
+// versions 1 to 3 hold (0.19 s of the reference data's 377 MB on one
+// core, a tenth of a 4-epoch fit): the fingerprint guards against
+// resuming with other data by mistake, not against an adversary, who
+// could edit the checkpoint's config as well. A streamed file's
+// fingerprint is the same in every version (streamData.fingerprint).
+func (t *trainer) fingerprint(version int) string {
 	if t.p.stream != nil {
-		t.dataSum = t.p.stream.fingerprint()
+		if t.dataSum == "" {
+			t.dataSum = t.p.stream.fingerprint()
+		}
 		return t.dataSum
 	}
-	t.dataSum = sha256Floats(t.p.Train.X.RawMatrix().Data, t.tTrain.RawMatrix().Data)
+	x, y := t.p.Train.X.RawMatrix().Data, t.tTrain.RawMatrix().Data
+	if version < 4 {
+		return sha256Floats(x, y) // resuming an older checkpoint: once
+	}
+	if t.dataSum == "" {
+		t.dataSum = xxh3Floats(x, y)
+	}
 	return t.dataSum
 }
 
@@ -130,7 +145,7 @@ func (t *trainer) checkpoint() *Checkpoint {
 	rng, _ := t.src.MarshalBinary() // never fails
 	cfg, _ := resumeConfig(t)
 	c := &Checkpoint{
-		Format: checkpointFormat, Version: checkpointVersion, Config: cfg, Data: t.fingerprint(),
+		Format: checkpointFormat, Version: checkpointVersion, Config: cfg, Data: t.fingerprint(checkpointVersion),
 		Epoch: t.epoch, Step: t.step, Started: t.started, RNG: rng,
 		Sum: FormatFloat(t.sum), Correct: t.correct, Seconds: FormatFloat(t.secs),
 		Weights: flat(t.state), Optimizer: t.opt.State(), Schedule: t.sched.state(), Clipped: t.clipped,
@@ -276,7 +291,7 @@ func (t *trainer) restore(c *Checkpoint) error {
 		return bad("resume with the config the run was started with; only train.epochs, train.threads, train.checkpoint_every and output.dir may change"+unfinished,
 			"the checkpoint was written for another config%s", configDiff(c.Config, cfg))
 	}
-	if t.fingerprint() != c.Data {
+	if t.fingerprint(c.Version) != c.Data {
 		return bad("resume with the data the run was started with"+unfinished, "the checkpoint was written for other training data")
 	}
 	var errs []error

@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/mlptrain/mlptrain/internal/inputerr"
 	"github.com/mlptrain/mlptrain/internal/vocab"
+	"github.com/zeebo/xxh3"
 )
 
 // stopAt is a point of a run: after the given step of the given epoch.
@@ -274,8 +276,8 @@ func TestCheckpointChecksum(t *testing.T) {
 	if _, err := LoadCheckpoint(flipped); err == nil {
 		t.Errorf("a checkpoint with a digit of a weight changed was read without error")
 	}
-	if !strings.Contains(good, `"version":3,`) || !strings.Contains(good, `,"checksum":"sha256:`) {
-		t.Fatalf("the checkpoint has no version 3 or checksum: %.120s…", good)
+	if !strings.Contains(good, `"version":4,`) || !strings.Contains(good, `,"checksum":"sha256:`) {
+		t.Fatalf("the checkpoint has no version 4 or checksum: %.120s…", good)
 	}
 	sum := good[strings.Index(good, `,"checksum":`):strings.LastIndex(good, "}")]
 	unsealed := strings.Replace(good, sum, "", 1)
@@ -286,7 +288,7 @@ func TestCheckpointChecksum(t *testing.T) {
 		{"the checksum changed", strings.Replace(good, `"checksum":"sha256:`, `"checksum":"sha256:0`, 1), "checksum mismatch"},
 		{"the checksum removed", unsealed, "no checksum"},
 		// A version 1 file with a checksum is checked too.
-		{"the version changed to 1", strings.Replace(good, `"version":3,`, `"version":1,`, 1), "checksum mismatch"},
+		{"the version changed to 1", strings.Replace(good, `"version":4,`, `"version":1,`, 1), "checksum mismatch"},
 		{"the epoch changed", strings.Replace(good, `"epoch":2,`, `"epoch":1,`, 1), "checksum mismatch"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -304,8 +306,15 @@ func TestCheckpointChecksum(t *testing.T) {
 	}
 
 	// The checkpoint as an mlptrain before checksums wrote it: version 1,
-	// no checksum. It resumes, with a warning, to the whole run's model.
-	writeTestFile(t, out, "checkpoint.json", strings.Replace(unsealed, `"version":3,`, `"version":1,`, 1))
+	// no checksum, the data's SHA-256. It resumes, with a warning, to the
+	// whole run's model.
+	tr, err := newTrainer(fitUntil(t, text, filepath.Join(dir, "again"), false, stopAt{1, 1}).Problem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1 := strings.Replace(unsealed, `"version":4,`, `"version":1,`, 1)
+	v1 = strings.Replace(v1, `"data":"`+tr.fingerprint(4)+`"`, `"data":"`+tr.fingerprint(1)+`"`, 1)
+	writeTestFile(t, out, "checkpoint.json", v1)
 	ck, err := LoadCheckpoint(filepath.Join(out, "checkpoint.json"))
 	if err != nil {
 		t.Fatalf("the old checkpoint: %v", err)
@@ -375,5 +384,70 @@ func TestLoadCheckpointFolder(t *testing.T) {
 	var e *inputerr.Error
 	if !errors.As(err, &e) || !strings.Contains(err.Error(), "cannot read checkpoint: is a directory") || e.Hint == "" || e.File != path {
 		t.Errorf("LoadCheckpoint(folder) = %v, want an input error naming it, the cause and a hint", err)
+	}
+}
+
+// TestCheckpointFingerprintVersions: a checkpoint (version 4) holds the
+// training data's XXH3-128 fingerprint; one of versions 1 to 3, which
+// holds its SHA-256, still resumes to the uninterrupted run, and each
+// version's fingerprint refuses other data.
+func TestCheckpointFingerprintVersions(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	train := writeTestFile(t, dir, "train.csv", blobsCSV(42, []int{10, 10}, 1))
+	text := fmt.Sprintf("data: {train: %s, target: class, validation: 0}\nmodel: {layers: [{units: 3, activation: tanh}, {activation: softmax}]}\ntrain: {optimizer: sgd, learning_rate: 0.1, batch_size: 4, epochs: 3}\n", q(train))
+	fitUntil(t, text, filepath.Join(dir, "whole"), false, stopAt{})
+	want := mustRead(t, filepath.Join(dir, "whole", "model.json"))
+
+	out := filepath.Join(dir, "run")
+	run := fitUntil(t, text, out, false, stopAt{2, 1})
+	path := filepath.Join(out, "checkpoint.json")
+	ck, err := LoadCheckpoint(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := newTrainer(run.Problem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, y := tr.p.Train.X.RawMatrix().Data, tr.tTrain.RawMatrix().Data
+	if ck.Version != 4 || ck.Data != xxh3Floats(x, y) || !regexp.MustCompile(`^xxh3-128:[0-9a-f]{32}$`).MatchString(ck.Data) {
+		t.Fatalf("checkpoint version %d, data %q: want version 4 and the XXH3-128 of the data", ck.Version, ck.Data)
+	}
+	// XXH3-128 of the little-endian bytes, as the reference implementation
+	// gives it: "1" as 8 bytes of a float64 1.0 and 2.0.
+	if got := xxh3Floats([]float64{1}, []float64{2}); got != "xxh3-128:"+fmt.Sprintf("%x", xxh3.Hash128([]byte{0, 0, 0, 0, 0, 0, 0xf0, 0x3f, 0, 0, 0, 0, 0, 0, 0, 0x40}).Bytes()) {
+		t.Errorf("xxh3Floats(1, 2) = %s", got)
+	}
+
+	// The same checkpoint as version 3 wrote it.
+	old := *ck
+	old.Version, old.Data, old.Checksum = 3, sha256Floats(x, y), ""
+	if err := old.write(path); err != nil {
+		t.Fatal(err)
+	}
+	fitUntil(t, text, out, true, stopAt{})
+	if got := mustRead(t, filepath.Join(out, "model.json")); got != want {
+		t.Error("a version-3 checkpoint resumed to another model than the uninterrupted run's")
+	}
+
+	// Each version refuses a fingerprint of other data.
+	for _, c := range []struct {
+		version int
+		data    string
+	}{{3, xxh3Floats(x, y)}, {3, sha256Floats(x[1:], y)}, {4, sha256Floats(x, y)}, {4, xxh3Floats(x[1:], y)}} {
+		bad := *ck
+		bad.Version, bad.Data, bad.Checksum = c.version, c.data, ""
+		if err := bad.write(path); err != nil {
+			t.Fatal(err)
+		}
+		reread, err := LoadCheckpoint(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := parseTestConfig(t, dir, text+fmt.Sprintf("output: {dir: %s}\n", q(out)))
+		if _, err := FitConfig(t.Context(), cfg, FitOptions{Resume: reread}); err == nil || !strings.Contains(err.Error(), "other training data") {
+			t.Errorf("version %d with data %.20s…: error %v, want other training data", c.version, c.data, err)
+		}
 	}
 }

@@ -117,7 +117,8 @@ output: {dir: %s}
 				check(err)
 			}
 		}},
-		{"data fingerprint (sha256)", func() { tr.dataSum = ""; tr.fingerprint() }},
+		{"data fingerprint (xxh3-128)", func() { tr.dataSum = ""; tr.fingerprint(checkpointVersion) }},
+		{"  as checkpoints 1-3 (sha256)", func() { tr.fingerprint(3) }},
 		{"checkpoint(): build", func() { ckpt = tr.checkpoint() }},
 		{"checkpoint: seal (marshal)", func() { ckptBytes, err = seal(&ckpt.Checksum, ckpt.marshal, withCheckpointChecksum); check(err) }},
 		{"checkpoint: file write", func() {

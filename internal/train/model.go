@@ -23,6 +23,7 @@ import (
 	"github.com/mlptrain/mlptrain/internal/layers"
 	"github.com/mlptrain/mlptrain/internal/sysmem"
 	"github.com/mlptrain/mlptrain/internal/vocab"
+	"github.com/zeebo/xxh3"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -235,17 +236,32 @@ func WeightsSHA256(m *layers.Model) string {
 }
 
 // sha256Floats returns the hex SHA-256 of the slices' values as
-// little-endian float64s, in order: hashing their memory as it is on a
-// little-endian machine, else encoding them a block at a time.
+// little-endian float64s, in order.
 func sha256Floats(ds ...[]float64) string {
 	h := sha256.New()
+	hashFloats(h, ds)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// xxh3Floats returns "xxh3-128:" and the hex XXH3-128 (seed 0) of the
+// slices' values as little-endian float64s, in order.
+func xxh3Floats(ds ...[]float64) string {
+	h := xxh3.New128()
+	hashFloats(h, ds)
+	return "xxh3-128:" + hex.EncodeToString(h.Sum(nil))
+}
+
+// hashFloats writes the slices' values to h as little-endian float64s,
+// in order: their memory as it is on a little-endian machine, else
+// encoded a block at a time.
+func hashFloats(h io.Writer, ds [][]float64) {
 	if littleEndian {
 		for _, d := range ds {
 			if len(d) > 0 {
 				h.Write(unsafe.Slice((*byte)(unsafe.Pointer(&d[0])), len(d)*8))
 			}
 		}
-		return hex.EncodeToString(h.Sum(nil))
+		return
 	}
 	buf := make([]byte, 0, 8<<10)
 	for _, d := range ds {
@@ -258,11 +274,10 @@ func sha256Floats(ds ...[]float64) string {
 		}
 	}
 	h.Write(buf)
-	return hex.EncodeToString(h.Sum(nil))
 }
 
 // littleEndian says that float64s are stored little-endian, as
-// sha256Floats hashes them.
+// hashFloats hashes them.
 var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
 
 // LoadModel reads a model file written by WriteModel. A file that is not

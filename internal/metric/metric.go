@@ -19,7 +19,7 @@ import (
 // finite.
 func ROCAUC(scores []float64, positive []bool, weights []float64) (auc float64, ok bool) {
 	p := newBinary(scores, positive, weights)
-	return p.rocAUC(make([]scored, 0, len(scores)))
+	return p.rocAUC(newIdx(len(scores)))
 }
 
 // AveragePrecision returns the average precision of scores, where
@@ -33,7 +33,7 @@ func ROCAUC(scores []float64, positive []bool, weights []float64) (auc float64, 
 // AveragePrecision panics as ROCAUC does.
 func AveragePrecision(scores []float64, positive []bool, weights []float64) (ap float64, ok bool) {
 	p := newBinary(scores, positive, weights)
-	return p.averagePrecision(make([]scored, 0, len(scores)))
+	return p.averagePrecision(newIdx(len(scores)))
 }
 
 // ROCCurve returns the points of the ROC curve of scores, as
@@ -49,7 +49,7 @@ func AveragePrecision(scores []float64, positive []bool, weights []float64) (ap 
 // ROCCurve panics as ROCAUC does.
 func ROCCurve(scores []float64, positive []bool, weights []float64) (fpr, tpr, thresholds []float64) {
 	p := newBinary(scores, positive, weights)
-	idx := p.sorted(make([]scored, 0, len(scores)))
+	idx := p.sorted(newIdx(len(scores)))
 	tpSum, fpSum := p.totals(idx)
 	if tpSum == 0 || fpSum == 0 {
 		return nil, nil, nil
@@ -80,7 +80,7 @@ func ROCCurve(scores []float64, positive []bool, weights []float64) (fpr, tpr, t
 // PRCurve panics as ROCAUC does.
 func PRCurve(scores []float64, positive []bool, weights []float64) (recall, precision, thresholds []float64) {
 	p := newBinary(scores, positive, weights)
-	idx := p.sorted(make([]scored, 0, len(scores)))
+	idx := p.sorted(newIdx(len(scores)))
 	tpSum, _ := p.totals(idx)
 	if tpSum == 0 {
 		return nil, nil, nil
@@ -148,7 +148,7 @@ type Ranking struct {
 // scores once for both. It panics as ROCAUC does.
 func BinaryRanking(scores []float64, positive []bool, weights []float64) Ranking {
 	p := newBinary(scores, positive, weights)
-	idx := p.sorted(make([]scored, 0, len(scores)))
+	idx := p.sorted(newIdx(len(scores)))
 	var r Ranking
 	r.ROCAUC, r.ROCOK = p.rocAUCSorted(idx)
 	r.AP, r.APOK = p.averagePrecisionSorted(idx)
@@ -185,7 +185,7 @@ func macro(prob []float64, labels []int, k int, weights []float64, want int) Ran
 			panic(fmt.Sprintf("metric: label %d of example %d is outside 0…%d", l, i, k-1))
 		}
 	}
-	idx := make([]scored, 0, n)
+	idx := newIdx(n)
 	first, last := 0, k-1
 	if k == 2 {
 		first = 1 // the binary problem of class 1
@@ -303,13 +303,85 @@ func (p *binary) sorted(idx []scored) []scored {
 			idx = append(idx, scored{p.score(i), i})
 		}
 	}
-	slices.SortFunc(idx, func(a, b scored) int {
-		if c := cmp.Compare(b.s, a.s); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.i, b.i)
-	})
+	sortScored(idx, idx[len(idx):cap(idx)])
 	return idx
+}
+
+// newIdx returns the slice that sorted fills: room for n examples and as
+// many more for the radix sort's second buffer.
+func newIdx(n int) []scored { return make([]scored, 0, 2*n) }
+
+// byScore orders examples by decreasing score, ties (−0 and +0 are one
+// score) by increasing index.
+func byScore(a, b scored) int {
+	if c := cmp.Compare(b.s, a.s); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.i, b.i)
+}
+
+// radixMin is the number of examples from which sortScored sorts by
+// radix: below it, the comparison sort is as fast.
+const radixMin = 256
+
+// sortScored sorts idx, whose indices increase, into byScore's order,
+// using tmp as scratch if it is as long (else allocating it): by
+// comparisons when it is short, else by a least-significant-digit radix
+// sort of the scores' bits, a byte a pass, stable, so that ties keep
+// their increasing indices. On 60,000 examples it takes a tenth of the
+// comparison sort's time (BenchmarkSortScored), which was a fifth of
+// scoring a 10-class training set at the end of a fit.
+func sortScored(idx, tmp []scored) {
+	if len(idx) < radixMin {
+		slices.SortFunc(idx, byScore)
+		return
+	}
+	var counts [8][256]int
+	for _, e := range idx {
+		k := descKey(e.s)
+		for d := range counts {
+			counts[d][byte(k>>(8*d))]++
+		}
+	}
+	if len(tmp) < len(idx) {
+		tmp = make([]scored, len(idx))
+	}
+	src, dst := idx, tmp[:len(idx)]
+	for d := range counts {
+		c := &counts[d]
+		if c[byte(descKey(src[0].s)>>(8*d))] == len(src) {
+			continue // every key has this byte
+		}
+		at := 0
+		for b, n := range c {
+			c[b] = at
+			at += n
+		}
+		for _, e := range src {
+			b := byte(descKey(e.s) >> (8 * d))
+			dst[c[b]] = e
+			c[b]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &idx[0] {
+		copy(idx, src)
+	}
+}
+
+// descKey maps a score to a key whose increasing order is the scores'
+// decreasing order, −0 and +0 one key.
+func descKey(s float64) uint64 {
+	k := math.Float64bits(s)
+	if s == 0 {
+		k = 0
+	}
+	if k>>63 != 0 {
+		k = ^k // negative: the larger the magnitude, the smaller
+	} else {
+		k |= 1 << 63
+	}
+	return ^k
 }
 
 // scored is an example's score and index.

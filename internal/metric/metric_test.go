@@ -463,3 +463,57 @@ func TestRanking(t *testing.T) {
 		}
 	}
 }
+
+// TestSortScored compares the radix sort with the comparison sort on
+// scores with many ties, both zeros, extremes and subnormals, at lengths
+// on both sides of radixMin.
+func TestSortScored(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	special := []float64{0, math.Copysign(0, -1), math.MaxFloat64, -math.MaxFloat64, math.SmallestNonzeroFloat64,
+		-math.SmallestNonzeroFloat64, 1, -1, 0.5, 1e-300, -1e300}
+	for _, n := range []int{1, 2, 17, radixMin - 1, radixMin, radixMin + 1, 1000, 5000} {
+		for trial := range 4 {
+			idx := make([]scored, n)
+			for i := range idx {
+				var s float64
+				switch r := rng.IntN(4); {
+				case r == 0:
+					s = special[rng.IntN(len(special))]
+				case r == 1 && trial%2 == 0:
+					s = float64(rng.IntN(5)) / 4 // many ties
+				default:
+					s = rng.NormFloat64() * math.Pow(10, float64(rng.IntN(20)-10))
+				}
+				idx[i] = scored{s, i}
+			}
+			want := slices.Clone(idx)
+			slices.SortFunc(want, byScore)
+			sortScored(idx, nil)
+			for i := range idx {
+				if idx[i].i != want[i].i {
+					t.Fatalf("n %d trial %d: position %d holds example %d (score %v), want %d (score %v)", n, trial, i, idx[i].i, idx[i].s, want[i].i, want[i].s)
+				}
+			}
+		}
+	}
+}
+
+func BenchmarkSortScored(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	src := make([]scored, 60000)
+	for i := range src {
+		src[i] = scored{rng.Float64(), i}
+	}
+	idx := make([]scored, len(src))
+	for _, bc := range []struct {
+		name string
+		sort func([]scored)
+	}{{"radix", func(s []scored) { sortScored(s, nil) }}, {"comparisons", func(s []scored) { slices.SortFunc(s, byScore) }}} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				copy(idx, src)
+				bc.sort(idx)
+			}
+		})
+	}
+}

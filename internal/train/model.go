@@ -640,6 +640,11 @@ func (s *Saved) Read(path string, delimiter rune, needTarget bool) (*data.Datase
 		return nil, err
 	}
 	s.Transform(ds)
+	if s.Model.Float32 {
+		if err := float32Rows(ds, "", needTarget); err != nil {
+			return nil, err
+		}
+	}
 	return ds, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/mlptrain/mlptrain/internal/data"
 	"github.com/mlptrain/mlptrain/internal/gemm"
 	"github.com/mlptrain/mlptrain/internal/graph"
 	"github.com/mlptrain/mlptrain/internal/inputerr"
@@ -134,25 +135,58 @@ func (g *gatherer) gather32(dst, src *blas32.General, idx []int) {
 // run would round to ±Inf. A streamed training set is read later, and
 // not checked.
 func float32Data(p *Problem) error {
-	type set struct {
-		what string
-		m    *mat.Dense
+	if err := float32Rows(p.Train, "training", true); err != nil {
+		return err
 	}
-	sets := []set{{"training inputs", p.Train.X}, {"training targets", p.Train.Y}}
-	if p.Val != nil {
-		sets = append(sets, set{"validation inputs", p.Val.X}, set{"validation targets", p.Val.Y})
+	return float32Rows(p.Val, "validation", true)
+}
+
+// float32Rows returns an input error naming ds's file and line if an
+// input of ds (or a target, if targets), as a float32 model gets it after
+// the preprocessing, lies beyond float32's range, where it would round
+// to ±Inf; what names the set ("training", "test"; "" for a file read
+// for a saved model, whose hint differs).
+func float32Rows(ds *data.Dataset, what string, targets bool) error {
+	if ds == nil {
+		return nil
 	}
-	for _, s := range sets {
-		if s.m == nil {
+	type part struct {
+		kind  string
+		m     *mat.Dense
+		names []string
+	}
+	parts := []part{{"input", ds.X, ds.FeatureNames}}
+	if targets {
+		parts = append(parts, part{"target", ds.Y, ds.TargetNames})
+	}
+	for _, pt := range parts {
+		if pt.m == nil {
 			continue
 		}
-		r, c := s.m.Dims()
+		r, c := pt.m.Dims()
 		for i := range r {
-			for j, v := range s.m.RawRowView(i)[:c] {
-				if math.Abs(v) > math.MaxFloat32 {
-					return &inputerr.Error{File: p.Config.Data.Train, Err: fmt.Errorf("the %s hold %v (column %d after the preprocessing), beyond float32's range", s.what, v, j+1),
-						Hint: "use train.precision: float64, or data.normalize (and data.normalize_target) to scale the values"}
+			for j, v := range pt.m.RawRowView(i)[:c] {
+				if math.Abs(v) <= math.MaxFloat32 || math.IsNaN(v) {
+					continue
 				}
+				name := fmt.Sprintf("%s %d", pt.kind, j+1)
+				if j < len(pt.names) {
+					name = fmt.Sprintf("%s %q", pt.kind, pt.names[j])
+				}
+				line := 0
+				if i < len(ds.Lines) {
+					line = ds.Lines[i]
+				}
+				set := ""
+				if what != "" {
+					set = " of the " + what + " set"
+				}
+				hint := "use train.precision: float64, or data.normalize (and data.normalize_target) to scale the values"
+				if what == "" {
+					hint = "the model computes in float32 (trained with train.precision: float32): check the value, or train the model again with train.precision: float64"
+				}
+				return &inputerr.Error{File: ds.File, Line: line, Hint: hint,
+					Err: fmt.Errorf("%s%s is %v after the preprocessing, beyond float32's range (±%.4g), where a float32 model rounds it to infinity", name, set, v, math.MaxFloat32)}
 			}
 		}
 	}

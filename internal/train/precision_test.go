@@ -219,8 +219,46 @@ output: {dir: %s}
 			}
 			continue
 		}
-		if err == nil || !strings.Contains(err.Error(), test.want) || !inputerr.Is(err) {
-			t.Errorf("unexpected error for test %d: got: %v want: an input error containing %q", i, err, test.want)
+		if err == nil || !strings.Contains(err.Error(), test.want) || !inputerr.Is(err) || !strings.HasPrefix(err.Error(), train+":2: ") {
+			t.Errorf("unexpected error for test %d: got: %v want: an input error at %s:2 containing %q", i, err, train, test.want)
 		}
+	}
+}
+
+// TestFloat32DataRangeElsewhere: the test set of a float32 run, and the
+// files eval and predict give a float32 model, are checked as the
+// training set is, naming the file and line. Before, the test metrics and
+// the predictions of such a row were NaN.
+func TestFloat32DataRangeElsewhere(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	good := "x,c\n0,a\n1,b\n2,a\n3,b\n4,a\n5,b\n6,a\n7,b\n"
+	bad := "x,c\n0,a\n1,b\n-2e39,a\n3,b\n"
+	train := writeTestFile(t, dir, "train.csv", good)
+	test := writeTestFile(t, dir, "test.csv", bad)
+	text := "data: {train: %s, test: %s, target: c, validation: 0, normalize: none}\nmodel: {layers: [{units: 2, activation: softmax}], loss: cross_entropy}\ntrain: {optimizer: sgd, learning_rate: 0.1, batch_size: 4, epochs: 2, precision: %s}\noutput: {dir: %s}\n"
+	out := filepath.Join(dir, "run")
+	_, err := FitConfig(t.Context(), parseTestConfig(t, dir, fmt.Sprintf(text, q(train), q(test), "float32", q(out))), FitOptions{})
+	if err == nil || !inputerr.Is(err) || !strings.HasPrefix(err.Error(), test+":4: ") || !strings.Contains(err.Error(), `input "x" of the test set is -2e+39`) {
+		t.Errorf("a float32 fit with a test value beyond float32's range: %v, want an input error at %s:4", err, test)
+	}
+	if _, err := FitConfig(t.Context(), parseTestConfig(t, dir, fmt.Sprintf(text, q(train), q(test), "float64", q(out+"64"))), FitOptions{}); err != nil {
+		t.Errorf("a float64 fit refused the test set: %v", err)
+	}
+	if _, err := FitConfig(t.Context(), parseTestConfig(t, dir, fmt.Sprintf(text, q(train), q(train), "float32", q(out))), FitOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := LoadModel(filepath.Join(out, "model.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, needTarget := range []bool{true, false} {
+		_, err := s.Read(test, 0, needTarget)
+		if err == nil || !inputerr.Is(err) || !strings.HasPrefix(err.Error(), test+":4: ") || !strings.Contains(err.Error(), "beyond float32's range") {
+			t.Errorf("reading %s for a float32 model (target %v): %v, want an input error at line 4", test, needTarget, err)
+		}
+	}
+	if _, err := s.Read(train, 0, true); err != nil {
+		t.Errorf("reading %s for a float32 model: %v", train, err)
 	}
 }

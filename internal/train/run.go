@@ -116,6 +116,11 @@ func FitConfig(ctx context.Context, cfg *config.Config, o FitOptions) (*Run, err
 		if err != nil {
 			return nil, err
 		}
+		if cfg.Train.Precision == config.PrecisionFloat32 {
+			if err := float32Rows(test, "test", true); err != nil {
+				return nil, err
+			}
+		}
 		p.Warnings = append(p.Warnings, DataWarnings(test, p.Encoding)...)
 	}
 	dir := cfg.Output.Dir

@@ -461,6 +461,14 @@ func (t *trainer) trainStep() error {
 			return err
 		}
 		idx, labels, xs, ts = t.ident[:b.Len()], b.Labels, b.X, tb
+		if t.f32 {
+			// The rows a float32 run streams are checked as they come.
+			c := *b
+			c.Y = tb
+			if err := float32Rows(&c, "training", true); err != nil {
+				return err
+			}
+		}
 	} else {
 		idx, labels = t.perm[lo:min(lo+t.plan.size, t.n)], t.p.Train.Labels
 	}

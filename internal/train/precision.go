@@ -132,8 +132,8 @@ func (g *gatherer) gather32(dst, src *blas32.General, idx []int) {
 // float32Data returns an input error if the inputs or regression targets
 // of p's training or validation set, as the nets get them (after the
 // preprocessing), hold a value beyond float32's range, which a float32
-// run would round to ±Inf. A streamed training set is read later, and
-// not checked.
+// run would round to ±Inf. A streamed training set is read later: its
+// rows are checked batch by batch (trainStep).
 func float32Data(p *Problem) error {
 	if err := float32Rows(p.Train, "training", true); err != nil {
 		return err

@@ -261,4 +261,21 @@ func TestFloat32DataRangeElsewhere(t *testing.T) {
 	if _, err := s.Read(train, 0, true); err != nil {
 		t.Errorf("reading %s for a float32 model: %v", train, err)
 	}
+
+	// A streamed training set, row by row as its batches come (the value
+	// is on line 30 of 40, past the first batches; no validation rows).
+	var b strings.Builder
+	b.WriteString("x,c\n")
+	for i := range 39 {
+		v := fmt.Sprint(i % 7)
+		if i == 28 {
+			v = "5e38"
+		}
+		fmt.Fprintf(&b, "%s,%c\n", v, "ab"[i%2])
+	}
+	streamed := writeTestFile(t, dir, "streamed.csv", b.String())
+	cfg := parseTestConfig(t, dir, fmt.Sprintf("data: {train: %s, target: c, validation: 0, normalize: none, stream: true, shuffle_buffer: 8}\nmodel: {layers: [{units: 2, activation: softmax}], loss: cross_entropy}\ntrain: {optimizer: sgd, learning_rate: 0.1, batch_size: 4, epochs: 2, precision: float32}\noutput: {dir: %s}\n", q(streamed), q(filepath.Join(dir, "srun"))))
+	if _, err := FitConfig(t.Context(), cfg, FitOptions{}); err == nil || !inputerr.Is(err) || !strings.HasPrefix(err.Error(), streamed+":30: ") {
+		t.Errorf("a streamed float32 fit with a value beyond float32's range: %v, want an input error at %s:30", err, streamed)
+	}
 }

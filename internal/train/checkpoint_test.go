@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,7 +14,6 @@ import (
 
 	"github.com/mlptrain/mlptrain/internal/inputerr"
 	"github.com/mlptrain/mlptrain/internal/vocab"
-	"github.com/zeebo/xxh3"
 )
 
 // stopAt is a point of a run: after the given step of the given epoch.
@@ -414,10 +414,24 @@ func TestCheckpointFingerprintVersions(t *testing.T) {
 	if ck.Version != 4 || ck.Data != xxh3Floats(x, y) || !regexp.MustCompile(`^xxh3-128:[0-9a-f]{32}$`).MatchString(ck.Data) {
 		t.Fatalf("checkpoint version %d, data %q: want version 4 and the XXH3-128 of the data", ck.Version, ck.Data)
 	}
-	// XXH3-128 of the little-endian bytes, as the reference implementation
-	// gives it: "1" as 8 bytes of a float64 1.0 and 2.0.
-	if got := xxh3Floats([]float64{1}, []float64{2}); got != "xxh3-128:"+fmt.Sprintf("%x", xxh3.Hash128([]byte{0, 0, 0, 0, 0, 0, 0xf0, 0x3f, 0, 0, 0, 0, 0, 0, 0, 0x40}).Bytes()) {
-		t.Errorf("xxh3Floats(1, 2) = %s", got)
+	// The XXH3-128 of the values' little-endian bytes, as the reference C
+	// implementation gives it (Debian's python3-xxhash 3.2.0:
+	// xxh3_128_hexdigest(struct.pack('<dd', 1.0, 2.0)), and of 1000 values
+	// (i*0.37) % 11 - 5, which take the long-input path).
+	long := make([]float64, 1000)
+	for i := range long {
+		long[i] = math.Mod(float64(i)*0.37, 11) - 5
+	}
+	for _, c := range []struct {
+		ds   [][]float64
+		want string
+	}{
+		{[][]float64{{1}, {2}}, "cd5d4ed9d0bb36b22029723e30b63531"},
+		{[][]float64{long[:300], nil, long[300:]}, "5bf2336539bb82585a942afe5faafb68"},
+	} {
+		if got := xxh3Floats(c.ds...); got != "xxh3-128:"+c.want {
+			t.Errorf("xxh3Floats of %d slices = %s, want xxh3-128:%s", len(c.ds), got, c.want)
+		}
 	}
 
 	// The same checkpoint as version 3 wrote it.

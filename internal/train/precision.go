@@ -96,8 +96,8 @@ func narrowed(x *mat.Dense) *blas32.General {
 	r, c := x.Dims()
 	out := &blas32.General{Rows: r, Cols: c, Stride: c, Data: make([]float32, r*c)}
 	src := x.RawMatrix()
-	const parts = 16
-	gemm.Parallel(min(parts, max(r, 1)), func(p int) {
+	parts := min(16, max(r, 1))
+	gemm.Parallel(parts, func(p int) {
 		lo, hi := p*r/parts, (p+1)*r/parts
 		for i := lo; i < hi; i++ {
 			narrowRow(out.Data[i*c:][:c], src.Data[i*src.Stride:][:c])

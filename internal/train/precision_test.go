@@ -279,3 +279,56 @@ func TestFloat32DataRangeElsewhere(t *testing.T) {
 		t.Errorf("a streamed float32 fit with a value beyond float32's range: %v, want an input error at %s:30", err, streamed)
 	}
 }
+
+// TestNarrowed: narrowed rounds every row of x to float32, for any number
+// of rows. Before, a matrix of fewer than 16 rows came back with only its
+// first row (the parts were divided by 16, not by their number), so a
+// float32 run on a small training set (xor's 4 rows) trained on zeros.
+func TestNarrowed(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(2, 3))
+	for _, r := range []int{0, 1, 2, 4, 15, 16, 17, 31, 100} {
+		x := mat.NewDense(max(r, 1), 3, nil)
+		if r == 0 {
+			x = &mat.Dense{}
+		}
+		for i := range r {
+			for j := range 3 {
+				x.Set(i, j, rng.NormFloat64())
+			}
+		}
+		got := narrowed(x)
+		if got.Rows != r || got.Cols != x.RawMatrix().Cols {
+			t.Fatalf("%d rows: narrowed is %d×%d", r, got.Rows, got.Cols)
+		}
+		for i := range r {
+			for j := range 3 {
+				if g, w := got.Data[i*got.Stride+j], float32(x.At(i, j)); g != w {
+					t.Fatalf("%d rows: entry (%d, %d) is %v, want %v", r, i, j, g, w)
+				}
+			}
+		}
+	}
+}
+
+// TestFloat32SmallTrainingSet: xor, 4 rows, learns in float32 as it does
+// in float64.
+func TestFloat32SmallTrainingSet(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	train := writeTestFile(t, dir, "xor.csv", "x1,x2,y\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n")
+	for _, precision := range []string{"float64", "float32"} {
+		cfg := parseTestConfig(t, dir, fmt.Sprintf(`data: {train: %s, target: y, validation: 0, normalize: none}
+model: {layers: [{units: 4, activation: tanh}, {activation: logistic}], loss: binary_cross_entropy}
+train: {optimizer: momentum, learning_rate: 0.5, batch_size: 4, epochs: 500, seed: 1, precision: %s}
+output: {dir: %s}
+`, q(train), precision, q(filepath.Join(dir, precision))))
+		run, err := FitConfig(t.Context(), cfg, FitOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if acc := *run.Result.Train.Accuracy; acc != 1 || run.Result.Train.Loss > 0.05 {
+			t.Errorf("%s: xor's training accuracy %v, loss %v; want 1 and below 0.05", precision, acc, run.Result.Train.Loss)
+		}
+	}
+}

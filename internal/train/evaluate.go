@@ -10,6 +10,7 @@ import (
 	"github.com/mlptrain/mlptrain/internal/jsonnum"
 	"github.com/mlptrain/mlptrain/internal/layers"
 	"github.com/mlptrain/mlptrain/internal/metric"
+	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 )
@@ -73,6 +74,10 @@ type forwarder struct {
 	m          *layers.Model
 	full, tail *layers.Net
 	y          *mat.Dense
+	// x32, if not nil, is x rounded to float32 (a float32 run's copy of
+	// its training matrix), which a float32 net reads in place instead of
+	// rounding x chunk by chunk: the same numbers, without a pass over x.
+	x32 *blas32.General
 }
 
 // forward returns the n×k predictions for x and, if t is not nil, the mean
@@ -102,11 +107,18 @@ func (f *forwarder) forward(x, t *mat.Dense) (*mat.Dense, float64) {
 		// node's matrix is pointed at them for the Forward (the products
 		// read their operands through it), saving a copy of every row.
 		in, own, view := net.X.Value(), blas64.General{}, false
-		if raw := x.RawMatrix(); in != nil && raw.Stride == raw.Cols {
+		in32, own32, view32 := net.X.Value32(), blas32.General{}, false
+		raw := x.RawMatrix()
+		switch {
+		case in != nil && raw.Stride == raw.Cols:
 			own, view = in.RawMatrix(), true
 			in.SetRawMatrix(blas64.General{Rows: hi - lo, Cols: raw.Cols, Stride: raw.Stride, Data: raw.Data[lo*raw.Stride : hi*raw.Stride]})
-		} else {
-			net.X.Fill(x.Slice(lo, hi, 0, x.RawMatrix().Cols).(*mat.Dense))
+		case in32 != nil && f.x32 != nil && f.x32.Rows == n && f.x32.Cols == raw.Cols:
+			own32, view32 = *in32, true
+			s := f.x32.Stride
+			*in32 = blas32.General{Rows: hi - lo, Cols: raw.Cols, Stride: s, Data: f.x32.Data[lo*s : (hi-1)*s+raw.Cols]}
+		default:
+			net.X.Fill(x.Slice(lo, hi, 0, raw.Cols).(*mat.Dense))
 		}
 		if t != nil {
 			net.T.Fill(t.Slice(lo, hi, 0, t.RawMatrix().Cols).(*mat.Dense))
@@ -114,6 +126,9 @@ func (f *forwarder) forward(x, t *mat.Dense) (*mat.Dense, float64) {
 		net.G.Forward()
 		if view {
 			in.SetRawMatrix(own)
+		}
+		if view32 {
+			*in32 = own32
 		}
 		net.Y.CopyValue(f.y.Slice(lo, hi, 0, k).(*mat.Dense))
 		loss += net.DataLoss.Scalar() * float64(hi-lo)
@@ -191,10 +206,17 @@ func countCorrect(y *mat.Dense, labels []int, idx []int) int {
 // Score computes the metrics of model m on ds, whose features are already
 // transformed; classes are the model's classes for classification.
 func Score(m *layers.Model, ds *data.Dataset, classes []string) (Metrics, error) {
+	return scoreWith(m, ds, classes, nil)
+}
+
+// scoreWith is Score, with x32, if not nil, ds.X rounded to float32 for a
+// float32 model to read in place (forwarder.x32).
+func scoreWith(m *layers.Model, ds *data.Dataset, classes []string, x32 *blas32.General) (Metrics, error) {
 	sc, err := newScorer(m, ds, classes)
 	if err != nil {
 		return Metrics{}, err
 	}
+	sc.x32 = x32
 	met := sc.score()
 	if Classify(m.Loss) {
 		rankMetrics(&met, sc.y, ds.Labels, len(classes))

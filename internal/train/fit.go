@@ -750,7 +750,7 @@ epochs:
 	}
 	t.round()
 	res.Seconds = time.Since(started).Seconds()
-	if res.Train, err = Score(t.m, p.Train, p.Classes); err != nil {
+	if res.Train, err = scoreWith(t.m, p.Train, p.Classes, t.x32); err != nil {
 		return nil, err
 	}
 	if p.Val != nil {

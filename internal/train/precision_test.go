@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -330,5 +331,48 @@ output: {dir: %s}
 		if acc := *run.Result.Train.Accuracy; acc != 1 || run.Result.Train.Loss > 0.05 {
 			t.Errorf("%s: xor's training accuracy %v, loss %v; want 1 and below 0.05", precision, acc, run.Result.Train.Loss)
 		}
+	}
+}
+
+// TestScoreFromX32: a float32 model scores the training set from the
+// run's float32 copy of it (read in place, chunk by chunk, with a tail
+// chunk) exactly as from the float64 matrix, which it rounds chunk by
+// chunk; and the run's report gives those metrics.
+func TestScoreFromX32(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	train := writeTestFile(t, dir, "train.csv", blobsCSV(5, []int{1100, 1000, 900}, 1))
+	cfg := parseTestConfig(t, dir, fmt.Sprintf(`data: {train: %s, target: class, validation: 0}
+model: {layers: [{units: 6, activation: relu}, {activation: softmax}]}
+train: {optimizer: sgd, learning_rate: 0.1, batch_size: 64, epochs: 2, precision: float32}
+output: {dir: %s}
+`, q(train), q(filepath.Join(dir, "run"))))
+	run, err := FitConfig(t.Context(), cfg, FitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, m := run.Problem, run.Result.Model
+	want, err := Score(m, p.Train, p.Classes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := scoreWith(m, p.Train, p.Classes, narrowed(p.Train.X))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("scored from the float32 copy: %+v\nfrom the float64 matrix: %+v", got, want)
+	}
+	if !reflect.DeepEqual(run.Result.Train, want) {
+		t.Errorf("the run's train metrics: %+v\nScore: %+v", run.Result.Train, want)
+	}
+	// The copy is what is read: one of zeros scores otherwise.
+	r, c := p.Train.X.Dims()
+	if got, _ := scoreWith(m, p.Train, p.Classes, narrowed(mat.NewDense(r, c, nil))); reflect.DeepEqual(got, want) {
+		t.Error("a float32 copy of zeros scores as the data")
+	}
+	// A copy of another shape is not used.
+	if got, _ := scoreWith(m, p.Train, p.Classes, narrowed(mat.NewDense(3, p.Train.X.RawMatrix().Cols, nil))); !reflect.DeepEqual(got, want) {
+		t.Errorf("with a float32 copy of 3 rows: %+v, want %+v", got, want)
 	}
 }

@@ -138,7 +138,29 @@ func float32Data(p *Problem) error {
 	if err := float32Rows(p.Train, "training", true); err != nil {
 		return err
 	}
-	return float32Rows(p.Val, "validation", true)
+	if err := float32Rows(p.Val, "validation", true); err != nil {
+		return err
+	}
+	// Standardized targets are in range, but the model's outputs, with the
+	// scaling folded in, are in the original units.
+	if s := p.TargetScale; s != nil {
+		for _, c := range []struct {
+			ds   *data.Dataset
+			what string
+		}{{p.Train, "training"}, {p.Val, "validation"}} {
+			if c.ds == nil || c.ds.Y == nil {
+				continue
+			}
+			orig := mat.DenseCopyOf(c.ds.Y)
+			unscale(orig, s)
+			ds := *c.ds
+			ds.X, ds.Y = nil, orig
+			if err := float32Rows(&ds, c.what, true); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // float32Rows returns an input error naming ds's file and line if an
@@ -181,12 +203,15 @@ func float32Rows(ds *data.Dataset, what string, targets bool) error {
 				if what != "" {
 					set = " of the " + what + " set"
 				}
-				hint := "use train.precision: float64, or data.normalize (and data.normalize_target) to scale the values"
+				hint, after := "use train.precision: float64, or data.normalize to scale the values", " after the preprocessing"
+				if pt.kind == "target" {
+					hint, after = "use train.precision: float64: a float32 model's outputs cannot reach the value", ""
+				}
 				if what == "" {
 					hint = "the model computes in float32 (trained with train.precision: float32): check the value, or train the model again with train.precision: float64"
 				}
 				return &inputerr.Error{File: ds.File, Line: line, Hint: hint,
-					Err: fmt.Errorf("%s%s is %v after the preprocessing, beyond float32's range (±%.4g), where a float32 model rounds it to infinity", name, set, v, math.MaxFloat32)}
+					Err: fmt.Errorf("%s%s is %.7g%s, beyond float32's range (±%.4g), where a float32 model rounds it to infinity", name, set, v, after, math.MaxFloat32)}
 			}
 		}
 	}

@@ -376,3 +376,58 @@ output: {dir: %s}
 		t.Errorf("with a float32 copy of 3 rows: %+v, want %+v", got, want)
 	}
 }
+
+// TestFloat32StandardizedTargets: with data.normalize_target the float32
+// nets train on standardized targets, which are in range, but the model's
+// outputs are in the original units; a target beyond float32's range
+// there is refused up front. Before, the run trained and then failed to
+// write model.json ("json: unsupported value: +Inf", exit 1), its folded
+// output layer infinite.
+func TestFloat32StandardizedTargets(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("x,y\n")
+	for i := range 20 {
+		y := fmt.Sprint(i)
+		if i == 2 {
+			y = "6e38"
+		}
+		fmt.Fprintf(&b, "%d,%s\n", i, y)
+	}
+	train := writeTestFile(t, dir, "train.csv", b.String())
+	for _, precision := range []string{"float32", "float64"} {
+		cfg := parseTestConfig(t, dir, fmt.Sprintf(`data: {train: %s, target: y, validation: 0, normalize_target: standardize}
+model: {layers: [{units: 3, activation: tanh}, {activation: identity}], loss: squared_error}
+train: {optimizer: sgd, learning_rate: 0.01, batch_size: 5, epochs: 2, precision: %s}
+output: {dir: %s}
+`, q(train), precision, q(filepath.Join(dir, precision))))
+		_, err := FitConfig(t.Context(), cfg, FitOptions{})
+		if precision == "float64" {
+			if err != nil {
+				t.Errorf("float64: %v", err)
+			}
+			continue
+		}
+		if err == nil || !inputerr.Is(err) || !strings.HasPrefix(err.Error(), train+":4: ") || !strings.Contains(err.Error(), `target "y" of the training set is 6e+38`) || !strings.Contains(err.Error(), "hint: use train.precision: float64") {
+			t.Errorf("float32: %v, want an input error at %s:4 about the target, hinting float64", err, train)
+		}
+	}
+
+	// Targets within range whose scale, folded into a trained output
+	// layer, takes a weight beyond it.
+	b.Reset()
+	b.WriteString("x,y\n")
+	for i := range 20 {
+		fmt.Fprintf(&b, "%d,%d5e36\n", i, i)
+	}
+	big := writeTestFile(t, dir, "big.csv", b.String())
+	cfg := parseTestConfig(t, dir, fmt.Sprintf(`data: {train: %s, target: y, validation: 0, normalize_target: standardize}
+model: {layers: [{units: 3, activation: tanh}, {activation: identity}], loss: squared_error}
+train: {optimizer: sgd, learning_rate: 2, batch_size: 5, epochs: 50, seed: 1, precision: float32}
+output: {dir: %s}
+`, q(big), q(filepath.Join(dir, "big"))))
+	if _, err := FitConfig(t.Context(), cfg, FitOptions{}); err == nil || !inputerr.Is(err) || !strings.Contains(err.Error(), "folding the targets' scale") {
+		t.Errorf("float32, a folded weight beyond float32's range: %v, want an input error", err)
+	}
+}

@@ -92,6 +92,13 @@ func unscale(y *mat.Dense, s *data.Scaler) {
 // scores it again, in the original units.
 func (p *Problem) unscale(res *Result) error {
 	p.unscaleTargets(res.Model)
+	if res.Model.Float32 {
+		if err := float32Range(res.Model); err != nil {
+			return &inputerr.Error{File: p.Config.Data.Train, Key: "data.normalize_target",
+				Err:  fmt.Errorf("folding the targets' scale into the output layer: %w", err),
+				Hint: "use train.precision: float64 for targets of this size"}
+		}
+	}
 	var err error
 	if res.Train, err = Score(res.Model, p.Train, p.Classes); err != nil {
 		return err

@@ -307,9 +307,14 @@ func (p *binary) sorted(idx []scored) []scored {
 	return idx
 }
 
-// newIdx returns the slice that sorted fills: room for n examples and as
-// many more for the radix sort's second buffer.
-func newIdx(n int) []scored { return make([]scored, 0, 2*n) }
+// newIdx returns the slice that sorted fills: room for n examples and,
+// when sortScored sorts them by radix, as many more for its second buffer.
+func newIdx(n int) []scored {
+	if n < radixMin {
+		return make([]scored, 0, n)
+	}
+	return make([]scored, 0, 2*n)
+}
 
 // byScore orders examples by decreasing score, ties (−0 and +0 are one
 // score) by increasing index.

@@ -113,7 +113,7 @@ func (f *forwarder) forward(x, t *mat.Dense) (*mat.Dense, float64) {
 		case in != nil && raw.Stride == raw.Cols:
 			own, view = in.RawMatrix(), true
 			in.SetRawMatrix(blas64.General{Rows: hi - lo, Cols: raw.Cols, Stride: raw.Stride, Data: raw.Data[lo*raw.Stride : hi*raw.Stride]})
-		case in32 != nil && f.x32 != nil && f.x32.Rows == n && f.x32.Cols == raw.Cols:
+		case in32 != nil && f.x32 != nil && f.x32.Rows == n && f.x32.Cols == raw.Cols && f.x32.Stride == raw.Cols:
 			own32, view32 = *in32, true
 			s := f.x32.Stride
 			*in32 = blas32.General{Rows: hi - lo, Cols: raw.Cols, Stride: s, Data: f.x32.Data[lo*s : (hi-1)*s+raw.Cols]}

@@ -750,6 +750,13 @@ epochs:
 	}
 	t.round()
 	res.Seconds = time.Since(started).Seconds()
+	if p.TargetScale != nil {
+		// Fold the targets' scale into the model, then score it once, in
+		// the original units.
+		if err := p.unscaleTargets(t.m); err != nil {
+			return nil, err
+		}
+	}
 	if res.Train, err = scoreWith(t.m, p.Train, p.Classes, t.x32); err != nil {
 		return nil, err
 	}

@@ -138,11 +138,6 @@ func FitConfig(ctx context.Context, cfg *config.Config, o FitOptions) (*Run, err
 	if err != nil {
 		return nil, f.Fail(err)
 	}
-	if p.TargetScale != nil {
-		if err := p.unscale(res); err != nil {
-			return nil, f.Fail(err)
-		}
-	}
 	rep := &Report{
 		Schema: 1, Model: filepath.Join(dir, "model.json"), Dir: dir,
 		EpochsRun: len(res.History), BestEpoch: res.BestEpoch, Stopped: res.Stopped,

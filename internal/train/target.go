@@ -51,12 +51,14 @@ func (p *Problem) scaleTargets() error {
 }
 
 // unscaleTargets folds p.TargetScale into m's output layer and gives p's
-// training and validation sets their targets in the original units back.
-// It does nothing without a TargetScale.
-func (p *Problem) unscaleTargets(m *layers.Model) {
+// training and validation sets their targets in the original units back,
+// so that the model predicts, and is scored, in those units. It does
+// nothing without a TargetScale. A float32 model whose folded layer leaves float32's range
+// is an input error.
+func (p *Problem) unscaleTargets(m *layers.Model) error {
 	s := p.TargetScale
 	if s == nil {
-		return
+		return nil
 	}
 	out := m.Layers[len(m.Layers)-1]
 	d, k := out.W.Dims()
@@ -67,6 +69,11 @@ func (p *Problem) unscaleTargets(m *layers.Model) {
 		out.B.Set(0, j, out.B.At(0, j)*s.Scale[j]+s.Offset[j])
 	}
 	if m.Float32 {
+		if err := float32Range(m); err != nil {
+			return &inputerr.Error{File: p.Config.Data.Train, Key: "data.normalize_target",
+				Err:  fmt.Errorf("folding the targets' scale into the output layer: %w", err),
+				Hint: "use train.precision: float64 for targets of this size"}
+		}
 		m.Round32() // the folded layer is float32 too, in the twins the nets use
 	}
 	for _, ds := range []*data.Dataset{p.Train, p.Val} {
@@ -75,6 +82,7 @@ func (p *Problem) unscaleTargets(m *layers.Model) {
 		}
 	}
 	p.TargetScale = nil
+	return nil
 }
 
 // unscale maps standardized values y back: y·Scale + Offset, in place.
@@ -86,29 +94,4 @@ func unscale(y *mat.Dense, s *data.Scaler) {
 			row[j] = row[j]*s.Scale[j] + s.Offset[j]
 		}
 	}
-}
-
-// unscale folds the target scaling into the trained model of res and
-// scores it again, in the original units.
-func (p *Problem) unscale(res *Result) error {
-	p.unscaleTargets(res.Model)
-	if res.Model.Float32 {
-		if err := float32Range(res.Model); err != nil {
-			return &inputerr.Error{File: p.Config.Data.Train, Key: "data.normalize_target",
-				Err:  fmt.Errorf("folding the targets' scale into the output layer: %w", err),
-				Hint: "use train.precision: float64 for targets of this size"}
-		}
-	}
-	var err error
-	if res.Train, err = Score(res.Model, p.Train, p.Classes); err != nil {
-		return err
-	}
-	if p.Val != nil {
-		vm, err := Score(res.Model, p.Val, p.Classes)
-		if err != nil {
-			return err
-		}
-		res.Val = &vm
-	}
-	return nil
 }

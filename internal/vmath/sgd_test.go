@@ -103,7 +103,7 @@ func checkSubScaled[F float32 | float64](t *testing.T, what string, w, g []F, lr
 	want := append([]F(nil), w...)
 	finite := true
 	for j := range want {
-		want[j] -= lr * g[j]
+		want[j] -= F(lr * g[j]) // rounded, as the kernels do (no fused multiply-add)
 		if math.IsInf(float64(want[j]), 0) || want[j] != want[j] {
 			finite = false
 		}
@@ -130,7 +130,7 @@ func checkSubScaled[F float32 | float64](t *testing.T, what string, w, g []F, lr
 	wantSame := append([]F(nil), g...)
 	finite = true
 	for j := range wantSame {
-		wantSame[j] -= lr * wantSame[j]
+		wantSame[j] -= F(lr * wantSame[j])
 		if math.IsInf(float64(wantSame[j]), 0) || wantSame[j] != wantSame[j] {
 			finite = false
 		}

@@ -121,33 +121,9 @@ if [[ -n $BASE ]]; then
 	NAMES=(base work)
 fi
 
-yq() { printf "'%s'" "${1//\'/\'\'}"; } # a YAML single-quoted string
 CFG=$WORK/ref.yaml
-cat >"$CFG" <<EOF
-data:
-  train: $(yq "$DATA")
-  validation: 0
-  target: label
-  normalize: none
-model:
-  layers:
-    - {units: 256, activation: relu}
-    - {units: 10, activation: softmax}
-  loss: cross_entropy
-  init: xavier
-train:
-  optimizer: sgd
-  learning_rate: 0.01
-  momentum: 0
-  batch_size: 128
-  epochs: $EPOCHS
-  l2: 0
-  seed: 1
-  threads: 1
-  checkpoint_every: 0
-output:
-  dir: $(yq "$WORK/run")
-EOF
+. "$(dirname "$0")/refconfig.sh"
+ref_config "$CFG" "$DATA" "$EPOCHS" "$WORK/run"
 
 # fit NAME T OUT: one fit; prints the median of metrics.csv's seconds over epochs 2..E.
 fit() {

@@ -244,33 +244,8 @@ else
 	note "no OpenBLAS build (needs cgo and libopenblas-dev): $(tail -n 1 "$WORK/openblas-build.err")"
 fi
 CFG=$WORK/ref.yaml
-yq() { printf "'%s'" "${1//\'/\'\'}"; } # a YAML single-quoted string
-cat >"$CFG" <<EOF
-# The peers' workload: FEATURES-256-10, ReLU, softmax cross-entropy, plain SGD.
-data:
-  train: $(yq "$DATA")
-  validation: 0
-  target: label
-  normalize: none
-model:
-  layers:
-    - {units: 256, activation: relu}
-    - {units: 10, activation: softmax}
-  loss: cross_entropy
-  init: xavier
-train:
-  optimizer: sgd
-  learning_rate: 0.01
-  momentum: 0
-  batch_size: 128
-  epochs: $EPOCHS
-  l2: 0
-  seed: 1
-  threads: 1
-  checkpoint_every: 0
-output:
-  dir: $(yq "$WORK/run")
-EOF
+. "$(dirname "$0")/refconfig.sh"
+ref_config "$CFG" "$DATA" "$EPOCHS" "$WORK/run"
 
 pyver() {
 	pyhas "$1" && "$PY" -c "import $1; print($1.__version__)" 2>/dev/null || echo "not installed"

@@ -342,9 +342,11 @@ func (g *Graph) onPath(loss *Node) []bool {
 // which loss cannot depend on.
 func (g *Graph) zeroParamsAfter(loss *Node) {
 	for _, p := range g.params {
-		if p.id > loss.id && p.bar32 != nil {
+		switch {
+		case p.id <= loss.id:
+		case p.bar32 != nil:
 			clear(raw32(p.bar32))
-		} else if p.id > loss.id {
+		default:
 			p.bar.Zero()
 			if p.barDot != nil {
 				p.barDot.Zero()

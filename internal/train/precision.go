@@ -23,16 +23,13 @@ import (
 // run's snapshots, checkpoint and model.json are float64 files whose
 // numbers are float32 values, and resuming one is exact.
 
-// narrowRow sets dst to src rounded to float32.
-func narrowRow(dst []float32, src []float64) { vmath.Narrow(dst, src[:len(dst)]) }
-
 // gather32 copies the rows idx of src into dst's first len(idx) rows,
 // rounding to float32.
 func gather32(dst *blas32.General, src *mat.Dense, idx []int) {
 	s := src.RawMatrix()
 	c := s.Cols
 	for i, r := range idx {
-		narrowRow(dst.Data[i*dst.Stride:][:c], s.Data[r*s.Stride:][:c])
+		vmath.Narrow(dst.Data[i*dst.Stride:][:c], s.Data[r*s.Stride:][:c])
 	}
 }
 
@@ -100,7 +97,7 @@ func narrowed(x *mat.Dense) *blas32.General {
 	gemm.Parallel(parts, func(p int) {
 		lo, hi := p*r/parts, (p+1)*r/parts
 		for i := lo; i < hi; i++ {
-			narrowRow(out.Data[i*c:][:c], src.Data[i*src.Stride:][:c])
+			vmath.Narrow(out.Data[i*c:][:c], src.Data[i*src.Stride:][:c])
 		}
 	})
 	return out

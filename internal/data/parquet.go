@@ -22,6 +22,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/mlptrain/mlptrain/internal/inputerr"
+	"github.com/mlptrain/mlptrain/internal/vmath"
 )
 
 // ParquetMagic starts (and ends) every Parquet file; ReadFile reads a
@@ -1048,6 +1049,7 @@ func (p *reader) pqFeatures(pf *pqFile, us []use, cols []pqCol, x []float64, d i
 	kept := make([]int, 0, window) // of the window's rows, the index in X of each (or -1)
 	dst := make([]int, 0, len(us))
 	srcs := make([][]float64, 0, len(us))
+	offs := make([]int, 0, window)      // pqTranspose's
 	special := make([]bool, 0, len(us)) // a numeric column's window has a null or a non-finite number
 	next := 0                           // index in lines of the next row kept
 	var first *pqError
@@ -1095,7 +1097,7 @@ func (p *reader) pqFeatures(pf *pqFile, us []use, cols []pqCol, x []float64, d i
 				srcs = append(srcs, c.num[c.pos:c.pos+m])
 			}
 		}
-		finite := pqTranspose(x, d, dst, srcs, kept)
+		finite := pqTranspose(x, d, dst, srcs, kept, offs)
 		special = special[:0]
 		for i, u := range us {
 			if c := cur[i]; c.col.kind == pqNumber && !cols[u.dst].cat {
@@ -1126,18 +1128,13 @@ func (p *reader) pqFeatures(pf *pqFile, us []use, cols []pqCol, x []float64, d i
 	return nil
 }
 
-// pqTile is the rows of a tile of pqTranspose.
-const pqTile = 32
-
 // pqTranspose writes the numbers of srcs, one slice of a window's rows
 // per column, into x (d columns a row) at the columns dst; kept gives
 // each row's index in X, or -1 for a row left out. It reports whether
-// every number it wrote is finite. When dst is a run of columns it goes
-// a tile of pqTile rows at a time, writing each row's part of the run
-// in order from the tile's lines of each column, which stay in L1 for
-// the tile's rows; it goes row by row for the rest of the rows, for tiles
-// with a row left out, and when dst is not a run.
-func pqTranspose(x []float64, d int, dst []int, srcs [][]float64, kept []int) bool {
+// every number it wrote is finite. When dst is a run of columns, each run
+// of rows kept goes to x by vmath.Interleave, with offs (of capacity
+// len(kept)) for the rows' starts; otherwise it goes row by row.
+func pqTranspose(x []float64, d int, dst []int, srcs [][]float64, kept []int, offs []int) bool {
 	if len(srcs) == 0 {
 		return true
 	}
@@ -1145,37 +1142,20 @@ func pqTranspose(x []float64, d int, dst []int, srcs [][]float64, kept []int) bo
 	if dst[len(dst)-1]-dst[0] != len(dst)-1 {
 		return pqRows(x, d, dst, srcs, kept, 0, m) == 0
 	}
-	var bad float64 // a sum of v−v: 0 if every v is finite, NaN otherwise
-	j0 := dst[0]
-	var off [pqTile]int
-	r0 := 0
-tiles:
-	for ; r0+pqTile <= m; r0 += pqTile {
-		for t := range off {
-			at := kept[r0+t]
-			if at < 0 {
-				bad += pqRows(x, d, dst, srcs, kept, r0, r0+pqTile)
-				continue tiles
-			}
-			off[t] = at*d + j0
+	finite := true
+	for r0 := 0; r0 < m; {
+		if kept[r0] < 0 {
+			r0++
+			continue
 		}
-		for t, o := range off {
-			row := x[o : o+len(srcs)]
-			r := r0 + t
-			k := 0
-			for ; k+4 <= len(row); k += 4 {
-				v0, v1, v2, v3 := srcs[k][r], srcs[k+1][r], srcs[k+2][r], srcs[k+3][r]
-				row[k], row[k+1], row[k+2], row[k+3] = v0, v1, v2, v3
-				bad += (v0 - v0) + (v1 - v1) + ((v2 - v2) + (v3 - v3))
-			}
-			for ; k < len(row); k++ {
-				v := srcs[k][r]
-				row[k] = v
-				bad += v - v
-			}
+		offs = offs[:0]
+		for r := r0; r < m && kept[r] >= 0; r++ {
+			offs = append(offs, kept[r]*d+dst[0])
 		}
+		finite = vmath.Interleave(x, offs, srcs, r0) && finite
+		r0 += len(offs)
 	}
-	return bad+pqRows(x, d, dst, srcs, kept, r0, m) == 0
+	return finite
 }
 
 // pqRows is pqTranspose for the rows r0 to r1, row by row; it returns the

@@ -3,7 +3,8 @@
 // results bit-identical to theirs on the same machine, and the
 // elementwise arithmetic of a training step (AddRows, ReLU, AddReLUGrad,
 // AddTanhGrad, AddLogisticGrad, AddColSums, Add) several times faster
-// than the plain loops that define it, with their bits.
+// than the plain loops that define it, with their bits; and it moves
+// columns into rows (Interleave) for the Parquet reader.
 //
 // # Why bit-identical
 //
@@ -86,6 +87,16 @@
 // every updated weight is finite, ORing w − w (+0 for a finite w, NaN
 // otherwise) over the vectors, so the optimizer needs no second pass to
 // notice a diverging run.
+//
+// Interleave is the transposition a columnar file needs to fill a
+// row-major matrix (internal/data's Parquet reader): x[offs[t]+k] =
+// cols[k][r0+t], reporting whether every number is finite, with an AVX2
+// kernel on both kernel paths (interleave_amd64.s) that transposes 4×4
+// blocks in registers and writes with non-temporal stores when the rows
+// are aligned to 32 bytes, which saves reading x's lines into the cache
+// only to overwrite them. It moves bits, so every path gives the same
+// result, NaN payloads included. BenchmarkInterleave, 1024 rows of 64
+// columns into rows of 784: 182 µs in Go, 45 µs in the kernel.
 //
 //	xb, g    the input's signal x̄ and the output's ȳ (g for gradient)
 //	y        an activation's output: tanh(x), or 1/(1+exp(-x))

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/contended.sh: times the reference epoch (784 -> 256 ReLU -> 10
-# softmax, plain SGD, batch 128, float64; see bench/README.md) at
+# softmax, plain SGD, batch 128, float64 or --precision's; see bench/README.md) at
 # train.threads 1 and 2, on an idle machine and while a CPU-bound process
 # keeps one core busy, and prints the medians and the ratios 2t/1t in both
 # conditions (issue 13). With --base REF it also builds REF's code and
@@ -8,12 +8,12 @@
 #
 # usage (from the repository root):
 #   bash bench/contended.sh [--rows N] [--epochs E] [--repeat R] [--base REF]
-#                           [--data FILE] [--busy-cpu C] [--gemm]
+#                           [--data FILE] [--busy-cpu C] [--precision P] [--gemm]
 set -euo pipefail
 
 usage() {
 	cat <<'EOF'
-usage: bash bench/contended.sh [--rows N] [--epochs E] [--repeat R] [--base REF] [--data FILE] [--busy-cpu C] [--gemm]
+usage: bash bench/contended.sh [--rows N] [--epochs E] [--repeat R] [--base REF] [--data FILE] [--busy-cpu C] [--precision P] [--gemm]
 
   --rows N       rows of the reference data (default 20000)
   --epochs E     epochs per fit; a fit's epoch time is the median over epochs 2..E (default 5)
@@ -22,6 +22,7 @@ usage: bash bench/contended.sh [--rows N] [--epochs E] [--repeat R] [--base REF]
   --data FILE    the reference CSV, generated there if missing
                  (default: $MLPTRAIN_BENCH_DATA, else ${TMPDIR:-/tmp}/mlptrain-bench-ref-N.csv)
   --busy-cpu C   the core the competing busy loop is pinned to (default 1)
+  --precision P  train.precision of the fits: float64 (default) or float32
   --gemm         also run go test -bench ProductSequence in internal/gemm, idle and contended
 Environment: MLPTRAIN_BENCH_DATA, MLPTRAIN_BENCH_PEERS (folder of gendata.py, default
 ../shared/bench), TMPDIR.
@@ -40,11 +41,12 @@ EPOCHS=5
 REPEAT=3
 BASE=""
 BUSYCPU=1
+PRECISION=float64
 GEMM=0
 DATA=${MLPTRAIN_BENCH_DATA:-}
 while (($#)); do
 	case $1 in
-	--rows | --epochs | --repeat | --base | --data | --busy-cpu)
+	--rows | --epochs | --repeat | --base | --data | --busy-cpu | --precision)
 		(($# >= 2)) || die "$1 needs a value"
 		case $1 in
 		--rows) ROWS=$2 ;;
@@ -53,6 +55,7 @@ while (($#)); do
 		--base) BASE=$2 ;;
 		--data) DATA=$2 ;;
 		--busy-cpu) BUSYCPU=$2 ;;
+		--precision) PRECISION=$2 ;;
 		esac
 		shift 2
 		;;
@@ -72,6 +75,7 @@ posint "$EPOCHS" || die "--epochs $EPOCHS: want a positive whole number"
 ((EPOCHS >= 2)) || die "--epochs $EPOCHS: want at least 2 (epoch 1 is warm-up)"
 posint "$REPEAT" || die "--repeat $REPEAT: want a positive whole number"
 [[ $BUSYCPU =~ ^[0-9]+$ ]] || die "--busy-cpu $BUSYCPU: want a core number"
+[[ $PRECISION == float64 || $PRECISION == float32 ]] || die "--precision $PRECISION: want float64 or float32"
 [[ -f go.mod && -d cmd/mlptrain ]] || die "run me from the repository root: bash bench/contended.sh"
 command -v taskset >/dev/null || die "taskset (util-linux) is needed to pin the busy loop"
 
@@ -127,14 +131,14 @@ ref_config "$CFG" "$DATA" "$EPOCHS" "$WORK/run"
 
 # fit NAME T OUT: one fit; prints the median of metrics.csv's seconds over epochs 2..E.
 fit() {
-	GOMAXPROCS=$2 "$WORK/mlptrain-$1" fit "$CFG" --set train.threads="$2" --out "$3" --quiet >/dev/null
+	GOMAXPROCS=$2 "$WORK/mlptrain-$1" fit "$CFG" --set train.threads="$2" --set train.precision="$PRECISION" --out "$3" --quiet >/dev/null
 	awk -F, 'NR > 1 && $1 >= 2 { print $6 }' "$3/metrics.csv" | median
 }
 
 echo "mlptrain contended benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "cpu: $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p') ($(nproc) cores); $(go version | cut -d' ' -f3-); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "work tree: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . || echo ' + uncommitted changes')${BASE:+; base: $BASE ($(git rev-parse --short "$BASE"))}"
-echo "data: $DATA ($(($(wc -l <"$DATA") - 1)) rows); epoch = median of epochs 2..$EPOCHS of a fit; median of $REPEAT fits"
+echo "data: $DATA ($(($(wc -l <"$DATA") - 1)) rows); $PRECISION; epoch = median of epochs 2..$EPOCHS of a fit; median of $REPEAT fits"
 echo "contended: taskset -c $BUSYCPU sh -c 'while :; do :; done' runs beside mlptrain"
 echo
 

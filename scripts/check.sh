@@ -22,7 +22,8 @@ go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
 step "dependency direction"
 # gemm, vmath and graph know only numbers (graph's products go through
-# gemm; gemm and vmath ask cpufeat which kernels the CPU runs); layers
+# gemm; gemm and vmath ask cpufeat which kernels the CPU runs, and gemm
+# asks cpuload how busy the machine is); layers
 # builds on graph; data knows only files and tables; atomicfile knows
 # only the file system; train draws no pictures: plot alone imports
 # gonum.org/v1/plot, and of the internal packages only sweep and cv import
@@ -47,6 +48,7 @@ rule gemm 'mlptrain/internal/(graph|layers|data|train|config|gradcheck|examples|
 rule vmath 'mlptrain/internal/(graph|layers|data|train|config|gradcheck|examples|inputerr|jsonnum|gemm)|spf13|plot'
 rule runfolder 'mlptrain/internal/(graph|layers|data|train|config|gradcheck|plot|sweep)|spf13|gonum'
 rule sysmem 'mlptrain/internal/|spf13|plot'
+rule cpuload 'mlptrain/internal/|spf13|plot|gonum'
 rule cpufeat 'mlptrain/internal/|spf13|plot'
 rule atomicfile 'mlptrain/internal/|spf13|plot|gonum'
 rule layers 'mlptrain/internal/(data|train|config|gradcheck)|spf13|plot'

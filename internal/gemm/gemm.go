@@ -153,7 +153,7 @@ func multiply[T float](ks []*kern[T], tA, tB blas.Transpose, alpha T, a, b gener
 	}
 	threads := 1
 	if flops := 2 * float64(m) * float64(n) * float64(k); flops >= 2*parallelFlops {
-		threads = min(runtime.GOMAXPROCS(0), int(flops/parallelFlops))
+		threads = threadsNow(min(runtime.GOMAXPROCS(0), int(flops/parallelFlops)))
 	}
 	if kn.small != nil && threads == 1 && k <= kn.kc && (m*n*k <= smallWork || n <= kn.smallN) &&
 		kn.small(aT, bT, m, n, k, alpha, a, b, beta, c) {

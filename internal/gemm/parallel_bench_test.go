@@ -12,8 +12,10 @@ import (
 // products counts: "XW1x4" is four 128×784·784×256 products, "step" the
 // five products of the reference network's step (benchShapes' first
 // five). Run it with -cpu 1,2 for 1 and 2 threads; bench/contended.sh
-// also runs it while another process keeps a core busy.
+// also runs it while another process keeps a core busy, which is why it
+// runs with the governor on (the package's tests turn it off).
 func BenchmarkProductSequence(b *testing.B) {
+	defer Governed(Governed(true))
 	type product struct{ x, y, c blas64.General }
 	rng := rand.New(rand.NewPCG(7, 2))
 	make1 := func(i int) product {

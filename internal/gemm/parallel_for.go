@@ -19,7 +19,7 @@ func Parallel(parts int, f func(part int)) {
 	if parts <= 0 {
 		return
 	}
-	helpers := min(parts, runtime.GOMAXPROCS(0)) - 1
+	helpers := min(parts, threadsNow(runtime.GOMAXPROCS(0))) - 1
 	if library != nil {
 		// With OpenBLAS doing the products, its threads wait for work on
 		// the other cores; workers of ours polling beside them for the next

@@ -1,0 +1,14 @@
+package gemm
+
+import (
+	"os"
+	"testing"
+)
+
+// TestMain runs the tests with internal/gemm's governor off, so that a
+// test that sets GOMAXPROCS runs the parallel splits it asks for even
+// while other test binaries keep the machine's cores busy.
+func TestMain(m *testing.M) {
+	Governed(false)
+	os.Exit(m.Run())
+}

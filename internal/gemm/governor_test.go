@@ -2,6 +2,7 @@ package gemm
 
 import (
 	"math"
+	"math/rand/v2"
 	"runtime"
 	"testing"
 	"time"
@@ -171,5 +172,30 @@ func saveGovernor() func() {
 		governor.allowed.Store(allowed)
 		governor.last, governor.have = last, have
 		Governed(was)
+	}
+}
+
+// TestGovernConcurrent runs parallel products from several goroutines for
+// a few of the governor's periods with the real counters, for the race
+// detector, and checks that the products are right whatever it allowed.
+func TestGovernConcurrent(t *testing.T) {
+	defer saveGovernor()()
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	done := make(chan struct{})
+	deadline := time.Now().Add(3 * governorPeriod)
+	for g := range 3 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			rng := rand.New(rand.NewPCG(9, uint64(g)))
+			for time.Now().Before(deadline) {
+				checkGemm(t, best[0], rng, blas.NoTrans, blas.NoTrans, 128, 256, 300, 1, 1, 0, false)
+			}
+		}()
+	}
+	for range 3 {
+		<-done
+	}
+	if runtime.GOOS == "linux" && !governor.have {
+		t.Error("the governor took no reading of /proc/stat")
 	}
 }

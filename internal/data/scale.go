@@ -3,7 +3,10 @@ package data
 import (
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
 
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/mlptrain/mlptrain/internal/inputerr"
@@ -51,14 +54,10 @@ func FitScaler(method string, x *mat.Dense, names []string) (*Scaler, []string, 
 		return nil, nil, &inputerr.Error{Key: "data.normalize", Err: fmt.Errorf("unknown normalization %s", quote(method)), Hint: hint}
 	}
 
+	st := columnStats(x, method == Standardize)
 	var warn []string
-	col := make([]float64, n)
 	for j := range d {
-		mat.Col(col, j, x)
-		lo, hi := col[0], col[0]
-		for _, v := range col {
-			lo, hi = min(lo, v), max(hi, v)
-		}
+		lo, hi := st.lo[j], st.hi[j]
 		if lo == hi {
 			// Testing max == min, not std == 0: rounding can leave a tiny
 			// nonzero std for a constant column.
@@ -69,7 +68,7 @@ func FitScaler(method string, x *mat.Dense, names []string) (*Scaler, []string, 
 		if method == MinMax {
 			s.Offset[j], s.Scale[j] = lo, hi-lo
 		} else {
-			s.Offset[j], s.Scale[j] = meanStd(col)
+			s.Offset[j], s.Scale[j] = st.mean[j], math.Sqrt(st.ss[j]/float64(n))
 		}
 		if !finite(s.Offset[j]) || !finite(s.Scale[j]) || s.Scale[j] == 0 {
 			return nil, nil, &inputerr.Error{Key: colKey(names[j]), Err: fmt.Errorf("cannot %s: values span too wide a range", method),
@@ -79,24 +78,74 @@ func FitScaler(method string, x *mat.Dense, names []string) (*Scaler, []string, 
 	return s, warn, nil
 }
 
-// meanStd returns the mean and the population standard deviation of x, by
-// two passes for accuracy.
-func meanStd(x []float64) (mean, std float64) {
-	for _, v := range x {
-		mean += v
+// stats are the columns' statistics that FitScaler needs.
+type stats struct {
+	lo, hi   []float64 // each column's least and greatest value
+	mean, ss []float64 // with moments: its mean and its sum of squared deviations from the mean
+}
+
+// columnStats returns the least and greatest value of each column of x
+// and, if moments, each column's mean and sum of squared deviations from
+// it, by two passes (one without moments): the mean is the sum over the
+// rows in order divided by their number, and the sum of (v − mean)·(v −
+// mean) is over the rows in order too, the roundings of a loop over a
+// column. It reads x row by row, each of GOMAXPROCS goroutines a run of
+// the columns (at least 16): reading a column at a time, or narrow blocks
+// of columns, would fetch a cache line for every number, or start a new
+// stream in a new page for every row. x has at least one row.
+func columnStats(x *mat.Dense, moments bool) stats {
+	n, d := x.Dims()
+	raw := x.RawMatrix()
+	st := stats{lo: make([]float64, d), hi: make([]float64, d)}
+	if moments {
+		st.mean, st.ss = make([]float64, d), make([]float64, d)
 	}
-	mean /= float64(len(x))
-	var ss float64
-	for _, v := range x {
-		ss += (v - mean) * (v - mean)
+	parts := max(1, min(runtime.GOMAXPROCS(0), d/16, n*d/(1<<16)))
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Go(func() { st.columns(raw, p*d/parts, (p+1)*d/parts) })
 	}
-	return mean, math.Sqrt(ss / float64(len(x)))
+	wg.Wait()
+	return st
+}
+
+// columns fills in st's statistics of x's columns j0 to j1 (see
+// columnStats).
+func (st stats) columns(x blas64.General, j0, j1 int) {
+	n := x.Rows
+	lo, hi := st.lo[j0:j1], st.hi[j0:j1]
+	copy(lo, x.Data[j0:j1])
+	copy(hi, x.Data[j0:j1])
+	if st.mean == nil {
+		for i := range n {
+			for k, v := range x.Data[i*x.Stride+j0 : i*x.Stride+j1] {
+				lo[k], hi[k] = min(lo[k], v), max(hi[k], v)
+			}
+		}
+		return
+	}
+	mean, ss := st.mean[j0:j1], st.ss[j0:j1]
+	for i := range n {
+		for k, v := range x.Data[i*x.Stride+j0 : i*x.Stride+j1] {
+			lo[k], hi[k] = min(lo[k], v), max(hi[k], v)
+			mean[k] += v
+		}
+	}
+	for k := range mean {
+		mean[k] /= float64(n)
+	}
+	for i := range n {
+		for k, v := range x.Data[i*x.Stride+j0 : i*x.Stride+j1] {
+			ss[k] += (v - mean[k]) * (v - mean[k])
+		}
+	}
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
-// Apply writes (x − Offset)/Scale, column by column, into dst. dst may be x
-// itself (in place). Apply panics if dst and x differ in shape or x's columns
+// Apply writes (x − Offset)/Scale, column by column, into dst, on up to
+// GOMAXPROCS goroutines for a large x. dst may be x itself (in place), but
+// must not otherwise overlap it. Apply panics if dst and x differ in shape or x's columns
 // differ from len(Offset) or len(Scale).
 func (s *Scaler) Apply(dst, x *mat.Dense) {
 	n, d := x.Dims()
@@ -113,12 +162,21 @@ func (s *Scaler) Apply(dst, x *mat.Dense) {
 		}
 		return
 	}
-	for i := range n {
-		src, out := x.RawRowView(i), dst.RawRowView(i)
-		for j, v := range src {
-			out[j] = (v - s.Offset[j]) / s.Scale[j]
-		}
+	// A run of rows for each of up to GOMAXPROCS goroutines, from 64Ki
+	// numbers each: the same operations on every number as one loop.
+	parts := max(1, min(runtime.GOMAXPROCS(0), n*d/(1<<16)))
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Go(func() {
+			for i := p * n / parts; i < (p+1)*n/parts; i++ {
+				src, out := x.RawRowView(i), dst.RawRowView(i)
+				for j, v := range src {
+					out[j] = (v - s.Offset[j]) / s.Scale[j]
+				}
+			}
+		})
 	}
+	wg.Wait()
 }
 
 // identity reports whether every offset is +0 and every scale 1, so that

@@ -1,6 +1,11 @@
 package data
 
 import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -120,5 +125,59 @@ func TestEncodingIDWarning(t *testing.T) {
 	}
 	if len(warn) != 1 || !strings.Contains(warn[0], `column "id" has a value of its own in every training row (26 levels)`) || !strings.Contains(warn[0], "data.ignore") {
 		t.Errorf("warnings %q, want one about the id column", warn)
+	}
+}
+
+// TestEncodingThreads fits the encoding of a table large enough to be
+// split over goroutines (5,000 rows × 64 columns: numbers with missing
+// cells, categorical columns) at GOMAXPROCS 1, 2 and 4, which split it
+// into 1, 2 and 4 runs of columns, and wants the same encoding, bit for
+// bit, and the same warnings. (Not parallel: it sets GOMAXPROCS.)
+func TestEncodingThreads(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 4))
+	var b strings.Builder
+	const n, d = 5000, 64
+	for j := range d {
+		fmt.Fprintf(&b, "c%02d,", j)
+	}
+	b.WriteString("y\n")
+	for range n {
+		for j := range d {
+			switch {
+			case rng.IntN(10) == 0:
+				b.WriteString("NA,")
+			case j%9 == 4:
+				fmt.Fprintf(&b, "L%d,", rng.IntN(5))
+			default:
+				fmt.Fprintf(&b, "%g,", rng.NormFloat64()*math.Pow(10, float64(j%7-3)))
+			}
+		}
+		fmt.Fprintf(&b, "%d\n", rng.IntN(2))
+	}
+	ds, err := readBoth(t, b.String(), Options{Targets: []string{"y"}, Classify: true, Missing: DefaultMissing})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	var want *Encoding
+	var wantWarn []string
+	for _, procs := range []int{1, 2, 4} {
+		runtime.GOMAXPROCS(procs)
+		e, warn, err := FitEncoding(ds, EncodeOptions{Indicator: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want == nil {
+			want, wantWarn = e, warn
+			continue
+		}
+		if !reflect.DeepEqual(e, want) || !slices.Equal(warn, wantWarn) {
+			t.Fatalf("GOMAXPROCS %d: encoding or warnings differ from GOMAXPROCS 1's", procs)
+		}
+		for j, c := range e.Columns {
+			if c.Impute != nil && math.Float64bits(*c.Impute) != math.Float64bits(*want.Columns[j].Impute) {
+				t.Fatalf("GOMAXPROCS %d: column %d imputes %v, want %v", procs, j, *c.Impute, *want.Columns[j].Impute)
+			}
+		}
 	}
 }

@@ -109,6 +109,62 @@ func (d *Dataset) Subset(rows []int) *Dataset {
 	return s
 }
 
+// Partition is Subset(train), Subset(val) without a copy of the training
+// rows: it copies the validation rows out, then moves the training rows,
+// in order, to the front of d's own X, Y, Labels and Lines, which the
+// training part then shares. Splitting a table read into memory this way
+// needs room for the validation rows only, not for a second table. d must
+// not be used afterwards. Partition panics unless train is strictly
+// increasing (as Split returns it) and every row is in range.
+func (d *Dataset) Partition(train, val []int) (tr, va *Dataset) {
+	n := d.Len()
+	for i, r := range train {
+		if r < 0 || r >= n || i > 0 && r <= train[i-1] {
+			panic(fmt.Sprintf("data: Partition training row %d at %d: want rows increasing within [0,%d)", r, i, n))
+		}
+	}
+	va = d.Subset(val)
+	tr = &Dataset{File: d.File, FeatureNames: d.FeatureNames, TargetNames: d.TargetNames, Classes: d.Classes, Levels: d.Levels}
+	// Row i is written after every row before it has been read, and a
+	// training row moves up or stays: train[i] >= i.
+	for i, r := range train {
+		d.Lines[i] = d.Lines[r]
+		if d.Labels != nil {
+			d.Labels[i] = d.Labels[r]
+		}
+		if r != i {
+			moveRow(d.X, i, r)
+			moveRow(d.Y, i, r)
+		}
+	}
+	k := len(train)
+	tr.Lines = d.Lines[:k:k]
+	if d.Labels != nil {
+		tr.Labels = d.Labels[:k:k]
+	}
+	if k > 0 {
+		tr.X = frontRows(d.X, k)
+		tr.Y = frontRows(d.Y, k)
+	}
+	return tr, va
+}
+
+// moveRow copies row r of m, if m is not nil, to row i.
+func moveRow(m *mat.Dense, i, r int) {
+	if m != nil {
+		copy(m.RawRowView(i), m.RawRowView(r))
+	}
+}
+
+// frontRows returns a view of the first k rows of m, or nil if m is nil.
+func frontRows(m *mat.Dense, k int) *mat.Dense {
+	if m == nil {
+		return nil
+	}
+	_, c := m.Dims()
+	return m.Slice(0, k, 0, c).(*mat.Dense)
+}
+
 // copyRows returns a new matrix of the given rows of m, or nil if m is nil.
 func copyRows(m *mat.Dense, rows []int) *mat.Dense {
 	if m == nil {

@@ -2,6 +2,7 @@ package data
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -125,5 +126,57 @@ func TestReadLines(t *testing.T) {
 	}
 	if want := []int{2, 4, 7}; !slices.Equal(ds.Lines, want) {
 		t.Errorf("Lines = %v, want %v", ds.Lines, want)
+	}
+}
+
+// TestPartition checks Partition against Subset: the same training and
+// validation parts, for classification and regression, for every split
+// Split draws of a few sizes and fractions, and the edge cases (no
+// validation row; no training row); that the training part shares d's
+// memory; and that rows not increasing panic.
+func TestPartition(t *testing.T) {
+	t.Parallel()
+	iris, err := Read(strings.NewReader(iris), "iris.csv", Options{Targets: []string{"species"}, Classify: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, err := Read(strings.NewReader("a,b,y,z\n1,2,10,5\n2,3,20,6\n3,4,30,7\n4,5,40,8\n5,6,50,9\n6,7,60,1\n"), "r.csv",
+		Options{Targets: []string{"y", "z"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(23, 1))
+	for _, ds := range []*Dataset{iris, reg} {
+		n := ds.Len()
+		var splits [][2][]int
+		for _, frac := range []float64{0.2, 0.5, 0.9} {
+			for range 5 {
+				tr, va := Split(n, frac, ds.Labels, rng)
+				splits = append(splits, [2][]int{tr, va})
+			}
+		}
+		all := make([]int, n)
+		for i := range all {
+			all[i] = i
+		}
+		splits = append(splits, [2][]int{all, nil}, [2][]int{nil, all}, [2][]int{all[1:], all[:1]})
+		for i, sp := range splits {
+			wantTr, wantVa := ds.Subset(sp[0]), ds.Subset(sp[1])
+			d := ds.Subset(all) // a copy for Partition to consume
+			tr, va := d.Partition(sp[0], sp[1])
+			checkDataset(t, tr, wantTr)
+			checkDataset(t, va, wantVa)
+			if tr.X != nil && &tr.X.RawMatrix().Data[0] != &d.X.RawMatrix().Data[0] {
+				t.Errorf("%s split %d: the training part's X is a copy, want d's memory", ds.File, i)
+			}
+			if tr.X != nil && tr.X.RawMatrix().Stride != len(ds.FeatureNames) {
+				t.Errorf("%s split %d: stride %d", ds.File, i, tr.X.RawMatrix().Stride)
+			}
+		}
+	}
+	for _, rows := range [][]int{{1, 0}, {0, 0}, {-1}, {3}} {
+		if !panics(func() { iris.Subset([]int{0, 1, 2}).Partition(rows, nil) }) {
+			t.Errorf("Partition(%v) of 3 rows: no panic", rows)
+		}
 	}
 }

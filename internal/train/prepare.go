@@ -121,7 +121,9 @@ func prepare(cfg *config.Config, limit MemoryLimit, rows *Rows) (*Problem, error
 					Err:  data.EmptySplitError(frac, train.Len(), train.Labels),
 					Hint: "use a fraction that leaves rows on both sides, a validation file, or 0 for no validation"}
 			}
-			train, val = train.Subset(tr), train.Subset(va)
+			// The full table is not used again: the training rows stay
+			// where they are, and only the validation rows take new memory.
+			train, val = train.Partition(tr, va)
 		}
 	}
 	enc, warn, err := data.FitEncoding(train, data.EncodeOptions{Impute: d.Impute, Indicator: d.MissingIndicator, MaxCategories: d.MaxCategories})

@@ -2,6 +2,7 @@ package train
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/mlptrain/mlptrain/internal/config"
 	"github.com/mlptrain/mlptrain/internal/data"
@@ -49,6 +50,12 @@ func (r *Rows) split(ds *data.Dataset, cfg *config.Config) (train, val *data.Dat
 			}
 			seen[i] = true
 		}
+	}
+	if slices.IsSorted(r.Train) {
+		// Increasing (no row is given twice): ds, read for this call
+		// alone, is split in place, as for a fraction.
+		train, val = ds.Partition(r.Train, r.Val)
+		return train, val, nil
 	}
 	return ds.Subset(r.Train), ds.Subset(r.Val), nil
 }

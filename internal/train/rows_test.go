@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -59,6 +60,20 @@ model: {layers: [{units: 3, activation: tanh}, {activation: softmax}], loss: cro
 		if !reflect.DeepEqual(c.got, c.want) {
 			t.Errorf("PrepareRows: %s differs from data.validation's split of the same rows", c.what)
 		}
+	}
+
+	// Training rows in another order keep it (split by copies, not in
+	// place): the lines of the training set come reversed.
+	rev := slices.Clone(tr)
+	slices.Reverse(rev)
+	back, err := PrepareRows(cfg, MemoryLimit{}, &Rows{N: n, Train: rev, Val: va})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantLines := slices.Clone(want.Train.Lines)
+	slices.Reverse(wantLines)
+	if !slices.Equal(back.Train.Lines, wantLines) || !reflect.DeepEqual(back.Val.Lines, want.Val.Lines) {
+		t.Errorf("reversed training rows: lines %v, want %v", back.Train.Lines, wantLines)
 	}
 
 	if _, err := PrepareRows(cfg, MemoryLimit{}, &Rows{N: n + 1, Train: tr, Val: va}); err == nil || !strings.Contains(err.Error(), "dealt for 31") {

@@ -2,6 +2,7 @@ package cpuload
 
 import (
 	"errors"
+	"math"
 	"runtime"
 	"testing"
 	"time"
@@ -17,38 +18,56 @@ ctxt 9876
 `
 
 func TestParse(t *testing.T) {
-	busy, err := parseBusy([]byte(stat2))
-	// user+nice+system+irq+softirq+steal ticks, 10 ms each
-	want := time.Duration(3655584+6696+699868+0+7880+8054) * 10 * time.Millisecond
-	if err != nil || busy != want {
-		t.Errorf("parseBusy: got: %v, %v want: %v", busy, err, want)
-	}
-	cores, err := parseCores([]byte(stat2))
-	if err != nil || cores != 2 {
-		t.Errorf("parseCores: got: %d, %v want: 2", cores, err)
-	}
-	// An older kernel's line with 8 numbers, and a buffer cut after it.
-	busy, err = parseBusy([]byte("cpu  1 2 3 4 5 6 7 8\ncpu0 1"))
-	if want := (1 + 2 + 3 + 6 + 7 + 8) * 10 * time.Millisecond; err != nil || busy != want {
-		t.Errorf("8 numbers: got: %v, %v want: %v", busy, err, want)
+	both := []bool{true, true}
+	for i, test := range []struct {
+		text  string
+		in    []bool
+		nice  bool
+		busy  time.Duration // in ticks of 10 ms
+		cores int
+	}{
+		// user+system+irq+softirq of cpu0 and cpu1; not nice, idle, iowait, steal
+		{stat2, both, false, 1778534 + 344523 + 0 + 912 + 1877050 + 355345 + 0 + 6968, 2},
+		{stat2, both, true, 1778534 + 3383 + 344523 + 0 + 912 + 1877050 + 3312 + 355345 + 0 + 6968, 2},
+		{stat2, []bool{false, true}, false, 1877050 + 355345 + 6968, 1}, // affinity: cpu1 only
+		{stat2, []bool{true}, false, 1778534 + 344523 + 912, 1},         // cpu1 beyond the mask
+		{stat2, []bool{false, false}, false, 0, 0},
+		// An older kernel's 8 numbers.
+		{"cpu  1 2 3 4 5 6 7 8\ncpu0 1 2 3 4 5 6 7 8\nintr 1\n", both, false, 1 + 3 + 6 + 7, 1},
+	} {
+		busy, cores, err := parseStat([]byte(test.text), test.in, test.nice)
+		if err != nil || busy != test.busy*10*time.Millisecond || cores != test.cores {
+			t.Errorf("unexpected result for test %d: got: %v, %d, %v want: %v, %d", i, busy, cores, err, test.busy*10*time.Millisecond, test.cores)
+		}
 	}
 	bads := []string{
 		"",
 		"cpu",
-		"cpu0 1 2 3 4 5 6 7 8\n",  // no aggregate line
-		"cpu  1 2 3 4 5 6 7\n",    // too few numbers
-		"cpu  1 2 3 4 5 6 7 x\n",  // not a number
-		"cpu  1 2 3 4 5 6 7 8",    // cut inside the line: the last number may be cut
-		"cpu  1 2 3 -4 5 6 7 8\n", // a sign
-		"cpu  99999999999999999999 0 0 0 0 0 0 0\n", // overflows
-		"cpu  1 2 3 4 5 6 7 8\nintr 1\n",            // no cpuN line: only parseCores fails
+		"intr 1\n",
+		"cpu  1 2 3 4 5 6 7 8\ncpu0 1 2 3 4 5 6 7\nintr 1\n",                                       // too few numbers
+		"cpu  1 2 3 4 5 6 7 8\ncpu0 1 2 3 4 5 6 7 x\nintr 1\n",                                     // not a number
+		"cpu  1 2 3 4 5 6 7 8\ncpu0 1 2 3 -4 5 6 7 8\nintr 1\n",                                    // a sign
+		"cpu  1 2 3 4 5 6 7 8\ncpu0 1 2 3 4 5 6 7 8\ncpu1 1 2 3 4 5",                               // cut among the cpu lines
+		"cpu  1 2 3 4 5 6 7 8\ncpu0 99999999999999999999 0 0 0 0 0 0 0\nintr 1\n",                  // a number overflows
+		"cpu  1 2 3 4 5 6 7 8\ncpu0 9223372036854775808 0 9223372036854775808 0 0 0 0 0\nintr 1\n", // the sum does
+		"cpu  1 2 3 4 5 6 7 8\ncpu0 922337203685477580 0 0 0 0 0 0 0\nintr 1\n",                    // beyond time.Duration
+		"cpux 1 2 3 4 5 6 7 8\nintr 1\n",
 	}
 	for i, bad := range bads {
-		_, errB := parseBusy([]byte(bad))
-		_, errC := parseCores([]byte(bad))
-		if !errors.Is(errC, errFormat) || i < len(bads)-1 && !errors.Is(errB, errFormat) {
-			t.Errorf("unexpected result for test %d (%q): parseBusy %v, parseCores %v, want %v", i, bad, errB, errC, errFormat)
+		if _, _, err := parseStat([]byte(bad), both, true); !errors.Is(err, errFormat) {
+			t.Errorf("unexpected result for bad test %d (%q): got: %v want: %v", i, bad, err, errFormat)
 		}
+	}
+}
+
+func TestError(t *testing.T) {
+	a := Sample{At: time.Second, Cores: 2}
+	b := Sample{At: 1200 * time.Millisecond, Cores: 2}
+	if got := Error(a, b); math.Abs(got-0.2) > 1e-12 {
+		t.Errorf("Error over 200 ms of 2 processors = %v, want 0.2", got)
+	}
+	if got := Error(a, a); !math.IsInf(got, 1) {
+		t.Errorf("Error over no time = %v, want +Inf", got)
 	}
 }
 

@@ -135,12 +135,13 @@
 // 100µs on a virtual machine.
 //
 // While other processes keep cores busy, parallel calls use fewer threads
-// (governor.go): every 100ms a call reads how busy the machine was, less
-// this process's own time (internal/cpuload, from /proc/stat), and the
-// calls then use no more threads than that leaves cores, so no worker
-// waits for a core that a busy process holds while the caller waits for
-// the worker, and none polls. With a busy loop on one of 2 cores, the
-// reference epoch at 2 threads went from 1.33× its 1-thread time to 1.00×
+// (governor.go): every 200ms a call reads how busy the processors this
+// process may run on were, less this process's own time and the
+// reading's uncertainty (internal/cpuload, from /proc/stat, on Linux),
+// and the calls then use no more threads than that leaves cores, so no
+// worker waits for a core that a busy process holds while the caller
+// waits for the worker, and none polls. With a busy loop on one of 2 cores, the
+// reference epoch at 2 threads went from 1.36× its 1-thread time to 1.02×
 // (bench/results/contended.md). Governed(false) turns it off; the
 // package's tests do, to run the splits they ask for.
 //

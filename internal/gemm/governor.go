@@ -15,21 +15,26 @@ import (
 // for part of each of the scheduler's time slices (milliseconds), and a
 // product's caller that waits for the worker's part waits for the rest of
 // the slice: on 2 cores with a busy loop on one, the reference epoch took
-// 1.17× its time on one thread. So every governorPeriod, at a parallel
-// call, the first caller to notice reads how busy the machine was since the
+// 1.36× its 1-thread time at 2 threads (bench/results/contended.md). So
+// every governorPeriod, at a parallel call, the first caller to notice
+// reads how busy the processors this process may run on were since the
 // last reading, less this process's own time (internal/cpuload), and
 // parallel calls use at most as many threads as that leaves cores. No
 // worker is then handed parts, so none polls: they block. Results do not
 // depend on the thread count, so this changes no bits, only the time.
 //
-// The thresholds keep it from flapping: a thread is given up when the
-// free cores fall below allowed − governorDown, and taken back when they
-// reach allowed + governorUp (on 2 cores: one thread from another
-// process's 0.4 core on, two again at 0.25 or less). /proc/stat counts in
-// ticks of 10 ms, so over governorPeriod the estimate is good to about
-// ±0.1 core per processor.
+// The kernel counts busy time by ticks, so a reading is uncertain by
+// cpuload.Error (0.2 core on 2 processors over 200 ms), which is taken
+// off the others' load before it counts; a reading over less than half a
+// period is not used. Thresholds keep the count from flapping: a thread is
+// given up when the free cores fall below allowed − governorDown, and
+// taken back when they reach allowed + governorUp (on 2 cores: one thread
+// from another process's 0.6 core on, two again at 0.45 or less, counting
+// the uncertainty). Off Linux, or where /proc/stat cannot be read, the
+// governor does nothing, and in a build with the openblas tag OpenBLAS
+// runs the products on its own threads.
 const (
-	governorPeriod = 100 * time.Millisecond
+	governorPeriod = 200 * time.Millisecond
 	governorStale  = time.Second // a reading older than this is only a new start
 	governorDown   = 0.4
 	governorUp     = 0.75
@@ -65,7 +70,11 @@ func threadsNow(want int) int {
 		return want
 	}
 	if now := time.Since(epoch); int64(now) >= governor.next.Load() && governor.mu.TryLock() {
-		govern(now)
+		// Another caller may have read the counters between the load of
+		// next and the lock.
+		if int64(now) >= governor.next.Load() {
+			govern(now)
+		}
 		governor.mu.Unlock()
 	}
 	if a := int(governor.allowed.Load()); a > 0 && a < want {
@@ -85,18 +94,24 @@ func govern(now time.Duration) {
 		governor.allowed.Store(0)
 		return
 	}
-	if governor.have && s.At-governor.last.At <= governorStale {
+	window := s.At - governor.last.At
+	if governor.have && window < governorPeriod/2 {
+		return // too short to say anything: the next reading counts from last
+	}
+	if governor.have && window <= governorStale {
 		most := runtime.GOMAXPROCS(0)
-		free := freeThreads(cpuload.Others(governor.last, s), s.Cores, most)
+		others := max(0, cpuload.Others(governor.last, s)-cpuload.Error(governor.last, s))
+		free := freeThreads(others, s.Cores, most)
 		governor.allowed.Store(int32(allowedThreads(int(governor.allowed.Load()), free, most)))
 	}
 	governor.last, governor.have = s, true
 }
 
-// freeThreads returns how many of most threads the machine's cores leave
-// room for while other processes keep others cores busy: only their load
-// beyond the cores that most threads would leave idle counts, so a
-// GOMAXPROCS above the cores, set on purpose, is never cut for itself.
+// freeThreads returns how many of most threads the cores this process may
+// run on leave room for while other processes keep others of them busy:
+// only their load beyond the cores that most threads would leave idle
+// counts, so a GOMAXPROCS above the cores, set on purpose, is never cut
+// for itself.
 func freeThreads(others float64, cores, most int) float64 {
 	spare := float64(cores - min(most, cores))
 	return float64(most) - max(0, others-spare)

@@ -69,7 +69,7 @@ func TestGovern(t *testing.T) {
 	s.Cores = 2
 	ok := true
 	governor.read = func() (cpuload.Sample, bool) { return s, ok }
-	// step advances the machine by 100 ms, in which this process used
+	// step advances the machine by a period, in which this process used
 	// self and the others others cores, and has the governor read it.
 	step := func(self, others float64) int {
 		dt := governorPeriod
@@ -85,11 +85,13 @@ func TestGovern(t *testing.T) {
 	}{
 		{2, 0, 0},
 		{2, 0, 2},
-		{1.33, 0.67, 1}, // a busy loop starts
+		// The readings of 2 processors over 200 ms are uncertain by 0.2
+		// core, which is taken off the others' load.
+		{1.33, 0.67, 1}, // a busy loop starts: 0.47 counts
 		{1, 1, 1},
 		{1, 1, 1},
-		{1, 0.3, 1}, // it eases: not yet
-		{1, 0.1, 2}, // gone
+		{1, 0.5, 1}, // it eases: 0.3 counts, not yet
+		{1, 0.4, 2}, // 0.2: back
 		{2, 0, 2},
 	} {
 		if got := step(want.self, want.others); got != want.allowed {
@@ -197,5 +199,58 @@ func TestGovernConcurrent(t *testing.T) {
 	}
 	if runtime.GOOS == "linux" && !governor.have {
 		t.Error("the governor took no reading of /proc/stat")
+	}
+}
+
+// TestGovernShortWindow: a reading microseconds after the last (a caller
+// that loaded the old next before another stored the new one; threadsNow
+// now checks next again under the lock) must not count: /proc/stat moves
+// in 10 ms units, so one unit between two such readings would be hundreds
+// of other cores, and the governor would drop to 1 thread on an idle
+// machine. (From a review; it failed before.)
+func TestGovernShortWindow(t *testing.T) {
+	defer saveGovernor()()
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	s := cpuload.Sample{Cores: 2}
+	governor.read = func() (cpuload.Sample, bool) { return s, true }
+	govern(s.At)
+	// A period in which our two threads kept both cores busy, nobody else.
+	s.At += governorPeriod
+	s.Self += 2 * governorPeriod
+	s.Busy += 2 * governorPeriod
+	govern(s.At)
+	if got := governor.allowed.Load(); got != 2 {
+		t.Fatalf("idle machine: allowed %d, want 2", got)
+	}
+	// The second caller's reading, 30 µs later, with one more unit.
+	s.At += 30 * time.Microsecond
+	s.Self += 60 * time.Microsecond
+	s.Busy += 10 * time.Millisecond
+	govern(s.At)
+	if got := governor.allowed.Load(); got != 2 {
+		t.Errorf("a second reading 30 µs after the first: allowed %d, want 2 (a window this short says nothing)", got)
+	}
+}
+
+// TestGovernManyIdleCores: the uncertainty of a reading grows with the
+// processors. On an idle 16-processor machine on which our 16 threads
+// keep every processor busy, a window of 200.5 ms with one tick of 4 ms
+// more on every processor (HZ=250) reads as 0.31 core of others, which
+// must not cost a thread. (From a review, with fixed thresholds and 100
+// ms readings it cost one.)
+func TestGovernManyIdleCores(t *testing.T) {
+	defer saveGovernor()()
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(16))
+	s := cpuload.Sample{Cores: 16}
+	governor.read = func() (cpuload.Sample, bool) { return s, true }
+	govern(s.At)
+	wall := governorPeriod + 500*time.Microsecond
+	s.At += wall
+	s.Self += 16 * wall
+	s.Busy += 3270 * time.Millisecond // 16 × (200.5 + 4) ms, in 10 ms units
+	others := cpuload.Others(governor.last, s)
+	govern(s.At)
+	if got := governor.allowed.Load(); got != 16 {
+		t.Errorf("idle 16-processor machine, one tick more per processor (others %.2f): allowed %d, want 16", others, got)
 	}
 }

@@ -125,8 +125,8 @@ func (d *Dataset) Partition(train, val []int) (tr, va *Dataset) {
 	}
 	va = d.Subset(val)
 	tr = &Dataset{File: d.File, FeatureNames: d.FeatureNames, TargetNames: d.TargetNames, Classes: d.Classes, Levels: d.Levels}
-	// Row i is written after every row before it has been read, and a
-	// training row moves up or stays: train[i] >= i.
+	// Row i is overwritten only when no later training row is row i:
+	// train is increasing, so train[j] > train[i] >= i for every j > i.
 	for i, r := range train {
 		d.Lines[i] = d.Lines[r]
 		if d.Labels != nil {

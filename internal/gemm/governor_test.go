@@ -203,8 +203,8 @@ func TestGovernConcurrent(t *testing.T) {
 	for range 3 {
 		<-done
 	}
-	if runtime.GOOS == "linux" && !governor.have {
-		t.Error("the governor took no reading of /proc/stat")
+	if _, ok := cpuload.Read(); ok && !governor.have {
+		t.Error("the governor took no reading of /proc/stat, which can be read")
 	}
 }
 

@@ -264,8 +264,8 @@ func fitScalerByColumn(method string, x *mat.Dense, names []string) (*Scaler, []
 
 // TestFitScalerByColumn checks that FitScaler, which reads x in memory
 // order on several goroutines, gives the bits, warnings and errors of the
-// column-at-a-time definition: on matrices of 1 to 300 columns (blocks of
-// statsBlock and a partial one), 1 to 2000 rows, views with a stride
+// column-at-a-time definition: on matrices of 1 to 300 columns (split into
+// runs of columns over goroutines, or not), 1 to 2000 rows, views with a stride
 // wider than their columns, constant columns, signed zeros, values of
 // every magnitude, and a column whose range overflows after a constant
 // one (the first error in column order, the warnings before it); and

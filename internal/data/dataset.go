@@ -113,8 +113,9 @@ func (d *Dataset) Subset(rows []int) *Dataset {
 // rows: it copies the validation rows out, then moves the training rows,
 // in order, to the front of d's own X, Y, Labels and Lines, which the
 // training part then shares. Splitting a table read into memory this way
-// needs room for the validation rows only, not for a second table. d must
-// not be used afterwards. Partition panics unless train is strictly
+// needs room for the validation rows only, not for a second table; the
+// training part keeps the whole table's memory alive, its tail (as many
+// rows as the validation part has) unused. d must not be used afterwards. Partition panics unless train is strictly
 // increasing (as Split returns it) and every row is in range.
 func (d *Dataset) Partition(train, val []int) (tr, va *Dataset) {
 	n := d.Len()

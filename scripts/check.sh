@@ -24,7 +24,8 @@ step "dependency direction"
 # gemm, vmath and graph know only numbers (graph's products go through
 # gemm; gemm and vmath ask cpufeat which kernels the CPU runs, and gemm
 # asks cpuload how busy the machine is); layers
-# builds on graph; data knows only files and tables; atomicfile knows
+# builds on graph; data knows only files and tables (and shares gemm's
+# threads for its passes over them); atomicfile knows
 # only the file system; train draws no pictures: plot alone imports
 # gonum.org/v1/plot, and of the internal packages only sweep and cv import
 # plot (cmd does too); sweep and cv run many fits through train (sharing

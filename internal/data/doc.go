@@ -275,13 +275,13 @@
 // only (of the dense inputs: numbers and indicators, never the codes);
 // Scaler.Apply then normalizes any rows the same way. A constant column
 // gets scale 1, as in scikit-learn, and a warning. Both read the matrix in
-// memory order on GOMAXPROCS goroutines (FitScaler a run of columns each,
-// so that every column's sums keep the order of its rows: the bits of a
-// loop over a column), which for the reference training split (48,000 ×
-// 784) takes 78 ms instead of 315 on 2 cores (BenchmarkFitScaler, medians
-// of 5 on a quiet machine). Polynomial maps d
-// inputs to every monomial of degree 1 to D, in scikit-learn's order, or
-// with InteractionsOnly to the products of distinct inputs only.
+// memory order, in parts on the threads gemm.Parallel shares (FitScaler a
+// run of columns each, so that every column's sums keep the order of its
+// rows: the bits of a loop over a column), which for the reference
+// training split (48,000 × 784) takes 78 ms instead of 315 on 2 cores
+// (BenchmarkFitScaler, medians of 5 on a quiet machine). Polynomial maps
+// d inputs to every monomial of degree 1 to D, in scikit-learn's order,
+// or with InteractionsOnly to the products of distinct inputs only.
 //
 // # Splits
 //

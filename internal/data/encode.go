@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"runtime"
 	"slices"
-	"sync"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -221,8 +219,8 @@ func FitEncoding(ds *Dataset, o EncodeOptions) (*Encoding, []string, error) {
 	e := &Encoding{Columns: make([]ColumnEncoding, d)}
 	// One pass over the rows, in memory order: the missing cells and the
 	// mean of each column, and the count of each categorical level; a run
-	// of the columns for each of up to GOMAXPROCS goroutines, so that each
-	// column's sum keeps the order of the rows.
+	// of the columns for each part of inRuns, so that each column's sum
+	// keeps the order of the rows.
 	missing, mean := make([]int, d), make([]float64, d)
 	counts := make([][]int, d)
 	for j := range d {
@@ -233,27 +231,21 @@ func FitEncoding(ds *Dataset, o EncodeOptions) (*Encoding, []string, error) {
 	if n > 0 {
 		raw := ds.X.RawMatrix()
 		inv := 1 / float64(n)
-		parts := max(1, min(runtime.GOMAXPROCS(0), d/16, n*d/(1<<16)))
-		var wg sync.WaitGroup
-		for p := range parts {
-			j0, j1 := p*d/parts, (p+1)*d/parts
-			wg.Go(func() {
-				for i := range n {
-					for k, v := range raw.Data[i*raw.Stride+j0 : i*raw.Stride+j1] {
-						j := j0 + k
-						switch {
-						case v != v:
-							missing[j]++
-						case counts[j] != nil:
-							counts[j][int(v)]++
-						default:
-							mean[j] += v * inv // a sum of v/n cannot overflow as a sum of v can
-						}
+		inRuns(d, d/16, n*d, func(j0, j1 int) {
+			for i := range n {
+				for k, v := range raw.Data[i*raw.Stride+j0 : i*raw.Stride+j1] {
+					j := j0 + k
+					switch {
+					case v != v:
+						missing[j]++
+					case counts[j] != nil:
+						counts[j][int(v)]++
+					default:
+						mean[j] += v * inv // a sum of v/n cannot overflow as a sum of v can
 					}
 				}
-			})
-		}
-		wg.Wait()
+			}
+		})
 	}
 	var warnings []string
 	var col []float64

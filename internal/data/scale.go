@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"sync"
 
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/mlptrain/mlptrain/internal/gemm"
 	"github.com/mlptrain/mlptrain/internal/inputerr"
 )
 
@@ -102,12 +102,7 @@ func columnStats(x *mat.Dense, moments bool) stats {
 	if moments {
 		st.mean, st.ss = make([]float64, d), make([]float64, d)
 	}
-	parts := max(1, min(runtime.GOMAXPROCS(0), d/16, n*d/(1<<16)))
-	var wg sync.WaitGroup
-	for p := range parts {
-		wg.Go(func() { st.columns(raw, p*d/parts, (p+1)*d/parts) })
-	}
-	wg.Wait()
+	inRuns(d, d/16, n*d, func(j0, j1 int) { st.columns(raw, j0, j1) })
 	return st
 }
 
@@ -169,21 +164,16 @@ func (s *Scaler) Apply(dst, x *mat.Dense) {
 		}
 		return
 	}
-	// A run of rows for each of up to GOMAXPROCS goroutines, from 64Ki
-	// numbers each: the same operations on every number as one loop.
-	parts := max(1, min(runtime.GOMAXPROCS(0), n*d/(1<<16)))
-	var wg sync.WaitGroup
-	for p := range parts {
-		wg.Go(func() {
-			for i := p * n / parts; i < (p+1)*n/parts; i++ {
-				src, out := x.RawRowView(i), dst.RawRowView(i)
-				for j, v := range src {
-					out[j] = (v - s.Offset[j]) / s.Scale[j]
-				}
+	// Runs of rows on the threads inRuns shares: the same operations on
+	// every number as one loop.
+	inRuns(n, n, n*d, func(i0, i1 int) {
+		for i := i0; i < i1; i++ {
+			src, out := x.RawRowView(i), dst.RawRowView(i)
+			for j, v := range src {
+				out[j] = (v - s.Offset[j]) / s.Scale[j]
 			}
-		})
-	}
-	wg.Wait()
+		}
+	})
 }
 
 // identity reports whether every offset is +0 and every scale 1, so that
@@ -218,4 +208,15 @@ func (s *Scaler) Check(d int) error {
 		}
 	}
 	return nil
+}
+
+// inRuns calls f(lo, hi) on the runs of [0, n) of up to GOMAXPROCS equal
+// parts, at most most of them and each of at least 64Ki of the entries
+// (the numbers the whole pass touches), on the threads gemm.Parallel
+// shares: a pass over a large table that splits without starting
+// goroutines, and that uses fewer threads while other processes keep
+// cores busy.
+func inRuns(n, most, entries int, f func(lo, hi int)) {
+	parts := max(1, min(runtime.GOMAXPROCS(0), most, entries/(1<<16)))
+	gemm.Parallel(parts, func(p int) { f(p*n/parts, (p+1)*n/parts) })
 }

@@ -42,28 +42,25 @@ func interleave(x []float64, offs []int, cols [][]float64, r0 int, p path) bool 
 			panic(fmt.Errorf("%w: Interleave: offs[%d] = %d, len(cols) = %d, len(x) = %d", ErrLength, t, o, n, len(x)))
 		}
 	}
-	var bad float64 // a sum of v−v: 0 if every v is finite, NaN otherwise
 	rows, n4 := 0, 0
-	if p != pathGo {
+	var bad float64 // a sum of v−v: 0 if every v is finite, NaN otherwise
+	if p != pathGo && m >= 4 && n >= 4 {
 		rows, n4 = m&^3, n&^3
-		if rows > 0 && n4 > 0 {
-			bad = interleaveKernel(x, offs[:rows], cols[:n4], r0)
-		} else {
-			rows, n4 = 0, 0
-		}
+		bad = interleaveKernel(x, offs[:rows], cols[:n4], r0)
 	}
-	// The columns the kernel left, of its rows; then every column of the
-	// other rows.
-	for t := range rows {
-		row := x[offs[t]+n4 : offs[t]+n]
-		for k := range row {
-			v := cols[n4+k][r0+t]
-			row[k] = v
-			bad += v - v
-		}
-	}
-	for t := rows; t < m; t++ {
-		row := x[offs[t] : offs[t]+n]
+	// Go copies the columns the kernel left of its rows, then every column
+	// of the other rows.
+	bad += interleaveGo(x, offs[:rows], cols[n4:], r0, n4)
+	bad += interleaveGo(x, offs[rows:], cols, r0+rows, 0)
+	return bad == 0
+}
+
+// interleaveGo is Interleave in Go for the columns cols, which start at
+// column k0 of each row, and returns the sum of v−v of the numbers.
+func interleaveGo(x []float64, offs []int, cols [][]float64, r0, k0 int) float64 {
+	var bad float64
+	for t, o := range offs {
+		row := x[o+k0 : o+k0+len(cols)]
 		r := r0 + t
 		k := 0
 		for ; k+4 <= len(row); k += 4 {
@@ -77,5 +74,5 @@ func interleave(x []float64, offs []int, cols [][]float64, r0 int, p path) bool 
 			bad += v - v
 		}
 	}
-	return bad == 0
+	return bad
 }

@@ -51,22 +51,20 @@ var governor struct {
 
 func init() { governor.read = cpuload.Read }
 
-// governed turns the governor on and off (Governed).
-var governed atomic.Bool
-
-func init() { governed.Store(true) }
+// ungoverned turns the governor off (Governed); its zero value, on.
+var ungoverned atomic.Bool
 
 // Governed turns the governor on or off, and returns whether it was on.
 // It is on from the start. Tests that must run the parallel splits of the
 // threads they set, whatever else the machine runs, turn it off:
 //
 //	defer gemm.Governed(gemm.Governed(false))
-func Governed(on bool) (was bool) { return governed.Swap(on) }
+func Governed(on bool) (was bool) { return !ungoverned.Swap(!on) }
 
 // threadsNow returns how many threads a parallel call that would use want
 // may use now: want, or fewer while other processes keep cores busy.
 func threadsNow(want int) int {
-	if want <= 1 || !governed.Load() {
+	if want <= 1 || ungoverned.Load() {
 		return want
 	}
 	if now := time.Since(epoch); int64(now) >= governor.next.Load() && governor.mu.TryLock() {

@@ -169,48 +169,51 @@ func float32Rows(ds *data.Dataset, what string, targets bool) error {
 	if ds == nil {
 		return nil
 	}
-	type part struct {
-		kind  string
-		m     *mat.Dense
-		names []string
+	if err := float32Matrix(ds, ds.X, ds.FeatureNames, what, "input"); err != nil || !targets {
+		return err
 	}
-	parts := []part{{"input", ds.X, ds.FeatureNames}}
-	if targets {
-		parts = append(parts, part{"target", ds.Y, ds.TargetNames})
+	return float32Matrix(ds, ds.Y, ds.TargetNames, what, "target")
+}
+
+// float32Matrix is float32Rows for one matrix of ds, m (nil: nothing to
+// check), whose columns names names; kind is "input" or "target".
+func float32Matrix(ds *data.Dataset, m *mat.Dense, names []string, what, kind string) error {
+	if m == nil {
+		return nil
 	}
-	for _, pt := range parts {
-		if pt.m == nil {
-			continue
-		}
-		r, c := pt.m.Dims()
-		for i := range r {
-			for j, v := range pt.m.RawRowView(i)[:c] {
-				if math.Abs(v) <= math.MaxFloat32 || math.IsNaN(v) {
-					continue
-				}
-				name := fmt.Sprintf("%s %d", pt.kind, j+1)
-				if j < len(pt.names) {
-					name = fmt.Sprintf("%s %q", pt.kind, pt.names[j])
-				}
-				line := 0
-				if i < len(ds.Lines) {
-					line = ds.Lines[i]
-				}
-				set := ""
-				if what != "" {
-					set = " of the " + what + " set"
-				}
-				hint, after := "use train.precision: float64, or data.normalize to scale the values", " after the preprocessing"
-				if pt.kind == "target" {
-					hint, after = "use train.precision: float64: a float32 model's outputs cannot reach the value", ""
-				}
-				if what == "" {
-					hint = "the model computes in float32 (trained with train.precision: float32): check the value, or train the model again with train.precision: float64"
-				}
-				return &inputerr.Error{File: ds.File, Line: line, Hint: hint,
-					Err: fmt.Errorf("%s%s is %.7g%s, beyond float32's range (±%.4g), where a float32 model rounds it to infinity", name, set, v, after, math.MaxFloat32)}
+	r, c := m.Dims()
+	for i := range r {
+		for j, v := range m.RawRowView(i)[:c] {
+			if math.Abs(v) > math.MaxFloat32 && !math.IsNaN(v) {
+				return float32RangeError(ds, names, what, kind, i, j, v)
 			}
 		}
 	}
 	return nil
+}
+
+// float32RangeError is float32Matrix's error for the value v of row i,
+// column j.
+func float32RangeError(ds *data.Dataset, names []string, what, kind string, i, j int, v float64) error {
+	name := fmt.Sprintf("%s %d", kind, j+1)
+	if j < len(names) {
+		name = fmt.Sprintf("%s %q", kind, names[j])
+	}
+	line := 0
+	if i < len(ds.Lines) {
+		line = ds.Lines[i]
+	}
+	set := ""
+	if what != "" {
+		set = " of the " + what + " set"
+	}
+	hint, after := "use train.precision: float64, or data.normalize to scale the values", " after the preprocessing"
+	if kind == "target" {
+		hint, after = "use train.precision: float64: a float32 model's outputs cannot reach the value", ""
+	}
+	if what == "" {
+		hint = "the model computes in float32 (trained with train.precision: float32): check the value, or train the model again with train.precision: float64"
+	}
+	return &inputerr.Error{File: ds.File, Line: line, Hint: hint,
+		Err: fmt.Errorf("%s%s is %.7g%s, beyond float32's range (±%.4g), where a float32 model rounds it to infinity", name, set, v, after, math.MaxFloat32)}
 }

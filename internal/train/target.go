@@ -53,8 +53,8 @@ func (p *Problem) scaleTargets() error {
 // unscaleTargets folds p.TargetScale into m's output layer and gives p's
 // training and validation sets their targets in the original units back,
 // so that the model predicts, and is scored, in those units. It does
-// nothing without a TargetScale. A float32 model whose folded layer leaves float32's range
-// is an input error.
+// nothing without a TargetScale. A float32 model whose folded layer
+// leaves float32's range is an input error.
 func (p *Problem) unscaleTargets(m *layers.Model) error {
 	s := p.TargetScale
 	if s == nil {
